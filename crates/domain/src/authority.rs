@@ -1,0 +1,199 @@
+//! Authority limits and approval routing.
+//!
+//! Each role has, per remedy type, two amounts: what it may *grant* on its own
+//! (a remedy within the proposer's grant limit is approved automatically and
+//! recorded as such) and what it may *approve* for somebody else. A remedy above
+//! the proposer's grant limit goes to the lowest role on the ladder
+//! agent < supervisor < manager < admin whose approve limit covers it; anyone
+//! whose own approve limit covers it may decide, except the proposer.
+
+use crate::error::DomainError;
+use crate::ids::UserId;
+use crate::model::{Actor, Currency, RemedyKind, Role};
+use serde::{Deserialize, Serialize};
+
+/// Limits for one role, for one remedy type or (when `kind` is `None`) for all
+/// types without a more specific rule.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorityRule {
+    pub role: Role,
+    #[serde(default)]
+    pub kind: Option<RemedyKind>,
+    /// May grant up to this amount (minor units) without approval.
+    pub grant_minor: i64,
+    /// May approve others' requests up to this amount (minor units).
+    pub approve_minor: i64,
+}
+
+/// The admin-owned authority matrix.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthorityMatrix {
+    /// Limits are in this currency; remedies in another currency are refused.
+    pub currency: Currency,
+    pub rules: Vec<AuthorityRule>,
+}
+
+/// Where a proposed remedy goes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "route")]
+pub enum Routing {
+    /// Within the proposer's own authority.
+    AutoApproved,
+    /// Needs a decision from this role or anyone whose limit covers the amount.
+    NeedsApproval { required_role: Role },
+}
+
+impl Default for AuthorityMatrix {
+    /// Defaults in CNY: agents grant up to ¥50, supervisors grant and approve
+    /// up to ¥500, managers up to ¥5,000, admins approve up to ¥50,000.
+    fn default() -> Self {
+        let rule = |role, grant_minor, approve_minor| AuthorityRule {
+            role,
+            kind: None,
+            grant_minor,
+            approve_minor,
+        };
+        AuthorityMatrix {
+            currency: Currency::new("CNY"),
+            rules: vec![
+                rule(Role::Agent, 5_000, 0),
+                rule(Role::Supervisor, 50_000, 50_000),
+                rule(Role::Manager, 500_000, 500_000),
+                rule(Role::Admin, 500_000, 5_000_000),
+            ],
+        }
+    }
+}
+
+impl AuthorityMatrix {
+    fn rule(&self, role: Role, kind: RemedyKind) -> Option<&AuthorityRule> {
+        self.rules
+            .iter()
+            .find(|r| r.role == role && r.kind == Some(kind))
+            .or_else(|| self.rules.iter().find(|r| r.role == role && r.kind.is_none()))
+    }
+
+    /// What `role` may grant alone for `kind`.
+    pub fn grant_limit(&self, role: Role, kind: RemedyKind) -> i64 {
+        self.rule(role, kind).map_or(0, |r| r.grant_minor)
+    }
+
+    /// What `role` may approve for `kind`.
+    pub fn approve_limit(&self, role: Role, kind: RemedyKind) -> i64 {
+        self.rule(role, kind).map_or(0, |r| r.approve_minor)
+    }
+
+    /// What this actor may approve: a per-user limit overrides the role's.
+    pub fn actor_approve_limit(&self, actor: &Actor, kind: RemedyKind) -> i64 {
+        actor
+            .approval_limit_minor
+            .unwrap_or_else(|| self.approve_limit(actor.role, kind))
+    }
+
+    /// Routes a remedy of `amount_minor` proposed by `proposer`.
+    pub fn route(&self, proposer: &Actor, kind: RemedyKind, amount_minor: i64) -> Result<Routing, DomainError> {
+        if amount_minor <= self.grant_limit(proposer.role, kind) {
+            return Ok(Routing::AutoApproved);
+        }
+        Role::LADDER
+            .into_iter()
+            .find(|role| self.approve_limit(*role, kind) >= amount_minor)
+            .map(|required_role| Routing::NeedsApproval { required_role })
+            .ok_or_else(|| DomainError::AuthorityLimitExceeded {
+                amount_minor,
+                limit_minor: Role::LADDER
+                    .into_iter()
+                    .map(|r| self.approve_limit(r, kind))
+                    .max()
+                    .unwrap_or(0),
+            })
+    }
+
+    /// May `approver` decide a request of `amount_minor` made by `proposer`?
+    pub fn check_approver(
+        &self,
+        approver: &Actor,
+        proposer: &UserId,
+        kind: RemedyKind,
+        amount_minor: i64,
+    ) -> Result<(), DomainError> {
+        if &approver.user == proposer {
+            return Err(DomainError::SelfApprovalForbidden);
+        }
+        let limit = self.actor_approve_limit(approver, kind);
+        if amount_minor > limit {
+            return Err(DomainError::AuthorityLimitExceeded {
+                amount_minor,
+                limit_minor: limit,
+            });
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn routes_to_the_lowest_role_that_can_approve() {
+        let m = AuthorityMatrix::default();
+        let agent = Actor::new("li", Role::Agent);
+        let cases = [
+            (0, Routing::AutoApproved),
+            (5_000, Routing::AutoApproved),
+            (5_001, Routing::NeedsApproval { required_role: Role::Supervisor }),
+            (50_000, Routing::NeedsApproval { required_role: Role::Supervisor }),
+            (50_001, Routing::NeedsApproval { required_role: Role::Manager }),
+            (500_001, Routing::NeedsApproval { required_role: Role::Admin }),
+        ];
+        for (amount, want) in cases {
+            assert_eq!(m.route(&agent, RemedyKind::FeeWaiver, amount), Ok(want), "{amount}");
+        }
+        assert_eq!(
+            m.route(&agent, RemedyKind::Refund, 5_000_001).map_err(|e| e.code()),
+            Err("authority_limit_exceeded")
+        );
+        let sup = Actor::new("zhang", Role::Supervisor);
+        assert_eq!(m.route(&sup, RemedyKind::Refund, 30_000), Ok(Routing::AutoApproved));
+    }
+
+    #[test]
+    fn per_kind_rules_override_the_role_default() {
+        let mut m = AuthorityMatrix::default();
+        m.rules.insert(
+            0,
+            AuthorityRule {
+                role: Role::Agent,
+                kind: Some(RemedyKind::Voucher),
+                grant_minor: 20_000,
+                approve_minor: 0,
+            },
+        );
+        let agent = Actor::new("li", Role::Agent);
+        assert_eq!(m.route(&agent, RemedyKind::Voucher, 20_000), Ok(Routing::AutoApproved));
+        assert_eq!(
+            m.route(&agent, RemedyKind::Refund, 20_000),
+            Ok(Routing::NeedsApproval { required_role: Role::Supervisor })
+        );
+    }
+
+    #[test]
+    fn approver_checks_self_and_limit_with_user_override() {
+        let m = AuthorityMatrix::default();
+        let proposer = UserId::new("li");
+        let mut wang = Actor::new("wang", Role::Supervisor);
+        assert_eq!(m.check_approver(&wang, &proposer, RemedyKind::Refund, 50_000), Ok(()));
+        assert_eq!(
+            m.check_approver(&wang, &proposer, RemedyKind::Refund, 50_001).map_err(|e| e.code()),
+            Err("authority_limit_exceeded")
+        );
+        wang.approval_limit_minor = Some(100_000);
+        assert_eq!(m.check_approver(&wang, &proposer, RemedyKind::Refund, 80_000), Ok(()));
+        let li = Actor::new("li", Role::Manager);
+        assert_eq!(
+            m.check_approver(&li, &proposer, RemedyKind::Refund, 1).map_err(|e| e.code()),
+            Err("self_approval_forbidden")
+        );
+    }
+}

@@ -1,0 +1,70 @@
+//! Why the rulebook refused something. Every variant has a stable snake_case
+//! [`DomainError::code`] shared by IPC, HTTP and the UI's message catalogue;
+//! the `Display` text is for logs and the command line.
+
+use crate::calendar::CalendarError;
+use crate::ids::UserId;
+use crate::model::Role;
+use serde::{Deserialize, Serialize};
+
+/// A field that failed validation, with a human-readable reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    /// The action is not allowed in the complaint's current state.
+    #[error("cannot {action} a complaint that is {from}")]
+    InvalidTransition {
+        from: &'static str,
+        action: &'static str,
+    },
+    /// A closed complaint accepts only `reopen`.
+    #[error("the complaint is closed; only reopen is allowed")]
+    ComplaintClosed,
+    #[error("{entity} {id} not found")]
+    NotFound { entity: &'static str, id: String },
+    #[error("role {role:?} may not {action}")]
+    ForbiddenRole { role: Role, action: &'static str },
+    #[error("nobody may approve their own request")]
+    SelfApprovalForbidden,
+    #[error("amount {amount_minor} exceeds the authority limit {limit_minor}")]
+    AuthorityLimitExceeded { amount_minor: i64, limit_minor: i64 },
+    #[error("the approval was already decided by {decided_by}")]
+    ApprovalAlreadyDecided { decided_by: UserId, approved: bool },
+    #[error("the remedy changed since it was viewed (revision {expected}, now {actual})")]
+    RemedyChangedSinceViewed { expected: u32, actual: u32 },
+    #[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    ValidationFailed(Vec<FieldError>),
+    #[error(transparent)]
+    Calendar(#[from] CalendarError),
+}
+
+impl DomainError {
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DomainError::InvalidTransition { .. } => "invalid_transition",
+            DomainError::ComplaintClosed => "complaint_closed",
+            DomainError::NotFound { .. } => "not_found",
+            DomainError::ForbiddenRole { .. } => "forbidden_role",
+            DomainError::SelfApprovalForbidden => "self_approval_forbidden",
+            DomainError::AuthorityLimitExceeded { .. } => "authority_limit_exceeded",
+            DomainError::ApprovalAlreadyDecided { .. } => "approval_already_decided",
+            DomainError::RemedyChangedSinceViewed { .. } => "remedy_changed_since_viewed",
+            DomainError::ValidationFailed(_) => "validation_failed",
+            DomainError::Calendar(e) => e.code(),
+        }
+    }
+
+    /// Shorthand for a single-field validation error.
+    pub fn invalid(field: &str, message: impl Into<String>) -> DomainError {
+        DomainError::ValidationFailed(vec![FieldError {
+            field: field.to_owned(),
+            message: message.into(),
+        }])
+    }
+}

@@ -1,0 +1,266 @@
+//! Vocabulary shared by every part of the rulebook: channels, kinds, severities,
+//! roles, money. Wire names are snake_case and stable: they are stored in
+//! SQLite, sent over HTTP and mapped to i18n keys in the UI.
+
+use crate::ids::{CategoryCode, UserId};
+use serde::{Deserialize, Serialize};
+
+/// How the complaint reached us.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Channel {
+    Phone,
+    OnlineChat,
+    App,
+    Email,
+    SocialMedia,
+    Letter,
+    WalkIn,
+}
+
+impl Channel {
+    pub const ALL: [Channel; 7] = [
+        Channel::Phone,
+        Channel::OnlineChat,
+        Channel::App,
+        Channel::Email,
+        Channel::SocialMedia,
+        Channel::Letter,
+        Channel::WalkIn,
+    ];
+}
+
+/// What the complaint is against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SubjectKind {
+    Product,
+    Order,
+    BusinessLine,
+    Agent,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subject {
+    pub kind: SubjectKind,
+    /// Product name, order number, business line or agent id.
+    pub reference: String,
+}
+
+/// The complainant. `phone` is stored normalised (see [`crate::phone`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Customer {
+    pub name: String,
+    pub phone: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_id: Option<String>,
+}
+
+/// How to respond (domain.md, "Kinds of complaint").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ComplaintKind {
+    /// 情緒主導型: respect first, update every 30 minutes.
+    EmotionDriven,
+    /// 訴求主導型: a concrete plan with times.
+    DemandDriven,
+    /// 復合型: both.
+    Compound,
+}
+
+/// What kind of outcome the customer wants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DemandClass {
+    /// 即時解決類: refund, exchange.
+    ImmediateFix,
+    /// 長期優化類.
+    LongTermImprovement,
+    /// 情感補償類: apology, courtesy.
+    EmotionalCompensation,
+}
+
+/// Severity 1 (low) to 4 (critical). Higher is more urgent; "severity up" adds one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "u8", into = "u8")]
+pub struct Severity(u8);
+
+impl Severity {
+    pub const LOW: Severity = Severity(1);
+    pub const MEDIUM: Severity = Severity(2);
+    pub const HIGH: Severity = Severity(3);
+    pub const CRITICAL: Severity = Severity(4);
+
+    pub fn new(level: u8) -> Option<Severity> {
+        (1..=4).contains(&level).then_some(Severity(level))
+    }
+
+    pub fn level(self) -> u8 {
+        self.0
+    }
+
+    /// One step more urgent, saturating at critical.
+    pub fn raised(self) -> Severity {
+        Severity((self.0 + 1).min(4))
+    }
+}
+
+impl TryFrom<u8> for Severity {
+    type Error = String;
+    fn try_from(level: u8) -> Result<Self, Self::Error> {
+        Severity::new(level).ok_or_else(|| format!("severity must be 1-4, got {level}"))
+    }
+}
+
+impl From<Severity> for u8 {
+    fn from(s: Severity) -> u8 {
+        s.0
+    }
+}
+
+/// Root-cause categories (分析原因).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RootCause {
+    Process,
+    People,
+    System,
+    Management,
+    KnowledgeBase,
+    Product,
+    CustomerMisunderstanding,
+}
+
+/// Why a complaint was judged not valid; it is still answered politely and closed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvalidReason {
+    Misunderstanding,
+    OutsidePolicy,
+    Duplicate,
+    NotOurService,
+    Other,
+}
+
+/// Remedy types (提出處理方案).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RemedyKind {
+    Refund,
+    Replacement,
+    Repair,
+    Discount,
+    CompensationPayment,
+    FeeWaiver,
+    Voucher,
+    ServiceUpgrade,
+    ApologyOnly,
+}
+
+impl RemedyKind {
+    pub const ALL: [RemedyKind; 9] = [
+        RemedyKind::Refund,
+        RemedyKind::Replacement,
+        RemedyKind::Repair,
+        RemedyKind::Discount,
+        RemedyKind::CompensationPayment,
+        RemedyKind::FeeWaiver,
+        RemedyKind::Voucher,
+        RemedyKind::ServiceUpgrade,
+        RemedyKind::ApologyOnly,
+    ];
+}
+
+/// ISO 4217 code, upper case, e.g. `CNY`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Currency(pub String);
+
+impl Currency {
+    pub fn new(code: impl Into<String>) -> Currency {
+        Currency(code.into())
+    }
+}
+
+/// An amount in minor units (fen, cents) of a currency.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Money {
+    pub amount_minor: i64,
+    pub currency: Currency,
+}
+
+impl Money {
+    pub fn new(amount_minor: i64, currency: impl Into<String>) -> Money {
+        Money {
+            amount_minor,
+            currency: Currency::new(currency),
+        }
+    }
+}
+
+/// Console roles, in increasing authority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Agent,
+    Supervisor,
+    Manager,
+    Admin,
+}
+
+impl Role {
+    /// Lowest to highest; approval routing walks this ladder.
+    pub const LADDER: [Role; 4] = [Role::Agent, Role::Supervisor, Role::Manager, Role::Admin];
+}
+
+/// Who is acting. Roles and limits come from the server's policy, never from the
+/// caller's say-so; `approval_limit_minor` overrides the role's approve limit for
+/// this one user when set.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Actor {
+    pub user: UserId,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval_limit_minor: Option<i64>,
+}
+
+impl Actor {
+    pub fn new(user: impl Into<String>, role: Role) -> Actor {
+        Actor {
+            user: UserId::new(user),
+            role,
+            approval_limit_minor: None,
+        }
+    }
+}
+
+/// Outcome of one follow-up callback attempt (回訪).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "outcome")]
+pub enum CallbackOutcome {
+    /// Satisfied, with a score 1-5.
+    Satisfied { score: u8 },
+    /// Not satisfied: reopens the complaint.
+    NotSatisfied,
+    /// Nobody answered: retry later, up to the configured number of attempts.
+    Unreachable,
+}
+
+/// Why an SLA clock is paused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PauseReason {
+    WaitingOnCustomer,
+    WaitingOnThirdParty,
+    Other,
+}
+
+/// The attributes SLA policies and repeat detection match on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Profile {
+    pub kind: ComplaintKind,
+    pub severity: Severity,
+    pub channel: Channel,
+    pub category: CategoryCode,
+    pub public_exposure: bool,
+}
