@@ -1,0 +1,53 @@
+//! `redressctl`: the Redress command-line client and admin tool.
+//!
+//! Exit status: 0 on success, 2 on bad input (including clap's usage errors),
+//! 1 when valid input cannot produce an answer. Errors print one line to
+//! stderr: `error[<code>]: <message>`.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
+mod error;
+mod sla;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use crate::error::CliError;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "redressctl",
+    version,
+    about = "Redress command-line client and admin tool"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// SLA clock arithmetic on business calendars.
+    #[command(subcommand)]
+    Sla(sla::SlaCommand),
+}
+
+fn run(cli: Cli) -> Result<String, CliError> {
+    match cli.command {
+        Command::Sla(cmd) => sla::run(cmd),
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(out) => {
+            println!("{out}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{}", e.line());
+            ExitCode::from(e.exit_code())
+        }
+    }
+}
