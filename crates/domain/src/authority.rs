@@ -70,7 +70,11 @@ impl AuthorityMatrix {
         self.rules
             .iter()
             .find(|r| r.role == role && r.kind == Some(kind))
-            .or_else(|| self.rules.iter().find(|r| r.role == role && r.kind.is_none()))
+            .or_else(|| {
+                self.rules
+                    .iter()
+                    .find(|r| r.role == role && r.kind.is_none())
+            })
     }
 
     /// What `role` may grant alone for `kind`.
@@ -91,7 +95,12 @@ impl AuthorityMatrix {
     }
 
     /// Routes a remedy of `amount_minor` proposed by `proposer`.
-    pub fn route(&self, proposer: &Actor, kind: RemedyKind, amount_minor: i64) -> Result<Routing, DomainError> {
+    pub fn route(
+        &self,
+        proposer: &Actor,
+        kind: RemedyKind,
+        amount_minor: i64,
+    ) -> Result<Routing, DomainError> {
         if amount_minor <= self.grant_limit(proposer.role, kind) {
             return Ok(Routing::AutoApproved);
         }
@@ -142,20 +151,48 @@ mod tests {
         let cases = [
             (0, Routing::AutoApproved),
             (5_000, Routing::AutoApproved),
-            (5_001, Routing::NeedsApproval { required_role: Role::Supervisor }),
-            (50_000, Routing::NeedsApproval { required_role: Role::Supervisor }),
-            (50_001, Routing::NeedsApproval { required_role: Role::Manager }),
-            (500_001, Routing::NeedsApproval { required_role: Role::Admin }),
+            (
+                5_001,
+                Routing::NeedsApproval {
+                    required_role: Role::Supervisor,
+                },
+            ),
+            (
+                50_000,
+                Routing::NeedsApproval {
+                    required_role: Role::Supervisor,
+                },
+            ),
+            (
+                50_001,
+                Routing::NeedsApproval {
+                    required_role: Role::Manager,
+                },
+            ),
+            (
+                500_001,
+                Routing::NeedsApproval {
+                    required_role: Role::Admin,
+                },
+            ),
         ];
         for (amount, want) in cases {
-            assert_eq!(m.route(&agent, RemedyKind::FeeWaiver, amount), Ok(want), "{amount}");
+            assert_eq!(
+                m.route(&agent, RemedyKind::FeeWaiver, amount),
+                Ok(want),
+                "{amount}"
+            );
         }
         assert_eq!(
-            m.route(&agent, RemedyKind::Refund, 5_000_001).map_err(|e| e.code()),
+            m.route(&agent, RemedyKind::Refund, 5_000_001)
+                .map_err(|e| e.code()),
             Err("authority_limit_exceeded")
         );
         let sup = Actor::new("zhang", Role::Supervisor);
-        assert_eq!(m.route(&sup, RemedyKind::Refund, 30_000), Ok(Routing::AutoApproved));
+        assert_eq!(
+            m.route(&sup, RemedyKind::Refund, 30_000),
+            Ok(Routing::AutoApproved)
+        );
     }
 
     #[test]
@@ -171,10 +208,15 @@ mod tests {
             },
         );
         let agent = Actor::new("li", Role::Agent);
-        assert_eq!(m.route(&agent, RemedyKind::Voucher, 20_000), Ok(Routing::AutoApproved));
+        assert_eq!(
+            m.route(&agent, RemedyKind::Voucher, 20_000),
+            Ok(Routing::AutoApproved)
+        );
         assert_eq!(
             m.route(&agent, RemedyKind::Refund, 20_000),
-            Ok(Routing::NeedsApproval { required_role: Role::Supervisor })
+            Ok(Routing::NeedsApproval {
+                required_role: Role::Supervisor
+            })
         );
     }
 
@@ -183,16 +225,24 @@ mod tests {
         let m = AuthorityMatrix::default();
         let proposer = UserId::new("li");
         let mut wang = Actor::new("wang", Role::Supervisor);
-        assert_eq!(m.check_approver(&wang, &proposer, RemedyKind::Refund, 50_000), Ok(()));
         assert_eq!(
-            m.check_approver(&wang, &proposer, RemedyKind::Refund, 50_001).map_err(|e| e.code()),
+            m.check_approver(&wang, &proposer, RemedyKind::Refund, 50_000),
+            Ok(())
+        );
+        assert_eq!(
+            m.check_approver(&wang, &proposer, RemedyKind::Refund, 50_001)
+                .map_err(|e| e.code()),
             Err("authority_limit_exceeded")
         );
         wang.approval_limit_minor = Some(100_000);
-        assert_eq!(m.check_approver(&wang, &proposer, RemedyKind::Refund, 80_000), Ok(()));
+        assert_eq!(
+            m.check_approver(&wang, &proposer, RemedyKind::Refund, 80_000),
+            Ok(())
+        );
         let li = Actor::new("li", Role::Manager);
         assert_eq!(
-            m.check_approver(&li, &proposer, RemedyKind::Refund, 1).map_err(|e| e.code()),
+            m.check_approver(&li, &proposer, RemedyKind::Refund, 1)
+                .map_err(|e| e.code()),
             Err("self_approval_forbidden")
         );
     }

@@ -8,11 +8,13 @@
 
 pub mod authority;
 pub mod calendar;
+pub mod complaint;
 pub mod error;
 pub mod ids;
 pub mod model;
 pub mod phone;
 pub mod planner;
+pub mod repeat;
 pub mod rules;
 pub mod sla;
 

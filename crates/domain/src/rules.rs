@@ -6,17 +6,16 @@ use crate::authority::AuthorityMatrix;
 use crate::calendar::Calendar;
 use crate::error::DomainError;
 use crate::ids::CalendarId;
-use crate::sla::{ClockTarget, SlaPolicies};
+use crate::sla::SlaPolicies;
 use std::collections::BTreeMap;
 
 /// The id of the built-in round-the-clock calendar.
 pub const ALWAYS_ON: &str = "24x7";
 
-/// Follow-up callbacks (回訪).
+/// Follow-up callbacks (回訪). How soon after resolution the call is due is an
+/// SLA target (`SlaTargets::callback`, default 24 h), so it can differ by policy.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CallbackPolicy {
-    /// How soon after resolution the callback must be made (default 24 h).
-    pub due_within: ClockTarget,
     /// After an unreachable attempt, try again this much later (default 2 h).
     pub retry_delay_secs: i64,
     /// After this many unreachable attempts the callback is recorded as
@@ -27,7 +26,6 @@ pub struct CallbackPolicy {
 impl Default for CallbackPolicy {
     fn default() -> Self {
         CallbackPolicy {
-            due_within: ClockTarget::round_the_clock(24 * 3600),
             retry_delay_secs: 2 * 3600,
             max_attempts: 3,
         }
@@ -53,7 +51,7 @@ impl Default for RepeatPolicy {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Rules {
     /// Business calendars by id; [`ALWAYS_ON`] is always available.
     pub calendars: BTreeMap<CalendarId, Calendar>,
@@ -61,18 +59,6 @@ pub struct Rules {
     pub authority: AuthorityMatrix,
     pub callbacks: CallbackPolicy,
     pub repeats: RepeatPolicy,
-}
-
-impl Default for Rules {
-    fn default() -> Self {
-        Rules {
-            calendars: BTreeMap::new(),
-            sla: SlaPolicies::default(),
-            authority: AuthorityMatrix::default(),
-            callbacks: CallbackPolicy::default(),
-            repeats: RepeatPolicy::default(),
-        }
-    }
 }
 
 static ALWAYS: Calendar = Calendar::AlwaysOn;

@@ -40,11 +40,26 @@ fn runs_warns_and_breaches_round_the_clock() {
     let c = clock(3600, "2026-11-23T09:00:00Z", &cal);
     let due = ts("2026-11-23T10:00:00Z");
     assert_eq!(c.due_at, Some(due));
-    assert_eq!(c.threshold_instant(750, &cal), Some(ts("2026-11-23T09:45:00Z")));
-    assert_eq!(c.status(ts("2026-11-23T09:44:59Z"), &cal), ClockStatus::Ok { due_at: due });
-    assert_eq!(c.status(ts("2026-11-23T09:45:00Z"), &cal), ClockStatus::Warning { due_at: due });
-    assert_eq!(c.status(ts("2026-11-23T10:00:00Z"), &cal), ClockStatus::Warning { due_at: due });
-    assert_eq!(c.status(ts("2026-11-23T10:00:01Z"), &cal), ClockStatus::Breached { due_at: due });
+    assert_eq!(
+        c.threshold_instant(750, &cal),
+        Some(ts("2026-11-23T09:45:00Z"))
+    );
+    assert_eq!(
+        c.status(ts("2026-11-23T09:44:59Z"), &cal),
+        ClockStatus::Ok { due_at: due }
+    );
+    assert_eq!(
+        c.status(ts("2026-11-23T09:45:00Z"), &cal),
+        ClockStatus::Warning { due_at: due }
+    );
+    assert_eq!(
+        c.status(ts("2026-11-23T10:00:00Z"), &cal),
+        ClockStatus::Warning { due_at: due }
+    );
+    assert_eq!(
+        c.status(ts("2026-11-23T10:00:01Z"), &cal),
+        ClockStatus::Breached { due_at: due }
+    );
 }
 
 #[test]
@@ -60,9 +75,17 @@ fn pause_and_resume_push_the_due_instant_out() {
     let cal = Calendar::AlwaysOn;
     let li = || UserId::new("li");
     let mut c = clock(3600, "2026-11-23T09:00:00Z", &cal);
-    c.pause(ts("2026-11-23T09:20:00Z"), PauseReason::WaitingOnCustomer, li()).unwrap();
+    c.pause(
+        ts("2026-11-23T09:20:00Z"),
+        PauseReason::WaitingOnCustomer,
+        li(),
+    )
+    .unwrap();
     assert!(c.is_paused());
-    assert_eq!(c.status(ts("2026-11-23T12:00:00Z"), &cal), ClockStatus::Paused);
+    assert_eq!(
+        c.status(ts("2026-11-23T12:00:00Z"), &cal),
+        ClockStatus::Paused
+    );
     assert_eq!(c.threshold_instant(750, &cal), None);
     let again = c.pause(ts("2026-11-23T09:21:00Z"), PauseReason::Other, li());
     assert_eq!(again.map_err(|e| e.code()), Err("invalid_transition"));
@@ -78,19 +101,32 @@ fn pause_and_resume_push_the_due_instant_out() {
 fn stop_records_met_or_breached_and_closes_an_open_pause() {
     let cal = Calendar::AlwaysOn;
     let mut met = clock(3600, "2026-11-23T09:00:00Z", &cal);
-    assert_eq!(met.stop(ts("2026-11-23T10:00:00Z"), &cal).unwrap(), ClockOutcome::Met);
+    assert_eq!(
+        met.stop(ts("2026-11-23T10:00:00Z"), &cal).unwrap(),
+        ClockOutcome::Met
+    );
     assert_eq!(met.history.len(), 1);
     assert!(!met.is_running());
     // Stopping twice changes nothing.
-    assert_eq!(met.stop(ts("2026-11-23T23:00:00Z"), &cal).unwrap(), ClockOutcome::Met);
+    assert_eq!(
+        met.stop(ts("2026-11-23T23:00:00Z"), &cal).unwrap(),
+        ClockOutcome::Met
+    );
     assert_eq!(met.history.len(), 1);
 
     let mut paused = clock(3600, "2026-11-23T09:00:00Z", &cal);
     paused
-        .pause(ts("2026-11-23T09:30:00Z"), PauseReason::WaitingOnCustomer, UserId::new("li"))
+        .pause(
+            ts("2026-11-23T09:30:00Z"),
+            PauseReason::WaitingOnCustomer,
+            UserId::new("li"),
+        )
         .unwrap();
     // Stopped while paused at 11:00: only 30 minutes counted, so it is met.
-    assert_eq!(paused.stop(ts("2026-11-23T11:00:00Z"), &cal).unwrap(), ClockOutcome::Met);
+    assert_eq!(
+        paused.stop(ts("2026-11-23T11:00:00Z"), &cal).unwrap(),
+        ClockOutcome::Met
+    );
     assert_eq!(paused.pauses[0].end, Some(ts("2026-11-23T11:00:00Z")));
 
     let mut breached = clock(60, "2026-11-23T09:00:00Z", &cal);
@@ -114,7 +150,10 @@ fn restart_starts_a_new_cycle_and_keeps_history() {
     c.restart(ts("2026-11-23T10:30:00Z"), 3600, &cal).unwrap();
     assert_eq!(c.cycle, 3);
     let outcomes: Vec<_> = c.history.iter().map(|h| (h.cycle, h.outcome)).collect();
-    assert_eq!(outcomes, vec![(1, ClockOutcome::Met), (2, ClockOutcome::Breached)]);
+    assert_eq!(
+        outcomes,
+        vec![(1, ClockOutcome::Met), (2, ClockOutcome::Breached)]
+    );
     assert_eq!(c.due_at, Some(ts("2026-11-23T11:30:00Z")));
     // A stopped clock can be restarted (a reopened complaint).
     c.stop(ts("2026-11-23T11:00:00Z"), &cal).unwrap();

@@ -76,13 +76,21 @@ pub struct CycleRecord {
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum ClockStatus {
     /// Running, no warning threshold reached yet.
-    Ok { due_at: Timestamp },
+    Ok {
+        due_at: Timestamp,
+    },
     /// Running, past a warning threshold but not yet due.
-    Warning { due_at: Timestamp },
+    Warning {
+        due_at: Timestamp,
+    },
     /// Running and past due.
-    Breached { due_at: Timestamp },
+    Breached {
+        due_at: Timestamp,
+    },
     Paused,
-    Stopped { outcome: ClockOutcome },
+    Stopped {
+        outcome: ClockOutcome,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -117,7 +125,10 @@ impl SlaClock {
         cal: &Calendar,
     ) -> Result<SlaClock, DomainError> {
         if target.seconds < 0 {
-            return Err(DomainError::invalid("target", "an SLA target cannot be negative"));
+            return Err(DomainError::invalid(
+                "target",
+                "an SLA target cannot be negative",
+            ));
         }
         let mut clock = SlaClock {
             id,
@@ -149,7 +160,12 @@ impl SlaClock {
     pub fn closed_pauses(&self) -> Vec<Interval> {
         self.pauses
             .iter()
-            .filter_map(|p| p.end.map(|end| Interval { start: p.start, end }))
+            .filter_map(|p| {
+                p.end.map(|end| Interval {
+                    start: p.start,
+                    end,
+                })
+            })
             .collect()
     }
 
@@ -170,7 +186,12 @@ impl SlaClock {
     }
 
     /// Pauses a running clock (waiting on the customer).
-    pub fn pause(&mut self, at: Timestamp, reason: PauseReason, by: UserId) -> Result<(), DomainError> {
+    pub fn pause(
+        &mut self,
+        at: Timestamp,
+        reason: PauseReason,
+        by: UserId,
+    ) -> Result<(), DomainError> {
         if !self.is_running() {
             return Err(transition("stopped", "pause"));
         }
@@ -178,7 +199,10 @@ impl SlaClock {
             return Err(transition("paused", "pause"));
         }
         if at < self.started_at {
-            return Err(DomainError::invalid("at", "a pause cannot start before its clock"));
+            return Err(DomainError::invalid(
+                "at",
+                "a pause cannot start before its clock",
+            ));
         }
         self.pauses.push(Pause {
             start: at,
@@ -217,7 +241,12 @@ impl SlaClock {
     /// Ends the current cycle (if running) and starts the next one at `at`
     /// with a new target: a progress update the customer was told about, or a
     /// reopened complaint.
-    pub fn restart(&mut self, at: Timestamp, target_secs: i64, cal: &Calendar) -> Result<(), DomainError> {
+    pub fn restart(
+        &mut self,
+        at: Timestamp,
+        target_secs: i64,
+        cal: &Calendar,
+    ) -> Result<(), DomainError> {
         if self.is_running() {
             self.finish_cycle(at, cal)?;
         }

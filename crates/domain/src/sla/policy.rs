@@ -100,7 +100,10 @@ const HOUR: i64 = 3600;
 
 /// Does this complaint need the fast (30-minute) progress cadence?
 pub fn needs_fast_updates(p: &Profile) -> bool {
-    matches!(p.kind, ComplaintKind::EmotionDriven | ComplaintKind::Compound) || p.public_exposure
+    matches!(
+        p.kind,
+        ComplaintKind::EmotionDriven | ComplaintKind::Compound
+    ) || p.public_exposure
 }
 
 impl SlaPolicies {
@@ -133,8 +136,10 @@ impl SlaPolicies {
     /// Resolves every target for a complaint profile.
     pub fn targets_for(&self, p: &Profile) -> SlaTargets {
         let mut t = Self::defaults_for(p);
-        let matching: Vec<&SlaPolicy> = self.policies.iter().filter(|x| x.when.matches(p)).collect();
-        let pick = |f: fn(&SlaPolicy) -> Option<&ClockTarget>| matching.iter().find_map(|x| f(x)).cloned();
+        let matching: Vec<&SlaPolicy> =
+            self.policies.iter().filter(|x| x.when.matches(p)).collect();
+        let pick =
+            |f: fn(&SlaPolicy) -> Option<&ClockTarget>| matching.iter().find_map(|x| f(x)).cloned();
         if let Some(x) = pick(|x| x.first_response.as_ref()) {
             t.first_response = x;
         }

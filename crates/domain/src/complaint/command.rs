@@ -1,0 +1,145 @@
+//! Commands: what a user asks to do to an existing complaint. They mirror the
+//! sync mutations (`complaint.judge`, `approval.decide`, ...) minus the
+//! envelope; the complaint id is the aggregate the command is executed on.
+
+use crate::ids::{ApprovalId, AttemptId, ClockId, DeptId, RemedyId, UpdateId, UserId};
+use crate::model::{CallbackOutcome, InvalidReason, Money, PauseReason, RemedyKind, RootCause};
+use serde::{Deserialize, Serialize};
+
+/// The optional second step of a tiered remedy (階梯式補償): `extra_minor` more,
+/// of `extra_kind`, if the customer accepts `condition`. Approval covers the
+/// base amount plus the extra.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tier {
+    pub extra_minor: i64,
+    pub extra_kind: RemedyKind,
+    /// E.g. "if the customer keeps the contract for 12 more months".
+    pub condition: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "name", content = "args", rename_all = "snake_case")]
+pub enum Command {
+    /// 判斷投訴是否成立. `reason` is required when `valid` is false and refused
+    /// when it is true.
+    Judge {
+        valid: bool,
+        #[serde(default)]
+        reason: Option<InvalidReason>,
+        #[serde(default)]
+        note: String,
+    },
+    /// 確定責任部門: the first assignment moves `validated` to `assigned`;
+    /// later ones reassign without changing the state.
+    Assign {
+        department: DeptId,
+        #[serde(default)]
+        owner: Option<UserId>,
+    },
+    /// 分析原因: moves `assigned` to `analysed`; later ones update it.
+    SetRootCause {
+        categories: Vec<RootCause>,
+        #[serde(default)]
+        note: String,
+    },
+    /// A progress update; `customer_informed` ones count for the SLA.
+    AddProgress {
+        update_id: UpdateId,
+        text: String,
+        customer_informed: bool,
+    },
+    /// 提出處理方案. `amount` is the base amount.
+    ProposeRemedy {
+        remedy_id: RemedyId,
+        kind: RemedyKind,
+        amount: Money,
+        #[serde(default)]
+        tier: Option<Tier>,
+        #[serde(default)]
+        note: String,
+    },
+    /// Changes the base amount of a remedy pending approval or rejected.
+    ReviseRemedy {
+        remedy_id: RemedyId,
+        /// The revision the user saw.
+        expected_revision: u32,
+        amount_minor: i64,
+        #[serde(default)]
+        note: String,
+    },
+    /// 批示: approve or reject one approval request. `reason` is required to reject.
+    DecideApproval {
+        approval_id: ApprovalId,
+        /// The remedy revision the approver saw.
+        remedy_revision: u32,
+        approve: bool,
+        #[serde(default)]
+        reason: String,
+    },
+    /// 實施: an approved remedy was carried out.
+    MarkImplemented {
+        remedy_id: RemedyId,
+        #[serde(default)]
+        note: String,
+    },
+    /// 通知客戶: the customer was told the outcome.
+    Resolve {
+        #[serde(default)]
+        note: String,
+    },
+    /// 回訪: one follow-up call attempt.
+    RecordCallback {
+        attempt_id: AttemptId,
+        #[serde(flatten)]
+        outcome: CallbackOutcome,
+        #[serde(default)]
+        note: String,
+    },
+    /// 總結評價 (supervisor or higher).
+    Review {
+        lessons: String,
+        #[serde(default)]
+        actions: Vec<String>,
+    },
+    /// Closes a reviewed or invalid complaint (supervisor or higher).
+    Close {
+        #[serde(default)]
+        note: String,
+    },
+    /// Reopens a resolved, followed-up, reviewed or closed complaint (closed
+    /// ones need a supervisor or higher).
+    Reopen {
+        reason: String,
+    },
+    /// Pauses an SLA clock, e.g. while waiting on the customer.
+    PauseClock {
+        clock_id: ClockId,
+        reason: PauseReason,
+    },
+    ResumeClock {
+        clock_id: ClockId,
+    },
+}
+
+impl Command {
+    /// The snake_case command name, used as the `action` of errors.
+    pub fn action(&self) -> &'static str {
+        match self {
+            Command::Judge { .. } => "judge",
+            Command::Assign { .. } => "assign",
+            Command::SetRootCause { .. } => "set_root_cause",
+            Command::AddProgress { .. } => "add_progress",
+            Command::ProposeRemedy { .. } => "propose_remedy",
+            Command::ReviseRemedy { .. } => "revise_remedy",
+            Command::DecideApproval { .. } => "decide_approval",
+            Command::MarkImplemented { .. } => "mark_implemented",
+            Command::Resolve { .. } => "resolve",
+            Command::RecordCallback { .. } => "record_callback",
+            Command::Review { .. } => "review",
+            Command::Close { .. } => "close",
+            Command::Reopen { .. } => "reopen",
+            Command::PauseClock { .. } => "pause_clock",
+            Command::ResumeClock { .. } => "resume_clock",
+        }
+    }
+}

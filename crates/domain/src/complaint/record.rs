@@ -1,0 +1,178 @@
+//! Recording a complaint (受理/記錄).
+
+use super::clocks::{clock_id, start};
+use super::{Alert, Complaint, ComplaintState, TimelineEntry, TimelineEvent};
+use crate::error::{DomainError, FieldError};
+use crate::ids::{CategoryCode, ComplaintId};
+use crate::model::{Actor, Channel, ComplaintKind, Customer, DemandClass, Severity, Subject};
+use crate::phone::normalize_phone;
+use crate::repeat::{RepeatProbe, detect};
+use crate::rules::Rules;
+use crate::sla::ClockKind;
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+/// How far in the future `received_at` may lie (device clocks drift).
+const MAX_CLOCK_SKEW: SignedDuration = SignedDuration::from_mins(5);
+
+/// What the recording agent entered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewComplaint {
+    /// Chosen by the creator (the desktop may create offline).
+    pub id: ComplaintId,
+    pub number: String,
+    pub customer: Customer,
+    pub channel: Channel,
+    pub subject: Subject,
+    pub category: CategoryCode,
+    pub demand: String,
+    pub description: String,
+    pub kind: ComplaintKind,
+    pub demand_class: DemandClass,
+    /// As judged by the agent; a repeat complaint that escalates gets one more.
+    pub severity: Severity,
+    #[serde(default)]
+    pub public_exposure: bool,
+    pub received_at: Timestamp,
+}
+
+/// A freshly recorded complaint and whom to tell about it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Recorded {
+    pub complaint: Complaint,
+    pub alerts: Vec<Alert>,
+}
+
+impl Complaint {
+    /// Records a complaint received at `new.received_at`, by `actor` at `now`.
+    ///
+    /// `prior` are earlier complaints of the same customer (any category; the
+    /// caller may pass more, they are filtered): when they make this one a
+    /// repeat it is linked, and from the policy's `escalate_at` on its severity
+    /// goes up by one and supervisors are alerted. The first-response,
+    /// progress-update and resolution clocks start at `received_at`, with the
+    /// targets of the (possibly escalated) profile.
+    pub fn record(
+        new: NewComplaint,
+        prior: &[RepeatProbe],
+        actor: &Actor,
+        now: Timestamp,
+        rules: &Rules,
+    ) -> Result<Recorded, DomainError> {
+        let customer = validate(&new, now)?;
+        let probe = RepeatProbe {
+            complaint: new.id,
+            customer_key: RepeatProbe::customer_key(&customer),
+            category: new.category.clone(),
+            received_at: new.received_at,
+        };
+        let repeat = detect(&probe, prior, &rules.repeats);
+        let mut alerts = Vec::new();
+        let mut severity = new.severity;
+        if let Some(link) = repeat.as_ref().filter(|l| l.escalated) {
+            severity = severity.raised();
+            alerts.push(Alert::RepeatEscalated {
+                complaint: new.id,
+                ordinal: link.ordinal,
+            });
+        }
+        let mut complaint = Complaint {
+            id: new.id,
+            number: new.number.trim().to_owned(),
+            customer,
+            channel: new.channel,
+            subject: new.subject,
+            category: new.category,
+            demand: new.demand,
+            description: new.description,
+            kind: new.kind,
+            demand_class: new.demand_class,
+            severity,
+            public_exposure: new.public_exposure,
+            received_at: new.received_at,
+            recorded_by: actor.user.clone(),
+            recorded_at: now,
+            state: ComplaintState::Recorded,
+            validity: None,
+            department: None,
+            owner: None,
+            root_cause: None,
+            remedies: Vec::new(),
+            approvals: Vec::new(),
+            progress: Vec::new(),
+            callback: None,
+            review: None,
+            repeat,
+            clocks: Vec::new(),
+            timeline: Vec::new(),
+            reopen_count: 0,
+        };
+        let targets = rules.sla.targets_for(&complaint.profile());
+        let warn = &targets.warn_at_permille;
+        for (kind, target) in [
+            (ClockKind::FirstResponse, &targets.first_response),
+            (ClockKind::ProgressUpdate, &targets.progress_cadence),
+            (ClockKind::Resolution, &targets.resolution),
+        ] {
+            let id = clock_id(complaint.id, kind);
+            complaint
+                .clocks
+                .push(start(id, kind, target, warn, new.received_at, rules)?);
+        }
+        complaint.timeline.push(TimelineEntry {
+            at: now,
+            actor: actor.user.clone(),
+            event: TimelineEvent::Recorded {
+                repeat_ordinal: complaint.repeat.as_ref().map(|r| r.ordinal),
+            },
+        });
+        Ok(Recorded { complaint, alerts })
+    }
+}
+
+/// Checks every field at once and returns the customer with a normalised phone.
+fn validate(new: &NewComplaint, now: Timestamp) -> Result<Customer, DomainError> {
+    let mut errors = Vec::new();
+    let mut need = |field: &str, text: &str| {
+        if text.trim().is_empty() {
+            errors.push(FieldError {
+                field: field.to_owned(),
+                message: "must not be empty".to_owned(),
+            });
+        }
+    };
+    need("number", &new.number);
+    need("customer.name", &new.customer.name);
+    need("subject.reference", &new.subject.reference);
+    need("category", new.category.as_str());
+    need("demand", &new.demand);
+    need("description", &new.description);
+    let phone = normalize_phone(&new.customer.phone);
+    if phone.is_none() {
+        errors.push(FieldError {
+            field: "customer.phone".to_owned(),
+            message: "not a phone number".to_owned(),
+        });
+    }
+    let latest = now.saturating_add(MAX_CLOCK_SKEW).unwrap_or(Timestamp::MAX);
+    if new.received_at > latest {
+        errors.push(FieldError {
+            field: "received_at".to_owned(),
+            message: "lies in the future".to_owned(),
+        });
+    }
+    match phone {
+        Some(phone) if errors.is_empty() => Ok(Customer {
+            name: new.customer.name.trim().to_owned(),
+            phone,
+            customer_id: new
+                .customer
+                .customer_id
+                .as_deref()
+                .map(str::trim)
+                .filter(|id| !id.is_empty())
+                .map(str::to_owned),
+        }),
+        _ => Err(DomainError::ValidationFailed(errors)),
+    }
+}
