@@ -12,6 +12,14 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+/// clap's usage error as one line: its first line, plus the hint to `--help`.
+fn usage_line(e: &clap::Error) -> String {
+    let text = e.render().to_string();
+    let first = text.lines().next().unwrap_or("bad usage");
+    let first = first.strip_prefix("error: ").unwrap_or(first);
+    format!("error[usage]: {first} (see --help)")
+}
+
 use crate::error::CliError;
 
 #[derive(Debug, Parser)]
@@ -39,7 +47,18 @@ fn run(cli: Cli) -> Result<String, CliError> {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version: print as clap formats them.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            eprintln!("{}", usage_line(&e));
+            return ExitCode::from(2);
+        }
+    };
     match run(cli) {
         Ok(out) => {
             println!("{out}");

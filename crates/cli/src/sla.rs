@@ -137,10 +137,56 @@ fn line_column(text: &str, at: usize) -> (usize, usize) {
 }
 
 fn parse_instant(flag: &'static str, value: &str) -> Result<Timestamp, CliError> {
-    value.parse().map_err(|_| CliError::BadInstant {
+    rfc3339(value).ok_or_else(|| CliError::BadInstant {
         flag,
         value: value.to_owned(),
     })
+}
+
+/// Parses an RFC 3339 instant and nothing looser: `YYYY-MM-DDTHH:MM:SS`, an
+/// optional fraction, then `Z` or `±HH:MM`. (jiff alone also takes Temporal
+/// forms such as a missing seconds field or a bracketed zone name.)
+fn rfc3339(value: &str) -> Option<Timestamp> {
+    let b = value.as_bytes();
+    let digits =
+        |r: std::ops::Range<usize>| b.get(r).is_some_and(|d| d.iter().all(u8::is_ascii_digit));
+    let head_ok = b.len() >= 20
+        && digits(0..4)
+        && b[4] == b'-'
+        && digits(5..7)
+        && b[7] == b'-'
+        && digits(8..10)
+        && matches!(b[10], b'T' | b't')
+        && digits(11..13)
+        && b[13] == b':'
+        && digits(14..16)
+        && b[16] == b':'
+        && digits(17..19);
+    if !head_ok {
+        return None;
+    }
+    let mut i = 19;
+    if b[i] == b'.' {
+        i += 1;
+        let start = i;
+        while b.get(i).is_some_and(u8::is_ascii_digit) {
+            i += 1;
+        }
+        if i == start {
+            return None;
+        }
+    }
+    let offset = &b[i..];
+    let offset_ok = matches!(offset, [b'Z' | b'z'])
+        || (offset.len() == 6
+            && matches!(offset[0], b'+' | b'-')
+            && offset[1..3].iter().all(u8::is_ascii_digit)
+            && offset[3] == b':'
+            && offset[4..6].iter().all(u8::is_ascii_digit));
+    if !offset_ok {
+        return None;
+    }
+    value.parse().ok()
 }
 
 fn parse_pauses(values: &[String]) -> Result<Vec<Interval>, CliError> {
@@ -154,12 +200,9 @@ fn parse_pauses(values: &[String]) -> Result<Vec<Interval>, CliError> {
             let (start, end) = value
                 .split_once('/')
                 .ok_or_else(|| bad("expected START/END with two RFC 3339 instants"))?;
-            let start = start
-                .parse::<Timestamp>()
-                .map_err(|_| bad("the start is not an RFC 3339 instant"))?;
-            let end = end
-                .parse::<Timestamp>()
-                .map_err(|_| bad("the end is not an RFC 3339 instant"))?;
+            let start =
+                rfc3339(start).ok_or_else(|| bad("the start is not an RFC 3339 instant"))?;
+            let end = rfc3339(end).ok_or_else(|| bad("the end is not an RFC 3339 instant"))?;
             if end < start {
                 return Err(bad("the end is before the start"));
             }

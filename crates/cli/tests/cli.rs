@@ -415,12 +415,22 @@ fn bad_arguments() {
         line.starts_with("error[bad_instant]: --start: malformed instant \"tomorrow\""),
         "{line}"
     );
-    // An instant needs an offset.
-    fails(
-        add(&["--start", "2026-11-23T09:00:00", "--seconds", "1"]),
-        2,
-        "bad_instant",
-    );
+    // An instant needs an offset, and looser ISO 8601 / Temporal forms are
+    // not RFC 3339.
+    for loose in [
+        "2026-11-23T09:00:00",
+        "2026-11-23T09:00Z",
+        "20261123T090000Z",
+        "2026-11-23 09:00:00Z",
+        "2026-11-23T09:00:00+08:00[Asia/Tokyo]",
+        "2026-11-23T09:00:00.Z",
+        "2026-11-23T09:00:00+0800",
+    ] {
+        fails(add(&["--start", loose, "--seconds", "1"]), 2, "bad_instant");
+    }
+    // Fractions and lower-case separators are RFC 3339.
+    let ok = add(&["--start", "2026-11-23t01:00:00.5z", "--seconds", "0"]);
+    assert_eq!(ok.code, 0, "{}", ok.stderr);
     let line = fails(
         sla(
             "between",
@@ -521,7 +531,8 @@ fn usage_errors_exit_2() {
     ] {
         let out = run(args);
         assert_eq!(out.code, 2, "{args:?}");
-        assert!(out.stderr.starts_with("error:"), "{}", out.stderr);
+        assert!(out.stderr.starts_with("error[usage]: "), "{}", out.stderr);
+        assert_eq!(out.stderr.trim_end().lines().count(), 1, "{}", out.stderr);
     }
 }
 

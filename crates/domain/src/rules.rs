@@ -51,7 +51,7 @@ impl Default for RepeatPolicy {
     }
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Rules {
     /// Business calendars by id; [`ALWAYS_ON`] is always available.
     pub calendars: BTreeMap<CalendarId, Calendar>,
@@ -59,6 +59,23 @@ pub struct Rules {
     pub authority: AuthorityMatrix,
     pub callbacks: CallbackPolicy,
     pub repeats: RepeatPolicy,
+    /// The site's country calling code (`86`): phone numbers written without
+    /// one are stored as international numbers in this country, so one
+    /// customer is one number however it was typed. `None` stores them as typed.
+    pub default_calling_code: Option<String>,
+}
+
+impl Default for Rules {
+    fn default() -> Self {
+        Rules {
+            calendars: BTreeMap::new(),
+            sla: SlaPolicies::default(),
+            authority: AuthorityMatrix::default(),
+            callbacks: CallbackPolicy::default(),
+            repeats: RepeatPolicy::default(),
+            default_calling_code: Some("86".to_owned()),
+        }
+    }
 }
 
 static ALWAYS: Calendar = Calendar::AlwaysOn;

@@ -1309,7 +1309,7 @@ fn commands_use_the_wire_names() {
 #[test]
 fn recording_normalises_the_phone_and_validates_every_field() {
     let c = record(1);
-    assert_eq!(c.customer.phone, "13800138000");
+    assert_eq!(c.customer.phone, "+8613800138000");
     let mut bad = new_complaint(2);
     bad.customer.phone = "call me".into();
     bad.customer.name = " ".into();
@@ -1350,7 +1350,7 @@ fn recording_starts_the_clocks_at_reception() {
 fn probe(n: u128, days_ago: i64, category: &str) -> RepeatProbe {
     RepeatProbe {
         complaint: ComplaintId(Uuid::from_u128(n)),
-        customer_key: "tel:13800138000".into(),
+        customer_key: "tel:+8613800138000".into(),
         category: CategoryCode::new(category),
         received_at: at(-days_ago * 24 * 60),
     }
@@ -1361,7 +1361,7 @@ fn repeat_complaints_are_linked_and_the_third_escalates() {
     let rules = Rules::default();
     let first = record(1);
     let p1 = RepeatProbe::of(&first);
-    assert_eq!(p1.customer_key, "tel:13800138000");
+    assert_eq!(p1.customer_key, "tel:+8613800138000");
 
     let mut second = new_complaint(2);
     second.received_at = at(10);
@@ -1376,7 +1376,7 @@ fn repeat_complaints_are_linked_and_the_third_escalates() {
 
     let mut third = new_complaint(3);
     third.received_at = at(20);
-    third.customer.phone = "13800138000".into();
+    third.customer.phone = "+86 138 0013 8000".into();
     let prior = [
         p1.clone(),
         RepeatProbe::of(&r2.complaint),

@@ -17,6 +17,7 @@ const MAX_CLOCK_SKEW: SignedDuration = SignedDuration::from_mins(5);
 
 /// What the recording agent entered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct NewComplaint {
     /// Chosen by the creator (the desktop may create offline).
     pub id: ComplaintId,
@@ -38,6 +39,7 @@ pub struct NewComplaint {
 
 /// A freshly recorded complaint and whom to tell about it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Recorded {
     pub complaint: Complaint,
     pub alerts: Vec<Alert>,
@@ -59,7 +61,7 @@ impl Complaint {
         now: Timestamp,
         rules: &Rules,
     ) -> Result<Recorded, DomainError> {
-        let customer = validate(&new, now)?;
+        let customer = validate(&new, now, rules.default_calling_code.as_deref())?;
         let probe = RepeatProbe {
             complaint: new.id,
             customer_key: RepeatProbe::customer_key(&customer),
@@ -131,7 +133,11 @@ impl Complaint {
 }
 
 /// Checks every field at once and returns the customer with a normalised phone.
-fn validate(new: &NewComplaint, now: Timestamp) -> Result<Customer, DomainError> {
+fn validate(
+    new: &NewComplaint,
+    now: Timestamp,
+    calling_code: Option<&str>,
+) -> Result<Customer, DomainError> {
     let mut errors = Vec::new();
     let mut need = |field: &str, text: &str| {
         if text.trim().is_empty() {
@@ -147,7 +153,7 @@ fn validate(new: &NewComplaint, now: Timestamp) -> Result<Customer, DomainError>
     need("category", new.category.as_str());
     need("demand", &new.demand);
     need("description", &new.description);
-    let phone = normalize_phone(&new.customer.phone);
+    let phone = normalize_phone(&new.customer.phone, calling_code);
     if phone.is_none() {
         errors.push(FieldError {
             field: "customer.phone".to_owned(),

@@ -148,7 +148,7 @@ fn is_warn_level(permille: u16) -> bool {
 fn warn_offset(target: i64, n: i64, permille: u16) -> Option<i64> {
     (n - 1)
         .checked_mul(target)?
-        .checked_add(target * i64::from(permille) / 1000)
+        .checked_add(crate::sla::fraction_of(target, permille))
 }
 
 /// The clock a callback attempt is keyed on: the running callback clock, or

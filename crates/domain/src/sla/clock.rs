@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum ClockKind {
     FirstResponse,
@@ -40,6 +41,7 @@ impl ClockKind {
 
 /// A span during which the clock did not count. `end` is `None` while open.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Pause {
     pub start: Timestamp,
     pub end: Option<Timestamp>,
@@ -48,6 +50,7 @@ pub struct Pause {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum ClockOutcome {
     Met,
@@ -56,6 +59,7 @@ pub enum ClockOutcome {
 
 /// How a clock's current cycle ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ClockStop {
     pub at: Timestamp,
     pub outcome: ClockOutcome,
@@ -63,6 +67,7 @@ pub struct ClockStop {
 
 /// A finished cycle, kept for SLA-compliance analytics.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct CycleRecord {
     pub cycle: u32,
     pub started_at: Timestamp,
@@ -73,6 +78,7 @@ pub struct CycleRecord {
 
 /// What a clock looks like at some instant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum ClockStatus {
     /// Running, no warning threshold reached yet.
@@ -94,6 +100,7 @@ pub enum ClockStatus {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SlaClock {
     pub id: ClockId,
     pub kind: ClockKind,
@@ -181,7 +188,7 @@ impl SlaClock {
         if self.is_paused() {
             return None;
         }
-        let secs = self.target_secs * i64::from(permille) / 1000;
+        let secs = fraction_of(self.target_secs, permille);
         self.instant_after(secs, cal).ok()
     }
 
@@ -304,6 +311,12 @@ impl SlaClock {
             ClockStatus::Ok { due_at }
         }
     }
+}
+
+/// `permille` thousandths of `target` seconds, without overflow for any target.
+pub fn fraction_of(target: i64, permille: u16) -> i64 {
+    let secs = i128::from(target) * i128::from(permille) / 1000;
+    i64::try_from(secs).unwrap_or(i64::MAX)
 }
 
 fn transition(from: &'static str, action: &'static str) -> DomainError {

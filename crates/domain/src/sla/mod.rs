@@ -16,5 +16,7 @@
 mod clock;
 mod policy;
 
-pub use clock::{ClockKind, ClockOutcome, ClockStatus, ClockStop, CycleRecord, Pause, SlaClock};
+pub use clock::{
+    ClockKind, ClockOutcome, ClockStatus, ClockStop, CycleRecord, Pause, SlaClock, fraction_of,
+};
 pub use policy::{ClockTarget, PolicyMatch, SlaPolicies, SlaPolicy, SlaTargets};

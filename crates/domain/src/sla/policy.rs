@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// How long a clock may run, on which calendar.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ClockTarget {
     /// Working seconds on `calendar`.
     pub seconds: i64,
@@ -27,6 +28,7 @@ impl ClockTarget {
 
 /// What a policy applies to. Empty lists match anything.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct PolicyMatch {
     #[serde(default)]
     pub kinds: Vec<ComplaintKind>,
@@ -58,6 +60,7 @@ impl PolicyMatch {
 
 /// One policy: targets for some clocks of matching complaints.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SlaPolicy {
     pub name: String,
     #[serde(default)]
@@ -79,6 +82,7 @@ pub struct SlaPolicy {
 
 /// The targets that apply to one complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SlaTargets {
     pub first_response: ClockTarget,
     pub progress_cadence: ClockTarget,
@@ -90,6 +94,7 @@ pub struct SlaTargets {
 
 /// The ordered policy list.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SlaPolicies {
     #[serde(default)]
     pub policies: Vec<SlaPolicy>,
