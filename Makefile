@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
 
-.PHONY: test run deps-rust fmt-check clippy unit bench fmt help
+.PHONY: test run deps-rust fmt-check clippy unit bench fmt help bindings bindings-check
 
 help:
 	@echo "make run   - start the console"
@@ -13,7 +13,7 @@ help:
 	@echo "make bench - benchmarks (figures go to docs/performance.md)"
 
 ## Everything CI runs.
-test: deps-rust fmt-check clippy unit
+test: deps-rust fmt-check clippy bindings-check unit
 	@echo "make test: all checks passed"
 
 deps-rust:
@@ -30,6 +30,27 @@ unit:
 
 fmt:
 	$(CARGO) fmt --all
+
+## TypeScript bindings for the UI, generated from the Rust types by ts-rs.
+BINDINGS := ui/src/bindings
+EXPORT_BINDINGS = $(CARGO) test -q --locked -p redress-domain -p redress-local -p redress-app \
+	--features redress-app/ts --lib export_bindings >/dev/null
+
+bindings:
+	rm -rf $(BINDINGS)
+	TS_RS_EXPORT_DIR=$(CURDIR)/$(BINDINGS) $(EXPORT_BINDINGS)
+	@echo "regenerated $(BINDINGS)"
+
+## Fails when the committed bindings differ from what the Rust types generate.
+bindings-check:
+	@tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	TS_RS_EXPORT_DIR="$$tmp" $(EXPORT_BINDINGS); \
+	if ! diff -r "$$tmp" $(BINDINGS) >/dev/null; then \
+		diff -r "$$tmp" $(BINDINGS) | head -40; \
+		echo "ui/src/bindings is out of date: run 'make bindings' and commit the result" >&2; \
+		exit 1; \
+	fi; \
+	echo "bindings up to date"
 
 bench: deps-rust
 	$(CARGO) bench -p redress-domain --bench planner

@@ -15,6 +15,7 @@ use serde::{Deserialize, Serialize};
 /// Limits for one role, for one remedy type or (when `kind` is `None`) for all
 /// types without a more specific rule.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct AuthorityRule {
     pub role: Role,
     #[serde(default)]
@@ -27,6 +28,7 @@ pub struct AuthorityRule {
 
 /// The admin-owned authority matrix.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct AuthorityMatrix {
     /// Limits are in this currency; remedies in another currency are refused.
     pub currency: Currency,
@@ -35,6 +37,7 @@ pub struct AuthorityMatrix {
 
 /// Where a proposed remedy goes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case", tag = "route")]
 pub enum Routing {
     /// Within the proposer's own authority.

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 /// A field that failed validation, with a human-readable reason.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct FieldError {
     pub field: String,
     pub message: String,

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 /// How the complaint reached us.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
     Phone,
@@ -32,6 +33,7 @@ impl Channel {
 
 /// What the complaint is against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum SubjectKind {
     Product,
@@ -41,6 +43,7 @@ pub enum SubjectKind {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Subject {
     pub kind: SubjectKind,
     /// Product name, order number, business line or agent id.
@@ -49,6 +52,7 @@ pub struct Subject {
 
 /// The complainant. `phone` is stored normalised (see [`crate::phone`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Customer {
     pub name: String,
     pub phone: String,
@@ -58,6 +62,7 @@ pub struct Customer {
 
 /// How to respond (domain.md, "Kinds of complaint").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintKind {
     /// 情緒主導型: respect first, update every 30 minutes.
@@ -70,6 +75,7 @@ pub enum ComplaintKind {
 
 /// What kind of outcome the customer wants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum DemandClass {
     /// 即時解決類: refund, exchange.
@@ -82,6 +88,7 @@ pub enum DemandClass {
 
 /// Severity 1 (low) to 4 (critical). Higher is more urgent; "severity up" adds one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, type = "number"))]
 #[serde(try_from = "u8", into = "u8")]
 pub struct Severity(u8);
 
@@ -120,6 +127,7 @@ impl From<Severity> for u8 {
 
 /// Root-cause categories (分析原因).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum RootCause {
     Process,
@@ -133,6 +141,7 @@ pub enum RootCause {
 
 /// Why a complaint was judged not valid; it is still answered politely and closed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum InvalidReason {
     Misunderstanding,
@@ -144,6 +153,7 @@ pub enum InvalidReason {
 
 /// Remedy types (提出處理方案).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum RemedyKind {
     Refund,
@@ -173,6 +183,7 @@ impl RemedyKind {
 
 /// ISO 4217 code, upper case, e.g. `CNY`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(transparent)]
 pub struct Currency(pub String);
 
@@ -184,6 +195,7 @@ impl Currency {
 
 /// An amount in minor units (fen, cents) of a currency.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Money {
     pub amount_minor: i64,
     pub currency: Currency,
@@ -200,6 +212,7 @@ impl Money {
 
 /// Console roles, in increasing authority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Agent,
@@ -217,6 +230,7 @@ impl Role {
 /// caller's say-so; `approval_limit_minor` overrides the role's approve limit for
 /// this one user when set.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Actor {
     pub user: UserId,
     pub role: Role,
@@ -236,6 +250,7 @@ impl Actor {
 
 /// Outcome of one follow-up callback attempt (回訪).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum CallbackOutcome {
     /// Satisfied, with a score 1-5.
@@ -248,6 +263,7 @@ pub enum CallbackOutcome {
 
 /// Why an SLA clock is paused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum PauseReason {
     WaitingOnCustomer,
@@ -257,6 +273,7 @@ pub enum PauseReason {
 
 /// The attributes SLA policies and repeat detection match on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Profile {
     pub kind: ComplaintKind,
     pub severity: Severity,

@@ -15,6 +15,7 @@ use std::collections::BTreeSet;
 
 /// What repeat detection needs to know about one complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct RepeatProbe {
     pub complaint: ComplaintId,
     /// `id:<customer id>` or `tel:<normalised phone>`; see [`RepeatProbe::customer_key`].
@@ -45,6 +46,7 @@ impl RepeatProbe {
 
 /// How a complaint repeats earlier ones.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct RepeatLink {
     /// 2 for the second complaint in the window, 3 for the third, ...
     pub ordinal: u32,

@@ -13,6 +13,7 @@ use serde::{Deserialize, Serialize};
 
 /// One callback round, started by a resolution.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Callback {
     /// The complaint's `reopen_count` when it was resolved.
     pub round: u32,
@@ -26,6 +27,7 @@ pub struct Callback {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct CallbackAttempt {
     pub id: AttemptId,
     pub at: Timestamp,

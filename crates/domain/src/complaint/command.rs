@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 /// of `extra_kind`, if the customer accepts `condition`. Approval covers the
 /// base amount plus the extra.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Tier {
     pub extra_minor: i64,
     pub extra_kind: RemedyKind,
@@ -18,6 +19,7 @@ pub struct Tier {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "name", content = "args", rename_all = "snake_case")]
 pub enum Command {
     /// 判斷投訴是否成立. `reason` is required when `valid` is false and refused

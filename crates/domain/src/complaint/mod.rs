@@ -44,6 +44,7 @@ use serde::{Deserialize, Serialize};
 
 /// One complaint and everything that happened to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Complaint {
     pub id: ComplaintId,
     /// Human-facing number (`TS-2026-000123`), given by the caller.
@@ -88,6 +89,7 @@ pub struct Complaint {
 
 /// A validity judgement (判斷投訴是否成立).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Validity {
     pub valid: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -99,6 +101,7 @@ pub struct Validity {
 
 /// 分析原因: one or more categories plus free text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct RootCauseAnalysis {
     /// Non-empty, sorted, without duplicates.
     pub categories: Vec<RootCause>,
@@ -109,6 +112,7 @@ pub struct RootCauseAnalysis {
 
 /// 總結評價: lessons and improvement actions.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Review {
     pub lessons: String,
     pub actions: Vec<String>,
@@ -119,6 +123,7 @@ pub struct Review {
 /// Something a person should be told about now, returned by `record` and
 /// `execute` for the caller to notify.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(tag = "alert", rename_all = "snake_case")]
 pub enum Alert {
     /// The complaint is the `ordinal`-th repeat and was escalated (supervisors).

@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 /// Where a complaint stands. Wire names are snake_case and stable.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum ComplaintState {
     /// 受理: recorded, validity not judged yet.

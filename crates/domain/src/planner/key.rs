@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 /// Why somebody is being reminded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum ReminderKind {
     /// A progress update to the customer is due (one per cadence step).
@@ -39,6 +40,7 @@ impl ReminderKind {
 
 /// Which instant of a clock a reminder is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum Threshold {
     /// A warning at this many thousandths of the target.
@@ -60,6 +62,7 @@ pub enum Threshold {
 /// `67e55044-10b1-426f-9247-bb680e5fe0c8/warn750/c2/s3`. Only this canonical
 /// spelling parses, so one reminder has exactly one key string.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, type = "string"))]
 #[serde(into = "String", try_from = "String")]
 pub struct ReminderKey {
     pub clock: ClockId,
@@ -149,6 +152,7 @@ impl TryFrom<String> for ReminderKey {
 
 /// One reminder that has become due.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Reminder {
     pub key: ReminderKey,
     pub kind: ReminderKind,

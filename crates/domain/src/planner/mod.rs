@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 
 /// What the planner needs to know about one complaint.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Watch {
     pub complaint: ComplaintId,
     /// Closed complaints get no reminders.
@@ -39,6 +40,7 @@ pub struct Watch {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct WatchedApproval {
     pub approval: ApprovalId,
     pub required_role: Role,
@@ -47,6 +49,7 @@ pub struct WatchedApproval {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct WatchedCallback {
     /// 1 for the first attempt, 2 after one unreachable attempt, ...
     pub attempt: u32,

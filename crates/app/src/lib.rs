@@ -1,0 +1,31 @@
+//! Redress application services.
+//!
+//! [`App`] offers every query and command of the console over the local store
+//! and the rulebook, and runs the SLA watcher that turns due reminders into
+//! desktop notifications. It knows nothing of Tauri: the desktop shell, the
+//! command-line tool and the tests drive the same code through the [`Clock`],
+//! [`Notifier`] and [`EventSink`] ports.
+//!
+//! Every method is synchronous and may touch SQLite: async callers run them on
+//! a blocking thread. Writes follow the sync design: the new state goes to the
+//! overlay and the intent to the outbox in one transaction; with no server
+//! configured (standalone) the change is settled into the mirror at once.
+#![forbid(unsafe_code)]
+
+mod error;
+mod messages;
+mod ports;
+mod service;
+mod settings;
+mod views;
+mod watcher;
+
+pub use error::{AppError, AppResult};
+pub use ports::{Changed, Clock, EventSink, Notification, Notifier, SystemClock};
+pub use service::App;
+pub use settings::{Language, NotifyPrefs, Settings};
+pub use views::{
+    ApprovalItem, CallbackItem, ClockView, ComplaintView, DashboardView, LinkedComplaint,
+    NewComplaintInput,
+};
+pub use watcher::{TickReport, run_watcher};

@@ -1,0 +1,92 @@
+//! The few texts Rust itself shows: desktop notification titles and bodies.
+//! Everything on screen is translated by the UI; notifications are raised
+//! from Rust (the UI may not even be open), so they carry their own catalogue.
+
+use crate::settings::Language;
+use jiff::tz::TimeZone;
+use redress_domain::planner::{Reminder, ReminderKind};
+use redress_domain::sla::ClockKind;
+
+fn clock_name(lang: Language, kind: ClockKind) -> &'static str {
+    match (lang, kind) {
+        (Language::ZhCn, ClockKind::FirstResponse) => "首次响应",
+        (Language::ZhCn, ClockKind::ProgressUpdate) => "进度同步",
+        (Language::ZhCn, ClockKind::Resolution) => "处理时效",
+        (Language::ZhCn, ClockKind::Approval) => "审批",
+        (Language::ZhCn, ClockKind::Callback) => "回访",
+        (Language::En, ClockKind::FirstResponse) => "first response",
+        (Language::En, ClockKind::ProgressUpdate) => "progress update",
+        (Language::En, ClockKind::Resolution) => "resolution",
+        (Language::En, ClockKind::Approval) => "approval",
+        (Language::En, ClockKind::Callback) => "callback",
+    }
+}
+
+/// Title and body for one reminder about complaint `number` of `customer`.
+/// Times are shown in `tz`, the desktop's zone.
+pub fn reminder_text(
+    lang: Language,
+    tz: &TimeZone,
+    r: &Reminder,
+    number: &str,
+    customer: &str,
+) -> (String, String) {
+    let clock = clock_name(lang, r.clock_kind);
+    let title = match (lang, r.kind) {
+        (Language::ZhCn, ReminderKind::ProgressDue) => format!("{number} 需要同步进度"),
+        (Language::ZhCn, ReminderKind::SlaWarning) => format!("{number} {clock}即将超时"),
+        (Language::ZhCn, ReminderKind::SlaBreach) => format!("{number} {clock}已超时"),
+        (Language::ZhCn, ReminderKind::ApprovalWaiting) => format!("{number} 有补偿待审批"),
+        (Language::ZhCn, ReminderKind::CallbackDue) => format!("{number} 需要回访"),
+        (Language::En, ReminderKind::ProgressDue) => format!("{number}: progress update due"),
+        (Language::En, ReminderKind::SlaWarning) => format!("{number}: {clock} due soon"),
+        (Language::En, ReminderKind::SlaBreach) => format!("{number}: {clock} overdue"),
+        (Language::En, ReminderKind::ApprovalWaiting) => {
+            format!("{number}: remedy awaiting approval")
+        }
+        (Language::En, ReminderKind::CallbackDue) => format!("{number}: follow-up call due"),
+    };
+    let due = r
+        .due_at
+        .to_zoned(tz.clone())
+        .strftime("%m-%d %H:%M")
+        .to_string();
+    let body = match lang {
+        Language::ZhCn => format!("客户：{customer}；时限：{due}"),
+        Language::En => format!("Customer: {customer}; due {due}"),
+    };
+    (title, body)
+}
+
+/// One notification standing for `count` reminders at once.
+pub fn summary_text(lang: Language, count: usize) -> (String, String) {
+    match lang {
+        Language::ZhCn => (
+            format!("{count} 条提醒待处理"),
+            "请打开提醒收件箱查看".to_owned(),
+        ),
+        Language::En => (
+            format!("{count} reminders need you"),
+            "Open the reminder inbox to see them".to_owned(),
+        ),
+    }
+}
+
+/// A repeat complaint escalated (the third from one customer on one issue).
+pub fn escalation_text(
+    lang: Language,
+    number: &str,
+    customer: &str,
+    ordinal: u32,
+) -> (String, String) {
+    match lang {
+        Language::ZhCn => (
+            format!("{number} 重复投诉已升级"),
+            format!("客户 {customer} 第 {ordinal} 次就同一问题投诉"),
+        ),
+        Language::En => (
+            format!("{number}: repeat complaint escalated"),
+            format!("{customer} has complained about this {ordinal} times"),
+        ),
+    }
+}

@@ -1,0 +1,428 @@
+//! Commands and queries.
+
+use crate::error::{AppError, AppResult};
+use crate::ports::{Changed, Clock, EventSink, Notifier};
+use crate::settings::Settings;
+use crate::views::{
+    ApprovalItem, CallbackItem, ClockView, ComplaintView, DashboardView, LinkedComplaint,
+    NewComplaintInput,
+};
+use crate::watcher::WatchState;
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use redress_domain::Rules;
+use redress_domain::complaint::{Command, Complaint, NewComplaint};
+use redress_domain::ids::ComplaintId;
+use redress_domain::phone::normalize_phone;
+use redress_domain::planner::ReminderKey;
+use redress_domain::repeat::RepeatProbe;
+use redress_domain::sla::ClockKind;
+use redress_local::{DashboardQuery, LocalStore, OutboxEntry, ReminderRow, StoredComplaint};
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use uuid::Uuid;
+
+/// The application: one per console window.
+pub struct App {
+    pub(crate) store: LocalStore,
+    pub(crate) rules: Arc<Rules>,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) notifier: Arc<dyn Notifier>,
+    pub(crate) events: Arc<dyn EventSink>,
+    pub(crate) tz: TimeZone,
+    pub(crate) watch: Mutex<WatchState>,
+    pub(crate) wake: tokio::sync::Notify,
+}
+
+impl std::fmt::Debug for App {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("App")
+            .field("store", &self.store.path())
+            .finish_non_exhaustive()
+    }
+}
+
+impl App {
+    /// Opens (or creates) the store in `data_dir` and indexes every open
+    /// complaint for the SLA watcher.
+    pub fn open(
+        data_dir: &Path,
+        rules: Arc<Rules>,
+        clock: Arc<dyn Clock>,
+        notifier: Arc<dyn Notifier>,
+        events: Arc<dyn EventSink>,
+    ) -> AppResult<App> {
+        let store = LocalStore::open_dir(data_dir)?;
+        let app = App {
+            store,
+            rules,
+            clock,
+            notifier,
+            events,
+            tz: TimeZone::system(),
+            watch: Mutex::new(WatchState::default()),
+            wake: tokio::sync::Notify::new(),
+        };
+        app.reindex()?;
+        Ok(app)
+    }
+
+    /// Shows times in `tz` (notifications); the system zone by default.
+    pub fn with_time_zone(mut self, tz: TimeZone) -> App {
+        self.tz = tz;
+        self
+    }
+
+    pub fn rules(&self) -> &Rules {
+        &self.rules
+    }
+
+    pub fn now(&self) -> Timestamp {
+        self.clock.now()
+    }
+
+    pub(crate) fn watch_state(&self) -> MutexGuard<'_, WatchState> {
+        // A panic while holding the lock leaves a planner that is at worst
+        // stale; the next reindex repairs it, so poisoning is not fatal.
+        self.watch.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Rebuilds the watcher's index from the store (start-up, bulk imports).
+    pub fn reindex(&self) -> AppResult<()> {
+        let open = self.store.read(|r| r.open_complaints())?;
+        let mut w = self.watch_state();
+        w.reset();
+        for c in &open {
+            w.planner.upsert(c.watch(), &self.rules);
+        }
+        drop(w);
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    // ---- settings ----------------------------------------------------------
+
+    pub fn settings(&self) -> AppResult<Settings> {
+        Ok(self
+            .store
+            .read(|r| r.get_setting::<Settings>(Settings::KEY))?
+            .unwrap_or_default())
+    }
+
+    pub fn set_settings(&self, s: &Settings) -> AppResult<()> {
+        if s.user.as_str().trim().is_empty() {
+            return Err(
+                redress_domain::DomainError::invalid("user", "a user id is required").into(),
+            );
+        }
+        self.store.write(|tx| tx.set_setting(Settings::KEY, s))?;
+        self.events.changed(&Changed {
+            complaints: Vec::new(),
+            all: true,
+            reminders: false,
+            settings: true,
+        });
+        Ok(())
+    }
+
+    // ---- queries -------------------------------------------------------------
+
+    pub fn dashboard(&self, mut query: DashboardQuery) -> AppResult<DashboardView> {
+        let now = self.now();
+        query.now = now;
+        let (rows, counts) = self
+            .store
+            .read(|r| Ok::<_, AppError>((r.dashboard(&query)?, r.header_counts(now)?)))?;
+        Ok(DashboardView { rows, counts, now })
+    }
+
+    pub fn complaint(&self, id: ComplaintId) -> AppResult<ComplaintView> {
+        let now = self.now();
+        let (stored, linked) = self.store.read(|r| {
+            let stored = r
+                .complaint(id)?
+                .ok_or_else(|| AppError::not_found("complaint", id))?;
+            let mut linked = Vec::new();
+            if let Some(link) = &stored.complaint.repeat {
+                for other in &link.linked {
+                    if let Some(o) = r.complaint(*other)? {
+                        linked.push(LinkedComplaint {
+                            id: o.complaint.id,
+                            number: o.complaint.number.clone(),
+                            state: o.complaint.state,
+                            received_at: o.complaint.received_at,
+                            demand: o.complaint.demand.clone(),
+                        });
+                    }
+                }
+            }
+            Ok::<_, AppError>((stored, linked))
+        })?;
+        let clocks = stored
+            .complaint
+            .clocks
+            .iter()
+            .map(|clock| {
+                let cal = self.rules.calendar(&clock.calendar)?;
+                Ok(ClockView {
+                    status: clock.status(now, cal),
+                    warn_at: clock
+                        .warn_at_permille
+                        .first()
+                        .and_then(|w| clock.threshold_instant(*w, cal)),
+                    clock: clock.clone(),
+                })
+            })
+            .collect::<AppResult<Vec<_>>>()?;
+        Ok(ComplaintView {
+            complaint: stored.complaint,
+            pending: stored.pending,
+            clocks,
+            linked,
+            now,
+        })
+    }
+
+    /// Pending approvals, each with whether the current user may decide it.
+    pub fn approvals(&self) -> AppResult<Vec<ApprovalItem>> {
+        let me = self.settings()?.actor();
+        let now = self.now();
+        let stored = self.store.read(|r| r.with_pending_approvals())?;
+        let mut items = Vec::new();
+        for StoredComplaint { complaint: c, .. } in stored {
+            for a in c.pending_approvals() {
+                let Some(remedy) = c.remedy(a.remedy_id) else {
+                    continue;
+                };
+                let clock = c.clocks.iter().find(|k| k.approval == Some(a.id));
+                let status = clock.and_then(|k| {
+                    self.rules
+                        .calendar(&k.calendar)
+                        .ok()
+                        .map(|cal| k.status(now, cal))
+                });
+                let blocked = self
+                    .rules
+                    .authority
+                    .check_approver(&me, &a.requested_by, a.kind, a.amount.amount_minor)
+                    .and_then(|()| {
+                        if remedy.proposed_by == me.user {
+                            Err(redress_domain::DomainError::SelfApprovalForbidden)
+                        } else {
+                            Ok(())
+                        }
+                    })
+                    .err()
+                    .map(|e| e.code().to_owned());
+                items.push(ApprovalItem {
+                    complaint_id: c.id,
+                    number: c.number.clone(),
+                    customer_name: c.customer.name.clone(),
+                    approval: a.clone(),
+                    remedy: remedy.clone(),
+                    due_at: clock.and_then(|k| k.due_at),
+                    status,
+                    blocked,
+                });
+            }
+        }
+        items.sort_by_key(|i| (i.due_at.is_none(), i.due_at, i.approval.requested_at));
+        Ok(items)
+    }
+
+    /// Callbacks due within the next 24 hours, and overdue ones.
+    pub fn callbacks(&self) -> AppResult<Vec<CallbackItem>> {
+        let now = self.now();
+        let horizon = now + jiff::SignedDuration::from_hours(24);
+        let stored = self.store.read(|r| r.callbacks_due_before(horizon))?;
+        let mut items: Vec<CallbackItem> = stored
+            .into_iter()
+            .filter_map(|StoredComplaint { complaint: c, .. }| {
+                let cb = c.outstanding_callback()?;
+                let due_at = c.clock(ClockKind::Callback).and_then(|k| k.due_at);
+                Some(CallbackItem {
+                    complaint_id: c.id,
+                    number: c.number.clone(),
+                    customer_name: c.customer.name.clone(),
+                    customer_phone: c.customer.phone.clone(),
+                    resolved_at: cb.resolved_at,
+                    next_attempt_at: cb.next_attempt_at,
+                    due_at,
+                    attempts: u32::try_from(cb.attempts.len()).unwrap_or(u32::MAX),
+                    overdue: due_at.is_some_and(|d| d < now),
+                })
+            })
+            .collect();
+        items.sort_by_key(|i| (i.next_attempt_at.is_none(), i.next_attempt_at, i.due_at));
+        Ok(items)
+    }
+
+    pub fn reminders(&self, limit: u32) -> AppResult<Vec<ReminderRow>> {
+        Ok(self.store.read(|r| r.reminder_inbox(limit))?)
+    }
+
+    // ---- commands ------------------------------------------------------------
+
+    /// Records a new complaint; returns its id.
+    pub fn record_complaint(&self, input: NewComplaintInput) -> AppResult<ComplaintId> {
+        let actor = self.settings()?.actor();
+        let now = self.now();
+        let id = ComplaintId(Uuid::now_v7());
+        let mut probe_customer = input.customer.clone();
+        if let Some(phone) = normalize_phone(
+            &probe_customer.phone,
+            self.rules.default_calling_code.as_deref(),
+        ) {
+            probe_customer.phone = phone;
+        }
+        let customer_key = RepeatProbe::customer_key(&probe_customer);
+        let args = serde_json::to_value(&input).map_err(|e| AppError::internal(e.to_string()))?;
+        let (complaint, alerts) = self.store.write(|tx| {
+            let prior = tx.reader().repeat_probes(&customer_key)?;
+            let number = tx.next_local_number(now.to_zoned(self.tz.clone()).year())?;
+            let new = NewComplaint {
+                id,
+                number,
+                customer: input.customer.clone(),
+                channel: input.channel,
+                subject: input.subject.clone(),
+                category: input.category.clone(),
+                demand: input.demand.clone(),
+                description: input.description.clone(),
+                kind: input.kind,
+                demand_class: input.demand_class,
+                severity: input.severity,
+                public_exposure: input.public_exposure,
+                received_at: input.received_at.unwrap_or(now),
+            };
+            let recorded = Complaint::record(new, &prior, &actor, now, &self.rules)?;
+            self.persist(
+                tx,
+                &recorded.complaint,
+                "complaint.record",
+                args,
+                &actor.user,
+                now,
+            )?;
+            Ok::<_, AppError>((recorded.complaint, recorded.alerts))
+        })?;
+        self.after_write(&complaint, &alerts);
+        Ok(id)
+    }
+
+    /// Runs one closed-loop command on a complaint.
+    pub fn execute(&self, id: ComplaintId, command: &Command) -> AppResult<()> {
+        let actor = self.settings()?.actor();
+        let now = self.now();
+        let args = serde_json::to_value(command).map_err(|e| AppError::internal(e.to_string()))?;
+        let (complaint, alerts) = self.store.write(|tx| {
+            let mut c = tx
+                .reader()
+                .complaint(id)?
+                .ok_or_else(|| AppError::not_found("complaint", id))?
+                .complaint;
+            let alerts = c.execute(command, &actor, now, &self.rules)?;
+            self.persist(tx, &c, mutation_name(command), args, &actor.user, now)?;
+            Ok::<_, AppError>((c, alerts))
+        })?;
+        self.after_write(&complaint, &alerts);
+        Ok(())
+    }
+
+    pub fn ack_reminder(&self, key: &str) -> AppResult<()> {
+        let key = parse_key(key)?;
+        let now = self.now();
+        self.store.write(|tx| tx.ack_reminder(&key, now))?;
+        self.reminders_changed();
+        Ok(())
+    }
+
+    /// Hides a reminder and shows it again `minutes` later (10 or 30 in the UI).
+    pub fn snooze_reminder(&self, key: &str, minutes: u32) -> AppResult<()> {
+        if !(1..=24 * 60).contains(&minutes) {
+            return Err(redress_domain::DomainError::invalid(
+                "minutes",
+                "snooze 1 to 1440 minutes",
+            )
+            .into());
+        }
+        let key = parse_key(key)?;
+        let until = self.now() + jiff::SignedDuration::from_mins(i64::from(minutes));
+        self.store.write(|tx| tx.snooze_reminder(&key, until))?;
+        self.reminders_changed();
+        self.wake.notify_one();
+        Ok(())
+    }
+
+    /// Overlay + outbox in one transaction, then (standalone: no server) settled
+    /// into the mirror at once, in the same transaction.
+    fn persist(
+        &self,
+        tx: &mut redress_local::WriteTx<'_>,
+        c: &Complaint,
+        name: &str,
+        args: serde_json::Value,
+        author: &redress_domain::ids::UserId,
+        now: Timestamp,
+    ) -> AppResult<()> {
+        let client_seq = tx.enqueue(&OutboxEntry {
+            mutation_id: OutboxEntry::new_mutation_id(),
+            author: author.clone(),
+            name: name.to_owned(),
+            args,
+            occurred_at_device: now,
+            base_seq: 0,
+        })?;
+        tx.stage_complaint(c, &self.rules, client_seq)?;
+        tx.settle_local(client_seq, c.id)?;
+        Ok(())
+    }
+
+    fn after_write(&self, c: &Complaint, alerts: &[redress_domain::complaint::Alert]) {
+        self.watch_state().planner.upsert(c.watch(), &self.rules);
+        self.wake.notify_one();
+        crate::watcher::notify_alerts(self, c, alerts);
+        self.events.changed(&Changed {
+            complaints: vec![c.id],
+            all: false,
+            reminders: false,
+            settings: false,
+        });
+    }
+
+    pub(crate) fn reminders_changed(&self) {
+        self.events.changed(&Changed {
+            complaints: Vec::new(),
+            all: false,
+            reminders: true,
+            settings: false,
+        });
+    }
+}
+
+fn parse_key(key: &str) -> AppResult<ReminderKey> {
+    key.parse().map_err(|_| {
+        redress_domain::DomainError::invalid("key", format!("not a reminder key: {key}")).into()
+    })
+}
+
+/// The sync mutation name of a command (`sync.md` §5).
+pub fn mutation_name(c: &Command) -> &'static str {
+    match c {
+        Command::Judge { .. } => "complaint.judge",
+        Command::Assign { .. } => "complaint.assign",
+        Command::SetRootCause { .. } => "complaint.set_root_cause",
+        Command::AddProgress { .. } => "progress.add",
+        Command::ProposeRemedy { .. } => "remedy.propose",
+        Command::ReviseRemedy { .. } => "remedy.revise",
+        Command::DecideApproval { .. } => "approval.decide",
+        Command::MarkImplemented { .. } => "remedy.mark_implemented",
+        Command::Resolve { .. } => "complaint.resolve",
+        Command::RecordCallback { .. } => "callback.record",
+        Command::Review { .. } => "complaint.review",
+        Command::Close { .. } => "complaint.close",
+        Command::Reopen { .. } => "complaint.reopen",
+        Command::PauseClock { .. } => "sla.pause",
+        Command::ResumeClock { .. } => "sla.resume",
+    }
+}

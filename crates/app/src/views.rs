@@ -1,0 +1,107 @@
+//! What the UI receives and sends. Domain types pass through unchanged where
+//! they fit (the complaint aggregate, commands); these add what a screen needs
+//! on top: statuses at "now", what the user may do, and the joins.
+
+use jiff::Timestamp;
+use redress_domain::complaint::{Approval, Complaint, ComplaintState, Remedy};
+use redress_domain::ids::{CategoryCode, ComplaintId};
+use redress_domain::model::{Channel, ComplaintKind, Customer, DemandClass, Severity, Subject};
+use redress_domain::sla::{ClockStatus, SlaClock};
+use redress_local::{DashboardRow, HeaderCounts};
+use serde::{Deserialize, Serialize};
+
+/// The dashboard: rows sorted by what is due soonest, and the header counts.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct DashboardView {
+    pub rows: Vec<DashboardRow>,
+    pub counts: HeaderCounts,
+    /// The instant the statuses were computed at; the UI counts down from its
+    /// own clock corrected by the difference to this.
+    pub now: Timestamp,
+}
+
+/// One clock with its status now and its first warning instant.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ClockView {
+    pub clock: SlaClock,
+    pub status: ClockStatus,
+    pub warn_at: Option<Timestamp>,
+}
+
+/// An earlier complaint of the same customer in the same category.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct LinkedComplaint {
+    pub id: ComplaintId,
+    pub number: String,
+    pub state: ComplaintState,
+    pub received_at: Timestamp,
+    pub demand: String,
+}
+
+/// Everything the complaint screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ComplaintView {
+    pub complaint: Complaint,
+    /// Local changes not yet confirmed by the server.
+    pub pending: bool,
+    pub clocks: Vec<ClockView>,
+    pub linked: Vec<LinkedComplaint>,
+    pub now: Timestamp,
+}
+
+/// One pending approval as the approval queue shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ApprovalItem {
+    pub complaint_id: ComplaintId,
+    pub number: String,
+    pub customer_name: String,
+    pub approval: Approval,
+    pub remedy: Remedy,
+    /// When the approval clock runs out.
+    pub due_at: Option<Timestamp>,
+    pub status: Option<ClockStatus>,
+    /// `None` when the current user may decide; otherwise the error code that
+    /// explains why not (`self_approval_forbidden`, `authority_limit_exceeded`).
+    pub blocked: Option<String>,
+}
+
+/// One outstanding follow-up callback.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CallbackItem {
+    pub complaint_id: ComplaintId,
+    pub number: String,
+    pub customer_name: String,
+    pub customer_phone: String,
+    pub resolved_at: Timestamp,
+    pub next_attempt_at: Option<Timestamp>,
+    /// The callback deadline (24 h after resolution by default).
+    pub due_at: Option<Timestamp>,
+    pub attempts: u32,
+    pub overdue: bool,
+}
+
+/// The new-complaint form. The console picks the id, the number and (unless
+/// given) the time received.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct NewComplaintInput {
+    pub customer: Customer,
+    pub channel: Channel,
+    pub subject: Subject,
+    pub category: CategoryCode,
+    pub demand: String,
+    pub description: String,
+    pub kind: ComplaintKind,
+    pub demand_class: DemandClass,
+    pub severity: Severity,
+    #[serde(default)]
+    pub public_exposure: bool,
+    #[serde(default)]
+    pub received_at: Option<Timestamp>,
+}

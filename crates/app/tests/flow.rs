@@ -1,0 +1,253 @@
+//! The closed loop through the application services, on a real SQLite file.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use redress_app::{AppError, NewComplaintInput};
+use redress_domain::complaint::{Command, ComplaintState};
+use redress_domain::ids::{AttemptId, CategoryCode, DeptId, RemedyId, UpdateId, UserId};
+use redress_domain::model::{
+    CallbackOutcome, Channel, ComplaintKind, Customer, DemandClass, Money, RemedyKind, Role,
+    RootCause, Severity, Subject, SubjectKind,
+};
+use redress_local::DashboardQuery;
+use support::{TestClock, open};
+use uuid::Uuid;
+
+pub fn broadband(phone: &str) -> NewComplaintInput {
+    NewComplaintInput {
+        customer: Customer {
+            name: "王先生".into(),
+            phone: phone.into(),
+            customer_id: None,
+        },
+        channel: Channel::Phone,
+        subject: Subject {
+            kind: SubjectKind::Product,
+            reference: "家庭宽带 200M".into(),
+        },
+        category: CategoryCode::new("broadband.dropout"),
+        demand: "减免本月宽带费".into(),
+        description: "宽带第三次掉线，已经来电三次".into(),
+        kind: ComplaintKind::EmotionDriven,
+        demand_class: DemandClass::ImmediateFix,
+        severity: Severity::MEDIUM,
+        public_exposure: false,
+        received_at: None,
+    }
+}
+
+fn id() -> Uuid {
+    Uuid::now_v7()
+}
+
+#[test]
+fn a_complaint_goes_round_the_closed_loop_and_reopens_on_an_unhappy_callback() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), TestClock::at("2026-11-23T01:00:00Z"));
+    h.act_as("agent.li", Role::Agent);
+
+    let cid = h.app.record_complaint(broadband("138-0013-8000")).unwrap();
+    let dash = h.app.dashboard(DashboardQuery::default()).unwrap();
+    assert_eq!(dash.rows.len(), 1);
+    let row = &dash.rows[0];
+    assert_eq!(row.id, cid);
+    assert_eq!(row.customer_phone, "+8613800138000");
+    assert!(row.number.starts_with("TS-2026-"), "{}", row.number);
+    // Emotion-driven: the next thing due is the 30-minute progress update.
+    assert_eq!(
+        row.next_due_at,
+        Some("2026-11-23T01:30:00Z".parse().unwrap())
+    );
+    assert_eq!(dash.counts.open, 1);
+
+    let run = |c: Command| h.app.execute(cid, &c).unwrap();
+    run(Command::AddProgress {
+        update_id: UpdateId(id()),
+        text: "已致歉，工程师今天下午上门".into(),
+        customer_informed: true,
+    });
+    run(Command::Judge {
+        valid: true,
+        reason: None,
+        note: String::new(),
+    });
+    run(Command::Assign {
+        department: DeptId::new("network_operations"),
+        owner: Some(UserId::new("agent.li")),
+    });
+    run(Command::SetRootCause {
+        categories: vec![RootCause::System],
+        note: "光猫固件缺陷".into(),
+    });
+    let remedy = RemedyId(id());
+    run(Command::ProposeRemedy {
+        remedy_id: remedy,
+        kind: RemedyKind::FeeWaiver,
+        amount: Money::new(30_000, "CNY"),
+        tier: None,
+        note: "减免当月月租".into(),
+    });
+
+    // ¥300 is above an agent's ¥50: it waits for a supervisor.
+    let queue = h.app.approvals().unwrap();
+    assert_eq!(queue.len(), 1);
+    assert_eq!(queue[0].blocked.as_deref(), Some("self_approval_forbidden"));
+    assert_eq!(queue[0].approval.required_role, Role::Supervisor);
+
+    h.act_as("mgr.wang", Role::Manager);
+    let queue = h.app.approvals().unwrap();
+    assert_eq!(queue[0].blocked, None);
+    let approval = queue[0].approval.clone();
+    run(Command::DecideApproval {
+        approval_id: approval.id,
+        remedy_revision: approval.remedy_revision,
+        approve: true,
+        reason: "三次断线，符合减免政策".into(),
+    });
+    assert!(h.app.approvals().unwrap().is_empty());
+
+    // A second decision is refused with a stable code and changes nothing.
+    let before = h.app.complaint(cid).unwrap().complaint;
+    let err: AppError = h
+        .app
+        .execute(
+            cid,
+            &Command::DecideApproval {
+                approval_id: approval.id,
+                remedy_revision: approval.remedy_revision,
+                approve: false,
+                reason: "no".into(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.code, "approval_already_decided");
+    assert_eq!(h.app.complaint(cid).unwrap().complaint, before);
+
+    run(Command::MarkImplemented {
+        remedy_id: remedy,
+        note: String::new(),
+    });
+    run(Command::Resolve {
+        note: "已减免并告知客户".into(),
+    });
+    let callbacks = h.app.callbacks().unwrap();
+    assert_eq!(callbacks.len(), 1);
+    assert_eq!(callbacks[0].complaint_id, cid);
+    assert_eq!(
+        callbacks[0].due_at,
+        Some("2026-11-24T01:00:00Z".parse().unwrap())
+    );
+    assert!(!callbacks[0].overdue);
+
+    run(Command::RecordCallback {
+        attempt_id: AttemptId(id()),
+        outcome: CallbackOutcome::NotSatisfied,
+        note: "客户说昨晚又断了".into(),
+    });
+    let view = h.app.complaint(cid).unwrap();
+    assert_eq!(view.complaint.state, ComplaintState::Analysed);
+    assert_eq!(view.complaint.reopen_count, 1);
+    assert!(h.app.callbacks().unwrap().is_empty());
+    // Every step is on the timeline with who did it.
+    let actors: std::collections::BTreeSet<_> = view
+        .complaint
+        .timeline
+        .iter()
+        .map(|e| e.actor.as_str().to_owned())
+        .collect();
+    assert!(
+        actors.contains("agent.li") && actors.contains("mgr.wang"),
+        "{actors:?}"
+    );
+    // The store logged one intent per action for the server.
+    assert!(!view.pending, "standalone changes are settled at once");
+}
+
+#[test]
+fn bad_input_gets_a_stable_code_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), TestClock::at("2026-11-23T01:00:00Z"));
+    let mut bad = broadband("not a phone");
+    bad.demand = String::new();
+    let err = h.app.record_complaint(bad).unwrap_err();
+    assert_eq!(err.code, "validation_failed");
+    let fields: Vec<_> = err.fields.iter().map(|f| f.field.as_str()).collect();
+    assert!(
+        fields.contains(&"customer.phone") || fields.iter().any(|f| f.contains("phone")),
+        "{fields:?}"
+    );
+    assert!(
+        h.app
+            .dashboard(DashboardQuery::default())
+            .unwrap()
+            .rows
+            .is_empty()
+    );
+
+    let missing = redress_domain::ids::ComplaintId(id());
+    let err = h
+        .app
+        .execute(
+            missing,
+            &Command::Resolve {
+                note: String::new(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.code, "not_found");
+
+    let cid = h.app.record_complaint(broadband("13800138000")).unwrap();
+    let err = h
+        .app
+        .execute(
+            cid,
+            &Command::Resolve {
+                note: String::new(),
+            },
+        )
+        .unwrap_err();
+    assert_eq!(err.code, "invalid_transition");
+    assert_eq!(
+        h.app.snooze_reminder("nonsense", 10).unwrap_err().code,
+        "validation_failed"
+    );
+}
+
+#[test]
+fn repeat_complaints_link_and_the_third_escalates_with_an_alert() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), TestClock::at("2026-11-20T01:00:00Z"));
+    let first = h.app.record_complaint(broadband("13800138000")).unwrap();
+    h.clock.advance_mins(60 * 24);
+    let second = h
+        .app
+        .record_complaint(broadband("+86 138 0013 8000"))
+        .unwrap();
+    h.clock.advance_mins(60 * 24);
+    h.toasts.take();
+    let third = h.app.record_complaint(broadband("138 0013 8000")).unwrap();
+
+    let view = h.app.complaint(third).unwrap();
+    let link = view.complaint.repeat.clone().unwrap();
+    assert_eq!(link.ordinal, 3);
+    assert!(link.escalated);
+    assert_eq!(view.complaint.severity, Severity::HIGH);
+    let linked: Vec<_> = view.linked.iter().map(|l| l.id).collect();
+    assert_eq!(linked, vec![first, second]);
+    let toasts = h.toasts.take();
+    assert_eq!(toasts.len(), 1, "{toasts:?}");
+    assert_eq!(toasts[0].complaint, Some(third));
+    assert!(toasts[0].title.contains("重复投诉"), "{}", toasts[0].title);
+}
+
+#[test]
+fn changes_emit_one_batched_event_naming_the_complaint() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), TestClock::at("2026-11-23T01:00:00Z"));
+    h.events.0.lock().unwrap().clear();
+    let cid = h.app.record_complaint(broadband("13800138000")).unwrap();
+    let events = h.events.0.lock().unwrap().clone();
+    assert_eq!(events.len(), 1);
+    assert_eq!(events[0].complaints, vec![cid]);
+}

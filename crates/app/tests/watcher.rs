@@ -1,0 +1,167 @@
+//! The SLA watcher: due reminders become notifications once, across restarts;
+//! bursts collapse into one summary; snoozed reminders come back.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use redress_app::NewComplaintInput;
+use redress_domain::ids::CategoryCode;
+use redress_domain::model::{
+    Channel, ComplaintKind, Customer, DemandClass, Role, Severity, Subject, SubjectKind,
+};
+use support::{TestClock, open};
+
+fn upset(n: u32) -> NewComplaintInput {
+    NewComplaintInput {
+        customer: Customer {
+            name: format!("客户{n}"),
+            phone: format!("1390000{n:04}"),
+            customer_id: None,
+        },
+        channel: Channel::Phone,
+        subject: Subject {
+            kind: SubjectKind::Order,
+            reference: format!("SO-{n}"),
+        },
+        category: CategoryCode::new(format!("logistics.late.{n}")),
+        demand: "尽快送达".into(),
+        description: "包裹延误一周".into(),
+        kind: ComplaintKind::EmotionDriven,
+        demand_class: DemandClass::ImmediateFix,
+        severity: Severity::MEDIUM,
+        public_exposure: false,
+        received_at: None,
+    }
+}
+
+#[test]
+fn a_due_progress_update_notifies_once_even_after_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open(dir.path(), clock.clone());
+    let cid = h.app.record_complaint(upset(1)).unwrap();
+
+    // Nothing is due yet; the watcher plans to wake at the 75% warning
+    // (22.5 minutes into the 30-minute progress cadence) or sooner.
+    let r = h.app.tick().unwrap();
+    assert_eq!(r.notified, 0);
+    assert!(h.toasts.take().is_empty());
+    assert_eq!(
+        r.next_wake,
+        "2026-11-23T01:00:30Z".parse().unwrap(),
+        "capped at 30 s"
+    );
+
+    clock.advance_mins(30);
+    let r = h.app.tick().unwrap();
+    let toasts = h.toasts.take();
+    let titles: Vec<_> = toasts.iter().map(|t| t.title.clone()).collect();
+    assert!(
+        titles.iter().any(|t| t.contains("需要同步进度")),
+        "{titles:?}"
+    );
+    assert!(toasts.iter().all(|t| t.complaint == Some(cid)));
+    assert_eq!(r.notified, toasts.len());
+
+    // Same instant again: nothing new.
+    assert_eq!(h.app.tick().unwrap().notified, 0);
+    assert!(h.toasts.take().is_empty());
+
+    // A restart re-plans from the store; the reminder log stops a repeat.
+    drop(h);
+    let h = open(dir.path(), clock.clone());
+    assert_eq!(h.app.tick().unwrap().notified, 0);
+    assert!(h.toasts.take().is_empty());
+    let inbox = h.app.reminders(50).unwrap();
+    assert!(
+        inbox
+            .iter()
+            .any(|r| r.kind == redress_domain::planner::ReminderKind::ProgressDue)
+    );
+}
+
+#[test]
+fn a_burst_becomes_one_summary_and_the_inbox_keeps_every_reminder() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open(dir.path(), clock.clone());
+    for n in 0..7 {
+        h.app.record_complaint(upset(n)).unwrap();
+    }
+    h.toasts.take();
+    clock.advance_mins(31);
+    h.app.tick().unwrap();
+    let toasts = h.toasts.take();
+    assert_eq!(toasts.len(), 1, "{toasts:?}");
+    assert_eq!(toasts[0].complaint, None);
+    assert!(toasts[0].title.contains("条提醒"), "{}", toasts[0].title);
+    let inbox = h.app.reminders(100).unwrap();
+    let due: Vec<_> = inbox
+        .iter()
+        .filter(|r| r.kind == redress_domain::planner::ReminderKind::ProgressDue)
+        .collect();
+    assert_eq!(due.len(), 7);
+}
+
+#[test]
+fn snoozed_reminders_come_back_and_acknowledged_ones_stay_quiet() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open(dir.path(), clock.clone());
+    let mut s = h.settings();
+    s.language = redress_app::Language::En;
+    h.app.set_settings(&s).unwrap();
+    h.app.record_complaint(upset(1)).unwrap();
+    clock.advance_mins(30);
+    h.app.tick().unwrap();
+    h.toasts.take();
+    let inbox = h.app.reminders(10).unwrap();
+    let due = inbox
+        .iter()
+        .find(|r| r.kind == redress_domain::planner::ReminderKind::ProgressDue)
+        .unwrap()
+        .clone();
+    assert!(due.title.contains("progress update due"), "{}", due.title);
+    h.app.snooze_reminder(&due.key.to_string(), 10).unwrap();
+
+    clock.advance_mins(9);
+    h.app.tick().unwrap();
+    assert!(h.toasts.take().iter().all(|t| t.title != due.title));
+    clock.advance_mins(1);
+    h.app.tick().unwrap();
+    let back = h.toasts.take();
+    assert!(back.iter().any(|t| t.title == due.title), "{back:?}");
+
+    h.app.ack_reminder(&due.key.to_string()).unwrap();
+    let acked = h.app.reminders(10).unwrap();
+    let row = acked.iter().find(|r| r.key == due.key).unwrap();
+    assert!(row.acked_at.is_some());
+}
+
+#[test]
+fn agents_are_reminded_of_their_own_complaints_only_and_kinds_can_be_muted() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open(dir.path(), clock.clone());
+    h.app.record_complaint(upset(1)).unwrap();
+    h.act_as("agent.chen", Role::Agent);
+    clock.advance_mins(30);
+    h.app.tick().unwrap();
+    assert!(h.toasts.take().is_empty(), "not the agent's complaint");
+
+    let dir2 = tempfile::tempdir().unwrap();
+    let h2 = open(dir2.path(), clock.clone());
+    let mut s = h2.settings();
+    s.notify.progress_due = false;
+    s.notify.sla_warning = false;
+    s.notify.sla_breach = false;
+    h2.app.set_settings(&s).unwrap();
+    h2.app.record_complaint(upset(2)).unwrap();
+    clock.advance_mins(31);
+    h2.app.tick().unwrap();
+    assert!(h2.toasts.take().is_empty(), "muted kinds");
+    assert!(
+        !h2.app.reminders(10).unwrap().is_empty(),
+        "still in the inbox"
+    );
+}

@@ -1,0 +1,329 @@
+//! Writes, inside one `BEGIN IMMEDIATE` transaction ([`LocalStore::write`]).
+//!
+//! [`LocalStore::write`]: crate::LocalStore::write
+
+use crate::columns::{PROJECTED, Projection, ms};
+use crate::error::{Result, StoreError};
+use crate::read::{Reader, reminder_row};
+use crate::types::{OutboxEntry, OutboxState, ReminderRow};
+use jiff::Timestamp;
+use redress_domain::Rules;
+use redress_domain::complaint::Complaint;
+use redress_domain::ids::ComplaintId;
+use redress_domain::planner::{Reminder, ReminderKey};
+use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
+use serde::Serialize;
+use std::sync::LazyLock;
+
+/// The result stored on an outbox row settled locally (standalone mode).
+const LOCAL_APPLIED: &str = r#"{"status":"applied","local":true}"#;
+
+/// Mirror upsert: the projection plus version, last_seq and updated_at.
+static PUT_MIRROR: LazyLock<String> = LazyLock::new(|| {
+    let cols = PROJECTED.join(", ");
+    let n = PROJECTED.len();
+    let values: Vec<String> = (1..=n + 3).map(|i| format!("?{i}")).collect();
+    let updates: Vec<String> = PROJECTED
+        .iter()
+        .skip(1)
+        .chain(&["version", "last_seq", "updated_at"])
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO complaints ({cols}, version, last_seq, updated_at) VALUES ({}) \
+         ON CONFLICT (id) DO UPDATE SET {}",
+        values.join(", "),
+        updates.join(", ")
+    )
+});
+
+/// Overlay upsert: the projection plus client_seq and updated_at; version and
+/// last_seq are those of the mirror row it was staged on (0 for a new one).
+static STAGE: LazyLock<String> = LazyLock::new(|| {
+    let cols = PROJECTED.join(", ");
+    let n = PROJECTED.len();
+    let values: Vec<String> = (1..=n + 2).map(|i| format!("?{i}")).collect();
+    let updates: Vec<String> = PROJECTED
+        .iter()
+        .skip(1)
+        .chain(&["client_seq", "updated_at", "version", "last_seq"])
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO complaint_overlay ({cols}, client_seq, updated_at, version, last_seq) \
+         VALUES ({}, \
+                 coalesce((SELECT version FROM complaints WHERE id = ?1), 0), \
+                 coalesce((SELECT last_seq FROM complaints WHERE id = ?1), 0)) \
+         ON CONFLICT (id) DO UPDATE SET {}",
+        values.join(", "),
+        updates.join(", ")
+    )
+});
+
+/// Standalone settle: the overlay row becomes the mirror row, one version up.
+static SETTLE: LazyLock<String> = LazyLock::new(|| {
+    let cols = PROJECTED.join(", ");
+    let updates: Vec<String> = PROJECTED
+        .iter()
+        .skip(1)
+        .chain(&["last_seq", "updated_at"])
+        .map(|c| format!("{c} = excluded.{c}"))
+        .collect();
+    format!(
+        "INSERT INTO complaints ({cols}, version, last_seq, updated_at) \
+         SELECT {cols}, version + 1, ?2, ?3 FROM complaint_overlay WHERE id = ?1 AND client_seq <= ?2 \
+         ON CONFLICT (id) DO UPDATE SET version = complaints.version + 1, {}",
+        updates.join(", ")
+    )
+});
+
+/// A write transaction. Dropped without [`LocalStore::write`] committing it
+/// (the closure returned `Err` or panicked), it rolls back.
+///
+/// [`LocalStore::write`]: crate::LocalStore::write
+#[derive(Debug)]
+pub struct WriteTx<'conn> {
+    tx: Transaction<'conn>,
+}
+
+impl<'conn> WriteTx<'conn> {
+    pub(crate) fn new(tx: Transaction<'conn>) -> WriteTx<'conn> {
+        WriteTx { tx }
+    }
+
+    pub(crate) fn into_inner(self) -> Transaction<'conn> {
+        self.tx
+    }
+
+    /// Reads inside this transaction (they see its own writes).
+    pub fn reader(&self) -> Reader<'_> {
+        Reader::new(&self.tx)
+    }
+
+    /// Stages the complaint as local commands left it (overlay upsert), made
+    /// by outbox row `client_seq`. Reads show it, `pending`, until the server
+    /// confirms or rejects it.
+    pub fn stage_complaint(&mut self, c: &Complaint, rules: &Rules, client_seq: i64) -> Result<()> {
+        let p = Projection::of(c, rules)?;
+        let now = ms(Timestamp::now());
+        let mut stmt = self.tx.prepare_cached(&STAGE)?;
+        let extra: [&dyn rusqlite::ToSql; 2] = [&client_seq, &now];
+        stmt.execute(params_from_iter(p.params().into_iter().chain(extra)))?;
+        Ok(())
+    }
+
+    /// Writes the authoritative state of a complaint (mirror upsert): a sync
+    /// pull, in server order, or a standalone settle. The overlay is not
+    /// touched.
+    pub fn put_mirror(
+        &mut self,
+        c: &Complaint,
+        rules: &Rules,
+        version: i64,
+        last_seq: i64,
+    ) -> Result<()> {
+        let p = Projection::of(c, rules)?;
+        let now = ms(Timestamp::now());
+        let mut stmt = self.tx.prepare_cached(&PUT_MIRROR)?;
+        let extra: [&dyn rusqlite::ToSql; 3] = [&version, &last_seq, &now];
+        stmt.execute(params_from_iter(p.params().into_iter().chain(extra)))?;
+        Ok(())
+    }
+
+    /// Drops the overlay row of a complaint; `false` when there was none.
+    pub fn clear_overlay(&mut self, id: ComplaintId) -> Result<bool> {
+        let n = self
+            .tx
+            .prepare_cached("DELETE FROM complaint_overlay WHERE id = ?1")?
+            .execute([id.to_string()])?;
+        Ok(n > 0)
+    }
+
+    /// Appends an intent to the outbox and returns its `client_seq`. A
+    /// repeated `mutation_id` is refused (`invalid_data`).
+    pub fn enqueue(&mut self, e: &OutboxEntry) -> Result<i64> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO outbox (mutation_id, author_user_id, name, args, occurred_at_device,
+                                 base_seq, state, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'pending', ?7)",
+        )?;
+        stmt.execute(params![
+            e.mutation_id.to_string(),
+            e.author.as_str(),
+            e.name,
+            serde_json::to_string(&e.args)?,
+            ms(e.occurred_at_device),
+            e.base_seq,
+            ms(Timestamp::now()),
+        ])?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    /// Records the answer to an intent. `acked_at` is set when it leaves
+    /// `pending`.
+    pub fn mark_outbox(
+        &mut self,
+        client_seq: i64,
+        state: OutboxState,
+        result: &serde_json::Value,
+    ) -> Result<()> {
+        let acked = (state != OutboxState::Pending).then(|| ms(Timestamp::now()));
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE outbox SET state = ?2, result = ?3, acked_at = ?4 WHERE client_seq = ?1",
+            )?
+            .execute(params![
+                client_seq,
+                state.as_str(),
+                serde_json::to_string(result)?,
+                acked
+            ])?;
+        if n == 0 {
+            return Err(StoreError::not_found("outbox row", client_seq));
+        }
+        Ok(())
+    }
+
+    /// Standalone mode (no server): the change made by outbox row
+    /// `client_seq` is final. The overlay row becomes the mirror row (one
+    /// version up) unless a later local change was staged on top of it (that
+    /// one's settle moves it), and the outbox row is marked applied with
+    /// `{"status":"applied","local":true}`.
+    pub fn settle_local(&mut self, client_seq: i64, complaint_id: ComplaintId) -> Result<()> {
+        let id = complaint_id.to_string();
+        let moved = self.tx.prepare_cached(&SETTLE)?.execute(params![
+            id,
+            client_seq,
+            ms(Timestamp::now())
+        ])?;
+        if moved > 0 {
+            self.tx
+                .prepare_cached("DELETE FROM complaint_overlay WHERE id = ?1")?
+                .execute([&id])?;
+        }
+        let applied: serde_json::Value = serde_json::from_str(LOCAL_APPLIED)?;
+        self.mark_outbox(client_seq, OutboxState::Applied, &applied)
+    }
+
+    /// The next standalone complaint number, `TS-<year>-<6 digits>`, from the
+    /// device's counter; numbers already present are skipped.
+    pub fn next_local_number(&mut self, year: i16) -> Result<String> {
+        loop {
+            let seq: i64 = self.tx.query_row(
+                "UPDATE sync_state SET local_number_seq = local_number_seq + 1 WHERE id = 1
+                 RETURNING local_number_seq",
+                [],
+                |r| r.get(0),
+            )?;
+            let number = format!("TS-{year:04}-{seq:06}");
+            let taken = self
+                .tx
+                .prepare_cached("SELECT 1 FROM v_complaints WHERE number = ?1")?
+                .query_row([&number], |_| Ok(()))
+                .optional()?
+                .is_some();
+            if !taken {
+                return Ok(number);
+            }
+        }
+    }
+
+    /// Logs a reminder as shown at `fired_at`. Returns `false`, changing
+    /// nothing, when its key was logged before: a reminder fires once.
+    pub fn record_reminder(
+        &mut self,
+        r: &Reminder,
+        fired_at: Timestamp,
+        title: &str,
+        body: &str,
+    ) -> Result<bool> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "INSERT INTO reminder_log (key, complaint_id, kind, at, due_at, fired_at, title, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                 ON CONFLICT (key) DO NOTHING",
+            )?
+            .execute(params![
+                r.key.to_string(),
+                r.complaint.to_string(),
+                r.kind.as_str(),
+                ms(r.at),
+                ms(r.due_at),
+                ms(fired_at),
+                title,
+                body,
+            ])?;
+        Ok(n > 0)
+    }
+
+    /// Acknowledges a reminder (the first acknowledgement's time is kept) and
+    /// ends a snooze.
+    pub fn ack_reminder(&mut self, key: &ReminderKey, at: Timestamp) -> Result<()> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE reminder_log SET acked_at = coalesce(acked_at, ?2), snoozed_until = NULL
+                  WHERE key = ?1",
+            )?
+            .execute(params![key.to_string(), ms(at)])?;
+        if n == 0 {
+            return Err(StoreError::not_found("reminder", key));
+        }
+        Ok(())
+    }
+
+    /// Snoozes a reminder until `until`: it leaves the unacknowledged count
+    /// and comes back, unacknowledged, through [`WriteTx::take_snoozed_due`].
+    pub fn snooze_reminder(&mut self, key: &ReminderKey, until: Timestamp) -> Result<()> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE reminder_log SET snoozed_until = ?2, acked_at = NULL WHERE key = ?1",
+            )?
+            .execute(params![key.to_string(), ms(until)])?;
+        if n == 0 {
+            return Err(StoreError::not_found("reminder", key));
+        }
+        Ok(())
+    }
+
+    /// The snoozed reminders whose time came by `now`, un-snoozed (to show
+    /// again), in the order they were first shown.
+    pub fn take_snoozed_due(&mut self, now: Timestamp) -> Result<Vec<ReminderRow>> {
+        let mut stmt = self.tx.prepare_cached(
+            "UPDATE reminder_log SET snoozed_until = NULL
+              WHERE snoozed_until IS NOT NULL AND snoozed_until <= ?1
+             RETURNING key, complaint_id, kind, at, due_at, fired_at, title, body, acked_at,
+                       snoozed_until",
+        )?;
+        let mut rows = stmt.query([ms(now)])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(reminder_row(row)?);
+        }
+        out.sort_by_key(|r| (r.fired_at, r.key));
+        Ok(out)
+    }
+
+    /// Stores a setting as JSON.
+    pub fn set_setting<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO settings (key, value) VALUES (?1, ?2)
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )?
+            .execute(params![key, serde_json::to_string(value)?])?;
+        Ok(())
+    }
+
+    /// Removes a setting; `false` when it was not set.
+    pub fn remove_setting(&mut self, key: &str) -> Result<bool> {
+        let n = self
+            .tx
+            .prepare_cached("DELETE FROM settings WHERE key = ?1")?
+            .execute([key])?;
+        Ok(n > 0)
+    }
+}
