@@ -54,11 +54,20 @@ bindings-check:
 
 bench: deps-rust
 	$(CARGO) bench -p redress-domain --bench planner
+	$(CARGO) bench -p redress-local --bench store
 
-## The desktop console arrives with issue 3; until then `make run` builds the
-## command-line tool and shows what it can do.
+## The desktop shell is not built yet. Until it is, `make run` prepares what
+## it will open: a data directory with demo complaints (seeded once, when
+## empty), and shows the command-line tool.
+DEMO_DIR ?= $(if $(REDRESS_DATA_DIR),$(REDRESS_DATA_DIR),$(CURDIR)/.redress-demo)
+
 run: deps-rust
-	$(CARGO) build -p redressctl --locked
+	$(CARGO) build -q -p redressctl --locked
+	@if [ ! -s "$(DEMO_DIR)/redress.sqlite3" ]; then \
+		$(CARGO) run -q -p redressctl --locked -- --data-dir "$(DEMO_DIR)" demo seed; \
+	else \
+		echo "demo data already in $(DEMO_DIR)"; \
+	fi
 	@echo
 	@echo "The desktop console is not built yet; redressctl is:"
 	@$(CARGO) run -q -p redressctl --locked -- --help

@@ -45,6 +45,18 @@ pub enum CliError {
     /// The arithmetic itself failed.
     #[error("{0}")]
     Compute(CalendarError),
+    /// The local store could not be opened, read or written.
+    #[error("{0}")]
+    Store(#[from] redress_local::StoreError),
+    /// The rulebook refused something (demo data generation).
+    #[error("{0}")]
+    Domain(#[from] redress_domain::DomainError),
+    /// Seeding would mix demo data into a store that already has complaints.
+    #[error("{path} already holds {count} complaints; seed an empty data directory")]
+    StoreNotEmpty { path: String, count: usize },
+    /// No data directory given and none can be derived from the environment.
+    #[error("no data directory: pass --data-dir or set REDRESS_DATA_DIR")]
+    NoDataDir,
 }
 
 impl CliError {
@@ -59,14 +71,19 @@ impl CliError {
             CliError::BadPause { .. } => "bad_pause",
             CliError::DurationTooLarge { .. } => "out_of_range",
             CliError::Compute(e) => e.code(),
+            CliError::Store(e) => e.code(),
+            CliError::Domain(e) => e.code(),
+            CliError::StoreNotEmpty { .. } => "store_not_empty",
+            CliError::NoDataDir => "no_data_dir",
         }
     }
 
     pub fn exit_code(&self) -> u8 {
         match self {
-            CliError::Compute(CalendarError::NoWorkingTime | CalendarError::OutOfRange) => {
-                EXIT_FAILED
-            }
+            CliError::Compute(CalendarError::NoWorkingTime | CalendarError::OutOfRange)
+            | CliError::Store(_)
+            | CliError::Domain(_)
+            | CliError::StoreNotEmpty { .. } => EXIT_FAILED,
             _ => EXIT_BAD_INPUT,
         }
     }

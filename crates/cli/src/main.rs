@@ -5,6 +5,7 @@
 //! stderr: `error[<code>]: <message>`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod demo;
 mod error;
 mod sla;
 
@@ -29,6 +30,10 @@ use crate::error::CliError;
     about = "Redress command-line client and admin tool"
 )]
 struct Cli {
+    /// The console's data directory (default: $REDRESS_DATA_DIR, else the
+    /// desktop app's data directory).
+    #[arg(long, global = true, value_name = "DIR")]
+    data_dir: Option<std::path::PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -38,11 +43,15 @@ enum Command {
     /// SLA clock arithmetic on business calendars.
     #[command(subcommand)]
     Sla(sla::SlaCommand),
+    /// Demo data for trying the console.
+    #[command(subcommand)]
+    Demo(demo::DemoCommand),
 }
 
 fn run(cli: Cli) -> Result<String, CliError> {
     match cli.command {
         Command::Sla(cmd) => sla::run(cmd),
+        Command::Demo(cmd) => demo::run(cmd, &demo::data_dir(cli.data_dir)?),
     }
 }
 

@@ -563,3 +563,32 @@ fn no_working_time_exits_1() {
         "0",
     );
 }
+
+#[test]
+fn demo_seed_fills_an_empty_data_dir_once() {
+    let dir = std::env::temp_dir().join(format!("redressctl-demo-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_str().unwrap();
+    let out = run(&["--data-dir", d, "demo", "seed", "--count", "40"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("seeded 47 complaints"),
+        "{}",
+        out.stdout
+    );
+    let store = redress_local::LocalStore::open_dir(&dir).unwrap();
+    assert_eq!(store.read(|r| r.complaint_count()).unwrap(), 47);
+    drop(store);
+    // A second seed would mix demo data into real data: refused, nothing added.
+    let again = run(&["--data-dir", d, "demo", "seed", "--count", "40"]);
+    assert_eq!(again.code, 1);
+    assert!(
+        again.stderr.starts_with("error[store_not_empty]: "),
+        "{}",
+        again.stderr
+    );
+    let store = redress_local::LocalStore::open_dir(&dir).unwrap();
+    assert_eq!(store.read(|r| r.complaint_count()).unwrap(), 47);
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}

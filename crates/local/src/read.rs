@@ -252,6 +252,14 @@ impl<'a> Reader<'a> {
         rows.next()?.map(reminder_row).transpose()
     }
 
+    /// How many complaints the store holds, open or closed.
+    pub fn complaint_count(&self) -> Result<usize> {
+        let n: i64 = self
+            .conn
+            .query_row("SELECT count(*) FROM v_complaints", [], |r| r.get(0))?;
+        Ok(usize::try_from(n).unwrap_or(usize::MAX))
+    }
+
     /// Reminders neither acknowledged nor snoozed (the bell's badge).
     pub fn unacked_reminders(&self) -> Result<u32> {
         let n: i64 = self.conn.query_row(
