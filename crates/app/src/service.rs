@@ -201,17 +201,8 @@ impl App {
                         .ok()
                         .map(|cal| k.status(now, cal))
                 });
-                let blocked = self
-                    .rules
-                    .authority
-                    .check_approver(&me, &a.requested_by, a.kind, a.amount.amount_minor)
-                    .and_then(|()| {
-                        if remedy.proposed_by == me.user {
-                            Err(redress_domain::DomainError::SelfApprovalForbidden)
-                        } else {
-                            Ok(())
-                        }
-                    })
+                let blocked = c
+                    .check_decider(a, &me, &self.rules)
                     .err()
                     .map(|e| e.code().to_owned());
                 items.push(ApprovalItem {

@@ -11,7 +11,8 @@ use super::clocks::{approval_clock_id, approval_id, start};
 use super::{Alert, Complaint, ComplaintState, Ctx, RemedyState, TimelineEvent, required_text};
 use crate::error::DomainError;
 use crate::ids::{ApprovalId, RemedyId, UserId};
-use crate::model::{Money, RemedyKind, Role};
+use crate::model::{Actor, Money, RemedyKind, Role};
+use crate::rules::Rules;
 use crate::sla::ClockKind;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -137,6 +138,28 @@ impl Complaint {
         Ok(())
     }
 
+    /// May `actor` decide `approval` at all (state and revision aside)? Four
+    /// eyes: neither the requester of this revision nor the remedy's proposer
+    /// may decide, and the amount must be within the actor's approve limit.
+    /// The approval queue asks this to explain a disabled button.
+    pub fn check_decider(
+        &self,
+        approval: &Approval,
+        actor: &Actor,
+        rules: &Rules,
+    ) -> Result<(), DomainError> {
+        let proposer = self.remedy(approval.remedy_id).map(|r| &r.proposed_by);
+        if proposer == Some(&actor.user) {
+            return Err(DomainError::SelfApprovalForbidden);
+        }
+        rules.authority.check_approver(
+            actor,
+            &approval.requested_by,
+            approval.kind,
+            approval.amount.amount_minor,
+        )
+    }
+
     pub(super) fn decide_approval(
         &mut self,
         cx: &mut Ctx<'_>,
@@ -181,17 +204,7 @@ impl Complaint {
         if self.state != ComplaintState::AwaitingApproval {
             return Err(self.refuse(cx));
         }
-        // Four eyes: neither the requester of this revision nor the remedy's
-        // proposer may decide.
-        if cx.actor.user == self.remedies[remedy_index].proposed_by {
-            return Err(DomainError::SelfApprovalForbidden);
-        }
-        cx.rules.authority.check_approver(
-            cx.actor,
-            &approval.requested_by,
-            approval.kind,
-            approval.amount.amount_minor,
-        )?;
+        self.check_decider(approval, cx.actor, cx.rules)?;
         if !approve {
             required_text("reason", reason)?;
         }
