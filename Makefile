@@ -5,28 +5,57 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
 
-.PHONY: test run deps-rust fmt-check clippy unit bench fmt help bindings bindings-check
+.PHONY: test run deps deps-rust deps-desktop deps-ui ui-build ui-test fmt-check clippy unit e2e \
+	bench bench-ui fmt help bindings bindings-check screenshots
 
 help:
-	@echo "make run   - start the console"
-	@echo "make test  - format check, lints and every test"
+	@echo "make run   - start the console on a demo data directory"
+	@echo "make test  - format check, lints, Rust and UI tests, end-to-end tests"
 	@echo "make bench - benchmarks (figures go to docs/performance.md)"
 
 ## Everything CI runs.
-test: deps-rust fmt-check clippy bindings-check unit
+test: deps fmt-check ui-build clippy bindings-check unit ui-test e2e
 	@echo "make test: all checks passed"
+
+deps: deps-rust deps-desktop deps-ui
 
 deps-rust:
 	@scripts/ensure-rust.sh
 
+## Debian packages (WebKitGTK, Xvfb, WebKitWebDriver, fonts...) and tauri-driver.
+deps-desktop:
+	@scripts/ensure-desktop-deps.sh
+
+## Node check and `npm ci` when the lock file changed.
+deps-ui:
+	@scripts/ensure-node.sh
+
+## ui/dist, which the desktop binary embeds: it must exist before cargo
+## compiles src-tauri (clippy included).
+ui-build: deps-ui
+	cd ui && npm run -s build
+
+ui-test: deps-ui
+	cd ui && npx vitest run
+
 fmt-check:
 	$(CARGO) fmt --all --check
 
-clippy:
+clippy: ui-build
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
 unit:
-	$(CARGO) test --workspace --locked
+	$(CARGO) test --workspace --exclude redress-e2e --locked
+
+## The built console under Xvfb, driven through tauri-driver; notifications
+## observed on a D-Bus session bus.
+e2e: deps-desktop ui-build
+	@scripts/e2e.sh
+
+## Refreshes the screenshots in docs/ from the last end-to-end run.
+screenshots: e2e
+	mkdir -p docs/screenshots
+	cp target/e2e/dashboard.png target/e2e/approvals.png docs/screenshots/
 
 fmt:
 	$(CARGO) fmt --all
@@ -56,18 +85,20 @@ bench: deps-rust
 	$(CARGO) bench -p redress-domain --bench planner
 	$(CARGO) bench -p redress-local --bench store
 
-## The desktop shell is not built yet. Until it is, `make run` prepares what
-## it will open: a data directory with demo complaints (seeded once, when
-## empty), and shows the command-line tool.
+## The console under a 50,000-complaint store: dashboard round trip,
+## scrolling, idle CPU.
+bench-ui: deps-desktop ui-build
+	@scripts/bench-ui.sh
+
+## Starts the console on a demo data directory (seeded once, when empty).
+## REDRESS_DATA_DIR picks another directory.
 DEMO_DIR ?= $(if $(REDRESS_DATA_DIR),$(REDRESS_DATA_DIR),$(CURDIR)/.redress-demo)
 
-run: deps-rust
-	$(CARGO) build -q -p redressctl --locked
+run: deps ui-build
+	$(CARGO) build -q --locked -p redressctl -p redress-desktop
 	@if [ ! -s "$(DEMO_DIR)/redress.sqlite3" ]; then \
-		$(CARGO) run -q -p redressctl --locked -- --data-dir "$(DEMO_DIR)" demo seed; \
+		$(CARGO) run -q --locked -p redressctl -- --data-dir "$(DEMO_DIR)" demo seed; \
 	else \
 		echo "demo data already in $(DEMO_DIR)"; \
 	fi
-	@echo
-	@echo "The desktop console is not built yet; redressctl is:"
-	@$(CARGO) run -q -p redressctl --locked -- --help
+	REDRESS_DATA_DIR="$(DEMO_DIR)" $(CARGO) run -q --locked -p redress-desktop

@@ -13,7 +13,7 @@
 #![forbid(unsafe_code)]
 
 mod error;
-mod messages;
+pub mod messages;
 mod ports;
 mod service;
 mod settings;

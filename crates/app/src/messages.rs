@@ -1,4 +1,5 @@
-//! The few texts Rust itself shows: desktop notification titles and bodies.
+//! The few texts Rust itself shows: desktop notification titles and bodies,
+//! and the tray icon's tooltip.
 //! Everything on screen is translated by the UI; notifications are raised
 //! from Rust (the UI may not even be open), so they carry their own catalogue.
 
@@ -6,6 +7,7 @@ use crate::settings::Language;
 use jiff::tz::TimeZone;
 use redress_domain::planner::{Reminder, ReminderKind};
 use redress_domain::sla::ClockKind;
+use redress_local::HeaderCounts;
 
 fn clock_name(lang: Language, kind: ClockKind) -> &'static str {
     match (lang, kind) {
@@ -88,5 +90,43 @@ pub fn escalation_text(
             format!("{number}: repeat complaint escalated"),
             format!("{customer} has complained about this {ordinal} times"),
         ),
+    }
+}
+
+/// The tray tooltip: what needs the supervisor now.
+pub fn tray_text(lang: Language, c: &HeaderCounts) -> String {
+    match lang {
+        Language::ZhCn => format!(
+            "Redress：{} 件已超时，{} 件即将超时，{} 件待审批",
+            c.breached, c.at_risk, c.approvals_waiting
+        ),
+        Language::En => format!(
+            "Redress: {} breached, {} at risk, {} approvals waiting",
+            c.breached, c.at_risk, c.approvals_waiting
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tray_text_names_the_counts_in_both_languages() {
+        let c = HeaderCounts {
+            open: 9,
+            at_risk: 2,
+            breached: 3,
+            approvals_waiting: 1,
+            callbacks_due_24h: 0,
+        };
+        assert_eq!(
+            tray_text(Language::En, &c),
+            "Redress: 3 breached, 2 at risk, 1 approvals waiting"
+        );
+        assert_eq!(
+            tray_text(Language::ZhCn, &c),
+            "Redress：3 件已超时，2 件即将超时，1 件待审批"
+        );
     }
 }

@@ -17,7 +17,9 @@ use redress_domain::phone::normalize_phone;
 use redress_domain::planner::ReminderKey;
 use redress_domain::repeat::RepeatProbe;
 use redress_domain::sla::ClockKind;
-use redress_local::{DashboardQuery, LocalStore, OutboxEntry, ReminderRow, StoredComplaint};
+use redress_local::{
+    DashboardQuery, HeaderCounts, LocalStore, OutboxEntry, ReminderRow, StoredComplaint,
+};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use uuid::Uuid;
@@ -134,6 +136,12 @@ impl App {
             .store
             .read(|r| Ok::<_, AppError>((r.dashboard(&query)?, r.header_counts(now)?)))?;
         Ok(DashboardView { rows, counts, now })
+    }
+
+    /// The header counts alone (the tray).
+    pub fn counts(&self) -> AppResult<HeaderCounts> {
+        let now = self.now();
+        Ok(self.store.read(|r| r.header_counts(now))?)
     }
 
     pub fn complaint(&self, id: ComplaintId) -> AppResult<ComplaintView> {

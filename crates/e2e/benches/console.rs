@@ -1,0 +1,224 @@
+//! How the real console behaves with a big local store: 50,000 complaints of
+//! which 5,000 are open (the issue's target). Measures, through WebDriver on
+//! the built debug console under Xvfb:
+//!
+//! - the dashboard command's round trip from the UI (IPC, SQLite, JSON of all
+//!   5,000 open rows), p50 and max of 10 calls;
+//! - scrolling the virtualised dashboard list from top to bottom, one step per
+//!   animation frame: frame intervals (p50, p95, max) and how many rows are in
+//!   the DOM while 5,000 are listed;
+//! - CPU used by the console's processes (the Rust process and its WebKit
+//!   children) over 30 s: on the dashboard (countdowns ticking), on a screen
+//!   without countdowns, and with an empty store.
+//!
+//! Run with `make bench-ui`; figures go to docs/performance.md.
+
+#![allow(clippy::print_stdout)] // a benchmark reports on stdout
+
+use redress_e2e::{Console, workspace_root};
+use serde_json::json;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+fn target() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// A 50k store, seeded once and kept under target/ (seeding takes minutes).
+fn big_store() -> PathBuf {
+    let dir = target().join("bench-data/ui-50k");
+    if !dir.join("redress.sqlite3").is_file() {
+        let tmp = dir.with_extension("partial");
+        let _ = std::fs::remove_dir_all(&tmp);
+        eprintln!("seeding 50,000 complaints (once)...");
+        let status = std::process::Command::new(target().join("debug/redressctl"))
+            .arg("--data-dir")
+            .arg(&tmp)
+            .args(["demo", "seed", "--count", "50000"])
+            .status()
+            .expect("run redressctl");
+        assert!(status.success(), "demo seed failed");
+        std::fs::rename(&tmp, &dir).expect("move the seeded store in place");
+    }
+    dir
+}
+
+/// Copies the store so the run does not change the cached one.
+fn copy_store(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read store dir") {
+        let entry = entry.expect("entry");
+        std::fs::copy(entry.path(), to.join(entry.file_name())).expect("copy");
+    }
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// CPU ticks (user + system) of a process.
+fn ticks(pid: u32) -> u64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let n = |i: usize| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // Fields 14 and 15 of stat (utime, stime), counted after the name.
+    n(11) + n(12)
+}
+
+fn parent(pid: u32) -> Option<u32> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    let after = stat.rsplit_once(')')?.1;
+    after.split_whitespace().nth(1)?.parse().ok()
+}
+
+/// The console process and everything it started (WebKit's processes).
+fn console_pids() -> Vec<u32> {
+    let all: Vec<u32> = std::fs::read_dir("/proc")
+        .map(|d| {
+            d.filter_map(|e| e.ok()?.file_name().to_str()?.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let root: Vec<u32> = all
+        .iter()
+        .copied()
+        .filter(|p| {
+            std::fs::read_link(format!("/proc/{p}/exe"))
+                .is_ok_and(|e| e.file_name().is_some_and(|n| n == "redress-desktop"))
+        })
+        .collect();
+    all.into_iter()
+        .filter(|p| {
+            let mut cur = Some(*p);
+            for _ in 0..8 {
+                match cur {
+                    Some(c) if root.contains(&c) => return true,
+                    Some(c) => cur = parent(c),
+                    None => return false,
+                }
+            }
+            false
+        })
+        .collect()
+}
+
+/// Percent of one core used by the console over `secs`.
+fn cpu_percent(secs: u64) -> f64 {
+    let pids = console_pids();
+    assert!(!pids.is_empty(), "console processes not found");
+    let hz = 100.0; // USER_HZ on Linux
+    let before: u64 = pids.iter().map(|p| ticks(*p)).sum();
+    std::thread::sleep(Duration::from_secs(secs));
+    let after: u64 = pids.iter().map(|p| ticks(*p)).sum();
+    (after.saturating_sub(before)) as f64 / hz / secs as f64 * 100.0
+}
+
+const IPC: &str = r#"
+const done = arguments[arguments.length - 1];
+(async () => {
+  const q = { states: [], owner: null, department: null, severities: [], kinds: [],
+              breached_only: false, search: null, now: new Date().toISOString(), limit: null };
+  const times = []; let rows = 0;
+  for (let i = 0; i < 10; i++) {
+    const t0 = performance.now();
+    const v = await window.__TAURI_INTERNALS__.invoke('dashboard', { query: q });
+    times.push(performance.now() - t0); rows = v.rows.length;
+  }
+  done({ times, rows });
+})().catch((e) => done({ error: String(e) }));
+"#;
+
+const SCROLL: &str = r#"
+const done = arguments[arguments.length - 1];
+const list = document.querySelector('[data-testid=dashboard-list]');
+if (!list) { done({ error: 'no dashboard list' }); return; }
+const frames = []; let last = performance.now(); let maxDom = 0;
+const step = Math.max(200, Math.ceil((list.scrollHeight - list.clientHeight) / 300));
+function frame(t) {
+  frames.push(t - last); last = t;
+  maxDom = Math.max(maxDom, list.querySelectorAll('[data-testid=dashboard-row]').length);
+  if (list.scrollTop + list.clientHeight >= list.scrollHeight - 1 || frames.length > 2000) {
+    done({ frames: frames.slice(1), maxDom, height: list.scrollHeight });
+    return;
+  }
+  list.scrollTop += step;
+  requestAnimationFrame(frame);
+}
+requestAnimationFrame(frame);
+"#;
+
+fn main() {
+    // `cargo bench` passes `--bench`; nothing to parse.
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let data = tmp.path().join("data");
+    copy_store(&big_store(), &data);
+    let t0 = Instant::now();
+    let console = Console::launch(&data, "bench");
+    let wd = &console.wd;
+    wd.wait("[data-testid=dashboard-row]", Duration::from_secs(120))
+        .expect("dashboard rows");
+    println!(
+        "start to first dashboard rows (50k store, 5k open): {:.1} s",
+        t0.elapsed().as_secs_f64()
+    );
+
+    let ipc = wd.exec_async(IPC, json!([])).expect("ipc timing");
+    let mut times: Vec<f64> = ipc["times"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+        .unwrap_or_default();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "dashboard command round trip from the UI ({} rows): p50 {:.1} ms, max {:.1} ms",
+        ipc["rows"],
+        percentile(&times, 0.5),
+        times.last().copied().unwrap_or(f64::NAN)
+    );
+
+    let scroll = wd.exec_async(SCROLL, json!([])).expect("scroll");
+    if let Some(e) = scroll.get("error") {
+        panic!("scroll: {e}");
+    }
+    let mut frames: Vec<f64> = scroll["frames"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+        .unwrap_or_default();
+    let n = frames.len();
+    frames.sort_by(f64::total_cmp);
+    println!(
+        "scrolling 5,000 rows top to bottom in {n} frames: frame p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; at most {} rows in the DOM",
+        percentile(&frames, 0.5),
+        percentile(&frames, 0.95),
+        frames.last().copied().unwrap_or(f64::NAN),
+        scroll["maxDom"]
+    );
+
+    std::thread::sleep(Duration::from_secs(5));
+    println!(
+        "CPU on the dashboard, countdowns ticking (30 s): {:.1} % of one core",
+        cpu_percent(30)
+    );
+    wd.click("[data-testid=nav-settings]").expect("settings");
+    std::thread::sleep(Duration::from_secs(5));
+    println!(
+        "CPU on the settings screen, 50k store (30 s): {:.1} % of one core",
+        cpu_percent(30)
+    );
+    drop(console);
+
+    let empty = tmp.path().join("empty");
+    let console = Console::launch(&empty, "bench-empty");
+    std::thread::sleep(Duration::from_secs(5));
+    println!(
+        "CPU with an empty store, dashboard open (30 s): {:.1} % of one core",
+        cpu_percent(30)
+    );
+    drop(console);
+}

@@ -1,0 +1,249 @@
+//! Launching the built console under tauri-driver, and listening for its
+//! desktop notifications on the session bus.
+
+use crate::webdriver::Session;
+use serde_json::Value;
+use std::io::{BufRead, BufReader};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// The repository root.
+pub fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Where the tests leave what they produce (screenshots, logs).
+pub fn output_dir() -> PathBuf {
+    let dir = target_dir().join("e2e");
+    std::fs::create_dir_all(&dir)
+        .unwrap_or_else(|e| panic!("cannot create {}: {e}", dir.display()));
+    dir
+}
+
+fn require_env(name: &str, hint: &str) {
+    if std::env::var_os(name).is_none_or(|v| v.is_empty()) {
+        panic!("{name} is not set: {hint} (run the end-to-end tests with `make e2e`)");
+    }
+}
+
+/// The console binary: `REDRESS_E2E_APP`, else the debug build.
+fn app_binary() -> PathBuf {
+    let app = std::env::var_os("REDRESS_E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/redress-desktop"));
+    assert!(
+        app.is_file(),
+        "the console is not built at {} (run `make e2e`, which builds it)",
+        app.display()
+    );
+    app
+}
+
+/// tauri-driver: `TAURI_DRIVER`, else on PATH, else in cargo's bin directory.
+fn tauri_driver() -> PathBuf {
+    if let Some(p) = std::env::var_os("TAURI_DRIVER") {
+        return PathBuf::from(p);
+    }
+    let on_path = std::env::var_os("PATH").and_then(|paths| {
+        std::env::split_paths(&paths)
+            .map(|d| d.join("tauri-driver"))
+            .find(|p| p.is_file())
+    });
+    let in_cargo = std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| Path::new(&h).join(".cargo")))
+        .map(|c| c.join("bin/tauri-driver"));
+    on_path
+        .or(in_cargo.filter(|p| p.is_file()))
+        .unwrap_or_else(|| panic!("tauri-driver not found (make e2e installs it)"))
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .unwrap_or_else(|e| panic!("no free port: {e}"))
+}
+
+fn wait_port(port: u16, timeout: Duration) -> bool {
+    let end = Instant::now() + timeout;
+    let addr = SocketAddr::from((Ipv4Addr::LOCALHOST, port));
+    while Instant::now() < end {
+        if TcpStream::connect_timeout(&addr, Duration::from_millis(200)).is_ok() {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    false
+}
+
+/// A running console window with its own data directory.
+#[derive(Debug)]
+pub struct Console {
+    pub wd: Session,
+    driver: Child,
+    pub data_dir: PathBuf,
+}
+
+impl Console {
+    /// Starts the console on `data_dir` and waits until its UI is up.
+    pub fn launch(data_dir: &Path, log_name: &str) -> Console {
+        require_env("DISPLAY", "the console needs an X display (Xvfb)");
+        require_env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "the console needs a D-Bus session bus (dbus-run-session)",
+        );
+        let app = app_binary();
+        let port = free_port();
+        let native = loop {
+            let p = free_port();
+            if p != port {
+                break p;
+            }
+        };
+        let log_path = output_dir().join(format!("{log_name}.driver.log"));
+        let log = std::fs::File::create(&log_path)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", log_path.display()));
+        let log2 = log
+            .try_clone()
+            .unwrap_or_else(|e| panic!("cannot share the log file: {e}"));
+        // The application inherits tauri-driver's environment.
+        let driver = Command::new(tauri_driver())
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("REDRESS_DATA_DIR", data_dir)
+            .stdout(Stdio::from(log))
+            .stderr(Stdio::from(log2))
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start tauri-driver: {e}"));
+        let mut console_driver = DriverGuard(Some(driver));
+        assert!(
+            wait_port(port, Duration::from_secs(30)) && wait_port(native, Duration::from_secs(30)),
+            "tauri-driver did not listen on ports {port} and {native}; see {}",
+            log_path.display()
+        );
+        let wd = Session::start(&format!("http://127.0.0.1:{port}"), &app.to_string_lossy())
+            .unwrap_or_else(|e| panic!("no WebDriver session: {e}; see {}", log_path.display()));
+        let console = Console {
+            wd,
+            driver: console_driver.take(),
+            data_dir: data_dir.to_owned(),
+        };
+        console
+            .wd
+            .wait("[data-testid=nav-dashboard]", Duration::from_secs(60))
+            .unwrap_or_else(|e| panic!("the console did not show its navigation: {e}"));
+        console
+    }
+}
+
+/// Kills tauri-driver if launching fails half-way.
+struct DriverGuard(Option<Child>);
+
+impl DriverGuard {
+    fn take(&mut self) -> Child {
+        self.0.take().unwrap_or_else(|| unreachable!("taken once"))
+    }
+}
+
+impl Drop for DriverGuard {
+    fn drop(&mut self) {
+        if let Some(c) = self.0.as_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+}
+
+impl Drop for Console {
+    fn drop(&mut self) {
+        let _ = self.wd.quit();
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+/// A notification server on the session bus that records every `Notify`.
+#[derive(Debug)]
+pub struct Notifications {
+    server: Child,
+    log: PathBuf,
+}
+
+impl Notifications {
+    /// Takes the org.freedesktop.Notifications name on the current bus.
+    pub fn listen(dir: &Path) -> Notifications {
+        require_env(
+            "DBUS_SESSION_BUS_ADDRESS",
+            "the notification server needs a session bus (dbus-run-session)",
+        );
+        let log = dir.join("notify.jsonl");
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("fake_notifyd.py");
+        // Debian's interpreter, where python3-dbus and python3-gi are installed
+        // (another python3 may come first on PATH).
+        let mut server = Command::new("/usr/bin/python3")
+            .arg(&script)
+            .arg(&log)
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start the notification server: {e}"));
+        let mut first = String::new();
+        if let Some(out) = server.stdout.take() {
+            let _ = BufReader::new(out).read_line(&mut first);
+        }
+        if first.trim() != "ready" {
+            let _ = server.kill();
+            panic!(
+                "the notification server did not start (python3-dbus and python3-gi needed; \
+                 another server may own the name)"
+            );
+        }
+        Notifications { server, log }
+    }
+
+    /// Every Notify call so far: objects with `app`, `summary`, `body`.
+    pub fn received(&self) -> Vec<Value> {
+        std::fs::read_to_string(&self.log)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    /// Waits for a notification whose summary is `summary`.
+    pub fn wait_for(&self, summary: &str, timeout: Duration) -> Option<Value> {
+        let end = Instant::now() + timeout;
+        loop {
+            if let Some(n) = self
+                .received()
+                .into_iter()
+                .find(|n| n["summary"].as_str() == Some(summary))
+            {
+                return Some(n);
+            }
+            if Instant::now() > end {
+                return None;
+            }
+            std::thread::sleep(Duration::from_millis(250));
+        }
+    }
+}
+
+impl Drop for Notifications {
+    fn drop(&mut self) {
+        let _ = self.server.kill();
+        let _ = self.server.wait();
+    }
+}

@@ -1,0 +1,249 @@
+//! The closed loop through the real console: an agent records a complaint
+//! and works it up to a remedy beyond their authority; a manager approves it;
+//! the agent carries it out and resolves; the follow-up call finds the
+//! customer not satisfied and the complaint reopens.
+
+use redress_e2e::Session;
+use serde_json::json;
+use std::time::Duration;
+
+const SHORT: Duration = Duration::from_secs(10);
+
+fn act_as(wd: &Session, user: &str, name: &str, role: &str) {
+    wd.click("[data-testid=nav-settings]").expect("settings");
+    wd.type_into("[data-testid=set-user]", user).expect("user");
+    wd.type_into("[data-testid=set-name]", name).expect("name");
+    wd.set_value("[data-testid=set-role]", role).expect("role");
+    wd.click("[data-testid=set-save]").expect("save");
+    wd.wait_until(
+        "the console knows who I am",
+        "return document.querySelector('[data-testid=whoami]')?.textContent.includes(arguments[0])",
+        json!([name]),
+        SHORT,
+    )
+    .expect("settings applied");
+}
+
+fn wait_state(wd: &Session, state: &str) {
+    wd.wait_until(
+        &format!("complaint in state {state}"),
+        "return document.querySelector('[data-testid=detail-state]')?.dataset.state === arguments[0]",
+        json!([state]),
+        SHORT,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+}
+
+/// Opens a step's dialog, fills it with `fill`, confirms, and waits for the
+/// dialog to close (the command succeeded).
+fn step(wd: &Session, action: &str, fill: impl FnOnce(&Session)) {
+    wd.click(&format!("[data-testid={action}]"))
+        .unwrap_or_else(|e| panic!("{action}: {e}"));
+    wd.el("[data-testid=dialog-confirm]").expect("dialog");
+    fill(wd);
+    wd.click("[data-testid=dialog-confirm]").expect("confirm");
+    wd.wait_until(
+        &format!("{action} done"),
+        "const d = document.querySelector('[role=dialog]');
+         if (!d) return true;
+         const err = d.querySelector('[data-testid=error]');
+         return err ? 'error: ' + err.textContent : false;",
+        json!([]),
+        SHORT,
+    )
+    .and_then(|v| match v.as_str() {
+        Some(e) if e.starts_with("error") => Err(redress_e2e::WdError(e.to_owned())),
+        _ => Ok(v),
+    })
+    .unwrap_or_else(|e| panic!("{action}: {e}"));
+}
+
+fn open_from_dashboard(wd: &Session, number: &str) {
+    wd.click("[data-testid=nav-dashboard]").expect("dashboard");
+    let row = format!("[data-testid=dashboard-row][data-number=\"{number}\"]");
+    wd.wait(&row, SHORT).expect("row on the dashboard");
+    wd.click(&row).expect("open the row");
+    wd.wait_until(
+        "detail page",
+        "return document.querySelector('[data-testid=detail-number]')?.textContent.includes(arguments[0])",
+        json!([number]),
+        SHORT,
+    )
+    .expect("detail opened");
+}
+
+#[test]
+fn a_complaint_goes_round_the_closed_loop() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let console = redress_e2e::Console::launch(&tmp.path().join("data"), "flow");
+    let wd = &console.wd;
+
+    // An empty store shows an empty dashboard, not an error.
+    wd.wait("[data-testid=empty]", SHORT).expect("empty state");
+
+    act_as(wd, "agent.li", "Li Na", "agent");
+
+    // Record.
+    wd.click("[data-testid=nav-new]").expect("new complaint");
+    wd.type_into("[data-testid=nc-name]", "王芳").expect("name");
+    wd.type_into("[data-testid=nc-phone]", "138 0013 8000")
+        .expect("phone");
+    wd.type_into("[data-testid=nc-subject-ref]", "ORD-20261123-7")
+        .expect("subject");
+    wd.type_into("[data-testid=nc-category]", "billing.fee")
+        .expect("category");
+    wd.type_into("[data-testid=nc-demand]", "退还重复扣除的月费")
+        .expect("demand");
+    wd.type_into("[data-testid=nc-description]", "同一个月被扣了两次套餐费")
+        .expect("description");
+    wd.click("[data-testid=nc-submit]").expect("submit");
+    wd.wait("[data-testid=detail-number]", SHORT)
+        .expect("the new complaint opens");
+    let number = wd.text("[data-testid=detail-number]").expect("number");
+    let number = number.trim().to_owned();
+    assert!(number.starts_with("TS-"), "number {number:?}");
+    wait_state(wd, "recorded");
+
+    // On the dashboard with a live countdown.
+    wd.click("[data-testid=nav-dashboard]").expect("dashboard");
+    let row = format!("[data-testid=dashboard-row][data-number=\"{number}\"]");
+    let countdown = format!("{row} [data-testid=countdown]");
+    wd.wait(&countdown, SHORT).expect("countdown on the row");
+    assert_eq!(
+        wd.attr(&countdown, "data-status")
+            .expect("status")
+            .as_deref(),
+        Some("ok"),
+        "a fresh complaint is on track"
+    );
+    let first = wd.text(&countdown).expect("countdown text");
+    wd.wait_until(
+        "the countdown ticks",
+        "return document.querySelector(arguments[0])?.textContent !== arguments[1]",
+        json!([countdown, first]),
+        Duration::from_secs(5),
+    )
+    .expect("ticking");
+    open_from_dashboard(wd, &number);
+
+    // Judge, assign, a progress update, the root cause.
+    step(wd, "action-judge", |wd| {
+        wd.set_value("[data-testid=f-valid]", "yes").expect("valid");
+    });
+    wait_state(wd, "validated");
+    step(wd, "action-assign", |wd| {
+        wd.type_into("[data-testid=f-department]", "billing")
+            .expect("department");
+        wd.type_into("[data-testid=f-owner]", "agent.li")
+            .expect("owner");
+    });
+    wait_state(wd, "assigned");
+    step(wd, "action-progress", |wd| {
+        wd.type_into("[data-testid=f-text]", "已致电客户，正在核查扣费记录")
+            .expect("text");
+    });
+    wd.wait("[data-testid=progress-entry]", SHORT)
+        .expect("the update is listed");
+    step(wd, "action-root-cause", |wd| {
+        wd.click("[data-testid=f-categories-system]")
+            .expect("system");
+        wd.type_into("[data-testid=f-note]", "计费系统重复出账")
+            .expect("note");
+    });
+    wait_state(wd, "analysed");
+
+    // A refund of 300.00 is beyond an agent's limit: it waits for approval.
+    step(wd, "action-propose-remedy", |wd| {
+        wd.set_value("[data-testid=f-kind]", "refund")
+            .expect("kind");
+        wd.type_into("[data-testid=f-amount]", "300")
+            .expect("amount");
+        wd.type_into("[data-testid=f-note]", "退还重复扣费")
+            .expect("note");
+    });
+    wait_state(wd, "awaiting_approval");
+
+    // The agent sees it in the queue but may not decide their own request.
+    wd.click("[data-testid=nav-approvals]").expect("approvals");
+    let approval = format!("[data-testid=approval-row][data-number=\"{number}\"]");
+    wd.wait(&approval, SHORT).expect("in the approval queue");
+    wd.el(&format!("{approval} [data-testid=blocked-reason]"))
+        .expect("the agent is told why not");
+
+    // A manager approves.
+    act_as(wd, "mgr.wang", "Wang Lei", "manager");
+    wd.click("[data-testid=nav-approvals]").expect("approvals");
+    let approve = format!("{approval} [data-testid=approve-btn]");
+    wd.wait_until(
+        "approve enabled",
+        "const b = document.querySelector(arguments[0]); return b && !b.disabled",
+        json!([approve]),
+        SHORT,
+    )
+    .expect("the manager may approve");
+    wd.click(&approve).expect("approve");
+    wd.type_into("[data-testid=reason-input]", "符合退费政策")
+        .expect("reason");
+    wd.click("[data-testid=dialog-confirm]").expect("confirm");
+    wd.wait_until(
+        "the request leaves the queue",
+        "return !document.querySelector(arguments[0])",
+        json!([approval]),
+        SHORT,
+    )
+    .expect("decided");
+
+    // Back to the agent: carry it out and resolve.
+    act_as(wd, "agent.li", "Li Na", "agent");
+    open_from_dashboard(wd, &number);
+    wait_state(wd, "remedy_agreed");
+    step(wd, "action-implement", |wd| {
+        if let Ok(note) = wd.find_all("[role=dialog] [data-testid=f-note]") {
+            if !note.is_empty() {
+                wd.type_into("[data-testid=f-note]", "已原路退款")
+                    .expect("note");
+            }
+        }
+    });
+    wait_state(wd, "implemented");
+    step(wd, "action-resolve", |wd| {
+        wd.type_into("[data-testid=f-note]", "已告知客户退款到账时间")
+            .expect("note");
+    });
+    wait_state(wd, "resolved");
+
+    // The follow-up call is due; the customer is not satisfied.
+    wd.click("[data-testid=nav-callbacks]").expect("callbacks");
+    let callback = format!("[data-testid=callback-row][data-number=\"{number}\"]");
+    wd.wait(&callback, SHORT).expect("callback due");
+    wd.click(&format!("{callback} [data-testid=cb-not-satisfied]"))
+        .expect("not satisfied");
+    wd.type_into("[data-testid=cb-note]", "客户认为退款太慢")
+        .expect("note");
+    wd.click("[data-testid=dialog-confirm]").expect("confirm");
+    wd.wait_until(
+        "the callback is recorded",
+        "return !document.querySelector(arguments[0])",
+        json!([callback]),
+        SHORT,
+    )
+    .expect("callback recorded");
+
+    // Reopened: back to analysis, and the timeline says who did what.
+    open_from_dashboard(wd, &number);
+    wait_state(wd, "analysed");
+    let entries = wd
+        .find_all("[data-testid=timeline-entry]")
+        .expect("timeline");
+    assert!(
+        entries.len() >= 10,
+        "every step is on the timeline: {}",
+        entries.len()
+    );
+    let timeline = wd.text("[data-testid=timeline]").expect("timeline text");
+    assert!(
+        timeline.contains("mgr.wang"),
+        "the approver is named: {timeline}"
+    );
+    assert!(timeline.contains("agent.li"), "the agent is named");
+}

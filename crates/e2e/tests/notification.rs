@@ -1,0 +1,108 @@
+//! A progress update falling due reaches the desktop as a real notification:
+//! a `Notify` call on the D-Bus session bus, sent by the console's SLA
+//! watcher while it runs.
+
+use redress_e2e::{Console, Notifications};
+use serde_json::json;
+use std::time::Duration;
+
+#[test]
+fn a_progress_update_falling_due_is_notified_on_the_session_bus() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let notes = Notifications::listen(tmp.path());
+    let console = Console::launch(&tmp.path().join("data"), "notification");
+    let wd = &console.wd;
+
+    // English, so the notification's words are known.
+    wd.click("[data-testid=nav-settings]").expect("settings");
+    wd.set_value("[data-testid=set-language]", "en")
+        .expect("language");
+    wd.click("[data-testid=set-save]").expect("save");
+    wd.wait_until(
+        "the console speaks English",
+        "return document.documentElement.lang === 'en'",
+        json!([]),
+        Duration::from_secs(10),
+    )
+    .expect("language switched");
+
+    // An emotion-driven complaint received 29 minutes ago: its 30-minute
+    // progress-update clock falls due about a minute from now.
+    wd.click("[data-testid=nav-new]").expect("new complaint");
+    wd.type_into("[data-testid=nc-name]", "Zhou Min")
+        .expect("name");
+    wd.type_into("[data-testid=nc-phone]", "13911112222")
+        .expect("phone");
+    wd.type_into("[data-testid=nc-subject-ref]", "ORD-77")
+        .expect("subject");
+    wd.type_into("[data-testid=nc-category]", "billing.fee")
+        .expect("category");
+    wd.type_into("[data-testid=nc-demand]", "Call me back today")
+        .expect("demand");
+    wd.type_into(
+        "[data-testid=nc-description]",
+        "Angry about a double charge",
+    )
+    .expect("description");
+    wd.set_value("[data-testid=nc-kind]", "emotion_driven")
+        .expect("kind");
+    let received = wd
+        .exec(
+            "const d = new Date(Date.now() - 29 * 60000);
+             const p = (n) => String(n).padStart(2, '0');
+             return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;",
+            json!([]),
+        )
+        .expect("local time");
+    wd.set_value(
+        "[data-testid=nc-received-at]",
+        received.as_str().expect("a string"),
+    )
+    .expect("received at");
+    wd.click("[data-testid=nc-submit]").expect("submit");
+    wd.wait("[data-testid=detail-number]", Duration::from_secs(10))
+        .expect("the new complaint opens");
+    let number = wd.text("[data-testid=detail-number]").expect("number");
+    assert!(number.starts_with("TS-"), "complaint number {number:?}");
+
+    let title = format!("{number}: progress update due");
+    assert!(
+        notes
+            .received()
+            .iter()
+            .all(|n| n["summary"] != title.as_str()),
+        "not due yet at recording time"
+    );
+    let n = notes
+        .wait_for(&title, Duration::from_secs(150))
+        .unwrap_or_else(|| {
+            panic!(
+                "no `{title}` notification on the bus; got {:?}",
+                notes.received()
+            )
+        });
+    assert!(
+        n["body"].as_str().is_some_and(|b| b.contains("Zhou Min")),
+        "the body names the customer: {n}"
+    );
+
+    // The reminder inbox lists what was notified.
+    wd.click("[data-testid=nav-reminders]").expect("reminders");
+    wd.wait_until(
+        "the reminder is in the inbox",
+        "return [...document.querySelectorAll('[data-testid=reminder-row]')]
+            .some((r) => r.textContent.includes(arguments[0]))",
+        json!([title]),
+        Duration::from_secs(10),
+    )
+    .expect("inbox row");
+
+    // Shown once: the same reminder is not sent again.
+    std::thread::sleep(Duration::from_secs(3));
+    let times = notes
+        .received()
+        .iter()
+        .filter(|n| n["summary"] == title.as_str())
+        .count();
+    assert_eq!(times, 1, "notified exactly once");
+}

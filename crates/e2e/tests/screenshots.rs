@@ -1,0 +1,87 @@
+//! A populated console (demo data, Chinese UI): the dashboard shows live
+//! countdowns in every status and the approval queue says why a decision is
+//! out of reach. Saves both as PNG (`make screenshots` copies them to docs/).
+
+use redress_e2e::{Console, output_dir, workspace_root};
+use serde_json::json;
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+fn seed(dir: &Path) {
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"));
+    let ctl = target.join("debug/redressctl");
+    assert!(
+        ctl.is_file(),
+        "redressctl is not built (make e2e builds it)"
+    );
+    let out = Command::new(ctl)
+        .arg("--data-dir")
+        .arg(dir)
+        .args(["demo", "seed", "--count", "400"])
+        .output()
+        .expect("run redressctl");
+    assert!(
+        out.status.success(),
+        "demo seed failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn save_png(name: &str, png: &[u8]) {
+    assert!(png.starts_with(b"\x89PNG\r\n\x1a\n"), "{name} is a PNG");
+    assert!(
+        png.len() > 20_000,
+        "{name} has content ({} bytes)",
+        png.len()
+    );
+    let path = output_dir().join(name);
+    std::fs::write(&path, png).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
+}
+
+#[test]
+fn dashboard_and_approval_queue_of_a_populated_console() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let data = tmp.path().join("data");
+    seed(&data);
+    let console = Console::launch(&data, "screenshots");
+    let wd = &console.wd;
+
+    wd.wait("[data-testid=dashboard-row]", Duration::from_secs(20))
+        .expect("dashboard rows");
+    let statuses = wd
+        .wait_until(
+            "countdowns in every status",
+            "const s = new Set([...document.querySelectorAll(
+                 '[data-testid=dashboard-row] [data-testid=countdown]')].map((c) => c.dataset.status));
+             return s.has('ok') && s.has('breached') ? [...s] : null;",
+            json!([]),
+            Duration::from_secs(20),
+        )
+        .expect("statuses");
+    assert!(statuses.is_array());
+    let open: u64 = wd
+        .text("[data-testid=count-open]")
+        .expect("open count")
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .expect("a number");
+    assert!(open >= 40, "the demo has open complaints: {open}");
+    // Let the countdowns tick once so the picture is a live one.
+    std::thread::sleep(Duration::from_millis(1200));
+    save_png("dashboard.png", &wd.screenshot().expect("screenshot"));
+
+    wd.click("[data-testid=nav-approvals]").expect("approvals");
+    wd.wait("[data-testid=approval-row]", Duration::from_secs(10))
+        .expect("approval rows");
+    // The default user is a supervisor: the manager-level request is out of
+    // their authority and the queue says so.
+    wd.wait("[data-testid=blocked-reason]", Duration::from_secs(10))
+        .expect("a blocked request explains itself");
+    std::thread::sleep(Duration::from_millis(500));
+    save_png("approvals.png", &wd.screenshot().expect("screenshot"));
+}

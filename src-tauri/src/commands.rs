@@ -1,0 +1,96 @@
+//! The commands the UI invokes: each one hands its work to redress-app on a
+//! blocking thread (SQLite must never run on the async runtime) and returns
+//! the app's own error, which carries a stable code the UI translates.
+
+use redress_app::{
+    App, AppError, ApprovalItem, CallbackItem, ComplaintView, DashboardView, NewComplaintInput,
+    Settings,
+};
+use redress_domain::complaint::Command;
+use redress_domain::ids::ComplaintId;
+use redress_local::{DashboardQuery, ReminderRow};
+use std::sync::Arc;
+use tauri::State;
+
+/// The one application object, shared by every command.
+pub type Shared = Arc<App>;
+
+async fn blocking<T, F>(app: &State<'_, Shared>, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&App) -> Result<T, AppError> + Send + 'static,
+{
+    let app = Arc::clone(app);
+    tauri::async_runtime::spawn_blocking(move || f(&app))
+        .await
+        .map_err(|e| AppError::internal(format!("background task failed: {e}")))?
+}
+
+#[tauri::command]
+pub async fn dashboard(
+    app: State<'_, Shared>,
+    query: DashboardQuery,
+) -> Result<DashboardView, AppError> {
+    blocking(&app, move |a| a.dashboard(query)).await
+}
+
+#[tauri::command]
+pub async fn complaint(app: State<'_, Shared>, id: ComplaintId) -> Result<ComplaintView, AppError> {
+    blocking(&app, move |a| a.complaint(id)).await
+}
+
+#[tauri::command]
+pub async fn approvals(app: State<'_, Shared>) -> Result<Vec<ApprovalItem>, AppError> {
+    blocking(&app, App::approvals).await
+}
+
+#[tauri::command]
+pub async fn callbacks(app: State<'_, Shared>) -> Result<Vec<CallbackItem>, AppError> {
+    blocking(&app, App::callbacks).await
+}
+
+#[tauri::command]
+pub async fn reminders(app: State<'_, Shared>, limit: u32) -> Result<Vec<ReminderRow>, AppError> {
+    blocking(&app, move |a| a.reminders(limit)).await
+}
+
+#[tauri::command]
+pub async fn record_complaint(
+    app: State<'_, Shared>,
+    input: NewComplaintInput,
+) -> Result<ComplaintId, AppError> {
+    blocking(&app, move |a| a.record_complaint(input)).await
+}
+
+#[tauri::command]
+pub async fn execute(
+    app: State<'_, Shared>,
+    id: ComplaintId,
+    command: Command,
+) -> Result<(), AppError> {
+    blocking(&app, move |a| a.execute(id, &command)).await
+}
+
+#[tauri::command]
+pub async fn ack_reminder(app: State<'_, Shared>, key: String) -> Result<(), AppError> {
+    blocking(&app, move |a| a.ack_reminder(&key)).await
+}
+
+#[tauri::command]
+pub async fn snooze_reminder(
+    app: State<'_, Shared>,
+    key: String,
+    minutes: u32,
+) -> Result<(), AppError> {
+    blocking(&app, move |a| a.snooze_reminder(&key, minutes)).await
+}
+
+#[tauri::command]
+pub async fn settings(app: State<'_, Shared>) -> Result<Settings, AppError> {
+    blocking(&app, App::settings).await
+}
+
+#[tauri::command]
+pub async fn set_settings(app: State<'_, Shared>, settings: Settings) -> Result<(), AppError> {
+    blocking(&app, move |a| a.set_settings(&settings)).await
+}

@@ -1,0 +1,172 @@
+//! The Redress console: a Tauri v2 window over redress-app.
+//!
+//! Everything the console does lives in redress-app; this binary wires it to
+//! the desktop: the data directory (`REDRESS_DATA_DIR`, else the OS app-data
+//! directory), the commands the UI invokes, OS notifications, the batched
+//! "changed" event, the tray icon, single-instance hand-over, and the SLA
+//! watcher running for as long as the window does.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+#![forbid(unsafe_code)]
+
+mod commands;
+mod shell;
+
+use commands::Shared;
+use redress_app::{App, Changed, Language, SystemClock};
+use redress_domain::Rules;
+use shell::{Batcher, DesktopNotifier, Tray};
+use std::path::PathBuf;
+use std::sync::Arc;
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
+use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
+use tauri::{AppHandle, Manager};
+
+fn data_dir(handle: &AppHandle) -> Result<PathBuf, String> {
+    if let Some(dir) = redress_local::data_dir_from_env() {
+        return Ok(dir);
+    }
+    handle
+        .path()
+        .app_data_dir()
+        .map_err(|e| format!("no application data directory: {e}"))
+}
+
+fn show_main(handle: &AppHandle) {
+    if let Some(w) = handle.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+/// The tray icon. Linux status areas ignore tooltips, so the counts also go
+/// in the first (disabled) menu item, whose text is updated in place.
+fn build_tray(handle: &AppHandle, lang: Language) -> tauri::Result<Tray> {
+    let (show, quit) = match lang {
+        Language::ZhCn => ("显示控制台", "退出"),
+        Language::En => ("Show console", "Quit"),
+    };
+    let status = MenuItem::with_id(handle, "status", "Redress", false, None::<&str>)?;
+    let menu = Menu::with_items(
+        handle,
+        &[
+            &status,
+            &PredefinedMenuItem::separator(handle)?,
+            &MenuItem::with_id(handle, "show", show, true, None::<&str>)?,
+            &MenuItem::with_id(handle, "quit", quit, true, None::<&str>)?,
+        ],
+    )?;
+    let mut builder = TrayIconBuilder::with_id("redress")
+        .tooltip("Redress")
+        .menu(&menu)
+        .show_menu_on_left_click(false)
+        .on_menu_event(|app, ev| match ev.id.as_ref() {
+            "show" => show_main(app),
+            "quit" => app.exit(0),
+            _ => {}
+        })
+        .on_tray_icon_event(|tray, ev| {
+            if let TrayIconEvent::Click {
+                button: MouseButton::Left,
+                button_state: MouseButtonState::Up,
+                ..
+            } = ev
+            {
+                show_main(tray.app_handle());
+            }
+        });
+    if let Some(icon) = handle.default_window_icon() {
+        builder = builder.icon(icon.clone());
+    }
+    Ok(Tray {
+        icon: builder.build(handle)?,
+        status,
+    })
+}
+
+fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
+    let handle = app.handle().clone();
+    let dir = data_dir(&handle)?;
+    let batcher = Arc::new(Batcher::default());
+    let shared: Shared = Arc::new(
+        App::open(
+            &dir,
+            Arc::new(Rules::default()),
+            Arc::new(SystemClock),
+            Arc::new(DesktopNotifier {
+                handle: handle.clone(),
+            }),
+            Arc::clone(&batcher) as Arc<dyn redress_app::EventSink>,
+        )
+        .map_err(|e| format!("cannot open the data directory {}: {e}", dir.display()))?,
+    );
+    app.manage(Arc::clone(&shared));
+
+    let lang = shared
+        .settings()
+        .map(|s| s.language)
+        .unwrap_or(Language::ZhCn);
+    // A desktop without a status area (or a test display) has no tray; the
+    // console works the same without it.
+    let tray = build_tray(&handle, lang).ok();
+
+    let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+    app.manage(stop_tx);
+    tauri::async_runtime::spawn(redress_app::run_watcher(Arc::clone(&shared), stop_rx));
+    tauri::async_runtime::spawn(shell::run_emitter(
+        handle,
+        Arc::clone(&shared),
+        Arc::clone(&batcher),
+        tray,
+    ));
+    // The UI loads everything once the store is open.
+    redress_app::EventSink::changed(
+        batcher.as_ref(),
+        &Changed {
+            complaints: Vec::new(),
+            all: true,
+            reminders: true,
+            settings: true,
+        },
+    );
+    Ok(())
+}
+
+fn main() {
+    let result = tauri::Builder::default()
+        // Must come first: a second launch hands over to the running console
+        // and exits.
+        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
+            show_main(app);
+        }))
+        .plugin(tauri_plugin_notification::init())
+        .invoke_handler(tauri::generate_handler![
+            commands::dashboard,
+            commands::complaint,
+            commands::approvals,
+            commands::callbacks,
+            commands::reminders,
+            commands::record_complaint,
+            commands::execute,
+            commands::ack_reminder,
+            commands::snooze_reminder,
+            commands::settings,
+            commands::set_settings,
+        ])
+        .setup(setup)
+        .build(tauri::generate_context!());
+    let app = match result {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("error[start_failed]: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event
+            && let Some(stop) = handle.try_state::<tokio::sync::watch::Sender<bool>>()
+        {
+            let _ = stop.send(true);
+        }
+    });
+}

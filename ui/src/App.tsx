@@ -1,0 +1,167 @@
+import { useCallback, useEffect, useMemo, useState } from "react";
+import type { AppError } from "./bindings/AppError";
+import type { Settings } from "./bindings/Settings";
+import { ErrorBanner, Loading } from "./components/Status";
+import { I18nProvider, translate, type Key } from "./i18n";
+import { api, onChanged, toAppError } from "./lib/api";
+import { publishChanged, subscribeChanged } from "./lib/changes";
+import { ShellCtx, type Route, type Shell } from "./lib/context";
+import { Approvals } from "./screens/Approvals";
+import { Callbacks } from "./screens/Callbacks";
+import { ComplaintDetail } from "./screens/ComplaintDetail";
+import { Dashboard } from "./screens/Dashboard";
+import { NewComplaint } from "./screens/NewComplaint";
+import { Reminders } from "./screens/Reminders";
+import { Settings as SettingsScreen } from "./screens/Settings";
+
+const NAV: { screen: Exclude<Route["screen"], "complaint">; label: Key }[] = [
+  { screen: "dashboard", label: "nav.dashboard" },
+  { screen: "approvals", label: "nav.approvals" },
+  { screen: "callbacks", label: "nav.callbacks" },
+  { screen: "reminders", label: "nav.reminders" },
+  { screen: "new", label: "nav.new" },
+  { screen: "settings", label: "nav.settings" },
+];
+
+function typing(e: KeyboardEvent): boolean {
+  const el = e.target as HTMLElement | null;
+  return !!el && (el.isContentEditable || ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName));
+}
+
+function Screen({ route }: { route: Route }) {
+  switch (route.screen) {
+    case "dashboard":
+      return <Dashboard />;
+    case "approvals":
+      return <Approvals />;
+    case "callbacks":
+      return <Callbacks />;
+    case "reminders":
+      return <Reminders />;
+    case "new":
+      return <NewComplaint />;
+    case "settings":
+      return <SettingsScreen />;
+    case "complaint":
+      return <ComplaintDetail key={route.id} id={route.id} />;
+  }
+}
+
+export function App() {
+  const [settings, setSettings] = useState<Settings>();
+  const [error, setError] = useState<AppError>();
+  const [route, setRoute] = useState<Route>({ screen: "dashboard" });
+
+  const loadSettings = useCallback(() => {
+    api
+      .settings()
+      .then((s) => {
+        setSettings(s);
+        setError(undefined);
+      })
+      .catch((e: unknown) => setError(toAppError(e)));
+  }, []);
+
+  useEffect(() => {
+    loadSettings();
+    const un = onChanged(publishChanged);
+    const off = subscribeChanged((c) => {
+      if (c.settings) loadSettings();
+    });
+    return () => {
+      off();
+      void un.then((f) => f());
+    };
+  }, [loadSettings]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.altKey && /^[1-6]$/.test(e.key)) {
+        const item = NAV[Number(e.key) - 1];
+        if (item) {
+          e.preventDefault();
+          setRoute({ screen: item.screen });
+        }
+        return;
+      }
+      if (typing(e) || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === "n" || e.key === "N") {
+        e.preventDefault();
+        setRoute({ screen: "new" });
+      } else if (e.key === "/") {
+        const search = document.querySelector<HTMLInputElement>("[data-search]");
+        if (search) {
+          e.preventDefault();
+          search.focus();
+        }
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, []);
+
+  const shell = useMemo<Shell | null>(
+    () =>
+      settings
+        ? {
+            settings,
+            route,
+            go: setRoute,
+            saveSettings: async (s: Settings) => {
+              await api.setSettings(s);
+              setSettings(s);
+            },
+          }
+        : null,
+    [settings, route],
+  );
+
+  const lang = settings?.language ?? "zh-CN";
+  useEffect(() => {
+    document.documentElement.lang = lang;
+    document.title = translate(lang, "app.title");
+  }, [lang]);
+
+  return (
+    <I18nProvider lang={lang}>
+      {!shell ? (
+        error ? (
+          <ErrorBanner error={error} onRetry={loadSettings} />
+        ) : (
+          <Loading />
+        )
+      ) : (
+        <ShellCtx.Provider value={shell}>
+          <div className="shell">
+            <nav className="nav" aria-label="main">
+              <div className="brand">{translate(lang, "app.title")}</div>
+              {NAV.map((n, i) => (
+                <button
+                  key={n.screen}
+                  type="button"
+                  className={route.screen === n.screen ? "active" : ""}
+                  aria-current={route.screen === n.screen ? "page" : undefined}
+                  onClick={() => setRoute({ screen: n.screen })}
+                  data-testid={`nav-${n.screen}`}
+                  title={`Alt+${i + 1}`}
+                >
+                  {translate(lang, n.label)}
+                </button>
+              ))}
+              <div className="whoami" data-testid="whoami">
+                {translate(lang, "common.user", {
+                  name: shell.settings.display_name,
+                  role: translate(lang, `role.${shell.settings.role}`),
+                })}
+              </div>
+              <div className="shortcuts">{translate(lang, "nav.shortcuts")}</div>
+            </nav>
+            <main className="main">
+              <Screen route={route} />
+            </main>
+          </div>
+        </ShellCtx.Provider>
+      )}
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,38 @@
+// Messages for the stable error codes the Rust side returns (AppError.code).
+export const en = {
+  "error.invalid_transition": "That step is not possible in the complaint's current state.",
+  "error.complaint_closed": "The complaint is closed; reopen it first.",
+  "error.not_found": "It no longer exists; the list has been refreshed.",
+  "error.forbidden_role": "Your role may not do this.",
+  "error.self_approval_forbidden": "You cannot approve your own request.",
+  "error.authority_limit_exceeded": "The amount is beyond your approval authority.",
+  "error.approval_already_decided": "Someone has already decided this approval.",
+  "error.remedy_changed_since_viewed": "The remedy changed since you opened it; look again before deciding.",
+  "error.validation_failed": "Some fields need attention.",
+  "error.store_io": "The local data file could not be read or written.",
+  "error.store_corrupt": "The local data file is damaged.",
+  "error.store_too_new": "The local data file was written by a newer version of Redress.",
+  "error.store_busy": "The data file is busy; try again in a moment.",
+  "error.invalid_data": "Stored data could not be read.",
+  "error.internal": "Something went wrong inside the console.",
+  "error.unknown": "Unexpected error ({code}).",
+} as const;
+
+export const zhCN: { [K in keyof typeof en]: string } = {
+  "error.invalid_transition": "投诉当前状态下不能执行此步骤。",
+  "error.complaint_closed": "投诉已结案，请先重新打开。",
+  "error.not_found": "该记录已不存在，列表已刷新。",
+  "error.forbidden_role": "您的角色无权执行此操作。",
+  "error.self_approval_forbidden": "不能审批自己提交的申请。",
+  "error.authority_limit_exceeded": "金额超出您的审批权限。",
+  "error.approval_already_decided": "该审批已由他人处理。",
+  "error.remedy_changed_since_viewed": "方案在您查看后已被修改，请重新查看后再审批。",
+  "error.validation_failed": "部分字段需要修改。",
+  "error.store_io": "无法读写本地数据文件。",
+  "error.store_corrupt": "本地数据文件已损坏。",
+  "error.store_too_new": "本地数据文件由更新版本的 Redress 写入。",
+  "error.store_busy": "数据文件正忙，请稍后重试。",
+  "error.invalid_data": "无法读取已存储的数据。",
+  "error.internal": "控制台内部出错。",
+  "error.unknown": "未知错误（{code}）。",
+};

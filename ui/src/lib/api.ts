@@ -1,0 +1,62 @@
+// Typed calls into the Rust side. Every function here is one Tauri command of
+// src-tauri/src/commands.rs; the types come from ui/src/bindings (generated
+// from the Rust types, never edited by hand).
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { AppError } from "../bindings/AppError";
+import type { ApprovalItem } from "../bindings/ApprovalItem";
+import type { CallbackItem } from "../bindings/CallbackItem";
+import type { Changed } from "../bindings/Changed";
+import type { Command } from "../bindings/Command";
+import type { ComplaintView } from "../bindings/ComplaintView";
+import type { DashboardQuery } from "../bindings/DashboardQuery";
+import type { DashboardView } from "../bindings/DashboardView";
+import type { NewComplaintInput } from "../bindings/NewComplaintInput";
+import type { ReminderRow } from "../bindings/ReminderRow";
+import type { Settings } from "../bindings/Settings";
+
+export const api = {
+  dashboard: (query: DashboardQuery) => invoke<DashboardView>("dashboard", { query }),
+  complaint: (id: string) => invoke<ComplaintView>("complaint", { id }),
+  approvals: () => invoke<ApprovalItem[]>("approvals"),
+  callbacks: () => invoke<CallbackItem[]>("callbacks"),
+  reminders: (limit = 500) => invoke<ReminderRow[]>("reminders", { limit }),
+  recordComplaint: (input: NewComplaintInput) => invoke<string>("record_complaint", { input }),
+  execute: (id: string, command: Command) => invoke<null>("execute", { id, command }),
+  ackReminder: (key: string) => invoke<null>("ack_reminder", { key }),
+  snoozeReminder: (key: string, minutes: number) =>
+    invoke<null>("snooze_reminder", { key, minutes }),
+  settings: () => invoke<Settings>("settings"),
+  setSettings: (settings: Settings) => invoke<null>("set_settings", { settings }),
+};
+
+/** The batched "changed" event from the Rust side. */
+export function onChanged(cb: (c: Changed) => void): Promise<UnlistenFn> {
+  return listen<Changed>("changed", (e) => cb(e.payload));
+}
+
+/** Whatever a command rejected with, as an AppError. */
+export function toAppError(e: unknown): AppError {
+  if (typeof e === "object" && e !== null && "code" in e && typeof e.code === "string") {
+    const o = e as Partial<AppError>;
+    return {
+      code: o.code ?? "internal",
+      message: o.message ?? "",
+      transient: o.transient ?? false,
+      fields: o.fields ?? [],
+    };
+  }
+  return { code: "internal", message: String(e), transient: true, fields: [] };
+}
+
+/** A random (version 4) UUID for new entities: progress updates, remedies,
+ * callback attempts. crypto.randomUUID needs a secure context, which a custom
+ * URL scheme may not count as; getRandomValues works everywhere. */
+export function newId(): string {
+  const b = new Uint8Array(16);
+  crypto.getRandomValues(b);
+  b[6] = ((b[6] ?? 0) & 0x0f) | 0x40;
+  b[8] = ((b[8] ?? 0) & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}

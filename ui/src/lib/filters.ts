@@ -1,0 +1,100 @@
+// The dashboard's filter form and how it becomes a DashboardQuery for the
+// Rust side, plus small label helpers shared by the list screens.
+import type { ComplaintKind } from "../bindings/ComplaintKind";
+import type { ComplaintState } from "../bindings/ComplaintState";
+import type { DashboardQuery } from "../bindings/DashboardQuery";
+import type { DashboardRow } from "../bindings/DashboardRow";
+import { hasKey, type T } from "../i18n";
+
+/** What the filter bar holds; "" means "any". */
+export interface DashboardFilters {
+  state: ComplaintState | "";
+  owner: string;
+  department: string;
+  severity: number | "";
+  kind: ComplaintKind | "";
+  breachedOnly: boolean;
+  search: string;
+}
+
+export const NO_FILTERS: DashboardFilters = {
+  state: "",
+  owner: "",
+  department: "",
+  severity: "",
+  kind: "",
+  breachedOnly: false,
+  search: "",
+};
+
+/** Every state, in lifecycle order (closed ones are listed only on request). */
+export const STATES: readonly ComplaintState[] = [
+  "recorded",
+  "validated",
+  "invalid",
+  "assigned",
+  "analysed",
+  "awaiting_approval",
+  "remedy_agreed",
+  "implemented",
+  "resolved",
+  "followed_up",
+  "reviewed",
+  "closed",
+];
+
+export const KINDS: readonly ComplaintKind[] = ["emotion_driven", "demand_driven", "compound"];
+
+export const SEVERITIES: readonly number[] = [4, 3, 2, 1];
+
+export function isFiltered(f: DashboardFilters): boolean {
+  return (
+    f.state !== "" ||
+    f.owner !== "" ||
+    f.department !== "" ||
+    f.severity !== "" ||
+    f.kind !== "" ||
+    f.breachedOnly ||
+    f.search.trim() !== ""
+  );
+}
+
+/** The query for the Rust side; `nowIso` is the instant "breached" is judged at. */
+export function toQuery(f: DashboardFilters, nowIso: string): DashboardQuery {
+  const search = f.search.trim();
+  return {
+    states: f.state === "" ? [] : [f.state],
+    owner: f.owner === "" ? null : f.owner,
+    department: f.department === "" ? null : f.department,
+    severities: f.severity === "" ? [] : [f.severity],
+    kinds: f.kind === "" ? [] : [f.kind],
+    breached_only: f.breachedOnly,
+    search: search === "" ? null : search,
+    now: nowIso,
+    limit: null,
+  };
+}
+
+/** Adds the owners and departments seen in `rows` to the known ones, sorted. */
+export function mergeOptions(
+  known: { owners: string[]; departments: string[] },
+  rows: readonly DashboardRow[],
+): { owners: string[]; departments: string[] } {
+  const owners = new Set(known.owners);
+  const departments = new Set(known.departments);
+  for (const r of rows) {
+    if (r.owner) owners.add(r.owner);
+    if (r.department) departments.add(r.department);
+  }
+  if (owners.size === known.owners.length && departments.size === known.departments.length) {
+    return known;
+  }
+  const byName = (a: string, b: string) => a.localeCompare(b);
+  return { owners: [...owners].sort(byName), departments: [...departments].sort(byName) };
+}
+
+/** "High" for 3; the bare number when the level is unknown. */
+export function severityLabel(t: T, level: number): string {
+  const key = `severity.${level}`;
+  return hasKey(key) ? t(key) : String(level);
+}

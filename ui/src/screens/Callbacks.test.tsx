@@ -1,0 +1,215 @@
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { CallbackItem } from "../bindings/CallbackItem";
+import type { Command } from "../bindings/Command";
+import type { Settings } from "../bindings/Settings";
+import { I18nProvider } from "../i18n";
+import { api } from "../lib/api";
+import { ShellCtx, type Shell } from "../lib/context";
+import { Callbacks } from "./Callbacks";
+
+vi.mock("../lib/api", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../lib/api")>();
+  return {
+    ...actual,
+    api: {
+      dashboard: vi.fn(),
+      approvals: vi.fn(),
+      callbacks: vi.fn(),
+      reminders: vi.fn(),
+      execute: vi.fn(),
+      ackReminder: vi.fn(),
+      snoozeReminder: vi.fn(),
+      settings: vi.fn(),
+      setSettings: vi.fn(),
+    },
+  };
+});
+
+const callbacks = vi.mocked(api.callbacks);
+const execute = vi.mocked(api.execute);
+
+const SETTINGS: Settings = {
+  user: "u1",
+  display_name: "Agent One",
+  role: "agent",
+  approval_limit_minor: null,
+  language: "en",
+  notify: {
+    progress_due: true,
+    sla_warning: true,
+    sla_breach: true,
+    approval_waiting: true,
+    callback_due: true,
+    summary_over: 5,
+  },
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+
+function item(number: string, over: Partial<CallbackItem> = {}): CallbackItem {
+  return {
+    complaint_id: `c-${number}`,
+    number,
+    customer_name: `Customer ${number}`,
+    customer_phone: "+8613800001111",
+    resolved_at: new Date(Date.now() - 3600_000).toISOString(),
+    next_attempt_at: new Date(Date.now() - 60_000).toISOString(),
+    due_at: new Date(Date.now() + 20 * 3600_000).toISOString(),
+    attempts: 1,
+    overdue: false,
+    ...over,
+  };
+}
+
+function renderCallbacks() {
+  const go = vi.fn();
+  const shell: Shell = { settings: SETTINGS, route: { screen: "callbacks" }, go, saveSettings: vi.fn() };
+  render(
+    <I18nProvider lang="en">
+      <ShellCtx.Provider value={shell}>
+        <Callbacks />
+      </ShellCtx.Provider>
+    </I18nProvider>,
+  );
+  return { go };
+}
+
+const sent = (): Command => {
+  const c = execute.mock.calls.at(-1)?.[1];
+  if (!c) throw new Error("nothing sent");
+  return c;
+};
+
+beforeEach(() => {
+  callbacks.mockReset();
+  execute.mockReset();
+  execute.mockResolvedValue(null);
+});
+afterEach(cleanup);
+
+describe("Callbacks", () => {
+  it("lists callbacks and highlights overdue ones", async () => {
+    callbacks.mockResolvedValue([
+      item("LATE", { overdue: true, due_at: new Date(Date.now() - 600_000).toISOString(), attempts: 2 }),
+      item("FINE"),
+    ]);
+    renderCallbacks();
+    const rows = await screen.findAllByTestId("callback-row");
+    expect(rows.map((r) => r.getAttribute("data-number"))).toEqual(["LATE", "FINE"]);
+    const [late, fine] = rows as [HTMLElement, HTMLElement];
+    expect(within(late).getByTestId("overdue").textContent).toBe("Overdue");
+    expect(late.getAttribute("data-overdue")).toBe("true");
+    expect(within(late).getByTestId("countdown").getAttribute("data-status")).toBe("breached");
+    expect(within(late).getByTestId("attempts").textContent).toBe("2");
+    expect(within(fine).queryByTestId("overdue")).toBeNull();
+    expect(within(fine).getByTestId("countdown").getAttribute("data-status")).toBe("ok");
+    expect(fine.textContent).toContain("+8613800001111");
+  });
+
+  it("records a satisfied callback with the chosen score", async () => {
+    callbacks.mockResolvedValue([item("A")]);
+    renderCallbacks();
+    fireEvent.click(await screen.findByTestId("cb-satisfied"));
+    fireEvent.change(screen.getByTestId("cb-score"), { target: { value: "4" } });
+    fireEvent.change(screen.getByTestId("cb-note"), { target: { value: "happy now " } });
+    fireEvent.click(screen.getByTestId("dialog-confirm"));
+    await waitFor(() => expect(execute).toHaveBeenCalledTimes(1));
+    expect(execute.mock.calls[0]?.[0]).toBe("c-A");
+    const c = sent();
+    expect(c).toEqual({
+      name: "record_callback",
+      args: { attempt_id: expect.stringMatching(UUID), note: "happy now", outcome: "satisfied", score: 4 },
+    });
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(screen.getByTestId("notice").textContent).toContain("A");
+  });
+
+  it("warns that not satisfied reopens the complaint", async () => {
+    callbacks.mockResolvedValue([item("A")]);
+    renderCallbacks();
+    fireEvent.click(await screen.findByTestId("cb-not-satisfied"));
+    const dialog = screen.getByRole("dialog");
+    expect(within(dialog).getByTestId("cb-consequence").textContent).toMatch(/reopens the complaint/);
+    expect(within(dialog).queryByTestId("cb-score")).toBeNull();
+    const confirm = within(dialog).getByTestId("dialog-confirm");
+    expect(confirm.className).toContain("danger");
+    expect(confirm.textContent).toBe("Reopen the complaint");
+    fireEvent.change(within(dialog).getByTestId("cb-note"), { target: { value: "refund still missing" } });
+    fireEvent.click(confirm);
+    await waitFor(() => expect(execute).toHaveBeenCalledTimes(1));
+    expect(sent()).toEqual({
+      name: "record_callback",
+      args: { attempt_id: expect.stringMatching(UUID), note: "refund still missing", outcome: "not_satisfied" },
+    });
+  });
+
+  it("records unreachable, and reuses the attempt id when retrying after a failure", async () => {
+    callbacks.mockResolvedValue([item("A", { attempts: 1 })]);
+    execute.mockRejectedValueOnce({ code: "store_busy", message: "busy", transient: true });
+    renderCallbacks();
+    fireEvent.click(await screen.findByTestId("cb-unreachable"));
+    expect(screen.getByTestId("cb-consequence").textContent).toContain("attempt 2");
+    fireEvent.change(screen.getByTestId("cb-note"), { target: { value: "no answer" } });
+    fireEvent.click(screen.getByTestId("dialog-confirm"));
+
+    const banner = await within(screen.getByRole("dialog")).findByTestId("error");
+    expect(banner.getAttribute("data-code")).toBe("store_busy");
+    expect((screen.getByTestId("cb-note") as HTMLTextAreaElement).value).toBe("no answer");
+    const first = sent();
+
+    fireEvent.click(screen.getByTestId("dialog-confirm"));
+    await waitFor(() => expect(execute).toHaveBeenCalledTimes(2));
+    const second = sent();
+    expect(second).toEqual({
+      name: "record_callback",
+      args: { attempt_id: expect.stringMatching(UUID), note: "no answer", outcome: "unreachable" },
+    });
+    expect(second.name === "record_callback" && first.name === "record_callback").toBe(true);
+    if (second.name === "record_callback" && first.name === "record_callback") {
+      expect(second.args.attempt_id).toBe(first.args.attempt_id);
+    }
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+  });
+
+  it("uses a fresh attempt id for each new recording", async () => {
+    callbacks.mockResolvedValue([item("A")]);
+    renderCallbacks();
+    fireEvent.click(await screen.findByTestId("cb-unreachable"));
+    fireEvent.click(screen.getByTestId("dialog-confirm"));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    fireEvent.click(screen.getByTestId("cb-unreachable"));
+    fireEvent.click(screen.getByTestId("dialog-confirm"));
+    await waitFor(() => expect(execute).toHaveBeenCalledTimes(2));
+    const ids = execute.mock.calls.map((c) => (c[1].name === "record_callback" ? c[1].args.attempt_id : ""));
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
+  it("keeps the focus in the note while typing", async () => {
+    callbacks.mockResolvedValue([item("A")]);
+    renderCallbacks();
+    fireEvent.click(await screen.findByTestId("cb-satisfied"));
+    // The dialog starts on its first field, the score.
+    expect(document.activeElement).toBe(screen.getByTestId("cb-score"));
+    const note = screen.getByTestId("cb-note");
+    note.focus();
+    fireEvent.change(note, { target: { value: "a" } });
+    fireEvent.change(note, { target: { value: "ab" } });
+    expect(document.activeElement).toBe(note);
+  });
+
+  it("cancel sends nothing", async () => {
+    callbacks.mockResolvedValue([item("A")]);
+    renderCallbacks();
+    fireEvent.click(await screen.findByTestId("cb-satisfied"));
+    fireEvent.click(screen.getByTestId("dialog-cancel"));
+    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(execute).not.toHaveBeenCalled();
+  });
+
+  it("shows an empty state", async () => {
+    callbacks.mockResolvedValue([]);
+    renderCallbacks();
+    expect((await screen.findByTestId("empty")).textContent).toContain("No callbacks due");
+  });
+});

@@ -1,0 +1,174 @@
+// One complaint: its facts, clocks, remedies, callback and full timeline, and
+// the closed-loop steps the current state and role allow, each in a dialog.
+import { useCallback, useEffect, useState } from "react";
+import type { AppError } from "../bindings/AppError";
+import type { ClockView } from "../bindings/ClockView";
+import type { Complaint } from "../bindings/Complaint";
+import { EmptyState, ErrorBanner, Loading } from "../components/Status";
+import { useI18n, type Key } from "../i18n";
+import { api, toAppError } from "../lib/api";
+import { complaintChanged } from "../lib/changes";
+import { actionsNeedingHigherRole, availableActions, mainStep, type Step } from "../lib/complaintActions";
+import { useShell } from "../lib/context";
+import { syncClock } from "../lib/time";
+import { useLoad } from "../lib/useLoad";
+import { ActionDialog, type OpenAction } from "./complaint/ActionDialogs";
+import {
+  Approvals,
+  CallbackRound,
+  Clocks,
+  Facts,
+  Handling,
+  Linked,
+  Progress,
+  Remedies,
+} from "./complaint/Sections";
+import { Timeline } from "./complaint/Timeline";
+
+const STEP_TEST_ID: Record<Step, string> = {
+  judge: "action-judge",
+  assign: "action-assign",
+  set_root_cause: "action-root-cause",
+  propose_remedy: "action-propose-remedy",
+  resolve: "action-resolve",
+  record_callback: "action-callback",
+  review: "action-review",
+  close: "action-close",
+  reopen: "action-reopen",
+  add_progress: "action-progress",
+};
+
+function stepLabel(step: Step, c: Complaint): Key {
+  switch (step) {
+    case "assign":
+      return c.department ? "complaint.action.reassign" : "complaint.action.assign";
+    case "set_root_cause":
+      return c.root_cause ? "complaint.action.update_root_cause" : "complaint.action.set_root_cause";
+    default:
+      return `complaint.action.${step}`;
+  }
+}
+
+function Actions({ complaint, onOpen }: { complaint: Complaint; onOpen: (a: OpenAction) => void }) {
+  const { t } = useI18n();
+  const { settings } = useShell();
+  const steps = availableActions(complaint, settings.role);
+  const blocked = actionsNeedingHigherRole(complaint, settings.role);
+  const main = mainStep(complaint.state);
+  return (
+    <section className="panel" aria-labelledby="actions-h">
+      <h2 id="actions-h">{t("complaint.section.actions")}</h2>
+      {steps.length === 0 ? (
+        <p className="muted">{t("complaint.no_actions")}</p>
+      ) : (
+        <div className="row-actions" data-testid="actions">
+          {steps.map((step) => (
+            <button
+              key={step}
+              type="button"
+              className={step === main ? "primary" : undefined}
+              onClick={() => onOpen({ name: step })}
+              data-testid={STEP_TEST_ID[step]}
+            >
+              {t(stepLabel(step, complaint))}
+            </button>
+          ))}
+        </div>
+      )}
+      {blocked.map((step) => (
+        <p key={step} className="muted" data-testid={`needs-role-${step}`}>
+          {t("complaint.needs_role", { action: t(stepLabel(step, complaint)) })}
+        </p>
+      ))}
+    </section>
+  );
+}
+
+export function ComplaintDetail({ id }: { id: string }) {
+  const { t } = useI18n();
+  const { go } = useShell();
+  const { data, error, loading, reload } = useLoad(() => api.complaint(id), [id], complaintChanged(id));
+  const [open, setOpen] = useState<OpenAction | null>(null);
+  const [resuming, setResuming] = useState<string>();
+  const [clockError, setClockError] = useState<AppError>();
+
+  useEffect(() => {
+    if (data) syncClock(data.now);
+  }, [data]);
+
+  // Stable identities: the dialog refocuses its first field when they change.
+  const cancel = useCallback(() => setOpen(null), []);
+  const done = useCallback(() => {
+    setOpen(null);
+    reload();
+  }, [reload]);
+
+  const resume = (v: ClockView) => {
+    setResuming(v.clock.id);
+    setClockError(undefined);
+    api.execute(id, { name: "resume_clock", args: { clock_id: v.clock.id } }).then(
+      () => {
+        setResuming(undefined);
+        reload();
+      },
+      (e: unknown) => {
+        setResuming(undefined);
+        setClockError(toAppError(e));
+      },
+    );
+  };
+
+  const back = (
+    <button type="button" onClick={() => go({ screen: "dashboard" })} data-testid="detail-back">
+      ← {t("complaint.back")}
+    </button>
+  );
+
+  if (!data) {
+    if (loading) return <Loading />;
+    if (error?.code === "not_found") {
+      return (
+        <div data-testid="detail-not-found">
+          <div>{back}</div>
+          <EmptyState title={t("complaint.not_found")} hint={t("complaint.not_found_hint")} />
+        </div>
+      );
+    }
+    return (
+      <div>
+        <div>{back}</div>
+        {error && <ErrorBanner error={error} onRetry={reload} />}
+      </div>
+    );
+  }
+
+  const c = data.complaint;
+  return (
+    <div data-testid="complaint-detail">
+      <div style={{ marginBottom: 10 }}>{back}</div>
+      {error && <ErrorBanner error={error} onRetry={reload} />}
+      <Facts complaint={c} pending={data.pending} />
+      <Actions complaint={c} onOpen={setOpen} />
+      <Clocks
+        complaint={c}
+        clocks={data.clocks}
+        onPause={(clock) => setOpen({ name: "pause_clock", clock })}
+        onResume={resume}
+        resuming={resuming}
+        error={clockError && <ErrorBanner error={clockError} />}
+      />
+      <Handling complaint={c} />
+      <Remedies
+        complaint={c}
+        onRevise={(remedy, index) => setOpen({ name: "revise_remedy", remedy, index })}
+        onImplement={(remedy, index) => setOpen({ name: "mark_implemented", remedy, index })}
+      />
+      <Approvals complaint={c} />
+      <Progress complaint={c} />
+      <CallbackRound complaint={c} clocks={data.clocks} />
+      <Linked linked={data.linked} onOpen={(other) => go({ screen: "complaint", id: other })} />
+      <Timeline complaint={c} />
+      {open && <ActionDialog open={open} complaint={c} onDone={done} onCancel={cancel} />}
+    </div>
+  );
+}

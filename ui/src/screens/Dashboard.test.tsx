@@ -1,0 +1,358 @@
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { DashboardQuery } from "../bindings/DashboardQuery";
+import type { DashboardRow } from "../bindings/DashboardRow";
+import type { DashboardView } from "../bindings/DashboardView";
+import type { Settings } from "../bindings/Settings";
+import { I18nProvider } from "../i18n";
+import { api } from "../lib/api";
+import { publishChanged } from "../lib/changes";
+import { ShellCtx, type Shell } from "../lib/context";
+import { Dashboard, ROW_HEIGHT } from "./Dashboard";
+
+vi.mock("../lib/api", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../lib/api")>();
+  return {
+    ...actual,
+    api: {
+      dashboard: vi.fn(),
+      approvals: vi.fn(),
+      callbacks: vi.fn(),
+      reminders: vi.fn(),
+      execute: vi.fn(),
+      ackReminder: vi.fn(),
+      snoozeReminder: vi.fn(),
+      settings: vi.fn(),
+      setSettings: vi.fn(),
+    },
+  };
+});
+
+const dashboard = vi.mocked(api.dashboard);
+
+const SETTINGS: Settings = {
+  user: "u1",
+  display_name: "Agent One",
+  role: "agent",
+  approval_limit_minor: null,
+  language: "en",
+  notify: {
+    progress_due: true,
+    sla_warning: true,
+    sla_breach: true,
+    approval_waiting: true,
+    callback_due: true,
+    summary_over: 5,
+  },
+};
+
+const MIN = 60_000;
+const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
+
+function row(number: string, over: Partial<DashboardRow> = {}): DashboardRow {
+  return {
+    id: `id-${number}`,
+    number,
+    customer_name: `Customer ${number}`,
+    customer_phone: "13800000000",
+    kind: "demand_driven",
+    severity: 2,
+    channel: "phone",
+    owner: "zhang",
+    department: "billing",
+    state: "assigned",
+    category: "billing",
+    repeat_ordinal: null,
+    escalated: false,
+    public_exposure: false,
+    next_due_at: null,
+    next_due_kind: null,
+    next_warn_at: null,
+    pending: false,
+    received_at: "2026-01-01T00:00:00Z",
+    ...over,
+  };
+}
+
+function view(rows: DashboardRow[]): DashboardView {
+  return {
+    rows,
+    counts: { open: rows.length, at_risk: 2, breached: 3, approvals_waiting: 4, callbacks_due_24h: 5 },
+    now: new Date().toISOString(),
+  };
+}
+
+function renderDashboard() {
+  const go = vi.fn();
+  const shell: Shell = {
+    settings: SETTINGS,
+    route: { screen: "dashboard" },
+    go,
+    saveSettings: vi.fn(),
+  };
+  render(
+    <I18nProvider lang="en">
+      <ShellCtx.Provider value={shell}>
+        <Dashboard />
+      </ShellCtx.Provider>
+    </I18nProvider>,
+  );
+  return { go };
+}
+
+const lastQuery = (): DashboardQuery => {
+  const q = dashboard.mock.calls.at(-1)?.[0];
+  if (!q) throw new Error("dashboard was not asked");
+  return q;
+};
+
+const shownNumbers = () => screen.queryAllByTestId("dashboard-row").map((r) => r.getAttribute("data-number"));
+
+beforeEach(() => {
+  dashboard.mockReset();
+});
+afterEach(() => {
+  cleanup();
+});
+
+describe("Dashboard", () => {
+  it("shows the header counts and the rows soonest due first, with countdown statuses", async () => {
+    dashboard.mockResolvedValue(
+      view([
+        row("NONE"),
+        row("OK", { next_due_at: iso(5 * 60 * MIN), next_warn_at: iso(4 * 60 * MIN), next_due_kind: "resolution" }),
+        row("LATE", { next_due_at: iso(-60 * MIN), next_warn_at: iso(-90 * MIN), next_due_kind: "first_response" }),
+        row("SOON", { next_due_at: iso(30 * MIN), next_warn_at: iso(-5 * MIN), next_due_kind: "progress_update" }),
+      ]),
+    );
+    renderDashboard();
+    await waitFor(() => expect(shownNumbers()).toEqual(["LATE", "SOON", "OK", "NONE"]));
+
+    expect(screen.getByTestId("count-open").textContent).toBe("4");
+    expect(screen.getByTestId("count-at-risk").textContent).toBe("2");
+    expect(screen.getByTestId("count-breached").textContent).toBe("3");
+    expect(screen.getByTestId("count-approvals").textContent).toBe("4");
+    expect(screen.getByTestId("count-callbacks").textContent).toBe("5");
+
+    const status = (n: string) => {
+      const r = screen.getAllByTestId("dashboard-row").find((e) => e.getAttribute("data-number") === n);
+      if (!r) throw new Error(n);
+      return within(r).queryByTestId("countdown")?.getAttribute("data-status") ?? null;
+    };
+    expect(status("LATE")).toBe("breached");
+    expect(status("SOON")).toBe("warning");
+    expect(status("OK")).toBe("ok");
+    expect(status("NONE")).toBeNull();
+
+    const late = screen.getAllByTestId("dashboard-row")[0];
+    expect(late?.getAttribute("data-state")).toBe("assigned");
+    expect(late?.textContent).toContain("First response");
+    expect(late?.textContent).toMatch(/-1h 00m|-59:5\d/);
+  });
+
+  it("marks flags and rows not yet synced", async () => {
+    dashboard.mockResolvedValue(
+      view([row("A", { repeat_ordinal: 3, escalated: true, public_exposure: true, pending: true }), row("B")]),
+    );
+    renderDashboard();
+    const rows = await screen.findAllByTestId("dashboard-row");
+    const a = rows[0];
+    expect(a?.textContent).toContain("Repeat #3");
+    expect(a?.textContent).toContain("Escalated");
+    expect(a?.textContent).toContain("Public exposure");
+    expect(within(a as HTMLElement).getByTestId("pending").textContent).toBe("Not yet synced");
+    expect(within(rows[1] as HTMLElement).queryByTestId("pending")).toBeNull();
+  });
+
+  it("renders far fewer DOM rows than data rows for 5,000 complaints, and follows scrolling", async () => {
+    const rows = Array.from({ length: 5000 }, (_, i) =>
+      row(`TS-${String(i).padStart(5, "0")}`, { next_due_at: iso((i + 1) * MIN) }),
+    );
+    dashboard.mockResolvedValue(view(rows));
+    renderDashboard();
+    await waitFor(() => expect(screen.getAllByTestId("dashboard-row").length).toBeGreaterThan(0));
+
+    const first = screen.getAllByTestId("dashboard-row");
+    expect(first.length).toBeLessThan(60);
+    expect(first[0]?.getAttribute("data-number")).toBe("TS-00000");
+    expect(screen.getByTestId("dashboard-shown").textContent).toBe("5000 shown");
+
+    const list = screen.getByTestId("dashboard-list");
+    // The inner spacer is as tall as all rows, so the scrollbar is right.
+    expect((list.firstElementChild as HTMLElement).style.height).toBe(`${5000 * ROW_HEIGHT}px`);
+
+    fireEvent.scroll(list, { target: { scrollTop: 2500 * ROW_HEIGHT } });
+    const middle = screen.getAllByTestId("dashboard-row");
+    expect(middle.length).toBeLessThan(60);
+    const numbers = middle.map((r) => r.getAttribute("data-number"));
+    expect(numbers).toContain("TS-02500");
+    expect(numbers).not.toContain("TS-00000");
+    const top = middle.find((r) => r.getAttribute("data-number") === "TS-02500");
+    expect(top?.style.top).toBe(`${2500 * ROW_HEIGHT}px`);
+  });
+
+  it("moves the selection with the arrow keys and opens with Enter or a click", async () => {
+    dashboard.mockResolvedValue(
+      view([row("A", { next_due_at: iso(MIN) }), row("B", { next_due_at: iso(2 * MIN) }), row("C")]),
+    );
+    const { go } = renderDashboard();
+    await screen.findAllByTestId("dashboard-row");
+    const list = screen.getByTestId("dashboard-list");
+
+    fireEvent.keyDown(list, { key: "ArrowDown" });
+    fireEvent.keyDown(list, { key: "ArrowDown" });
+    fireEvent.keyDown(list, { key: "ArrowDown" });
+    fireEvent.keyDown(list, { key: "ArrowUp" });
+    const selected = screen.getAllByTestId("dashboard-row").filter((r) => r.getAttribute("aria-selected") === "true");
+    expect(selected.map((r) => r.getAttribute("data-number"))).toEqual(["B"]);
+    expect(screen.getByTestId("dashboard-grid").getAttribute("aria-activedescendant")).toBe("dashboard-row-id-B");
+
+    fireEvent.keyDown(list, { key: "Enter" });
+    expect(go).toHaveBeenLastCalledWith({ screen: "complaint", id: "id-B" });
+
+    fireEvent.click(screen.getAllByTestId("dashboard-row")[2] as HTMLElement);
+    expect(go).toHaveBeenLastCalledWith({ screen: "complaint", id: "id-C" });
+  });
+
+  it("re-sorts when a column header is clicked", async () => {
+    dashboard.mockResolvedValue(
+      view([
+        row("N-2", { severity: 1, next_due_at: iso(MIN) }),
+        row("N-10", { severity: 4, next_due_at: iso(2 * MIN) }),
+        row("N-1", { severity: 3 }),
+      ]),
+    );
+    renderDashboard();
+    await waitFor(() => expect(shownNumbers()).toEqual(["N-2", "N-10", "N-1"]));
+    fireEvent.click(screen.getByTestId("sort-severity"));
+    expect(shownNumbers()).toEqual(["N-10", "N-1", "N-2"]);
+    fireEvent.click(screen.getByTestId("sort-number"));
+    expect(shownNumbers()).toEqual(["N-1", "N-2", "N-10"]);
+    fireEvent.click(screen.getByTestId("sort-number"));
+    expect(shownNumbers()).toEqual(["N-10", "N-2", "N-1"]);
+  });
+
+  it("sends the filters to Rust, searching only after typing pauses", async () => {
+    dashboard.mockResolvedValue(view([row("A", { owner: "li", department: "ops" }), row("B")]));
+    renderDashboard();
+    await screen.findAllByTestId("dashboard-row");
+    expect(lastQuery()).toMatchObject({
+      states: [],
+      owner: null,
+      department: null,
+      severities: [],
+      kinds: [],
+      breached_only: false,
+      search: null,
+      limit: null,
+    });
+    expect(Number.isNaN(Date.parse(lastQuery().now))).toBe(false);
+
+    const search = screen.getByTestId("dashboard-search");
+    expect(search.hasAttribute("data-search")).toBe(true);
+    const before = dashboard.mock.calls.length;
+    fireEvent.change(search, { target: { value: "T" } });
+    fireEvent.change(search, { target: { value: "TS-20" } });
+    expect(dashboard.mock.calls.length).toBe(before);
+    await waitFor(() => expect(lastQuery().search).toBe("TS-20"));
+    expect(dashboard.mock.calls.length).toBe(before + 1);
+
+    fireEvent.change(screen.getByTestId("filter-state"), { target: { value: "resolved" } });
+    await waitFor(() => expect(lastQuery().states).toEqual(["resolved"]));
+    // Owners and departments come from the rows seen.
+    fireEvent.change(screen.getByTestId("filter-owner"), { target: { value: "li" } });
+    await waitFor(() => expect(lastQuery().owner).toBe("li"));
+    fireEvent.change(screen.getByTestId("filter-department"), { target: { value: "ops" } });
+    await waitFor(() => expect(lastQuery().department).toBe("ops"));
+    fireEvent.change(screen.getByTestId("filter-severity"), { target: { value: "4" } });
+    await waitFor(() => expect(lastQuery().severities).toEqual([4]));
+    fireEvent.change(screen.getByTestId("filter-kind"), { target: { value: "compound" } });
+    await waitFor(() => expect(lastQuery().kinds).toEqual(["compound"]));
+    fireEvent.click(screen.getByTestId("filter-breached"));
+    await waitFor(() => expect(lastQuery().breached_only).toBe(true));
+
+    fireEvent.click(screen.getByTestId("clear-filters"));
+    await waitFor(() =>
+      expect(lastQuery()).toMatchObject({
+        states: [],
+        owner: null,
+        department: null,
+        severities: [],
+        kinds: [],
+        breached_only: false,
+        search: null,
+      }),
+    );
+    expect((screen.getByTestId("dashboard-search") as HTMLInputElement).value).toBe("");
+  });
+
+  it("says when there are no open complaints at all", async () => {
+    dashboard.mockResolvedValue(view([]));
+    renderDashboard();
+    expect((await screen.findByTestId("empty")).textContent).toContain("No open complaints");
+    expect(screen.queryByTestId("empty-clear-filters")).toBeNull();
+  });
+
+  it("says when nothing matches the filters and clears them", async () => {
+    dashboard.mockImplementation(async (q) => view(q.breached_only ? [] : [row("A")]));
+    renderDashboard();
+    await screen.findAllByTestId("dashboard-row");
+    fireEvent.click(screen.getByTestId("filter-breached"));
+    expect((await screen.findByTestId("empty")).textContent).toContain("Nothing matches the filters");
+    fireEvent.click(screen.getByTestId("empty-clear-filters"));
+    await waitFor(() => expect(shownNumbers()).toEqual(["A"]));
+    expect(lastQuery().breached_only).toBe(false);
+  });
+
+  it("shows an error with a retry", async () => {
+    dashboard.mockRejectedValueOnce({ code: "store_busy", message: "busy", transient: true });
+    dashboard.mockResolvedValue(view([row("A")]));
+    renderDashboard();
+    const banner = await screen.findByTestId("error");
+    expect(banner.getAttribute("data-code")).toBe("store_busy");
+    fireEvent.click(within(banner).getByRole("button"));
+    await waitFor(() => expect(shownNumbers()).toEqual(["A"]));
+    expect(screen.queryByTestId("error")).toBeNull();
+  });
+
+  it("shows loading until the first answer", async () => {
+    let answer: (v: DashboardView) => void = () => {};
+    dashboard.mockReturnValue(new Promise((r) => (answer = r)));
+    renderDashboard();
+    expect(screen.getByTestId("loading")).toBeTruthy();
+    await act(async () => answer(view([row("A")])));
+    expect(screen.queryByTestId("loading")).toBeNull();
+    expect(shownNumbers()).toEqual(["A"]);
+  });
+
+  it("reloads when complaints change, not for unrelated changes", async () => {
+    dashboard.mockResolvedValue(view([row("A")]));
+    renderDashboard();
+    await screen.findAllByTestId("dashboard-row");
+    const calls = dashboard.mock.calls.length;
+
+    act(() => publishChanged({ complaints: [], all: false, reminders: true, settings: false }));
+    expect(dashboard.mock.calls.length).toBe(calls);
+
+    dashboard.mockResolvedValue(view([row("A"), row("B")]));
+    act(() => publishChanged({ complaints: ["id-B"], all: false, reminders: false, settings: false }));
+    expect(dashboard.mock.calls.length).toBe(calls + 1);
+    await waitFor(() => expect(shownNumbers()).toEqual(["A", "B"]));
+  });
+
+  it("reloads every 30 seconds", async () => {
+    vi.useFakeTimers({ toFake: ["setInterval", "clearInterval", "setTimeout", "clearTimeout"] });
+    try {
+      dashboard.mockResolvedValue(view([row("A")]));
+      renderDashboard();
+      await act(async () => {});
+      const calls = dashboard.mock.calls.length;
+      await act(async () => {
+        vi.advanceTimersByTime(30_000);
+      });
+      expect(dashboard.mock.calls.length).toBe(calls + 1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});

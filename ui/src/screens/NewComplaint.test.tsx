@@ -1,0 +1,245 @@
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import type { NewComplaintInput } from "../bindings/NewComplaintInput";
+import { I18nProvider } from "../i18n";
+import { api } from "../lib/api";
+import { ShellCtx, type Shell } from "../lib/context";
+import { NewComplaint } from "./NewComplaint";
+import { looksLikePhone, mapServerFields, validateNewComplaint, EMPTY_FORM } from "./complaint/newComplaintForm";
+
+vi.mock("../lib/api", async (importOriginal) => {
+  const real = await importOriginal<typeof import("../lib/api")>();
+  return { ...real, api: { ...real.api, recordComplaint: vi.fn() } };
+});
+
+const recordMock = vi.mocked(api.recordComplaint);
+const go = vi.fn();
+
+function renderForm() {
+  const shell: Shell = {
+    settings: {
+      user: "agent.li",
+      display_name: "Li",
+      role: "agent",
+      approval_limit_minor: null,
+      language: "en",
+      notify: {
+        progress_due: true,
+        sla_warning: true,
+        sla_breach: true,
+        approval_waiting: true,
+        callback_due: true,
+        summary_over: 5,
+      },
+    },
+    route: { screen: "new" },
+    go,
+    saveSettings: async () => {},
+  };
+  return render(
+    <I18nProvider lang="en">
+      <ShellCtx.Provider value={shell}>
+        <NewComplaint />
+      </ShellCtx.Provider>
+    </I18nProvider>,
+  );
+}
+
+const input = (id: string) => screen.getByTestId(id) as HTMLInputElement;
+const type = (id: string, value: string) => fireEvent.change(screen.getByTestId(id), { target: { value } });
+
+function fillValid() {
+  type("nc-name", " 王芳 ");
+  type("nc-phone", "138-0013-8000");
+  type("nc-subject-ref", "SO-2026-88");
+  type("nc-category", "billing.fee");
+  type("nc-demand", "Refund the second charge");
+  type("nc-description", "Charged twice for March.");
+}
+
+beforeEach(() => {
+  recordMock.mockReset();
+  go.mockReset();
+});
+
+describe("NewComplaint", () => {
+  it("starts with sensible defaults", () => {
+    renderForm();
+    expect(input("nc-channel").value).toBe("phone");
+    expect(input("nc-kind").value).toBe("demand_driven");
+    expect(input("nc-severity").value).toBe("2");
+    expect(input("nc-demand-class").value).toBe("immediate_fix");
+    expect(input("nc-subject-kind").value).toBe("order");
+    expect(input("nc-public").checked).toBe(false);
+  });
+
+  it("explains every missing field and does not call Rust for an empty form", () => {
+    renderForm();
+    fireEvent.click(screen.getByTestId("nc-submit"));
+    const expected: Record<string, string> = {
+      name: "Enter the customer's name.",
+      phone: "Enter a phone number.",
+      "subject-ref": "Say what the complaint is about (order number, product, ...).",
+      category: "Enter a category.",
+      demand: "Enter what the customer asks for.",
+      description: "Describe what happened.",
+    };
+    for (const [field, message] of Object.entries(expected)) {
+      const err = screen.getByTestId(`nc-error-${field}`);
+      expect(err.textContent).toBe(message);
+      expect(err.className).toContain("field-error");
+      expect(input(`nc-${field}`).getAttribute("aria-invalid")).toBe("true");
+      expect(input(`nc-${field}`).getAttribute("aria-describedby")).toBe(`nc-error-${field}`);
+    }
+    expect(screen.queryByTestId("nc-error-customer-id")).toBeNull();
+    expect(screen.queryByTestId("nc-error-received-at")).toBeNull();
+    expect(recordMock).not.toHaveBeenCalled();
+    // The first field in error gets the focus.
+    expect(document.activeElement).toBe(screen.getByTestId("nc-name"));
+
+    // Fixing a field clears its message.
+    type("nc-name", "王芳");
+    expect(screen.queryByTestId("nc-error-name")).toBeNull();
+  });
+
+  it("refuses a phone that is not one and a time in the future", () => {
+    renderForm();
+    fillValid();
+    type("nc-phone", "call me");
+    type("nc-received-at", "2999-01-01T10:00");
+    fireEvent.click(screen.getByTestId("nc-submit"));
+    expect(screen.getByTestId("nc-error-phone").textContent).toContain("Not a phone number");
+    expect(screen.getByTestId("nc-error-received-at").textContent).toBe("The time received cannot be in the future.");
+    expect(recordMock).not.toHaveBeenCalled();
+  });
+
+  it("records a valid complaint and opens it", async () => {
+    let resolve: (id: string) => void = () => {};
+    recordMock.mockReturnValue(new Promise<string>((r) => (resolve = r)));
+    renderForm();
+    fillValid();
+    type("nc-customer-id", "C-42");
+    type("nc-channel", "email");
+    type("nc-subject-kind", "product");
+    type("nc-kind", "compound");
+    type("nc-demand-class", "emotional_compensation");
+    type("nc-severity", "4");
+    type("nc-received-at", "2026-03-02T09:30");
+    fireEvent.click(screen.getByTestId("nc-public"));
+    fireEvent.click(screen.getByTestId("nc-submit"));
+
+    expect(recordMock).toHaveBeenCalledTimes(1);
+    const expected: NewComplaintInput = {
+      customer: { name: "王芳", phone: "138-0013-8000", customer_id: "C-42" },
+      channel: "email",
+      subject: { kind: "product", reference: "SO-2026-88" },
+      category: "billing.fee",
+      demand: "Refund the second charge",
+      description: "Charged twice for March.",
+      kind: "compound",
+      demand_class: "emotional_compensation",
+      severity: 4,
+      public_exposure: true,
+      // The local wall-clock time, as an instant.
+      received_at: new Date(2026, 2, 2, 9, 30).toISOString().replace(".000Z", "Z"),
+    };
+    expect(recordMock.mock.calls[0]![0]).toEqual(expected);
+
+    // While Rust works the button says so and cannot be pressed again.
+    const submit = screen.getByTestId("nc-submit") as HTMLButtonElement;
+    expect(submit.disabled).toBe(true);
+    expect(submit.textContent).toBe("Working…");
+    fireEvent.click(submit);
+    expect(recordMock).toHaveBeenCalledTimes(1);
+
+    resolve("new-id-1");
+    await waitFor(() => expect(go).toHaveBeenCalledWith({ screen: "complaint", id: "new-id-1" }));
+  });
+
+  it("sends no time received when none is given, on Ctrl+Enter", async () => {
+    recordMock.mockResolvedValue("new-id-2");
+    renderForm();
+    fillValid();
+    fireEvent.keyDown(screen.getByTestId("nc-description"), { key: "Enter", ctrlKey: true });
+    expect(recordMock).toHaveBeenCalledTimes(1);
+    expect(recordMock.mock.calls[0]![0]).toMatchObject({
+      received_at: null,
+      channel: "phone",
+      severity: 2,
+      customer: { customer_id: null },
+    });
+    await waitFor(() => expect(go).toHaveBeenCalledWith({ screen: "complaint", id: "new-id-2" }));
+  });
+
+  it("puts the Rust side's field errors next to their fields and keeps what was typed", async () => {
+    recordMock.mockRejectedValue({
+      code: "validation_failed",
+      message: "validation failed",
+      transient: false,
+      fields: [
+        { field: "customer.phone", message: "not a phone number" },
+        { field: "received_at", message: "lies in the future" },
+        { field: "number", message: "must not be empty" },
+      ],
+    });
+    renderForm();
+    fillValid();
+    fireEvent.click(screen.getByTestId("nc-submit"));
+
+    expect((await screen.findByTestId("nc-error-phone")).textContent).toContain("Not a phone number");
+    expect(input("nc-phone").getAttribute("aria-invalid")).toBe("true");
+    expect(screen.getByTestId("nc-error-received-at").textContent).toBe("The time received cannot be in the future.");
+    const banner = screen.getByTestId("error");
+    expect(banner.textContent).toContain("Some fields need attention.");
+    expect(banner.textContent).toContain("number");
+    expect(banner.textContent).not.toContain("customer.phone");
+    expect(go).not.toHaveBeenCalled();
+
+    expect(input("nc-name").value).toBe(" 王芳 ");
+    expect(input("nc-phone").value).toBe("138-0013-8000");
+    expect(input("nc-description").value).toBe("Charged twice for March.");
+    const submit = screen.getByTestId("nc-submit") as HTMLButtonElement;
+    expect(submit.disabled).toBe(false);
+    expect(submit.textContent).toBe("Record complaint");
+
+    // Editing the phone clears the server's complaint about it.
+    type("nc-phone", "13800138000");
+    expect(screen.queryByTestId("nc-error-phone")).toBeNull();
+  });
+});
+
+describe("new-complaint form rules", () => {
+  it("accepts phones the Rust normaliser accepts", () => {
+    for (const ok of ["138-0013-8000", "+86 138 0013 8000", "(010) 6552.1234", "110"]) expect(looksLikePhone(ok)).toBe(true);
+    for (const bad of ["call me", "12", "1+2345", "", "   "]) expect(looksLikePhone(bad)).toBe(false);
+  });
+
+  it("maps known server fields and leaves the rest", () => {
+    const { errors, rest } = mapServerFields([
+      { field: "customer.name", message: "must not be empty" },
+      { field: "subject.reference", message: "must not be empty" },
+      { field: "number", message: "must not be empty" },
+    ]);
+    expect(errors).toEqual({
+      name: "newComplaint.err.name_required",
+      "subject-ref": "newComplaint.err.subject_ref_required",
+    });
+    expect(rest).toEqual([{ field: "number", message: "must not be empty" }]);
+  });
+
+  it("refuses a malformed time received", () => {
+    const form = {
+      ...EMPTY_FORM,
+      name: "a",
+      phone: "123",
+      subjectRef: "x",
+      category: "c",
+      demand: "d",
+      description: "e",
+      receivedAt: "2026-13",
+    };
+    expect(validateNewComplaint(form, Date.now()).errors).toEqual({
+      "received-at": "newComplaint.err.received_invalid",
+    });
+    expect(validateNewComplaint({ ...form, receivedAt: "" }, Date.now()).input?.received_at).toBeNull();
+  });
+});

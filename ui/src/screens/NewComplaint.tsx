@@ -1,0 +1,329 @@
+// Recording a complaint. The form checks what it can before calling Rust and
+// shows every problem next to its field; the Rust side's own field errors are
+// shown the same way. Nothing typed is lost when recording fails.
+import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import type { AppError } from "../bindings/AppError";
+import { ErrorBanner } from "../components/Status";
+import { useI18n } from "../i18n";
+import { api, toAppError } from "../lib/api";
+import { useShell } from "../lib/context";
+import { nowMs } from "../lib/time";
+import {
+  CATEGORY_SUGGESTIONS,
+  CHANNELS,
+  DEMAND_CLASSES,
+  EMPTY_FORM,
+  isoToLocalInput,
+  KINDS,
+  mapServerFields,
+  SUBJECT_KINDS,
+  validateNewComplaint,
+  type FormErrors,
+  type FormField,
+  type NewComplaintForm,
+} from "./complaint/newComplaintForm";
+
+const grid = { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(240px, 1fr))", gap: "10px 16px" };
+
+export function NewComplaint() {
+  const { t } = useI18n();
+  const { go } = useShell();
+  const [form, setForm] = useState<NewComplaintForm>(EMPTY_FORM);
+  const [tried, setTried] = useState(false);
+  const [serverErrors, setServerErrors] = useState<FormErrors>({});
+  const [failure, setFailure] = useState<AppError>();
+  const [busy, setBusy] = useState(false);
+  const [focusTick, setFocusTick] = useState(0);
+  const formRef = useRef<HTMLFormElement>(null);
+
+  // Once the user tried to submit, the checks follow what they type.
+  const clientErrors = tried ? validateNewComplaint(form, nowMs()).errors : {};
+  const errorOf = (f: FormField) => clientErrors[f] ?? serverErrors[f];
+  const hasErrors = Object.keys(clientErrors).length > 0 || Object.keys(serverErrors).length > 0;
+
+  useEffect(() => {
+    if (focusTick > 0) formRef.current?.querySelector<HTMLElement>('[aria-invalid="true"]')?.focus();
+  }, [focusTick]);
+
+  const set = <K extends keyof NewComplaintForm>(key: K, field: FormField) => (value: NewComplaintForm[K]) => {
+    setForm((f) => ({ ...f, [key]: value }));
+    setServerErrors((e) => {
+      if (!(field in e)) return e;
+      const next = { ...e };
+      delete next[field];
+      return next;
+    });
+  };
+
+  const submit = () => {
+    if (busy) return;
+    setTried(true);
+    const { input } = validateNewComplaint(form, nowMs());
+    if (!input) {
+      setFocusTick((n) => n + 1);
+      return;
+    }
+    setBusy(true);
+    setFailure(undefined);
+    setServerErrors({});
+    api.recordComplaint(input).then(
+      (id) => go({ screen: "complaint", id }),
+      (e: unknown) => {
+        const err = toAppError(e);
+        const { errors, rest } = mapServerFields(err.fields ?? []);
+        setServerErrors(errors);
+        setFailure({ ...err, fields: rest });
+        setBusy(false);
+        setFocusTick((n) => n + 1);
+      },
+    );
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLFormElement>) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) {
+      e.preventDefault();
+      submit();
+    }
+  };
+
+  /** aria and test attributes shared by every input. */
+  const attrs = (f: FormField) => ({
+    id: `nc-${f}`,
+    "data-testid": `nc-${f}`,
+    "aria-invalid": errorOf(f) ? true : undefined,
+    "aria-describedby": errorOf(f) ? `nc-error-${f}` : undefined,
+  });
+
+  const field = (f: FormField, label: string, control: ReactNode, hint?: string) => {
+    const err = errorOf(f);
+    return (
+      <label htmlFor={`nc-${f}`}>
+        {label}
+        {control}
+        {hint && <span className="muted">{hint}</span>}
+        {err && (
+          <span className="field-error" id={`nc-error-${f}`} data-testid={`nc-error-${f}`}>
+            {t(err)}
+          </span>
+        )}
+      </label>
+    );
+  };
+
+  return (
+    <form
+      className="form"
+      ref={formRef}
+      noValidate
+      onSubmit={(e) => {
+        e.preventDefault();
+        submit();
+      }}
+      onKeyDown={onKeyDown}
+      data-testid="new-complaint"
+    >
+      <h1>{t("newComplaint.title")}</h1>
+      {tried && hasErrors && !failure && (
+        <p className="error" role="alert" data-testid="nc-fix">
+          {t("newComplaint.fix_errors")}
+        </p>
+      )}
+      {failure && <ErrorBanner error={failure} />}
+
+      <fieldset className="panel" disabled={busy}>
+        <legend>{t("newComplaint.section.customer")}</legend>
+        <div style={grid}>
+          {field(
+            "name",
+            t("newComplaint.name"),
+            <input value={form.name} onChange={(e) => set("name", "name")(e.target.value)} autoComplete="off" {...attrs("name")} />,
+          )}
+          {field(
+            "phone",
+            t("newComplaint.phone"),
+            <input
+              type="tel"
+              value={form.phone}
+              onChange={(e) => set("phone", "phone")(e.target.value)}
+              autoComplete="off"
+              {...attrs("phone")}
+            />,
+          )}
+          {field(
+            "customer-id",
+            t("newComplaint.customer_id"),
+            <input
+              value={form.customerId}
+              onChange={(e) => set("customerId", "customer-id")(e.target.value)}
+              autoComplete="off"
+              {...attrs("customer-id")}
+            />,
+          )}
+          {field(
+            "channel",
+            t("newComplaint.channel"),
+            <select
+              value={form.channel}
+              onChange={(e) => set("channel", "channel")(e.target.value as NewComplaintForm["channel"])}
+              {...attrs("channel")}
+            >
+              {CHANNELS.map((c) => (
+                <option key={c} value={c}>
+                  {t(`channel.${c}`)}
+                </option>
+              ))}
+            </select>,
+          )}
+        </div>
+      </fieldset>
+
+      <fieldset className="panel" disabled={busy}>
+        <legend>{t("newComplaint.section.complaint")}</legend>
+        <div style={grid}>
+          {field(
+            "subject-kind",
+            t("newComplaint.subject_kind"),
+            <select
+              value={form.subjectKind}
+              onChange={(e) => set("subjectKind", "subject-kind")(e.target.value as NewComplaintForm["subjectKind"])}
+              {...attrs("subject-kind")}
+            >
+              {SUBJECT_KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(`subject.${k}`)}
+                </option>
+              ))}
+            </select>,
+          )}
+          {field(
+            "subject-ref",
+            t(`newComplaint.subject_ref.${form.subjectKind}`),
+            <input
+              value={form.subjectRef}
+              onChange={(e) => set("subjectRef", "subject-ref")(e.target.value)}
+              autoComplete="off"
+              {...attrs("subject-ref")}
+            />,
+          )}
+          {field(
+            "category",
+            t("newComplaint.category"),
+            <>
+              <input
+                value={form.category}
+                onChange={(e) => set("category", "category")(e.target.value)}
+                list="nc-category-suggestions"
+                autoComplete="off"
+                placeholder="billing.fee"
+                {...attrs("category")}
+              />
+              <datalist id="nc-category-suggestions">
+                {CATEGORY_SUGGESTIONS.map((c) => (
+                  <option key={c} value={c} />
+                ))}
+              </datalist>
+            </>,
+            t("newComplaint.category_hint"),
+          )}
+          {field(
+            "received-at",
+            t("newComplaint.received_at"),
+            <input
+              type="datetime-local"
+              value={form.receivedAt}
+              max={isoToLocalInput(nowMs())}
+              onChange={(e) => set("receivedAt", "received-at")(e.target.value)}
+              {...attrs("received-at")}
+            />,
+            t("newComplaint.received_at_hint"),
+          )}
+        </div>
+        <div style={{ ...grid, gridTemplateColumns: "1fr", marginTop: 10 }}>
+          {field(
+            "demand",
+            t("newComplaint.demand"),
+            <textarea rows={2} value={form.demand} onChange={(e) => set("demand", "demand")(e.target.value)} {...attrs("demand")} />,
+          )}
+          {field(
+            "description",
+            t("newComplaint.description"),
+            <textarea
+              rows={5}
+              value={form.description}
+              onChange={(e) => set("description", "description")(e.target.value)}
+              {...attrs("description")}
+            />,
+          )}
+        </div>
+      </fieldset>
+
+      <fieldset className="panel" disabled={busy}>
+        <legend>{t("newComplaint.section.classification")}</legend>
+        <div style={grid}>
+          {field(
+            "kind",
+            t("newComplaint.kind"),
+            <select
+              value={form.kind}
+              onChange={(e) => set("kind", "kind")(e.target.value as NewComplaintForm["kind"])}
+              {...attrs("kind")}
+            >
+              {KINDS.map((k) => (
+                <option key={k} value={k}>
+                  {t(`kind.${k}`)}
+                </option>
+              ))}
+            </select>,
+          )}
+          {field(
+            "demand-class",
+            t("newComplaint.demand_class"),
+            <select
+              value={form.demandClass}
+              onChange={(e) => set("demandClass", "demand-class")(e.target.value as NewComplaintForm["demandClass"])}
+              {...attrs("demand-class")}
+            >
+              {DEMAND_CLASSES.map((d) => (
+                <option key={d} value={d}>
+                  {t(`demand_class.${d}`)}
+                </option>
+              ))}
+            </select>,
+          )}
+          {field(
+            "severity",
+            t("newComplaint.severity"),
+            <select
+              value={String(form.severity)}
+              onChange={(e) => set("severity", "severity")(Number(e.target.value))}
+              {...attrs("severity")}
+            >
+              {([1, 2, 3, 4] as const).map((n) => (
+                <option key={n} value={String(n)}>
+                  {t("newComplaint.severity_option", { level: n, label: t(`severity.${n}`) })}
+                </option>
+              ))}
+            </select>,
+          )}
+        </div>
+        <label className="check" style={{ marginTop: 10 }}>
+          <input
+            type="checkbox"
+            checked={form.publicExposure}
+            onChange={(e) => set("publicExposure", "public")(e.target.checked)}
+            data-testid="nc-public"
+            id="nc-public"
+          />
+          {t("newComplaint.public")}
+        </label>
+      </fieldset>
+
+      <div className="row-actions" style={{ alignItems: "center" }}>
+        <button type="submit" className="primary" disabled={busy} data-testid="nc-submit">
+          {busy ? t("common.working") : t("newComplaint.submit")}
+        </button>
+        <span className="muted">{t("newComplaint.submit_hint")}</span>
+      </div>
+    </form>
+  );
+}

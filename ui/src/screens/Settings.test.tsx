@@ -1,0 +1,174 @@
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { useState } from "react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import type { Settings as SettingsData } from "../bindings/Settings";
+import { I18nProvider } from "../i18n";
+import { ShellCtx, type Shell } from "../lib/context";
+import { Settings } from "./Settings";
+
+const START: SettingsData = {
+  user: "agent1",
+  display_name: "Wang Fang",
+  role: "agent",
+  approval_limit_minor: 50000,
+  language: "zh-CN",
+  notify: {
+    progress_due: true,
+    sla_warning: true,
+    sla_breach: true,
+    approval_waiting: false,
+    callback_due: true,
+    summary_over: 5,
+  },
+};
+
+/** A shell like the app's: saving applies the settings, language included. */
+function renderSettings(save: (s: SettingsData) => Promise<void> = async () => {}) {
+  const saveSpy = vi.fn(save);
+  function Harness() {
+    const [settings, setSettings] = useState(START);
+    const shell: Shell = {
+      settings,
+      route: { screen: "settings" },
+      go: vi.fn(),
+      saveSettings: async (s) => {
+        await saveSpy(s);
+        setSettings(s);
+      },
+    };
+    return (
+      <I18nProvider lang={settings.language}>
+        <ShellCtx.Provider value={shell}>
+          <Settings />
+        </ShellCtx.Provider>
+      </I18nProvider>
+    );
+  }
+  render(<Harness />);
+  return saveSpy;
+}
+
+const input = (id: string) => screen.getByTestId(id) as HTMLInputElement;
+const type = (id: string, value: string) => fireEvent.change(screen.getByTestId(id), { target: { value } });
+
+afterEach(cleanup);
+
+describe("Settings", () => {
+  it("shows the current settings", () => {
+    renderSettings();
+    expect(input("set-user").value).toBe("agent1");
+    expect(input("set-name").value).toBe("Wang Fang");
+    expect((screen.getByTestId("set-role") as HTMLSelectElement).value).toBe("agent");
+    expect(input("set-limit").value).toBe("500");
+    expect((screen.getByTestId("set-language") as HTMLSelectElement).value).toBe("zh-CN");
+    expect(input("set-notify-approval_waiting").checked).toBe(false);
+    expect(input("set-notify-sla_breach").checked).toBe(true);
+    expect(input("set-summary").value).toBe("5");
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("设置");
+  });
+
+  it("saves what was entered and switches the language at once", async () => {
+    const save = renderSettings();
+    type("set-user", "  sup9 ");
+    type("set-name", "Li Lei");
+    fireEvent.change(screen.getByTestId("set-role"), { target: { value: "supervisor" } });
+    type("set-limit", "1,200.5");
+    fireEvent.change(screen.getByTestId("set-language"), { target: { value: "en" } });
+    fireEvent.click(screen.getByTestId("set-notify-approval_waiting"));
+    fireEvent.click(screen.getByTestId("set-notify-progress_due"));
+    type("set-summary", "12");
+    fireEvent.click(screen.getByTestId("set-save"));
+
+    await waitFor(() => expect(save).toHaveBeenCalledTimes(1));
+    expect(save).toHaveBeenCalledWith({
+      user: "sup9",
+      display_name: "Li Lei",
+      role: "supervisor",
+      approval_limit_minor: 120050,
+      language: "en",
+      notify: {
+        progress_due: false,
+        sla_warning: true,
+        sla_breach: true,
+        approval_waiting: true,
+        callback_due: true,
+        summary_over: 12,
+      },
+    });
+    expect((await screen.findByTestId("set-saved")).textContent).toBe("Saved");
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Settings");
+  });
+
+  it("stores an empty limit as none and an empty name as the user id", async () => {
+    const save = renderSettings();
+    type("set-limit", "  ");
+    type("set-name", "");
+    fireEvent.click(screen.getByTestId("set-save"));
+    await waitFor(() => expect(save).toHaveBeenCalledTimes(1));
+    expect(save.mock.calls[0]?.[0]).toMatchObject({ approval_limit_minor: null, display_name: "agent1" });
+  });
+
+  it("refuses a missing user id", async () => {
+    const save = renderSettings();
+    type("set-user", "   ");
+    fireEvent.click(screen.getByTestId("set-save"));
+    expect((await screen.findByTestId("set-user-error")).textContent).toBe("请填写用户 ID。");
+    expect(input("set-user").getAttribute("aria-invalid")).toBe("true");
+    expect(save).not.toHaveBeenCalled();
+  });
+
+  it("refuses a user id with spaces, and clears the message once fixed", async () => {
+    const save = renderSettings();
+    fireEvent.change(screen.getByTestId("set-language"), { target: { value: "en" } });
+    type("set-user", "li lei");
+    fireEvent.click(screen.getByTestId("set-save"));
+    // Not saved, so still in Chinese.
+    expect((await screen.findByTestId("set-user-error")).textContent).toBe("用户 ID 不能包含空格。");
+    expect(save).not.toHaveBeenCalled();
+    type("set-user", "lilei");
+    expect(screen.queryByTestId("set-user-error")).toBeNull();
+  });
+
+  it("refuses a limit that is not an amount and a summary threshold out of range", async () => {
+    const save = renderSettings();
+    type("set-limit", "12.345");
+    type("set-summary", "51");
+    fireEvent.click(screen.getByTestId("set-save"));
+    expect((await screen.findByTestId("set-limit-error")).textContent).toContain("请输入金额");
+    expect(screen.getByTestId("set-summary-error")).toBeTruthy();
+    expect(save).not.toHaveBeenCalled();
+
+    type("set-limit", "abc");
+    type("set-summary", "0");
+    fireEvent.click(screen.getByTestId("set-save"));
+    expect(screen.getByTestId("set-limit-error")).toBeTruthy();
+    expect(screen.getByTestId("set-summary-error")).toBeTruthy();
+    expect(save).not.toHaveBeenCalled();
+
+    type("set-limit", "99.9");
+    type("set-summary", "50");
+    fireEvent.click(screen.getByTestId("set-save"));
+    await waitFor(() => expect(save).toHaveBeenCalledTimes(1));
+    expect(save.mock.calls[0]?.[0]).toMatchObject({
+      approval_limit_minor: 9990,
+      notify: expect.objectContaining({ summary_over: 50 }),
+    });
+  });
+
+  it("keeps what was typed when saving fails", async () => {
+    const save = renderSettings(async () => {
+      throw { code: "store_busy", message: "busy", transient: true };
+    });
+    type("set-name", "New Name");
+    fireEvent.change(screen.getByTestId("set-language"), { target: { value: "en" } });
+    fireEvent.click(screen.getByTestId("set-save"));
+    const banner = await screen.findByTestId("error");
+    expect(banner.getAttribute("data-code")).toBe("store_busy");
+    expect(save).toHaveBeenCalledTimes(1);
+    expect(input("set-name").value).toBe("New Name");
+    expect((screen.getByTestId("set-language") as HTMLSelectElement).value).toBe("en");
+    expect(screen.queryByTestId("set-saved")).toBeNull();
+    // Nothing was applied: still Chinese.
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("设置");
+  });
+});

@@ -1,0 +1,550 @@
+// The read-only parts of the complaint screen: facts, clocks, handling,
+// remedies, approvals, progress, callback and linked complaints. Buttons in
+// them only report what the user wants to do; the screen opens the dialogs.
+import type { CSSProperties, ReactNode } from "react";
+import type { ClockView } from "../../bindings/ClockView";
+import type { Complaint } from "../../bindings/Complaint";
+import type { LinkedComplaint } from "../../bindings/LinkedComplaint";
+import type { Remedy } from "../../bindings/Remedy";
+import { Countdown } from "../../components/Countdown";
+import { useI18n } from "../../i18n";
+import { canImplementRemedy, canPauseClock, canResumeClock, canReviseRemedy } from "../../lib/complaintActions";
+import { formatMoney } from "../../lib/money";
+import { dueStatus, formatDateTime, useNow } from "../../lib/time";
+import { approvalRemedyNo, callbackOutcomeLabel, clockName, remedyTotal, severityLabel } from "./labels";
+
+const facts: CSSProperties = {
+  display: "grid",
+  gridTemplateColumns: "max-content 1fr max-content 1fr",
+  gap: "6px 14px",
+  margin: 0,
+};
+
+function Fact({ label, children, wide, testId }: { label: string; children: ReactNode; wide?: boolean; testId?: string }) {
+  return (
+    <>
+      <dt className="muted">{label}</dt>
+      <dd style={{ margin: 0, gridColumn: wide ? "span 3" : undefined, whiteSpace: "pre-wrap" }} data-testid={testId}>
+        {children}
+      </dd>
+    </>
+  );
+}
+
+export function Facts({ complaint: c, pending }: { complaint: Complaint; pending: boolean }) {
+  const { t, lang } = useI18n();
+  return (
+    <section className="panel" aria-label={t("complaint.title")}>
+      <div style={{ display: "flex", alignItems: "center", gap: 10, flexWrap: "wrap", marginBottom: 10 }}>
+        <h1 style={{ margin: 0 }} data-testid="detail-number">
+          {c.number}
+        </h1>
+        <span className="tag" data-testid="detail-state" data-state={c.state}>
+          {t(`state.${c.state}`)}
+        </span>
+        {c.repeat && (
+          <span className="tag warn" data-testid="flag-repeat">
+            {t("complaint.flag.repeat", { ordinal: c.repeat.ordinal })}
+          </span>
+        )}
+        {c.repeat?.escalated && (
+          <span className="tag bad" data-testid="flag-escalated">
+            {t("complaint.flag.escalated")}
+          </span>
+        )}
+        {c.public_exposure && (
+          <span className="tag bad" data-testid="flag-public">
+            {t("complaint.flag.public")}
+          </span>
+        )}
+        {c.reopen_count > 0 && <span className="tag warn">{t("complaint.flag.reopened", { count: c.reopen_count })}</span>}
+        {pending && (
+          <span className="tag warn" data-testid="detail-pending" title={t("complaint.pending_hint")}>
+            {t("common.pending_sync")}
+          </span>
+        )}
+      </div>
+      <dl style={facts}>
+        <Fact label={t("complaint.customer")} testId="detail-customer">
+          {c.customer.name} · {c.customer.phone}
+          {c.customer.customer_id && (
+            <span className="muted">
+              {" "}
+              ({t("complaint.customer_id")}: {c.customer.customer_id})
+            </span>
+          )}
+        </Fact>
+        <Fact label={t("complaint.received")}>{formatDateTime(c.received_at, lang)}</Fact>
+        <Fact label={t("complaint.kind")}>{t(`kind.${c.kind}`)}</Fact>
+        <Fact label={t("complaint.severity")} testId="detail-severity">
+          {severityLabel(t, c.severity)}
+        </Fact>
+        <Fact label={t("complaint.channel")}>{t(`channel.${c.channel}`)}</Fact>
+        <Fact label={t("complaint.subject")}>
+          {t("complaint.subject_value", { kind: t(`subject.${c.subject.kind}`), reference: c.subject.reference })}
+        </Fact>
+        <Fact label={t("complaint.category")}>
+          <code>{c.category}</code>
+        </Fact>
+        <Fact label={t("complaint.demand_class")}>{t(`demand_class.${c.demand_class}`)}</Fact>
+        <Fact label={t("complaint.department")} testId="detail-department">
+          {c.department ?? t("common.none")}
+        </Fact>
+        <Fact label={t("complaint.owner")} testId="detail-owner">
+          {c.owner ?? t("common.none")}
+        </Fact>
+        <Fact label={t("complaint.demand")} wide>
+          {c.demand}
+        </Fact>
+        <Fact label={t("complaint.description")} wide>
+          {c.description}
+        </Fact>
+      </dl>
+      <p className="muted" style={{ marginBottom: 0 }}>
+        {t("complaint.recorded_by", { user: c.recorded_by, at: formatDateTime(c.recorded_at, lang) })}
+      </p>
+    </section>
+  );
+}
+
+function ClockState({ view }: { view: ClockView }) {
+  const { t, lang } = useI18n();
+  const now = useNow();
+  const s = view.status;
+  if (s.status === "paused") {
+    const pause = view.clock.pauses[view.clock.pauses.length - 1];
+    return (
+      <>
+        <span className="tag warn">{t("clock_status.paused")}</span>
+        {pause && (
+          <span className="muted">
+            {t("complaint.clock.paused_since", {
+              at: formatDateTime(pause.start, lang),
+              reason: t(`pause.${pause.reason}`),
+            })}
+          </span>
+        )}
+      </>
+    );
+  }
+  if (s.status === "stopped") {
+    const at = view.clock.stopped?.at;
+    return (
+      <>
+        <span className={`tag ${s.outcome === "breached" ? "bad" : ""}`}>{t("clock_status.stopped")}</span>
+        <span className="muted">
+          {t("complaint.clock.stopped_at", { outcome: t(`outcome.${s.outcome}`), at: formatDateTime(at, lang) })}
+        </span>
+      </>
+    );
+  }
+  // Running: the status moves on with the clock on screen, not only on reload.
+  const live = dueStatus(Date.parse(s.due_at), view.warn_at ? Date.parse(view.warn_at) : null, now);
+  return (
+    <span className={`tag ${live === "breached" ? "bad" : live === "warning" ? "warn" : ""}`}>
+      {t(`clock_status.${live}`)}
+    </span>
+  );
+}
+
+export function Clocks({
+  complaint,
+  clocks,
+  onPause,
+  onResume,
+  resuming,
+  error,
+}: {
+  complaint: Complaint;
+  clocks: ClockView[];
+  onPause: (c: ClockView) => void;
+  onResume: (c: ClockView) => void;
+  resuming: string | undefined;
+  error?: ReactNode;
+}) {
+  const { t, lang } = useI18n();
+  return (
+    <section className="panel" aria-labelledby="clocks-h">
+      <h2 id="clocks-h">{t("complaint.section.clocks")}</h2>
+      {error}
+      {clocks.length === 0 ? (
+        <p className="muted">{t("complaint.clock.none")}</p>
+      ) : (
+        <table className="table" data-testid="clocks">
+          <thead>
+            <tr>
+              <th>{t("complaint.clock.kind")}</th>
+              <th>{t("complaint.clock.status")}</th>
+              <th>{t("complaint.clock.due")}</th>
+              <th>{t("complaint.clock.due_at")}</th>
+              <th>{t("complaint.clock.cycle")}</th>
+              <th>{t("complaint.col.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {clocks.map((v, i) => {
+              const running = v.status.status !== "paused" && v.status.status !== "stopped";
+              const due = "due_at" in v.status ? v.status.due_at : null;
+              return (
+                <tr key={v.clock.id} data-testid={`clock-${i}`} data-kind={v.clock.kind} data-status={v.status.status}>
+                  <td>{clockName(t, complaint, v.clock.id)}</td>
+                  <td>
+                    <ClockState view={v} />
+                  </td>
+                  <td>{running ? <Countdown due={due} warn={v.warn_at} /> : <span className="muted">{t("common.none")}</span>}</td>
+                  <td className="muted">{due ? formatDateTime(due, lang) : t("common.none")}</td>
+                  <td>{v.clock.cycle}</td>
+                  <td>
+                    <div className="row-actions">
+                      {canPauseClock(complaint, v.status) && (
+                        <button type="button" onClick={() => onPause(v)} data-testid={`action-pause-${i}`}>
+                          {t("complaint.action.pause")}
+                        </button>
+                      )}
+                      {canResumeClock(complaint, v.status) && (
+                        <button
+                          type="button"
+                          onClick={() => onResume(v)}
+                          disabled={resuming === v.clock.id}
+                          data-testid={`action-resume-${i}`}
+                        >
+                          {resuming === v.clock.id ? t("common.working") : t("complaint.action.resume")}
+                        </button>
+                      )}
+                    </div>
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function Handling({ complaint: c }: { complaint: Complaint }) {
+  const { t, lang } = useI18n();
+  const v = c.validity;
+  return (
+    <section className="panel" aria-labelledby="handling-h">
+      <h2 id="handling-h">{t("complaint.section.handling")}</h2>
+      <dl style={facts}>
+        <Fact label={t("complaint.validity")} wide testId="detail-validity">
+          {!v
+            ? t("complaint.validity.none")
+            : v.valid
+              ? t("complaint.validity.valid")
+              : t("complaint.validity.invalid", { reason: v.reason ? t(`invalid.${v.reason}`) : t("common.none") })}
+          {v && (
+            <span className="muted">
+              {" "}
+              · {t("complaint.by_at", { user: v.judged_by, at: formatDateTime(v.judged_at, lang) })}
+            </span>
+          )}
+          {v?.note && <div className="muted">{v.note}</div>}
+        </Fact>
+        <Fact label={t("complaint.root_cause")} wide testId="detail-root-cause">
+          {!c.root_cause ? (
+            t("complaint.root_cause.none")
+          ) : (
+            <>
+              {c.root_cause.categories.map((r) => (
+                <span key={r} className="tag">
+                  {t(`root.${r}`)}
+                </span>
+              ))}
+              <span className="muted">
+                {t("complaint.by_at", { user: c.root_cause.set_by, at: formatDateTime(c.root_cause.set_at, lang) })}
+              </span>
+              {c.root_cause.note && <div className="muted">{c.root_cause.note}</div>}
+            </>
+          )}
+        </Fact>
+        <Fact label={t("complaint.review")} wide testId="detail-review">
+          {!c.review ? (
+            t("complaint.review.none")
+          ) : (
+            <>
+              <div>{c.review.lessons}</div>
+              {c.review.actions.length > 0 && (
+                <>
+                  <div className="muted">{t("complaint.review.actions")}</div>
+                  <ul style={{ margin: "2px 0" }}>
+                    {c.review.actions.map((a, i) => (
+                      <li key={i}>{a}</li>
+                    ))}
+                  </ul>
+                </>
+              )}
+              <span className="muted">
+                {t("complaint.by_at", { user: c.review.by, at: formatDateTime(c.review.at, lang) })}
+              </span>
+            </>
+          )}
+        </Fact>
+      </dl>
+    </section>
+  );
+}
+
+export function Remedies({
+  complaint: c,
+  onRevise,
+  onImplement,
+}: {
+  complaint: Complaint;
+  onRevise: (r: Remedy, index: number) => void;
+  onImplement: (r: Remedy, index: number) => void;
+}) {
+  const { t, lang } = useI18n();
+  return (
+    <section className="panel" aria-labelledby="remedies-h">
+      <h2 id="remedies-h">{t("complaint.section.remedies")}</h2>
+      {c.remedies.length === 0 ? (
+        <p className="muted">{t("complaint.remedies.none")}</p>
+      ) : (
+        <table className="table" data-testid="remedies">
+          <thead>
+            <tr>
+              <th>{t("complaint.col.no")}</th>
+              <th>{t("complaint.col.kind")}</th>
+              <th>{t("complaint.col.amount")}</th>
+              <th>{t("complaint.col.total")}</th>
+              <th>{t("complaint.col.state")}</th>
+              <th>{t("complaint.col.revision")}</th>
+              <th>{t("complaint.col.proposed_by")}</th>
+              <th>{t("complaint.col.approved_by")}</th>
+              <th>{t("complaint.col.implemented_by")}</th>
+              <th>{t("complaint.col.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {c.remedies.map((r, i) => (
+              <tr key={r.id} data-testid={`remedy-${i}`} data-state={r.state}>
+                <td>#{i + 1}</td>
+                <td>
+                  {t(`remedy.${r.kind}`)}
+                  {r.round < c.reopen_count && <span className="tag">{t("complaint.remedy.earlier_round")}</span>}
+                  {r.note && <div className="muted">{r.note}</div>}
+                </td>
+                <td>
+                  {formatMoney(r.amount, lang)}
+                  {r.tier && (
+                    <div className="muted">
+                      {t("complaint.remedy.tier", {
+                        amount: formatMoney({ amount_minor: r.tier.extra_minor, currency: r.amount.currency }, lang),
+                        kind: t(`remedy.${r.tier.extra_kind}`),
+                        condition: r.tier.condition,
+                      })}
+                    </div>
+                  )}
+                </td>
+                <td>{formatMoney({ amount_minor: remedyTotal(r), currency: r.amount.currency }, lang)}</td>
+                <td>
+                  <span className={`tag ${r.state === "rejected" ? "bad" : r.state === "pending_approval" ? "warn" : ""}`}>
+                    {t(`remedy_state.${r.state}`)}
+                  </span>
+                </td>
+                <td>{r.revision}</td>
+                <td>{t("complaint.by_at", { user: r.proposed_by, at: formatDateTime(r.proposed_at, lang) })}</td>
+                <td>
+                  {r.approved_by ?? t("common.none")}
+                  {r.approved_by && r.auto_approved && <span className="tag">{t("complaint.remedy.auto")}</span>}
+                </td>
+                <td>
+                  {r.implemented_by
+                    ? t("complaint.by_at", { user: r.implemented_by, at: formatDateTime(r.implemented_at, lang) })
+                    : t("common.none")}
+                </td>
+                <td>
+                  <div className="row-actions">
+                    {canReviseRemedy(c, r) && (
+                      <button type="button" onClick={() => onRevise(r, i)} data-testid={`action-revise-${i}`}>
+                        {t("complaint.action.revise")}
+                      </button>
+                    )}
+                    {canImplementRemedy(c, r) && (
+                      <button type="button" onClick={() => onImplement(r, i)} data-testid="action-implement">
+                        {t("complaint.action.implement")}
+                      </button>
+                    )}
+                  </div>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function Approvals({ complaint: c }: { complaint: Complaint }) {
+  const { t, lang } = useI18n();
+  return (
+    <section className="panel" aria-labelledby="approvals-h">
+      <h2 id="approvals-h">{t("complaint.section.approvals")}</h2>
+      {c.approvals.length === 0 ? (
+        <p className="muted">{t("complaint.approvals.none")}</p>
+      ) : (
+        <table className="table" data-testid="approvals">
+          <thead>
+            <tr>
+              <th>{t("complaint.col.remedy")}</th>
+              <th>{t("complaint.col.revision")}</th>
+              <th>{t("complaint.col.total")}</th>
+              <th>{t("complaint.col.requested_by")}</th>
+              <th>{t("complaint.col.required_role")}</th>
+              <th>{t("complaint.col.state")}</th>
+              <th>{t("complaint.col.decision")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {c.approvals.map((a) => (
+              <tr key={a.id} data-testid="approval" data-state={a.state}>
+                <td>
+                  #{approvalRemedyNo(c, a.id)} {t(`remedy.${a.kind}`)}
+                </td>
+                <td>{a.remedy_revision}</td>
+                <td>{formatMoney(a.amount, lang)}</td>
+                <td>{t("complaint.by_at", { user: a.requested_by, at: formatDateTime(a.requested_at, lang) })}</td>
+                <td>{t("complaint.role_or_higher", { role: t(`role.${a.required_role}`) })}</td>
+                <td>
+                  <span className={`tag ${a.state === "rejected" ? "bad" : a.state === "pending" ? "warn" : ""}`}>
+                    {t(`approval_state.${a.state}`)}
+                  </span>
+                </td>
+                <td>
+                  {a.decided_by
+                    ? t("complaint.by_at", { user: a.decided_by, at: formatDateTime(a.decided_at, lang) })
+                    : a.superseded_at
+                      ? formatDateTime(a.superseded_at, lang)
+                      : t("common.none")}
+                  {a.reason && <div className="muted">{a.reason}</div>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+export function Progress({ complaint: c }: { complaint: Complaint }) {
+  const { t, lang } = useI18n();
+  return (
+    <section className="panel" aria-labelledby="progress-h">
+      <h2 id="progress-h">{t("complaint.section.progress")}</h2>
+      {c.progress.length === 0 ? (
+        <p className="muted">{t("complaint.progress.none")}</p>
+      ) : (
+        <ul style={{ listStyle: "none", padding: 0, margin: 0 }} data-testid="progress">
+          {[...c.progress].reverse().map((p) => (
+            <li key={p.id} style={{ padding: "6px 0", borderBottom: "1px solid var(--line)" }} data-testid="progress-entry">
+              <div className="muted">
+                {t("complaint.by_at", { user: p.by, at: formatDateTime(p.at, lang) })}{" "}
+                <span className={`tag ${p.customer_informed ? "" : "warn"}`}>
+                  {t(p.customer_informed ? "complaint.progress.informed" : "complaint.progress.internal")}
+                </span>
+              </div>
+              <div style={{ whiteSpace: "pre-wrap" }}>{p.text}</div>
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+export function CallbackRound({ complaint: c, clocks }: { complaint: Complaint; clocks: ClockView[] }) {
+  const { t, lang } = useI18n();
+  const cb = c.callback;
+  const clock = clocks.find((v) => v.clock.kind === "callback" && v.status.status !== "stopped");
+  const deadline = clock && "due_at" in clock.status ? clock.status.due_at : null;
+  return (
+    <section className="panel" aria-labelledby="callback-h">
+      <h2 id="callback-h">{t("complaint.section.callback")}</h2>
+      {!cb ? (
+        <p className="muted">{t("complaint.callback.none")}</p>
+      ) : (
+        <div data-testid="callback">
+          <dl style={facts}>
+            <Fact label={t("complaint.section.callback")} wide>
+              {t("complaint.callback.round", { round: cb.round + 1, at: formatDateTime(cb.resolved_at, lang) })}
+            </Fact>
+            <Fact label={t("complaint.callback.next")}>
+              {cb.next_attempt_at ? formatDateTime(cb.next_attempt_at, lang) : t("common.none")}
+            </Fact>
+            <Fact label={t("complaint.callback.due")}>
+              {deadline ? <Countdown due={deadline} warn={clock?.warn_at} /> : t("common.none")}
+            </Fact>
+            <Fact label={t("complaint.callback.final")} wide>
+              {cb.outcome ? callbackOutcomeLabel(t, cb.outcome) : t("complaint.callback.outstanding")}
+            </Fact>
+          </dl>
+          {cb.attempts.length === 0 ? (
+            <p className="muted">{t("complaint.callback.no_attempts")}</p>
+          ) : (
+            <table className="table" style={{ marginTop: 8 }}>
+              <thead>
+                <tr>
+                  <th>{t("complaint.col.no")}</th>
+                  <th>{t("complaint.col.when")}</th>
+                  <th>{t("complaint.col.who")}</th>
+                  <th>{t("complaint.col.outcome")}</th>
+                  <th>{t("complaint.col.note")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {cb.attempts.map((a, i) => (
+                  <tr key={a.id} data-testid="callback-attempt">
+                    <td>{t("complaint.callback.attempt", { n: i + 1 })}</td>
+                    <td>{formatDateTime(a.at, lang)}</td>
+                    <td>{a.by}</td>
+                    <td>{callbackOutcomeLabel(t, a.outcome)}</td>
+                    <td>{a.note}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </div>
+      )}
+    </section>
+  );
+}
+
+export function Linked({ linked, onOpen }: { linked: LinkedComplaint[]; onOpen: (id: string) => void }) {
+  const { t, lang } = useI18n();
+  if (linked.length === 0) return null;
+  return (
+    <section className="panel" aria-labelledby="linked-h">
+      <h2 id="linked-h">{t("complaint.section.linked")}</h2>
+      <table className="table" data-testid="linked">
+        <tbody>
+          {linked.map((l) => (
+            <tr key={l.id}>
+              <td>
+                <button
+                  type="button"
+                  onClick={() => onOpen(l.id)}
+                  title={t("complaint.linked.open", { number: l.number })}
+                  data-testid={`linked-${l.id}`}
+                >
+                  {l.number}
+                </button>
+              </td>
+              <td>
+                <span className="tag">{t(`state.${l.state}`)}</span>
+              </td>
+              <td className="muted">{formatDateTime(l.received_at, lang)}</td>
+              <td>{l.demand}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

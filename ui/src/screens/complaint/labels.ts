@@ -1,0 +1,51 @@
+// Small wording helpers shared by the complaint screen's parts.
+import type { CallbackOutcome } from "../../bindings/CallbackOutcome";
+import type { Complaint } from "../../bindings/Complaint";
+import type { Remedy } from "../../bindings/Remedy";
+import type { T } from "../../i18n";
+
+export const CURRENCY = "CNY";
+
+/** "2 · Medium"; out-of-range levels are clamped to 1-4. */
+export function severityLabel(t: T, level: number): string {
+  const n = Math.min(4, Math.max(1, Math.round(level))) as 1 | 2 | 3 | 4;
+  return t("complaint.severity_value", { level: n, label: t(`severity.${n}`) });
+}
+
+/** Remedies are numbered #1, #2, ... in the order they were proposed. */
+export function remedyNo(complaint: Complaint, remedyId: string): string {
+  const i = complaint.remedies.findIndex((r) => r.id === remedyId);
+  return i < 0 ? "?" : String(i + 1);
+}
+
+/** The remedy an approval request is about, as its number. */
+export function approvalRemedyNo(complaint: Complaint, approvalId: string): string {
+  const a = complaint.approvals.find((x) => x.id === approvalId);
+  return a ? remedyNo(complaint, a.remedy_id) : "?";
+}
+
+/** A clock's name; approval clocks say which remedy they time. */
+export function clockName(t: T, complaint: Complaint, clockId: string): string {
+  const clock = complaint.clocks.find((c) => c.id === clockId);
+  if (!clock) return t("complaint.ev.unknown_clock");
+  const name = t(`clock.${clock.kind}`);
+  if (clock.kind === "approval" && clock.approval) {
+    return `${name} (${t("complaint.clock.for_remedy", { n: approvalRemedyNo(complaint, clock.approval) })})`;
+  }
+  return name;
+}
+
+/** "logistics / agent.li", or just the department without an owner. */
+export function assignee(department: string | null | undefined, owner: string | null | undefined): string {
+  return [department, owner].filter((x) => !!x).join(" / ");
+}
+
+export function callbackOutcomeLabel(t: T, o: CallbackOutcome): string {
+  const label = t(`callback_outcome.${o.outcome}`);
+  return o.outcome === "satisfied" ? t("complaint.callback.score", { outcome: label, score: o.score }) : label;
+}
+
+/** Base plus tier extra, in minor units. */
+export function remedyTotal(r: Pick<Remedy, "amount" | "tier">): number {
+  return r.amount.amount_minor + (r.tier?.extra_minor ?? 0);
+}
