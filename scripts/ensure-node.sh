@@ -15,6 +15,10 @@ fi
 stamp=node_modules/.redress-installed
 if [ ! -f "$stamp" ] || [ package-lock.json -nt "$stamp" ] || [ package.json -nt "$stamp" ]; then
     echo "installing the UI's npm packages"
-    npm ci --no-audit --no-fund
+    # `npm install`, not `npm ci`: ci insists that the lock file names every
+    # platform's optional build binaries (rollup, esbuild), and a registry
+    # mirror that carries only Linux ones makes it refuse. install takes the
+    # locked versions and skips what the platform does not need.
+    npm install --no-audit --no-fund
     touch "$stamp"
 fi
