@@ -40,19 +40,22 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
-  { id: "number", label: "dashboard.col.number", width: "150px", sort: "number" },
-  { id: "customer", label: "dashboard.col.customer", width: "minmax(90px, 1.3fr)", sort: "customer" },
-  { id: "kind", label: "dashboard.col.kind", width: "80px" },
-  { id: "severity", label: "dashboard.col.severity", width: "84px", sort: "severity" },
-  { id: "channel", label: "dashboard.col.channel", width: "84px" },
+  { id: "number", label: "dashboard.col.number", width: "140px", sort: "number" },
+  { id: "customer", label: "dashboard.col.customer", width: "minmax(80px, 1.3fr)", sort: "customer" },
+  { id: "kind", label: "dashboard.col.kind", width: "72px" },
+  { id: "severity", label: "dashboard.col.severity", width: "64px", sort: "severity" },
+  { id: "channel", label: "dashboard.col.channel", width: "76px" },
   { id: "owner", label: "dashboard.col.owner", width: "minmax(70px, 1fr)" },
   { id: "department", label: "dashboard.col.department", width: "minmax(70px, 1fr)" },
-  { id: "state", label: "dashboard.col.state", width: "104px", sort: "state" },
-  { id: "flags", label: "dashboard.col.flags", width: "minmax(90px, 1.2fr)" },
-  { id: "due", label: "dashboard.col.due", width: "190px", sort: "due" },
+  { id: "state", label: "dashboard.col.state", width: "96px", sort: "state" },
+  { id: "flags", label: "dashboard.col.flags", width: "minmax(70px, 1.2fr)" },
+  { id: "due", label: "dashboard.col.due", width: "140px", sort: "due" },
   { id: "received", label: "dashboard.col.received", width: "128px", sort: "received" },
 ];
 
+// The fixed and minimum widths add up to about 1,010 px, so the whole row
+// fits the default window (1280 px less the navigation) without a
+// horizontal scrollbar.
 const GRID = COLUMNS.map((c) => c.width).join(" ");
 
 const rowStyle: CSSProperties = {
@@ -72,6 +75,8 @@ const cellStyle: CSSProperties = {
 // The header sits outside the scrolling rows; reserving the scrollbar's
 // width in both keeps the columns aligned.
 const headGroupStyle: CSSProperties = {
+  // overflow makes a flex item shrinkable to nothing; the header must not.
+  flexShrink: 0,
   overflowY: "hidden",
   scrollbarGutter: "stable",
   background: "#fafbfc",
