@@ -196,7 +196,10 @@ fn main() {
     println!("animation frames in one second: {probe}");
     // A wheel-like scroll (3 rows a frame) and a fling (the whole list in
     // about 300 frames, some 17 new rows a frame).
-    for (what, step) in [("wheel, 120 px a frame", 120), ("fling, 670 px a frame", 670)] {
+    for (what, step) in [
+        ("wheel, 120 px a frame", 120),
+        ("fling, 670 px a frame", 670),
+    ] {
         let scroll = wd.exec_async(SCROLL, json!([step, 300])).expect("scroll");
         if let Some(e) = scroll.get("error") {
             panic!("scroll: {e}");
