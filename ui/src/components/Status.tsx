@@ -1,3 +1,4 @@
+import type { ReactNode } from "react";
 import type { AppError } from "../bindings/AppError";
 import { errorMessage, useI18n } from "../i18n";
 
@@ -8,6 +9,51 @@ export function Loading() {
       {t("common.loading")}
     </div>
   );
+}
+
+/** A screen's heading, with a muted count beside it when there is one. */
+export function ScreenTitle({ title, count, countTestId }: { title: string; count?: string; countTestId?: string }) {
+  return (
+    <h1>
+      {title}
+      {count !== undefined && (
+        <span className="muted" style={{ fontSize: 14, fontWeight: 400, marginLeft: 10 }} data-testid={countTestId}>
+          {count}
+        </span>
+      )}
+    </h1>
+  );
+}
+
+/** A short confirmation that something went through. */
+export function Notice({ children, testId = "notice" }: { children: ReactNode; testId?: string }) {
+  return (
+    <div className="notice" role="status" data-testid={testId}>
+      {children}
+    </div>
+  );
+}
+
+/**
+ * The list part of a list screen. `list` is what to show, undefined until the
+ * first answer: meanwhile "loading" (or nothing if that failed; the screen
+ * shows the error). Then `empty` in a panel when there is nothing to list,
+ * else the list itself.
+ */
+export function ListBody({
+  loading,
+  list,
+  empty,
+  children,
+}: {
+  loading: boolean;
+  list: readonly unknown[] | undefined;
+  empty: ReactNode;
+  children: ReactNode;
+}) {
+  if (!list) return loading ? <Loading /> : null;
+  if (list.length === 0) return <div className="panel">{empty}</div>;
+  return <>{children}</>;
 }
 
 export function EmptyState({ title, hint }: { title: string; hint?: string }) {

@@ -1,49 +1,15 @@
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ApprovalItem } from "../bindings/ApprovalItem";
-import type { Settings } from "../bindings/Settings";
-import { I18nProvider } from "../i18n";
 import { api } from "../lib/api";
 import { publishChanged } from "../lib/changes";
-import { ShellCtx, type Shell } from "../lib/context";
+import { fakeSettings, renderScreen } from "../test/render";
 import { Approvals } from "./Approvals";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../lib/api")>();
-  return {
-    ...actual,
-    api: {
-      dashboard: vi.fn(),
-      approvals: vi.fn(),
-      callbacks: vi.fn(),
-      reminders: vi.fn(),
-      execute: vi.fn(),
-      ackReminder: vi.fn(),
-      snoozeReminder: vi.fn(),
-      settings: vi.fn(),
-      setSettings: vi.fn(),
-    },
-  };
-});
+vi.mock("../lib/api", async (importOriginal) => (await import("../test/api")).mockApi(await importOriginal()));
 
 const approvals = vi.mocked(api.approvals);
 const execute = vi.mocked(api.execute);
-
-const SETTINGS: Settings = {
-  user: "boss",
-  display_name: "The Boss",
-  role: "manager",
-  approval_limit_minor: null,
-  language: "en",
-  notify: {
-    progress_due: true,
-    sla_warning: true,
-    sla_breach: true,
-    approval_waiting: true,
-    callback_due: true,
-    summary_over: 5,
-  },
-};
 
 function item(number: string, over: Partial<ApprovalItem> = {}): ApprovalItem {
   return {
@@ -71,16 +37,8 @@ function item(number: string, over: Partial<ApprovalItem> = {}): ApprovalItem {
 }
 
 function renderApprovals() {
-  const go = vi.fn();
-  const shell: Shell = { settings: SETTINGS, route: { screen: "approvals" }, go, saveSettings: vi.fn() };
-  render(
-    <I18nProvider lang="en">
-      <ShellCtx.Provider value={shell}>
-        <Approvals />
-      </ShellCtx.Provider>
-    </I18nProvider>,
-  );
-  return { go };
+  const settings = fakeSettings({ user: "boss", display_name: "The Boss", role: "manager" });
+  return renderScreen(<Approvals />, { settings, route: { screen: "approvals" } });
 }
 
 const rowOf = (number: string) => {

@@ -1,29 +1,20 @@
 // The approval queue: every remedy waiting for a decision, how long it has
 // waited, how long is left on its approval clock, and approve / reject. Items
 // the current user may not decide are shown with the reason, buttons disabled.
-import { useCallback, useRef, useState, type CSSProperties } from "react";
-import type { AppError } from "../bindings/AppError";
+import { useState } from "react";
 import type { ApprovalItem } from "../bindings/ApprovalItem";
+import { ComplaintLink } from "../components/ComplaintLink";
 import { Countdown } from "../components/Countdown";
 import { Dialog } from "../components/Dialog";
-import { EmptyState, ErrorBanner, Loading } from "../components/Status";
+import { EmptyState, ErrorBanner, ListBody, Notice, ScreenTitle } from "../components/Status";
+import { TableHead } from "../components/TableHead";
 import { errorMessage, useI18n } from "../i18n";
-import { api, toAppError } from "../lib/api";
+import { api } from "../lib/api";
 import { complaintsChanged, settingsChanged } from "../lib/changes";
-import { useShell } from "../lib/context";
 import { formatMoney } from "../lib/money";
 import { formatDateTime, formatElapsed, useNow } from "../lib/time";
 import { useLoad } from "../lib/useLoad";
-
-const linkStyle: CSSProperties = {
-  border: "none",
-  background: "none",
-  padding: 0,
-  color: "var(--accent)",
-  fontWeight: 600,
-  textDecoration: "underline",
-  cursor: "pointer",
-};
+import { useRowDialog } from "../lib/useRowDialog";
 
 interface Deciding {
   item: ApprovalItem;
@@ -32,43 +23,31 @@ interface Deciding {
 
 export function Approvals() {
   const { t, lang } = useI18n();
-  const { go } = useShell();
   const { data, error, loading, reload } = useLoad(
     () => api.approvals(),
     [],
     (c) => complaintsChanged(c) || settingsChanged(c),
   );
-  const [deciding, setDeciding] = useState<Deciding | null>(null);
+  // A refused decision leaves the dialog open with what was typed; the list
+  // may be stale (someone else decided first), so it is read again.
+  const dialog = useRowDialog<Deciding>(reload, { reloadOnFailure: true });
   const [reason, setReason] = useState("");
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<AppError>();
-  const [notice, setNotice] = useState<string>();
+  const deciding = dialog.open;
+  const failure = dialog.failure;
 
   const start = (item: ApprovalItem, approve: boolean) => {
-    setDeciding({ item, approve });
     setReason("");
-    setFailure(undefined);
-    setNotice(undefined);
+    dialog.start({ item, approve });
   };
 
-  // Stable, so the dialog does not re-run its focus effect on every keystroke.
-  const busyRef = useRef(false);
-  busyRef.current = busy;
-  const cancel = useCallback(() => {
-    if (busyRef.current) return;
-    setDeciding(null);
-    setFailure(undefined);
-  }, []);
-
-  const confirm = async () => {
+  const confirm = () => {
     if (!deciding) return;
     const { item, approve } = deciding;
     const text = reason.trim();
     if (!approve && text === "") return;
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await api.execute(item.complaint_id, {
+    void dialog.submit(
+      item.complaint_id,
+      {
         name: "decide_approval",
         args: {
           approval_id: item.approval.id,
@@ -76,71 +55,49 @@ export function Approvals() {
           approve,
           reason: text,
         },
-      });
-      setDeciding(null);
-      setReason("");
-      setNotice(t(approve ? "approvals.approved" : "approvals.rejected", { number: item.number }));
-      reload();
-    } catch (e) {
-      // The dialog stays open with what was typed; the list may be stale.
-      setFailure(toAppError(e));
-      reload();
-    } finally {
-      setBusy(false);
-    }
+      },
+      t(approve ? "approvals.approved" : "approvals.rejected", { number: item.number }),
+    );
   };
 
   const items = data ?? [];
 
   return (
     <div>
-      <h1>
-        {t("approvals.title")}
-        {data && data.length > 0 && (
-          <span className="muted" style={{ fontSize: 14, fontWeight: 400, marginLeft: 10 }}>
-            {t("approvals.count", { n: data.length })}
-          </span>
-        )}
-      </h1>
+      <ScreenTitle
+        title={t("approvals.title")}
+        count={data && data.length > 0 ? t("approvals.count", { n: data.length }) : undefined}
+      />
 
-      {notice && (
-        <div className="notice" role="status" data-testid="notice">
-          {notice}
-        </div>
-      )}
+      {dialog.notice && <Notice>{dialog.notice}</Notice>}
       {error && <ErrorBanner error={error} onRetry={reload} />}
 
-      {loading && !data ? (
-        <Loading />
-      ) : !data ? null : items.length === 0 ? (
-        <div className="panel">
-          <EmptyState title={t("approvals.empty")} hint={t("approvals.empty_hint")} />
-        </div>
-      ) : (
+      <ListBody
+        loading={loading}
+        list={data}
+        empty={<EmptyState title={t("approvals.empty")} hint={t("approvals.empty_hint")} />}
+      >
         <table className="table" data-testid="approvals-table">
-          <thead>
-            <tr>
-              <th>{t("approvals.col.complaint")}</th>
-              <th>{t("approvals.col.remedy")}</th>
-              <th>{t("approvals.col.amount")}</th>
-              <th>{t("approvals.col.proposer")}</th>
-              <th>{t("approvals.col.waiting")}</th>
-              <th>{t("approvals.col.due")}</th>
-              <th>{t("approvals.col.actions")}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "approvals.col.complaint",
+              "approvals.col.remedy",
+              "approvals.col.amount",
+              "approvals.col.proposer",
+              "approvals.col.waiting",
+              "approvals.col.due",
+              "approvals.col.actions",
+            ]}
+          />
           <tbody>
             {items.map((item) => (
               <tr key={item.approval.id} data-testid="approval-row" data-number={item.number}>
                 <td>
-                  <button
-                    type="button"
-                    style={linkStyle}
+                  <ComplaintLink
+                    id={item.complaint_id}
+                    number={item.number}
                     title={t("approvals.open", { number: item.number })}
-                    onClick={() => go({ screen: "complaint", id: item.complaint_id })}
-                  >
-                    {item.number}
-                  </button>
+                  />
                   <div>{item.customer_name}</div>
                 </td>
                 <td>
@@ -199,7 +156,7 @@ export function Approvals() {
             ))}
           </tbody>
         </table>
-      )}
+      </ListBody>
 
       {deciding && (
         <Dialog
@@ -208,10 +165,10 @@ export function Approvals() {
           })}
           confirmLabel={t(deciding.approve ? "approvals.approve" : "approvals.reject")}
           danger={!deciding.approve}
-          busy={busy}
+          busy={dialog.busy}
           canConfirm={deciding.approve || reason.trim() !== ""}
-          onCancel={cancel}
-          onConfirm={() => void confirm()}
+          onCancel={dialog.cancel}
+          onConfirm={confirm}
           testId="decide-dialog"
         >
           <p style={{ margin: 0 }}>

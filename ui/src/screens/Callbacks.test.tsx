@@ -1,49 +1,15 @@
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { CallbackItem } from "../bindings/CallbackItem";
 import type { Command } from "../bindings/Command";
-import type { Settings } from "../bindings/Settings";
-import { I18nProvider } from "../i18n";
 import { api } from "../lib/api";
-import { ShellCtx, type Shell } from "../lib/context";
+import { renderScreen } from "../test/render";
 import { Callbacks } from "./Callbacks";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../lib/api")>();
-  return {
-    ...actual,
-    api: {
-      dashboard: vi.fn(),
-      approvals: vi.fn(),
-      callbacks: vi.fn(),
-      reminders: vi.fn(),
-      execute: vi.fn(),
-      ackReminder: vi.fn(),
-      snoozeReminder: vi.fn(),
-      settings: vi.fn(),
-      setSettings: vi.fn(),
-    },
-  };
-});
+vi.mock("../lib/api", async (importOriginal) => (await import("../test/api")).mockApi(await importOriginal()));
 
 const callbacks = vi.mocked(api.callbacks);
 const execute = vi.mocked(api.execute);
-
-const SETTINGS: Settings = {
-  user: "u1",
-  display_name: "Agent One",
-  role: "agent",
-  approval_limit_minor: null,
-  language: "en",
-  notify: {
-    progress_due: true,
-    sla_warning: true,
-    sla_breach: true,
-    approval_waiting: true,
-    callback_due: true,
-    summary_over: 5,
-  },
-};
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -63,16 +29,7 @@ function item(number: string, over: Partial<CallbackItem> = {}): CallbackItem {
 }
 
 function renderCallbacks() {
-  const go = vi.fn();
-  const shell: Shell = { settings: SETTINGS, route: { screen: "callbacks" }, go, saveSettings: vi.fn() };
-  render(
-    <I18nProvider lang="en">
-      <ShellCtx.Provider value={shell}>
-        <Callbacks />
-      </ShellCtx.Provider>
-    </I18nProvider>,
-  );
-  return { go };
+  return renderScreen(<Callbacks />, { route: { screen: "callbacks" } });
 }
 
 const sent = (): Command => {

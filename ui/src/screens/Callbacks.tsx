@@ -1,152 +1,98 @@
 // Follow-up calls (回访) due within 24 hours, and overdue ones, with the three
 // outcomes an agent records after calling: satisfied (with a score), not
 // satisfied (reopens the complaint) and unreachable (another try is scheduled).
-import { useCallback, useRef, useState, type CSSProperties } from "react";
-import type { AppError } from "../bindings/AppError";
+import { useState } from "react";
 import type { CallbackItem } from "../bindings/CallbackItem";
-import type { Command } from "../bindings/Command";
+import { ComplaintLink } from "../components/ComplaintLink";
 import { Countdown } from "../components/Countdown";
 import { Dialog } from "../components/Dialog";
-import { EmptyState, ErrorBanner, Loading } from "../components/Status";
+import { Options } from "../components/Options";
+import { EmptyState, ErrorBanner, ListBody, Notice, ScreenTitle } from "../components/Status";
+import { TableHead } from "../components/TableHead";
 import { useI18n, type Key } from "../i18n";
-import { api, newId, toAppError } from "../lib/api";
+import { api, newId } from "../lib/api";
+import { callbackCommand, type CallbackResult } from "../lib/callbacks";
 import { complaintsChanged } from "../lib/changes";
-import { useShell } from "../lib/context";
 import { formatDateTime, useNow } from "../lib/time";
 import { useLoad } from "../lib/useLoad";
-
-type Outcome = "satisfied" | "not_satisfied" | "unreachable";
+import { useRowDialog } from "../lib/useRowDialog";
 
 const SCORES = [5, 4, 3, 2, 1] as const;
 
-const TITLES: Record<Outcome, Key> = {
+const TITLES: Record<CallbackResult, Key> = {
   satisfied: "callbacks.satisfied_title",
   not_satisfied: "callbacks.not_satisfied_title",
   unreachable: "callbacks.unreachable_title",
 };
-const CONFIRMS: Record<Outcome, Key> = {
+const CONFIRMS: Record<CallbackResult, Key> = {
   satisfied: "callbacks.confirm_satisfied",
   not_satisfied: "callbacks.confirm_reopen",
   unreachable: "callbacks.confirm_unreachable",
 };
 
-const linkStyle: CSSProperties = {
-  border: "none",
-  background: "none",
-  padding: 0,
-  color: "var(--accent)",
-  fontWeight: 600,
-  textDecoration: "underline",
-  cursor: "pointer",
-};
-
 interface Recording {
   item: CallbackItem;
-  outcome: Outcome;
+  outcome: CallbackResult;
   /** Made once per dialog, so retrying after a failure cannot record twice. */
   attemptId: string;
 }
 
-/** The record_callback command for an outcome. */
-export function callbackCommand(attemptId: string, outcome: Outcome, note: string, score: number): Command {
-  switch (outcome) {
-    case "satisfied":
-      return { name: "record_callback", args: { attempt_id: attemptId, note, outcome, score } };
-    case "not_satisfied":
-      return { name: "record_callback", args: { attempt_id: attemptId, note, outcome } };
-    case "unreachable":
-      return { name: "record_callback", args: { attempt_id: attemptId, note, outcome } };
-  }
-}
-
 export function Callbacks() {
   const { t, lang } = useI18n();
-  const { go } = useShell();
   const { data, error, loading, reload } = useLoad(() => api.callbacks(), [], complaintsChanged);
-  const [recording, setRecording] = useState<Recording | null>(null);
+  const dialog = useRowDialog<Recording>(reload);
   const [note, setNote] = useState("");
   const [score, setScore] = useState(5);
-  const [busy, setBusy] = useState(false);
-  const [failure, setFailure] = useState<AppError>();
-  const [notice, setNotice] = useState<string>();
+  const recording = dialog.open;
 
-  const start = (item: CallbackItem, outcome: Outcome) => {
-    setRecording({ item, outcome, attemptId: newId() });
+  const start = (item: CallbackItem, outcome: CallbackResult) => {
     setNote("");
     setScore(5);
-    setFailure(undefined);
-    setNotice(undefined);
+    dialog.start({ item, outcome, attemptId: newId() });
   };
 
-  // Stable, so the dialog does not re-run its focus effect on every keystroke.
-  const busyRef = useRef(false);
-  busyRef.current = busy;
-  const cancel = useCallback(() => {
-    if (busyRef.current) return;
-    setRecording(null);
-    setFailure(undefined);
-  }, []);
-
-  const confirm = async () => {
+  const confirm = () => {
     if (!recording) return;
     const { item, outcome, attemptId } = recording;
-    setBusy(true);
-    setFailure(undefined);
-    try {
-      await api.execute(item.complaint_id, callbackCommand(attemptId, outcome, note.trim(), score));
-      setRecording(null);
-      setNote("");
-      setNotice(t("callbacks.recorded", { number: item.number }));
-      reload();
-    } catch (e) {
-      setFailure(toAppError(e));
-    } finally {
-      setBusy(false);
-    }
+    void dialog.submit(
+      item.complaint_id,
+      callbackCommand(attemptId, outcome, note.trim(), score),
+      t("callbacks.recorded", { number: item.number }),
+    );
   };
 
   const items = data ?? [];
 
   return (
     <div>
-      <h1>
-        {t("callbacks.title")}
-        {data && data.length > 0 && (
-          <span className="muted" style={{ fontSize: 14, fontWeight: 400, marginLeft: 10 }}>
-            {t("callbacks.count", { n: data.length })}
-          </span>
-        )}
-      </h1>
+      <ScreenTitle
+        title={t("callbacks.title")}
+        count={data && data.length > 0 ? t("callbacks.count", { n: data.length }) : undefined}
+      />
       <p className="muted" style={{ marginTop: -6 }}>
         {t("callbacks.subtitle")}
       </p>
 
-      {notice && (
-        <div className="notice" role="status" data-testid="notice">
-          {notice}
-        </div>
-      )}
+      {dialog.notice && <Notice>{dialog.notice}</Notice>}
       {error && <ErrorBanner error={error} onRetry={reload} />}
 
-      {loading && !data ? (
-        <Loading />
-      ) : !data ? null : items.length === 0 ? (
-        <div className="panel">
-          <EmptyState title={t("callbacks.empty")} hint={t("callbacks.empty_hint")} />
-        </div>
-      ) : (
+      <ListBody
+        loading={loading}
+        list={data}
+        empty={<EmptyState title={t("callbacks.empty")} hint={t("callbacks.empty_hint")} />}
+      >
         <table className="table" data-testid="callbacks-table">
-          <thead>
-            <tr>
-              <th>{t("callbacks.col.complaint")}</th>
-              <th>{t("callbacks.col.phone")}</th>
-              <th>{t("callbacks.col.resolved")}</th>
-              <th>{t("callbacks.col.next_attempt")}</th>
-              <th>{t("callbacks.col.due")}</th>
-              <th>{t("callbacks.col.attempts")}</th>
-              <th>{t("callbacks.col.record")}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "callbacks.col.complaint",
+              "callbacks.col.phone",
+              "callbacks.col.resolved",
+              "callbacks.col.next_attempt",
+              "callbacks.col.due",
+              "callbacks.col.attempts",
+              "callbacks.col.record",
+            ]}
+          />
           <tbody>
             {items.map((item) => (
               <tr
@@ -159,14 +105,11 @@ export function Callbacks() {
                 }
               >
                 <td>
-                  <button
-                    type="button"
-                    style={linkStyle}
+                  <ComplaintLink
+                    id={item.complaint_id}
+                    number={item.number}
                     title={t("callbacks.open", { number: item.number })}
-                    onClick={() => go({ screen: "complaint", id: item.complaint_id })}
-                  >
-                    {item.number}
-                  </button>
+                  />
                   {item.overdue && (
                     <span className="tag bad" data-testid="overdue" style={{ marginLeft: 6 }}>
                       {t("callbacks.overdue")}
@@ -205,16 +148,16 @@ export function Callbacks() {
             ))}
           </tbody>
         </table>
-      )}
+      </ListBody>
 
       {recording && (
         <Dialog
           title={t(TITLES[recording.outcome], { number: recording.item.number })}
           confirmLabel={t(CONFIRMS[recording.outcome])}
           danger={recording.outcome === "not_satisfied"}
-          busy={busy}
-          onCancel={cancel}
-          onConfirm={() => void confirm()}
+          busy={dialog.busy}
+          onCancel={dialog.cancel}
+          onConfirm={confirm}
           testId="callback-dialog"
         >
           <p style={{ margin: 0 }}>
@@ -224,11 +167,7 @@ export function Callbacks() {
             <label>
               {t("callbacks.score")}
               <select data-testid="cb-score" value={score} onChange={(e) => setScore(Number(e.target.value))}>
-                {SCORES.map((s) => (
-                  <option key={s} value={s}>
-                    {t(`callbacks.score.${s}`)}
-                  </option>
-                ))}
+                <Options values={SCORES} label={(s) => t(`callbacks.score.${s}`)} />
               </select>
             </label>
           )}
@@ -255,7 +194,7 @@ export function Callbacks() {
               onChange={(e) => setNote(e.target.value)}
             />
           </label>
-          {failure && <ErrorBanner error={failure} />}
+          {dialog.failure && <ErrorBanner error={dialog.failure} />}
         </Dialog>
       )}
     </div>

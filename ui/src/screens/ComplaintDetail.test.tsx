@@ -1,15 +1,11 @@
-import { act, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { ComplaintView } from "../bindings/ComplaintView";
 import type { Role } from "../bindings/Role";
-import { I18nProvider } from "../i18n";
 import { api } from "../lib/api";
-import { ShellCtx, type Shell } from "../lib/context";
+import { fakeSettings, renderScreen } from "../test/render";
 import { ComplaintDetail } from "./ComplaintDetail";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
-  return { ...real, api: { ...real.api, complaint: vi.fn(), execute: vi.fn() } };
-});
+vi.mock("../lib/api", async (importOriginal) => (await import("../test/api")).mockApi(await importOriginal()));
 
 const complaintMock = vi.mocked(api.complaint);
 const executeMock = vi.mocked(api.execute);
@@ -158,33 +154,8 @@ function withClocksInComplaint(v: ComplaintView): ComplaintView {
 const go = vi.fn();
 
 function renderDetail(role: Role = "agent") {
-  const shell: Shell = {
-    settings: {
-      user: "agent.li",
-      display_name: "Li",
-      role,
-      approval_limit_minor: null,
-      language: "en",
-      notify: {
-        progress_due: true,
-        sla_warning: true,
-        sla_breach: true,
-        approval_waiting: true,
-        callback_due: true,
-        summary_over: 5,
-      },
-    },
-    route: { screen: "complaint", id: ID },
-    go,
-    saveSettings: async () => {},
-  };
-  return render(
-    <I18nProvider lang="en">
-      <ShellCtx.Provider value={shell}>
-        <ComplaintDetail id={ID} />
-      </ShellCtx.Provider>
-    </I18nProvider>,
-  );
+  const settings = fakeSettings({ user: "agent.li", display_name: "Li", role });
+  return renderScreen(<ComplaintDetail id={ID} />, { settings, route: { screen: "complaint", id: ID }, go });
 }
 
 beforeEach(() => {

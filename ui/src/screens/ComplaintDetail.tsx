@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import type { AppError } from "../bindings/AppError";
 import type { ClockView } from "../bindings/ClockView";
 import type { Complaint } from "../bindings/Complaint";
+import { Panel } from "../components/Panel";
 import { EmptyState, ErrorBanner, Loading } from "../components/Status";
 import { useI18n, type Key } from "../i18n";
 import { api, toAppError } from "../lib/api";
@@ -56,8 +57,7 @@ function Actions({ complaint, onOpen }: { complaint: Complaint; onOpen: (a: Open
   const blocked = actionsNeedingHigherRole(complaint, settings.role);
   const main = mainStep(complaint.state);
   return (
-    <section className="panel" aria-labelledby="actions-h">
-      <h2 id="actions-h">{t("complaint.section.actions")}</h2>
+    <Panel id="actions" title={t("complaint.section.actions")}>
       {steps.length === 0 ? (
         <p className="muted">{t("complaint.no_actions")}</p>
       ) : (
@@ -80,7 +80,7 @@ function Actions({ complaint, onOpen }: { complaint: Complaint; onOpen: (a: Open
           {t("complaint.needs_role", { action: t(stepLabel(step, complaint)) })}
         </p>
       ))}
-    </section>
+    </Panel>
   );
 }
 

@@ -1,50 +1,16 @@
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DashboardQuery } from "../bindings/DashboardQuery";
 import type { DashboardRow } from "../bindings/DashboardRow";
 import type { DashboardView } from "../bindings/DashboardView";
-import type { Settings } from "../bindings/Settings";
-import { I18nProvider } from "../i18n";
 import { api } from "../lib/api";
 import { publishChanged } from "../lib/changes";
-import { ShellCtx, type Shell } from "../lib/context";
+import { renderScreen } from "../test/render";
 import { Dashboard, ROW_HEIGHT } from "./Dashboard";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../lib/api")>();
-  return {
-    ...actual,
-    api: {
-      dashboard: vi.fn(),
-      approvals: vi.fn(),
-      callbacks: vi.fn(),
-      reminders: vi.fn(),
-      execute: vi.fn(),
-      ackReminder: vi.fn(),
-      snoozeReminder: vi.fn(),
-      settings: vi.fn(),
-      setSettings: vi.fn(),
-    },
-  };
-});
+vi.mock("../lib/api", async (importOriginal) => (await import("../test/api")).mockApi(await importOriginal()));
 
 const dashboard = vi.mocked(api.dashboard);
-
-const SETTINGS: Settings = {
-  user: "u1",
-  display_name: "Agent One",
-  role: "agent",
-  approval_limit_minor: null,
-  language: "en",
-  notify: {
-    progress_due: true,
-    sla_warning: true,
-    sla_breach: true,
-    approval_waiting: true,
-    callback_due: true,
-    summary_over: 5,
-  },
-};
 
 const MIN = 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
@@ -83,27 +49,24 @@ function view(rows: DashboardRow[]): DashboardView {
 }
 
 function renderDashboard() {
-  const go = vi.fn();
-  const shell: Shell = {
-    settings: SETTINGS,
-    route: { screen: "dashboard" },
-    go,
-    saveSettings: vi.fn(),
-  };
-  render(
-    <I18nProvider lang="en">
-      <ShellCtx.Provider value={shell}>
-        <Dashboard />
-      </ShellCtx.Provider>
-    </I18nProvider>,
-  );
-  return { go };
+  return renderScreen(<Dashboard />, { route: { screen: "dashboard" } });
 }
 
 const lastQuery = (): DashboardQuery => {
   const q = dashboard.mock.calls.at(-1)?.[0];
   if (!q) throw new Error("dashboard was not asked");
   return q;
+};
+
+/** The query parts that say "no filter". */
+const UNFILTERED = {
+  states: [],
+  owner: null,
+  department: null,
+  severities: [],
+  kinds: [],
+  breached_only: false,
+  search: null,
 };
 
 const shownNumbers = () => screen.queryAllByTestId("dashboard-row").map((r) => r.getAttribute("data-number"));
@@ -236,16 +199,7 @@ describe("Dashboard", () => {
     dashboard.mockResolvedValue(view([row("A", { owner: "li", department: "ops" }), row("B")]));
     renderDashboard();
     await screen.findAllByTestId("dashboard-row");
-    expect(lastQuery()).toMatchObject({
-      states: [],
-      owner: null,
-      department: null,
-      severities: [],
-      kinds: [],
-      breached_only: false,
-      search: null,
-      limit: null,
-    });
+    expect(lastQuery()).toMatchObject({ ...UNFILTERED, limit: null });
     expect(Number.isNaN(Date.parse(lastQuery().now))).toBe(false);
 
     const search = screen.getByTestId("dashboard-search");
@@ -272,17 +226,7 @@ describe("Dashboard", () => {
     await waitFor(() => expect(lastQuery().breached_only).toBe(true));
 
     fireEvent.click(screen.getByTestId("clear-filters"));
-    await waitFor(() =>
-      expect(lastQuery()).toMatchObject({
-        states: [],
-        owner: null,
-        department: null,
-        severities: [],
-        kinds: [],
-        breached_only: false,
-        search: null,
-      }),
-    );
+    await waitFor(() => expect(lastQuery()).toMatchObject(UNFILTERED));
     expect((screen.getByTestId("dashboard-search") as HTMLInputElement).value).toBe("");
   });
 

@@ -5,6 +5,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, 
 import type { DashboardRow } from "../bindings/DashboardRow";
 import type { DashboardView } from "../bindings/DashboardView";
 import { Countdown } from "../components/Countdown";
+import { Options } from "../components/Options";
 import { EmptyState, ErrorBanner, Loading } from "../components/Status";
 import { VirtualList } from "../components/VirtualList";
 import { useI18n, type Key } from "../i18n";
@@ -411,23 +412,13 @@ export function Dashboard() {
             value={filters.state}
             onChange={(e) => set("state", e.target.value as DashboardFilters["state"])}
           >
-            <option value="">{t("dashboard.filter.all_open")}</option>
-            {STATES.map((s) => (
-              <option key={s} value={s}>
-                {t(`state.${s}`)}
-              </option>
-            ))}
+            <Options values={STATES} label={(s) => t(`state.${s}`)} empty={t("dashboard.filter.all_open")} />
           </select>
         </label>
         <label style={filterLabel}>
           {t("dashboard.filter.owner")}
           <select data-testid="filter-owner" value={filters.owner} onChange={(e) => set("owner", e.target.value)}>
-            <option value="">{t("dashboard.filter.any")}</option>
-            {known.owners.map((o) => (
-              <option key={o} value={o}>
-                {o}
-              </option>
-            ))}
+            <Options values={known.owners} label={(o) => o} empty={t("dashboard.filter.any")} />
           </select>
         </label>
         <label style={filterLabel}>
@@ -437,12 +428,7 @@ export function Dashboard() {
             value={filters.department}
             onChange={(e) => set("department", e.target.value)}
           >
-            <option value="">{t("dashboard.filter.any")}</option>
-            {known.departments.map((d) => (
-              <option key={d} value={d}>
-                {d}
-              </option>
-            ))}
+            <Options values={known.departments} label={(d) => d} empty={t("dashboard.filter.any")} />
           </select>
         </label>
         <label style={filterLabel}>
@@ -452,12 +438,7 @@ export function Dashboard() {
             value={filters.severity === "" ? "" : String(filters.severity)}
             onChange={(e) => set("severity", e.target.value === "" ? "" : Number(e.target.value))}
           >
-            <option value="">{t("dashboard.filter.any")}</option>
-            {SEVERITIES.map((s) => (
-              <option key={s} value={String(s)}>
-                {severityLabel(t, s)}
-              </option>
-            ))}
+            <Options values={SEVERITIES} label={(s) => severityLabel(t, s)} empty={t("dashboard.filter.any")} />
           </select>
         </label>
         <label style={filterLabel}>
@@ -467,12 +448,7 @@ export function Dashboard() {
             value={filters.kind}
             onChange={(e) => set("kind", e.target.value as DashboardFilters["kind"])}
           >
-            <option value="">{t("dashboard.filter.any")}</option>
-            {KINDS.map((k) => (
-              <option key={k} value={k}>
-                {t(`kind.${k}`)}
-              </option>
-            ))}
+            <Options values={KINDS} label={(k) => t(`kind.${k}`)} empty={t("dashboard.filter.any")} />
           </select>
         </label>
         <label style={{ display: "flex", alignItems: "center", gap: 6, paddingBottom: 6 }}>

@@ -1,47 +1,18 @@
-import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { fireEvent, screen, waitFor } from "@testing-library/react";
 import type { NewComplaintInput } from "../bindings/NewComplaintInput";
-import { I18nProvider } from "../i18n";
 import { api } from "../lib/api";
-import { ShellCtx, type Shell } from "../lib/context";
+import { fakeSettings, renderScreen } from "../test/render";
 import { NewComplaint } from "./NewComplaint";
 import { looksLikePhone, mapServerFields, validateNewComplaint, EMPTY_FORM } from "./complaint/newComplaintForm";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const real = await importOriginal<typeof import("../lib/api")>();
-  return { ...real, api: { ...real.api, recordComplaint: vi.fn() } };
-});
+vi.mock("../lib/api", async (importOriginal) => (await import("../test/api")).mockApi(await importOriginal()));
 
 const recordMock = vi.mocked(api.recordComplaint);
 const go = vi.fn();
 
 function renderForm() {
-  const shell: Shell = {
-    settings: {
-      user: "agent.li",
-      display_name: "Li",
-      role: "agent",
-      approval_limit_minor: null,
-      language: "en",
-      notify: {
-        progress_due: true,
-        sla_warning: true,
-        sla_breach: true,
-        approval_waiting: true,
-        callback_due: true,
-        summary_over: 5,
-      },
-    },
-    route: { screen: "new" },
-    go,
-    saveSettings: async () => {},
-  };
-  return render(
-    <I18nProvider lang="en">
-      <ShellCtx.Provider value={shell}>
-        <NewComplaint />
-      </ShellCtx.Provider>
-    </I18nProvider>,
-  );
+  const settings = fakeSettings({ user: "agent.li", display_name: "Li" });
+  return renderScreen(<NewComplaint />, { settings, route: { screen: "new" }, go });
 }
 
 const input = (id: string) => screen.getByTestId(id) as HTMLInputElement;

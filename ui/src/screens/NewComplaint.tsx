@@ -3,6 +3,7 @@
 // shown the same way. Nothing typed is lost when recording fails.
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import type { AppError } from "../bindings/AppError";
+import { Options } from "../components/Options";
 import { ErrorBanner } from "../components/Status";
 import { useI18n } from "../i18n";
 import { api, toAppError } from "../lib/api";
@@ -167,11 +168,7 @@ export function NewComplaint() {
               onChange={(e) => set("channel", "channel")(e.target.value as NewComplaintForm["channel"])}
               {...attrs("channel")}
             >
-              {CHANNELS.map((c) => (
-                <option key={c} value={c}>
-                  {t(`channel.${c}`)}
-                </option>
-              ))}
+              <Options values={CHANNELS} label={(c) => t(`channel.${c}`)} />
             </select>,
           )}
         </div>
@@ -188,11 +185,7 @@ export function NewComplaint() {
               onChange={(e) => set("subjectKind", "subject-kind")(e.target.value as NewComplaintForm["subjectKind"])}
               {...attrs("subject-kind")}
             >
-              {SUBJECT_KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {t(`subject.${k}`)}
-                </option>
-              ))}
+              <Options values={SUBJECT_KINDS} label={(k) => t(`subject.${k}`)} />
             </select>,
           )}
           {field(
@@ -268,11 +261,7 @@ export function NewComplaint() {
               onChange={(e) => set("kind", "kind")(e.target.value as NewComplaintForm["kind"])}
               {...attrs("kind")}
             >
-              {KINDS.map((k) => (
-                <option key={k} value={k}>
-                  {t(`kind.${k}`)}
-                </option>
-              ))}
+              <Options values={KINDS} label={(k) => t(`kind.${k}`)} />
             </select>,
           )}
           {field(
@@ -283,11 +272,7 @@ export function NewComplaint() {
               onChange={(e) => set("demandClass", "demand-class")(e.target.value as NewComplaintForm["demandClass"])}
               {...attrs("demand-class")}
             >
-              {DEMAND_CLASSES.map((d) => (
-                <option key={d} value={d}>
-                  {t(`demand_class.${d}`)}
-                </option>
-              ))}
+              <Options values={DEMAND_CLASSES} label={(d) => t(`demand_class.${d}`)} />
             </select>,
           )}
           {field(
@@ -298,11 +283,10 @@ export function NewComplaint() {
               onChange={(e) => set("severity", "severity")(Number(e.target.value))}
               {...attrs("severity")}
             >
-              {([1, 2, 3, 4] as const).map((n) => (
-                <option key={n} value={String(n)}>
-                  {t("newComplaint.severity_option", { level: n, label: t(`severity.${n}`) })}
-                </option>
-              ))}
+              <Options
+                values={[1, 2, 3, 4] as const}
+                label={(n) => t("newComplaint.severity_option", { level: n, label: t(`severity.${n}`) })}
+              />
             </select>,
           )}
         </div>

@@ -1,50 +1,16 @@
-import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { ReminderRow } from "../bindings/ReminderRow";
-import type { Settings } from "../bindings/Settings";
-import { I18nProvider } from "../i18n";
 import { api } from "../lib/api";
 import { publishChanged } from "../lib/changes";
-import { ShellCtx, type Shell } from "../lib/context";
+import { renderScreen } from "../test/render";
 import { Reminders } from "./Reminders";
 
-vi.mock("../lib/api", async (importOriginal) => {
-  const actual = await importOriginal<typeof import("../lib/api")>();
-  return {
-    ...actual,
-    api: {
-      dashboard: vi.fn(),
-      approvals: vi.fn(),
-      callbacks: vi.fn(),
-      reminders: vi.fn(),
-      execute: vi.fn(),
-      ackReminder: vi.fn(),
-      snoozeReminder: vi.fn(),
-      settings: vi.fn(),
-      setSettings: vi.fn(),
-    },
-  };
-});
+vi.mock("../lib/api", async (importOriginal) => (await import("../test/api")).mockApi(await importOriginal()));
 
 const reminders = vi.mocked(api.reminders);
 const ack = vi.mocked(api.ackReminder);
 const snooze = vi.mocked(api.snoozeReminder);
-
-const SETTINGS: Settings = {
-  user: "u1",
-  display_name: "Agent One",
-  role: "agent",
-  approval_limit_minor: null,
-  language: "en",
-  notify: {
-    progress_due: true,
-    sla_warning: true,
-    sla_breach: true,
-    approval_waiting: true,
-    callback_due: true,
-    summary_over: 5,
-  },
-};
 
 function reminder(key: string, over: Partial<ReminderRow> = {}): ReminderRow {
   const now = Date.now();
@@ -64,16 +30,7 @@ function reminder(key: string, over: Partial<ReminderRow> = {}): ReminderRow {
 }
 
 function renderReminders() {
-  const go = vi.fn();
-  const shell: Shell = { settings: SETTINGS, route: { screen: "reminders" }, go, saveSettings: vi.fn() };
-  render(
-    <I18nProvider lang="en">
-      <ShellCtx.Provider value={shell}>
-        <Reminders />
-      </ShellCtx.Provider>
-    </I18nProvider>,
-  );
-  return { go };
+  return renderScreen(<Reminders />, { route: { screen: "reminders" } });
 }
 
 const keys = () => screen.queryAllByTestId("reminder-row").map((r) => r.textContent ?? "");

@@ -4,7 +4,8 @@ import { useState, type KeyboardEvent, type MouseEvent } from "react";
 import type { AppError } from "../bindings/AppError";
 import type { ReminderRow } from "../bindings/ReminderRow";
 import { Countdown } from "../components/Countdown";
-import { EmptyState, ErrorBanner, Loading } from "../components/Status";
+import { EmptyState, ErrorBanner, ListBody, ScreenTitle } from "../components/Status";
+import { TableHead } from "../components/TableHead";
 import { useI18n } from "../i18n";
 import { api, toAppError } from "../lib/api";
 import { remindersChanged } from "../lib/changes";
@@ -13,6 +14,8 @@ import { formatDateTime, useNow } from "../lib/time";
 import { useLoad } from "../lib/useLoad";
 
 const INBOX_LIMIT = 500;
+/** The snooze choices offered on each reminder, in minutes. */
+const SNOOZE_MINUTES = [10, 30] as const;
 
 export function Reminders() {
   const { t, lang } = useI18n();
@@ -55,14 +58,11 @@ export function Reminders() {
 
   return (
     <div>
-      <h1>
-        {t("reminders.title")}
-        {unacked.length > 0 && (
-          <span className="muted" style={{ fontSize: 14, fontWeight: 400, marginLeft: 10 }} data-testid="unacked-count">
-            {t("reminders.count", { n: unacked.length })}
-          </span>
-        )}
-      </h1>
+      <ScreenTitle
+        title={t("reminders.title")}
+        count={unacked.length > 0 ? t("reminders.count", { n: unacked.length }) : undefined}
+        countTestId="unacked-count"
+      />
 
       <div style={{ marginBottom: 10 }}>
         <label style={{ display: "inline-flex", alignItems: "center", gap: 6 }}>
@@ -79,28 +79,28 @@ export function Reminders() {
       {failure && <ErrorBanner error={failure} />}
       {error && <ErrorBanner error={error} onRetry={reload} />}
 
-      {loading && !data ? (
-        <Loading />
-      ) : !data ? null : shown.length === 0 ? (
-        <div className="panel">
-          {unackedOnly && all.length > 0 ? (
+      <ListBody
+        loading={loading}
+        list={data && shown}
+        empty={
+          unackedOnly && all.length > 0 ? (
             <EmptyState title={t("reminders.empty_unacked")} hint={t("reminders.empty_unacked_hint")} />
           ) : (
             <EmptyState title={t("reminders.empty")} hint={t("reminders.empty_hint")} />
-          )}
-        </div>
-      ) : (
+          )
+        }
+      >
         <table className="table" data-testid="reminders-table">
-          <thead>
-            <tr>
-              <th>{t("reminders.col.kind")}</th>
-              <th>{t("reminders.col.reminder")}</th>
-              <th>{t("reminders.col.fired")}</th>
-              <th>{t("reminders.col.due")}</th>
-              <th>{t("reminders.col.status")}</th>
-              <th>{t("reminders.col.actions")}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "reminders.col.kind",
+              "reminders.col.reminder",
+              "reminders.col.fired",
+              "reminders.col.due",
+              "reminders.col.status",
+              "reminders.col.actions",
+            ]}
+          />
           <tbody>
             {shown.map((row) => {
               const busy = working.has(row.key);
@@ -150,22 +150,17 @@ export function Reminders() {
                         >
                           {t("reminders.ack")}
                         </button>
-                        <button
-                          type="button"
-                          data-testid="snooze-10"
-                          disabled={busy}
-                          onClick={(e) => void act(e, row, () => api.snoozeReminder(row.key, 10))}
-                        >
-                          {t("reminders.snooze_10")}
-                        </button>
-                        <button
-                          type="button"
-                          data-testid="snooze-30"
-                          disabled={busy}
-                          onClick={(e) => void act(e, row, () => api.snoozeReminder(row.key, 30))}
-                        >
-                          {t("reminders.snooze_30")}
-                        </button>
+                        {SNOOZE_MINUTES.map((m) => (
+                          <button
+                            key={m}
+                            type="button"
+                            data-testid={`snooze-${m}`}
+                            disabled={busy}
+                            onClick={(e) => void act(e, row, () => api.snoozeReminder(row.key, m))}
+                          >
+                            {t(`reminders.snooze_${m}`)}
+                          </button>
+                        ))}
                       </div>
                     )}
                   </td>
@@ -174,7 +169,7 @@ export function Reminders() {
             })}
           </tbody>
         </table>
-      )}
+      </ListBody>
     </div>
   );
 }

@@ -1,51 +1,20 @@
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { useState } from "react";
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
+import { afterEach, describe, expect, it } from "vitest";
 import type { Settings as SettingsData } from "../bindings/Settings";
-import { I18nProvider } from "../i18n";
-import { ShellCtx, type Shell } from "../lib/context";
+import { fakeSettings, renderScreen } from "../test/render";
 import { Settings } from "./Settings";
 
-const START: SettingsData = {
+const START: SettingsData = fakeSettings({
   user: "agent1",
   display_name: "Wang Fang",
-  role: "agent",
   approval_limit_minor: 50000,
   language: "zh-CN",
-  notify: {
-    progress_due: true,
-    sla_warning: true,
-    sla_breach: true,
-    approval_waiting: false,
-    callback_due: true,
-    summary_over: 5,
-  },
-};
+  notify: { ...fakeSettings().notify, approval_waiting: false },
+});
 
-/** A shell like the app's: saving applies the settings, language included. */
-function renderSettings(save: (s: SettingsData) => Promise<void> = async () => {}) {
-  const saveSpy = vi.fn(save);
-  function Harness() {
-    const [settings, setSettings] = useState(START);
-    const shell: Shell = {
-      settings,
-      route: { screen: "settings" },
-      go: vi.fn(),
-      saveSettings: async (s) => {
-        await saveSpy(s);
-        setSettings(s);
-      },
-    };
-    return (
-      <I18nProvider lang={settings.language}>
-        <ShellCtx.Provider value={shell}>
-          <Settings />
-        </ShellCtx.Provider>
-      </I18nProvider>
-    );
-  }
-  render(<Harness />);
-  return saveSpy;
+/** Saving goes through `save` and then applies the settings, language included. */
+function renderSettings(save?: (s: SettingsData) => Promise<void>) {
+  return renderScreen(<Settings />, { settings: START, route: { screen: "settings" }, save }).save;
 }
 
 const input = (id: string) => screen.getByTestId(id) as HTMLInputElement;

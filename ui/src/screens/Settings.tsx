@@ -7,7 +7,8 @@ import type { NotifyPrefs } from "../bindings/NotifyPrefs";
 import type { ReminderKind } from "../bindings/ReminderKind";
 import type { Role } from "../bindings/Role";
 import type { Settings as SettingsData } from "../bindings/Settings";
-import { ErrorBanner } from "../components/Status";
+import { Options } from "../components/Options";
+import { ErrorBanner, Notice } from "../components/Status";
 import { LANGS, useI18n, type Key } from "../i18n";
 import { toAppError } from "../lib/api";
 import { useShell } from "../lib/context";
@@ -188,11 +189,7 @@ export function Settings() {
           <label>
             {t("settings.role")}
             <select data-testid="set-role" value={form.role} onChange={(e) => update({ role: e.target.value as Role })}>
-              {ROLES.map((r) => (
-                <option key={r} value={r}>
-                  {t(`role.${r}`)}
-                </option>
-              ))}
+              <Options values={ROLES} label={(r) => t(`role.${r}`)} />
             </select>
           </label>
           <label>
@@ -272,11 +269,7 @@ export function Settings() {
             {t("settings.error.fix")}
           </div>
         )}
-        {done && (
-          <div className="notice" role="status" data-testid="set-saved">
-            {t("common.saved")}
-          </div>
-        )}
+        {done && <Notice testId="set-saved">{t("common.saved")}</Notice>}
 
         <div style={{ display: "flex", gap: 8, alignItems: "center" }}>
           <button type="submit" className="primary" data-testid="set-save" disabled={busy}>

@@ -3,7 +3,6 @@
 // Rust side to run the command; the complaint screen reloads on success.
 import { useState, type ReactNode } from "react";
 import type { AppError } from "../../bindings/AppError";
-import type { CallbackOutcome } from "../../bindings/CallbackOutcome";
 import type { ClockView } from "../../bindings/ClockView";
 import type { Command } from "../../bindings/Command";
 import type { Complaint } from "../../bindings/Complaint";
@@ -13,9 +12,11 @@ import type { Remedy } from "../../bindings/Remedy";
 import type { RemedyKind } from "../../bindings/RemedyKind";
 import type { RootCause } from "../../bindings/RootCause";
 import { Dialog } from "../../components/Dialog";
+import { Options } from "../../components/Options";
 import { ErrorBanner } from "../../components/Status";
-import { useI18n } from "../../i18n";
+import { useI18n, type Key } from "../../i18n";
 import { api, newId, toAppError } from "../../lib/api";
+import { callbackCommand, type CallbackResult } from "../../lib/callbacks";
 import { formatMoney, parseAmount } from "../../lib/money";
 import { CURRENCY, clockName } from "./labels";
 
@@ -47,6 +48,9 @@ export const REMEDY_KINDS: readonly RemedyKind[] = [
   "apology_only",
 ];
 export const PAUSE_REASONS: readonly PauseReason[] = ["waiting_on_customer", "waiting_on_third_party", "other"];
+const CALLBACK_RESULTS: readonly CallbackResult[] = ["satisfied", "not_satisfied", "unreachable"];
+/** Satisfaction scores, best first. */
+const SCORES: readonly string[] = ["5", "4", "3", "2", "1"];
 /** Department ids the demo data and the routing rules use; others may be typed. */
 export const KNOWN_DEPARTMENTS: readonly string[] = [
   "logistics",
@@ -73,22 +77,35 @@ export type OpenAction =
   | { name: "mark_implemented"; remedy: Remedy; index: number }
   | { name: "pause_clock"; clock: ClockView };
 
-interface Run {
-  busy: boolean;
-  error: AppError | undefined;
-  run: (command: Command) => void;
+interface Common {
+  complaint: Complaint;
+  onDone: () => void;
+  onCancel: () => void;
 }
 
-function useRun(complaintId: string, onDone: () => void): Run {
+/** An open step dialog's line to the Rust side. */
+interface Runner extends Common {
+  busy: boolean;
+  /** Why the last try was refused, if it was. */
+  error: AppError | undefined;
+  send: (command: Command) => void;
+}
+
+/**
+ * Runs a step's command against the complaint. Success goes to `onDone` (the
+ * screen closes the dialog and reloads); a refusal leaves the dialog open with
+ * everything typed, showing the error.
+ */
+function useCommandDialog(common: Common): Runner {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError>();
-  const run = (command: Command) => {
+  const send = (command: Command) => {
     setBusy(true);
     setError(undefined);
-    api.execute(complaintId, command).then(
+    api.execute(common.complaint.id, command).then(
       () => {
         setBusy(false);
-        onDone();
+        common.onDone();
       },
       (e: unknown) => {
         setBusy(false);
@@ -96,7 +113,56 @@ function useRun(complaintId: string, onDone: () => void): Run {
       },
     );
   };
-  return { busy, error, run };
+  return { ...common, busy, error, send };
+}
+
+/**
+ * The frame every step dialog shares: confirm sends `command`, and stays
+ * disabled while a required field is still empty (those are listed under the
+ * fields); the Rust side's refusal is shown at the bottom.
+ */
+function CommandDialog({
+  runner,
+  title,
+  missing = [],
+  command,
+  danger,
+  confirmLabel,
+  children,
+}: {
+  runner: Runner;
+  title: string;
+  /** One entry per required field: its label, or false once it is filled in. */
+  missing?: (Key | false)[];
+  /** What confirming sends; null while the fields do not make a command yet. */
+  command: Command | null;
+  danger?: boolean;
+  confirmLabel?: string;
+  children: ReactNode;
+}) {
+  const { t } = useI18n();
+  const unfilled = missing.filter((k): k is Key => k !== false).map((k) => t(k));
+  return (
+    <Dialog
+      title={title}
+      onConfirm={() => {
+        if (command) runner.send(command);
+      }}
+      onCancel={runner.onCancel}
+      busy={runner.busy}
+      danger={danger}
+      confirmLabel={confirmLabel}
+      canConfirm={unfilled.length === 0}
+    >
+      {children}
+      {unfilled.length > 0 && (
+        <p className="muted" data-testid="dialog-missing">
+          {t("complaint.dialog.missing", { fields: unfilled.join(", ") })}
+        </p>
+      )}
+      {runner.error && <ErrorBanner error={runner.error} />}
+    </Dialog>
+  );
 }
 
 /** Whether the Rust side named this field (or a part of it) as invalid. */
@@ -104,131 +170,136 @@ function flagged(error: AppError | undefined, field: string): boolean {
   return !!error?.fields?.some((f) => f.field === field || f.field.startsWith(`${field}.`));
 }
 
-function Frame({
-  title,
-  missing,
-  state,
-  onConfirm,
-  onCancel,
-  danger,
-  confirmLabel,
-  children,
+/** Free text; with `rows` it is a multi-line box. */
+function TextField({
+  label,
+  value,
+  onChange,
+  rows,
+  invalid,
+  testId,
 }: {
-  title: string;
-  missing: string[];
-  state: Run;
-  onConfirm: () => void;
-  onCancel: () => void;
-  danger?: boolean;
-  confirmLabel?: string;
-  children: ReactNode;
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  rows?: number;
+  invalid?: boolean;
+  testId: string;
 }) {
-  const { t } = useI18n();
+  const shared = {
+    value,
+    onChange: (e: { target: { value: string } }) => onChange(e.target.value),
+    "aria-invalid": invalid || undefined,
+    "data-testid": testId,
+  };
   return (
-    <Dialog
-      title={title}
-      onConfirm={onConfirm}
-      onCancel={onCancel}
-      busy={state.busy}
-      danger={danger}
-      confirmLabel={confirmLabel}
-      canConfirm={missing.length === 0}
-    >
-      {children}
-      {missing.length > 0 && (
-        <p className="muted" data-testid="dialog-missing">
-          {t("complaint.dialog.missing", { fields: missing.join(", ") })}
-        </p>
-      )}
-      {state.error && <ErrorBanner error={state.error} />}
-    </Dialog>
+    <label>
+      {label}
+      {rows ? <textarea rows={rows} {...shared} /> : <input {...shared} />}
+    </label>
   );
 }
 
-interface Common {
-  complaint: Complaint;
-  onDone: () => void;
-  onCancel: () => void;
+/** A pick from a fixed list, starting at "choose…". */
+function ChoiceField<V extends string>({
+  label,
+  value,
+  values,
+  optionLabel,
+  onChange,
+  invalid,
+  testId,
+}: {
+  label: string;
+  value: V | "";
+  values: readonly V[];
+  optionLabel: (v: V) => string;
+  onChange: (v: V | "") => void;
+  invalid?: boolean;
+  testId: string;
+}) {
+  const { t } = useI18n();
+  return (
+    <label>
+      {label}
+      <select
+        value={value}
+        onChange={(e) => onChange(e.target.value as V | "")}
+        aria-invalid={invalid || undefined}
+        data-testid={testId}
+      >
+        <Options values={values} label={optionLabel} empty={t("complaint.f.choose")} />
+      </select>
+    </label>
+  );
 }
 
 function NoteField({ value, onChange, error }: { value: string; onChange: (v: string) => void; error?: AppError }) {
   const { t } = useI18n();
   return (
-    <label>
-      {t("complaint.f.note")}
-      <textarea
-        rows={2}
-        value={value}
-        onChange={(e) => onChange(e.target.value)}
-        aria-invalid={flagged(error, "note") || undefined}
-        data-testid="f-note"
-      />
-    </label>
+    <TextField
+      label={t("complaint.f.note")}
+      rows={2}
+      value={value}
+      onChange={onChange}
+      invalid={flagged(error, "note")}
+      testId="f-note"
+    />
   );
 }
 
-function JudgeDialog({ complaint, onDone, onCancel }: Common) {
+function JudgeDialog(props: Common) {
   const { t } = useI18n();
-  const state = useRun(complaint.id, onDone);
+  const runner = useCommandDialog(props);
   const [valid, setValid] = useState<"" | "yes" | "no">("");
   const [reason, setReason] = useState<InvalidReason | "">("");
   const [note, setNote] = useState("");
-  const missing: string[] = [];
-  if (!valid) missing.push(t("complaint.f.valid"));
-  if (valid === "no" && !reason) missing.push(t("complaint.f.invalid_reason"));
-  const confirm = () =>
-    state.run({
-      name: "judge",
-      args: { valid: valid === "yes", reason: valid === "no" && reason ? reason : null, note },
-    });
   return (
-    <Frame title={t("complaint.action.judge")} missing={missing} state={state} onConfirm={confirm} onCancel={onCancel}>
-      <label>
-        {t("complaint.f.valid")}
-        <select value={valid} onChange={(e) => setValid(e.target.value as "" | "yes" | "no")} data-testid="f-valid">
-          <option value="">{t("complaint.f.choose")}</option>
-          <option value="yes">{t("complaint.f.valid_yes")}</option>
-          <option value="no">{t("complaint.f.valid_no")}</option>
-        </select>
-      </label>
+    <CommandDialog
+      runner={runner}
+      title={t("complaint.action.judge")}
+      missing={[!valid && "complaint.f.valid", valid === "no" && !reason && "complaint.f.invalid_reason"]}
+      command={{
+        name: "judge",
+        args: { valid: valid === "yes", reason: valid === "no" && reason ? reason : null, note },
+      }}
+    >
+      <ChoiceField
+        label={t("complaint.f.valid")}
+        value={valid}
+        values={["yes", "no"] as const}
+        optionLabel={(v) => t(v === "yes" ? "complaint.f.valid_yes" : "complaint.f.valid_no")}
+        onChange={setValid}
+        testId="f-valid"
+      />
       {valid === "no" && (
-        <label>
-          {t("complaint.f.invalid_reason")}
-          <select
-            value={reason}
-            onChange={(e) => setReason(e.target.value as InvalidReason | "")}
-            aria-invalid={flagged(state.error, "reason") || undefined}
-            data-testid="f-reason"
-          >
-            <option value="">{t("complaint.f.choose")}</option>
-            {INVALID_REASONS.map((r) => (
-              <option key={r} value={r}>
-                {t(`invalid.${r}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <ChoiceField
+          label={t("complaint.f.invalid_reason")}
+          value={reason}
+          values={INVALID_REASONS}
+          optionLabel={(r) => t(`invalid.${r}`)}
+          onChange={setReason}
+          invalid={flagged(runner.error, "reason")}
+          testId="f-reason"
+        />
       )}
-      <NoteField value={note} onChange={setNote} error={state.error} />
-    </Frame>
+      <NoteField value={note} onChange={setNote} error={runner.error} />
+    </CommandDialog>
   );
 }
 
-function AssignDialog({ complaint, onDone, onCancel }: Common) {
+function AssignDialog(props: Common) {
   const { t } = useI18n();
-  const state = useRun(complaint.id, onDone);
+  const runner = useCommandDialog(props);
+  const { complaint } = props;
   const [department, setDepartment] = useState(complaint.department ?? "");
   const [owner, setOwner] = useState(complaint.owner ?? "");
-  const missing = department.trim() ? [] : [t("complaint.f.department")];
-  const confirm = () =>
-    state.run({ name: "assign", args: { department: department.trim(), owner: owner.trim() || null } });
   return (
-    <Frame
+    <CommandDialog
+      runner={runner}
       title={t(complaint.department ? "complaint.action.reassign" : "complaint.action.assign")}
-      missing={missing}
-      state={state}
-      onConfirm={confirm}
-      onCancel={onCancel}
+      missing={[!department.trim() && "complaint.f.department"]}
+      command={{ name: "assign", args: { department: department.trim(), owner: owner.trim() || null } }}
     >
       <label>
         {t("complaint.f.department")}
@@ -237,7 +308,7 @@ function AssignDialog({ complaint, onDone, onCancel }: Common) {
           onChange={(e) => setDepartment(e.target.value)}
           list="known-departments"
           required
-          aria-invalid={flagged(state.error, "department") || undefined}
+          aria-invalid={flagged(runner.error, "department") || undefined}
           data-testid="f-department"
         />
         <datalist id="known-departments">
@@ -246,35 +317,31 @@ function AssignDialog({ complaint, onDone, onCancel }: Common) {
           ))}
         </datalist>
       </label>
-      <label>
-        {t("complaint.f.owner")}
-        <input
-          value={owner}
-          onChange={(e) => setOwner(e.target.value)}
-          aria-invalid={flagged(state.error, "owner") || undefined}
-          data-testid="f-owner"
-        />
-      </label>
-    </Frame>
+      <TextField
+        label={t("complaint.f.owner")}
+        value={owner}
+        onChange={setOwner}
+        invalid={flagged(runner.error, "owner")}
+        testId="f-owner"
+      />
+    </CommandDialog>
   );
 }
 
-function RootCauseDialog({ complaint, onDone, onCancel }: Common) {
+function RootCauseDialog(props: Common) {
   const { t } = useI18n();
-  const state = useRun(complaint.id, onDone);
+  const runner = useCommandDialog(props);
+  const { complaint } = props;
   const [categories, setCategories] = useState<RootCause[]>(complaint.root_cause?.categories ?? []);
   const [note, setNote] = useState(complaint.root_cause?.note ?? "");
   const toggle = (r: RootCause, on: boolean) =>
     setCategories((cs) => (on ? ROOT_CAUSES.filter((x) => x === r || cs.includes(x)) : cs.filter((x) => x !== r)));
-  const missing = categories.length > 0 ? [] : [t("complaint.f.categories")];
-  const confirm = () => state.run({ name: "set_root_cause", args: { categories, note } });
   return (
-    <Frame
+    <CommandDialog
+      runner={runner}
       title={t(complaint.root_cause ? "complaint.action.update_root_cause" : "complaint.action.set_root_cause")}
-      missing={missing}
-      state={state}
-      onConfirm={confirm}
-      onCancel={onCancel}
+      missing={[categories.length === 0 && "complaint.f.categories"]}
+      command={{ name: "set_root_cause", args: { categories, note } }}
     >
       <fieldset style={{ border: "none", padding: 0, margin: 0 }}>
         <legend className="muted">{t("complaint.f.categories")}</legend>
@@ -290,39 +357,33 @@ function RootCauseDialog({ complaint, onDone, onCancel }: Common) {
           </label>
         ))}
       </fieldset>
-      <NoteField value={note} onChange={setNote} error={state.error} />
-    </Frame>
+      <NoteField value={note} onChange={setNote} error={runner.error} />
+    </CommandDialog>
   );
 }
 
-function ProgressDialog({ complaint, onDone, onCancel }: Common) {
+function ProgressDialog(props: Common) {
   const { t } = useI18n();
-  const state = useRun(complaint.id, onDone);
+  const runner = useCommandDialog(props);
   // One id per dialog: a retry after a lost answer cannot post the update twice.
   const [updateId] = useState(newId);
   const [text, setText] = useState("");
   const [informed, setInformed] = useState(true);
-  const missing = text.trim() ? [] : [t("complaint.f.text")];
-  const confirm = () =>
-    state.run({ name: "add_progress", args: { update_id: updateId, text: text.trim(), customer_informed: informed } });
   return (
-    <Frame
+    <CommandDialog
+      runner={runner}
       title={t("complaint.action.add_progress")}
-      missing={missing}
-      state={state}
-      onConfirm={confirm}
-      onCancel={onCancel}
+      missing={[!text.trim() && "complaint.f.text"]}
+      command={{ name: "add_progress", args: { update_id: updateId, text: text.trim(), customer_informed: informed } }}
     >
-      <label>
-        {t("complaint.f.text")}
-        <textarea
-          rows={4}
-          value={text}
-          onChange={(e) => setText(e.target.value)}
-          aria-invalid={flagged(state.error, "text") || undefined}
-          data-testid="f-text"
-        />
-      </label>
+      <TextField
+        label={t("complaint.f.text")}
+        rows={4}
+        value={text}
+        onChange={setText}
+        invalid={flagged(runner.error, "text")}
+        testId="f-text"
+      />
       <label className="check">
         <input
           type="checkbox"
@@ -332,7 +393,7 @@ function ProgressDialog({ complaint, onDone, onCancel }: Common) {
         />
         {t("complaint.f.informed")}
       </label>
-    </Frame>
+    </CommandDialog>
   );
 }
 
@@ -341,9 +402,10 @@ function amountOf(text: string): { empty: boolean; minor: number | null } {
   return { empty: text.trim() === "", minor: parseAmount(text) };
 }
 
-function ProposeRemedyDialog({ complaint, onDone, onCancel }: Common) {
+function ProposeRemedyDialog(props: Common) {
   const { t, lang } = useI18n();
-  const state = useRun(complaint.id, onDone);
+  const runner = useCommandDialog(props);
+  // Fixed when the dialog opens, so a retry cannot propose the remedy twice.
   const [remedyId] = useState(newId);
   const [kind, setKind] = useState<RemedyKind | "">("");
   const [amount, setAmount] = useState("");
@@ -357,56 +419,45 @@ function ProposeRemedyDialog({ complaint, onDone, onCancel }: Common) {
   const base = apology ? { empty: false, minor: 0 } : amountOf(amount);
   const ex = amountOf(extra);
   const extraBad = tiered && !ex.empty && (ex.minor === null || ex.minor <= 0);
-  const missing: string[] = [];
-  if (!kind) missing.push(t("complaint.f.remedy_kind"));
-  if (base.minor === null) missing.push(t("complaint.f.amount"));
-  if (tiered) {
-    if (ex.minor === null || ex.minor <= 0) missing.push(t("complaint.f.tier_extra"));
-    if (!extraKind) missing.push(t("complaint.f.tier_kind"));
-    if (!condition.trim()) missing.push(t("complaint.f.tier_condition"));
-  }
   const total = (base.minor ?? 0) + (tiered ? (ex.minor ?? 0) : 0);
-
-  const confirm = () => {
-    if (!kind || base.minor === null) return;
-    state.run({
-      name: "propose_remedy",
-      args: {
-        remedy_id: remedyId,
-        kind,
-        amount: { amount_minor: base.minor, currency: CURRENCY },
-        tier:
-          tiered && extraKind && ex.minor !== null
-            ? { extra_minor: ex.minor, extra_kind: extraKind, condition: condition.trim() }
-            : null,
-        note,
-      },
-    });
-  };
+  const command: Command | null =
+    kind && base.minor !== null
+      ? {
+          name: "propose_remedy",
+          args: {
+            remedy_id: remedyId,
+            kind,
+            amount: { amount_minor: base.minor, currency: CURRENCY },
+            tier:
+              tiered && extraKind && ex.minor !== null
+                ? { extra_minor: ex.minor, extra_kind: extraKind, condition: condition.trim() }
+                : null,
+            note,
+          },
+        }
+      : null;
   return (
-    <Frame
+    <CommandDialog
+      runner={runner}
       title={t("complaint.action.propose_remedy")}
-      missing={missing}
-      state={state}
-      onConfirm={confirm}
-      onCancel={onCancel}
+      missing={[
+        !kind && "complaint.f.remedy_kind",
+        base.minor === null && "complaint.f.amount",
+        tiered && (ex.minor === null || ex.minor <= 0) && "complaint.f.tier_extra",
+        tiered && !extraKind && "complaint.f.tier_kind",
+        tiered && !condition.trim() && "complaint.f.tier_condition",
+      ]}
+      command={command}
     >
-      <label>
-        {t("complaint.f.remedy_kind")}
-        <select
-          value={kind}
-          onChange={(e) => setKind(e.target.value as RemedyKind | "")}
-          aria-invalid={flagged(state.error, "kind") || undefined}
-          data-testid="f-kind"
-        >
-          <option value="">{t("complaint.f.choose")}</option>
-          {REMEDY_KINDS.map((k) => (
-            <option key={k} value={k}>
-              {t(`remedy.${k}`)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <ChoiceField
+        label={t("complaint.f.remedy_kind")}
+        value={kind}
+        values={REMEDY_KINDS}
+        optionLabel={(k) => t(`remedy.${k}`)}
+        onChange={setKind}
+        invalid={flagged(runner.error, "kind")}
+        testId="f-kind"
+      />
       <label>
         {t("complaint.f.amount")}
         <input
@@ -414,7 +465,7 @@ function ProposeRemedyDialog({ complaint, onDone, onCancel }: Common) {
           value={apology ? "0" : amount}
           disabled={apology}
           onChange={(e) => setAmount(e.target.value)}
-          aria-invalid={(!base.empty && base.minor === null) || flagged(state.error, "amount") || undefined}
+          aria-invalid={(!base.empty && base.minor === null) || flagged(runner.error, "amount") || undefined}
           data-testid="f-amount"
         />
         {apology && <span className="muted">{t("complaint.f.amount_apology")}</span>}
@@ -436,69 +487,58 @@ function ProposeRemedyDialog({ complaint, onDone, onCancel }: Common) {
               inputMode="decimal"
               value={extra}
               onChange={(e) => setExtra(e.target.value)}
-              aria-invalid={extraBad || flagged(state.error, "tier.extra_minor") || undefined}
+              aria-invalid={extraBad || flagged(runner.error, "tier.extra_minor") || undefined}
               data-testid="f-tier-extra"
             />
             {extraBad && <span className="field-error">{t("complaint.f.tier_extra_invalid")}</span>}
           </label>
-          <label>
-            {t("complaint.f.tier_kind")}
-            <select
-              value={extraKind}
-              onChange={(e) => setExtraKind(e.target.value as RemedyKind | "")}
-              aria-invalid={flagged(state.error, "tier.extra_kind") || undefined}
-              data-testid="f-tier-kind"
-            >
-              <option value="">{t("complaint.f.choose")}</option>
-              {REMEDY_KINDS.filter((k) => k !== "apology_only").map((k) => (
-                <option key={k} value={k}>
-                  {t(`remedy.${k}`)}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("complaint.f.tier_condition")}
-            <input
-              value={condition}
-              onChange={(e) => setCondition(e.target.value)}
-              aria-invalid={flagged(state.error, "tier.condition") || undefined}
-              data-testid="f-tier-condition"
-            />
-          </label>
+          <ChoiceField
+            label={t("complaint.f.tier_kind")}
+            value={extraKind}
+            values={REMEDY_KINDS.filter((k) => k !== "apology_only")}
+            optionLabel={(k) => t(`remedy.${k}`)}
+            onChange={setExtraKind}
+            invalid={flagged(runner.error, "tier.extra_kind")}
+            testId="f-tier-kind"
+          />
+          <TextField
+            label={t("complaint.f.tier_condition")}
+            value={condition}
+            onChange={setCondition}
+            invalid={flagged(runner.error, "tier.condition")}
+            testId="f-tier-condition"
+          />
         </>
       )}
-      <NoteField value={note} onChange={setNote} error={state.error} />
+      <NoteField value={note} onChange={setNote} error={runner.error} />
       {base.minor !== null && (
         <p className="muted" data-testid="f-total">
           {t("complaint.f.total", { amount: formatMoney({ amount_minor: total, currency: CURRENCY }, lang) })}
         </p>
       )}
-    </Frame>
+    </CommandDialog>
   );
 }
 
-function ReviseDialog({ complaint, remedy, index, onDone, onCancel }: Common & { remedy: Remedy; index: number }) {
+function ReviseDialog({ remedy, index, ...props }: Common & { remedy: Remedy; index: number }) {
   const { t, lang } = useI18n();
-  const state = useRun(complaint.id, onDone);
+  const runner = useCommandDialog(props);
   const [amount, setAmount] = useState((remedy.amount.amount_minor / 100).toFixed(2));
   const [note, setNote] = useState("");
   const a = amountOf(amount);
-  const missing = a.minor === null ? [t("complaint.f.new_amount")] : [];
-  const confirm = () => {
-    if (a.minor === null) return;
-    state.run({
-      name: "revise_remedy",
-      args: { remedy_id: remedy.id, expected_revision: remedy.revision, amount_minor: a.minor, note },
-    });
-  };
   return (
-    <Frame
+    <CommandDialog
+      runner={runner}
       title={t("complaint.dialog.revise", { n: index + 1, kind: t(`remedy.${remedy.kind}`) })}
-      missing={missing}
-      state={state}
-      onConfirm={confirm}
-      onCancel={onCancel}
+      missing={[a.minor === null && "complaint.f.new_amount"]}
+      command={
+        a.minor === null
+          ? null
+          : {
+              name: "revise_remedy",
+              args: { remedy_id: remedy.id, expected_revision: remedy.revision, amount_minor: a.minor, note },
+            }
+      }
     >
       <p className="muted">
         {t("complaint.f.current", {
@@ -513,232 +553,200 @@ function ReviseDialog({ complaint, remedy, index, onDone, onCancel }: Common & {
           inputMode="decimal"
           value={amount}
           onChange={(e) => setAmount(e.target.value)}
-          aria-invalid={(!a.empty && a.minor === null) || flagged(state.error, "amount") || undefined}
+          aria-invalid={(!a.empty && a.minor === null) || flagged(runner.error, "amount") || undefined}
           data-testid="f-amount"
         />
         {!a.empty && a.minor === null && <span className="field-error">{t("complaint.f.amount_invalid")}</span>}
       </label>
-      <NoteField value={note} onChange={setNote} error={state.error} />
-    </Frame>
+      <NoteField value={note} onChange={setNote} error={runner.error} />
+    </CommandDialog>
   );
 }
 
-function ImplementDialog({ complaint, remedy, index, onDone, onCancel }: Common & { remedy: Remedy; index: number }) {
-  const { t } = useI18n();
-  const state = useRun(complaint.id, onDone);
+/** A step whose only input is an optional note. */
+function NoteStepDialog({
+  title,
+  toCommand,
+  danger,
+  confirmLabel,
+  children,
+  ...props
+}: Common & {
+  title: string;
+  toCommand: (note: string) => Command;
+  danger?: boolean;
+  confirmLabel?: string;
+  /** What to tell the user above the note. */
+  children?: ReactNode;
+}) {
+  const runner = useCommandDialog(props);
   const [note, setNote] = useState("");
-  const confirm = () => state.run({ name: "mark_implemented", args: { remedy_id: remedy.id, note } });
   return (
-    <Frame
+    <CommandDialog runner={runner} title={title} danger={danger} confirmLabel={confirmLabel} command={toCommand(note)}>
+      {children}
+      <NoteField value={note} onChange={setNote} error={runner.error} />
+    </CommandDialog>
+  );
+}
+
+function ImplementDialog({ remedy, index, ...props }: Common & { remedy: Remedy; index: number }) {
+  const { t } = useI18n();
+  return (
+    <NoteStepDialog
+      {...props}
       title={t("complaint.dialog.implement", { n: index + 1, kind: t(`remedy.${remedy.kind}`) })}
-      missing={[]}
-      state={state}
-      onConfirm={confirm}
-      onCancel={onCancel}
-    >
-      <NoteField value={note} onChange={setNote} error={state.error} />
-    </Frame>
+      toCommand={(note) => ({ name: "mark_implemented", args: { remedy_id: remedy.id, note } })}
+    />
   );
 }
 
-function ResolveDialog({ complaint, onDone, onCancel }: Common) {
+function ResolveDialog(props: Common) {
   const { t } = useI18n();
-  const state = useRun(complaint.id, onDone);
-  const [note, setNote] = useState("");
   return (
-    <Frame
+    <NoteStepDialog
+      {...props}
       title={t("complaint.action.resolve")}
-      missing={[]}
-      state={state}
-      onConfirm={() => state.run({ name: "resolve", args: { note } })}
-      onCancel={onCancel}
+      toCommand={(note) => ({ name: "resolve", args: { note } })}
     >
       <p className="muted">{t("complaint.dialog.resolve_hint")}</p>
-      <NoteField value={note} onChange={setNote} error={state.error} />
-    </Frame>
+    </NoteStepDialog>
   );
 }
 
-function CallbackDialog({ complaint, onDone, onCancel }: Common) {
+function CloseDialog(props: Common) {
   const { t } = useI18n();
-  const state = useRun(complaint.id, onDone);
-  const [attemptId] = useState(newId);
-  const [outcome, setOutcome] = useState<CallbackOutcome["outcome"] | "">("");
-  const [score, setScore] = useState("");
-  const [note, setNote] = useState("");
-  const missing: string[] = [];
-  if (!outcome) missing.push(t("complaint.f.outcome"));
-  if (outcome === "satisfied" && !score) missing.push(t("complaint.f.score"));
-  const confirm = () => {
-    if (!outcome) return;
-    const args = { attempt_id: attemptId, note };
-    const command: Command =
-      outcome === "satisfied"
-        ? { name: "record_callback", args: { ...args, outcome, score: Number(score) } }
-        : { name: "record_callback", args: { ...args, outcome } };
-    state.run(command);
-  };
   return (
-    <Frame
-      title={t("complaint.action.record_callback")}
-      missing={missing}
-      state={state}
-      onConfirm={confirm}
-      onCancel={onCancel}
-    >
-      <label>
-        {t("complaint.f.outcome")}
-        <select
-          value={outcome}
-          onChange={(e) => setOutcome(e.target.value as CallbackOutcome["outcome"] | "")}
-          data-testid="f-outcome"
-        >
-          <option value="">{t("complaint.f.choose")}</option>
-          {(["satisfied", "not_satisfied", "unreachable"] as const).map((o) => (
-            <option key={o} value={o}>
-              {t(`callback_outcome.${o}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-      {outcome === "satisfied" && (
-        <label>
-          {t("complaint.f.score")}
-          <select
-            value={score}
-            onChange={(e) => setScore(e.target.value)}
-            aria-invalid={flagged(state.error, "score") || undefined}
-            data-testid="f-score"
-          >
-            <option value="">{t("complaint.f.choose")}</option>
-            {[5, 4, 3, 2, 1].map((s) => (
-              <option key={s} value={String(s)}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
-      )}
-      <NoteField value={note} onChange={setNote} error={state.error} />
-    </Frame>
-  );
-}
-
-function ReviewDialog({ complaint, onDone, onCancel }: Common) {
-  const { t } = useI18n();
-  const state = useRun(complaint.id, onDone);
-  const [lessons, setLessons] = useState("");
-  const [actions, setActions] = useState("");
-  const missing = lessons.trim() ? [] : [t("complaint.f.lessons")];
-  const confirm = () =>
-    state.run({
-      name: "review",
-      args: {
-        lessons: lessons.trim(),
-        actions: actions
-          .split("\n")
-          .map((a) => a.trim())
-          .filter((a) => a !== ""),
-      },
-    });
-  return (
-    <Frame title={t("complaint.action.review")} missing={missing} state={state} onConfirm={confirm} onCancel={onCancel}>
-      <label>
-        {t("complaint.f.lessons")}
-        <textarea
-          rows={4}
-          value={lessons}
-          onChange={(e) => setLessons(e.target.value)}
-          aria-invalid={flagged(state.error, "lessons") || undefined}
-          data-testid="f-lessons"
-        />
-      </label>
-      <label>
-        {t("complaint.f.actions")}
-        <textarea rows={4} value={actions} onChange={(e) => setActions(e.target.value)} data-testid="f-actions" />
-      </label>
-    </Frame>
-  );
-}
-
-function CloseDialog({ complaint, onDone, onCancel }: Common) {
-  const { t } = useI18n();
-  const state = useRun(complaint.id, onDone);
-  const [note, setNote] = useState("");
-  return (
-    <Frame
+    <NoteStepDialog
+      {...props}
       title={t("complaint.action.close")}
-      missing={[]}
-      state={state}
       danger
       confirmLabel={t("complaint.action.close")}
-      onConfirm={() => state.run({ name: "close", args: { note } })}
-      onCancel={onCancel}
+      toCommand={(note) => ({ name: "close", args: { note } })}
     >
       <p className="notice" style={{ background: "var(--warn-bg)", color: "var(--warn)" }}>
         {t("complaint.dialog.close_warning")}
       </p>
-      <NoteField value={note} onChange={setNote} error={state.error} />
-    </Frame>
+    </NoteStepDialog>
   );
 }
 
-function ReopenDialog({ complaint, onDone, onCancel }: Common) {
+function CallbackDialog(props: Common) {
   const { t } = useI18n();
-  const state = useRun(complaint.id, onDone);
-  const [reason, setReason] = useState("");
-  const missing = reason.trim() ? [] : [t("complaint.f.reopen_reason")];
+  const runner = useCommandDialog(props);
+  // Fixed when the dialog opens, so a retry cannot record the call twice.
+  const [attemptId] = useState(newId);
+  const [outcome, setOutcome] = useState<CallbackResult | "">("");
+  const [score, setScore] = useState("");
+  const [note, setNote] = useState("");
   return (
-    <Frame
+    <CommandDialog
+      runner={runner}
+      title={t("complaint.action.record_callback")}
+      missing={[!outcome && "complaint.f.outcome", outcome === "satisfied" && !score && "complaint.f.score"]}
+      command={outcome ? callbackCommand(attemptId, outcome, note, Number(score)) : null}
+    >
+      <ChoiceField
+        label={t("complaint.f.outcome")}
+        value={outcome}
+        values={CALLBACK_RESULTS}
+        optionLabel={(o) => t(`callback_outcome.${o}`)}
+        onChange={setOutcome}
+        testId="f-outcome"
+      />
+      {outcome === "satisfied" && (
+        <ChoiceField
+          label={t("complaint.f.score")}
+          value={score}
+          values={SCORES}
+          optionLabel={(s) => s}
+          onChange={setScore}
+          invalid={flagged(runner.error, "score")}
+          testId="f-score"
+        />
+      )}
+      <NoteField value={note} onChange={setNote} error={runner.error} />
+    </CommandDialog>
+  );
+}
+
+function ReviewDialog(props: Common) {
+  const { t } = useI18n();
+  const runner = useCommandDialog(props);
+  const [lessons, setLessons] = useState("");
+  const [actions, setActions] = useState("");
+  return (
+    <CommandDialog
+      runner={runner}
+      title={t("complaint.action.review")}
+      missing={[!lessons.trim() && "complaint.f.lessons"]}
+      command={{
+        name: "review",
+        args: {
+          lessons: lessons.trim(),
+          actions: actions
+            .split("\n")
+            .map((a) => a.trim())
+            .filter((a) => a !== ""),
+        },
+      }}
+    >
+      <TextField
+        label={t("complaint.f.lessons")}
+        rows={4}
+        value={lessons}
+        onChange={setLessons}
+        invalid={flagged(runner.error, "lessons")}
+        testId="f-lessons"
+      />
+      <TextField label={t("complaint.f.actions")} rows={4} value={actions} onChange={setActions} testId="f-actions" />
+    </CommandDialog>
+  );
+}
+
+function ReopenDialog(props: Common) {
+  const { t } = useI18n();
+  const runner = useCommandDialog(props);
+  const [reason, setReason] = useState("");
+  return (
+    <CommandDialog
+      runner={runner}
       title={t("complaint.action.reopen")}
-      missing={missing}
-      state={state}
-      onConfirm={() => state.run({ name: "reopen", args: { reason: reason.trim() } })}
-      onCancel={onCancel}
+      missing={[!reason.trim() && "complaint.f.reopen_reason"]}
+      command={{ name: "reopen", args: { reason: reason.trim() } }}
     >
       <p className="muted">{t("complaint.dialog.reopen_hint")}</p>
-      <label>
-        {t("complaint.f.reopen_reason")}
-        <textarea
-          rows={3}
-          value={reason}
-          onChange={(e) => setReason(e.target.value)}
-          aria-invalid={flagged(state.error, "reason") || undefined}
-          data-testid="f-reason"
-        />
-      </label>
-    </Frame>
+      <TextField
+        label={t("complaint.f.reopen_reason")}
+        rows={3}
+        value={reason}
+        onChange={setReason}
+        invalid={flagged(runner.error, "reason")}
+        testId="f-reason"
+      />
+    </CommandDialog>
   );
 }
 
-function PauseDialog({ complaint, clock, onDone, onCancel }: Common & { clock: ClockView }) {
+function PauseDialog({ clock, ...props }: Common & { clock: ClockView }) {
   const { t } = useI18n();
-  const state = useRun(complaint.id, onDone);
+  const runner = useCommandDialog(props);
   const [reason, setReason] = useState<PauseReason | "">("");
-  const missing = reason ? [] : [t("complaint.f.pause_reason")];
-  const confirm = () => {
-    if (reason) state.run({ name: "pause_clock", args: { clock_id: clock.clock.id, reason } });
-  };
   return (
-    <Frame
-      title={t("complaint.dialog.pause", { clock: clockName(t, complaint, clock.clock.id) })}
-      missing={missing}
-      state={state}
-      onConfirm={confirm}
-      onCancel={onCancel}
+    <CommandDialog
+      runner={runner}
+      title={t("complaint.dialog.pause", { clock: clockName(t, props.complaint, clock.clock.id) })}
+      missing={[!reason && "complaint.f.pause_reason"]}
+      command={reason ? { name: "pause_clock", args: { clock_id: clock.clock.id, reason } } : null}
     >
-      <label>
-        {t("complaint.f.pause_reason")}
-        <select value={reason} onChange={(e) => setReason(e.target.value as PauseReason | "")} data-testid="f-reason">
-          <option value="">{t("complaint.f.choose")}</option>
-          {PAUSE_REASONS.map((r) => (
-            <option key={r} value={r}>
-              {t(`pause.${r}`)}
-            </option>
-          ))}
-        </select>
-      </label>
-    </Frame>
+      <ChoiceField
+        label={t("complaint.f.pause_reason")}
+        value={reason}
+        values={PAUSE_REASONS}
+        optionLabel={(r) => t(`pause.${r}`)}
+        onChange={setReason}
+        testId="f-reason"
+      />
+    </CommandDialog>
   );
 }
 

@@ -7,11 +7,34 @@ import type { Complaint } from "../../bindings/Complaint";
 import type { LinkedComplaint } from "../../bindings/LinkedComplaint";
 import type { Remedy } from "../../bindings/Remedy";
 import { Countdown } from "../../components/Countdown";
+import { Panel } from "../../components/Panel";
+import { TableHead } from "../../components/TableHead";
 import { useI18n } from "../../i18n";
 import { canImplementRemedy, canPauseClock, canResumeClock, canReviseRemedy } from "../../lib/complaintActions";
 import { formatMoney } from "../../lib/money";
 import { dueStatus, formatDateTime, useNow } from "../../lib/time";
 import { approvalRemedyNo, callbackOutcomeLabel, clockName, remedyTotal, severityLabel } from "./labels";
+
+/** A section listing things, or saying there are none. */
+function ListPanel({
+  id,
+  title,
+  count,
+  none,
+  children,
+}: {
+  id: string;
+  title: string;
+  count: number;
+  none: string;
+  children: ReactNode;
+}) {
+  return (
+    <Panel id={id} title={title}>
+      {count === 0 ? <p className="muted">{none}</p> : children}
+    </Panel>
+  );
+}
 
 const facts: CSSProperties = {
   display: "grid",
@@ -164,23 +187,22 @@ export function Clocks({
 }) {
   const { t, lang } = useI18n();
   return (
-    <section className="panel" aria-labelledby="clocks-h">
-      <h2 id="clocks-h">{t("complaint.section.clocks")}</h2>
+    <Panel id="clocks" title={t("complaint.section.clocks")}>
       {error}
       {clocks.length === 0 ? (
         <p className="muted">{t("complaint.clock.none")}</p>
       ) : (
         <table className="table" data-testid="clocks">
-          <thead>
-            <tr>
-              <th>{t("complaint.clock.kind")}</th>
-              <th>{t("complaint.clock.status")}</th>
-              <th>{t("complaint.clock.due")}</th>
-              <th>{t("complaint.clock.due_at")}</th>
-              <th>{t("complaint.clock.cycle")}</th>
-              <th>{t("complaint.col.actions")}</th>
-            </tr>
-          </thead>
+          <TableHead
+            columns={[
+              "complaint.clock.kind",
+              "complaint.clock.status",
+              "complaint.clock.due",
+              "complaint.clock.due_at",
+              "complaint.clock.cycle",
+              "complaint.col.actions",
+            ]}
+          />
           <tbody>
             {clocks.map((v, i) => {
               const running = v.status.status !== "paused" && v.status.status !== "stopped";
@@ -219,7 +241,7 @@ export function Clocks({
           </tbody>
         </table>
       )}
-    </section>
+    </Panel>
   );
 }
 
@@ -227,8 +249,7 @@ export function Handling({ complaint: c }: { complaint: Complaint }) {
   const { t, lang } = useI18n();
   const v = c.validity;
   return (
-    <section className="panel" aria-labelledby="handling-h">
-      <h2 id="handling-h">{t("complaint.section.handling")}</h2>
+    <Panel id="handling" title={t("complaint.section.handling")}>
       <dl style={facts}>
         <Fact label={t("complaint.validity")} wide testId="detail-validity">
           {!v
@@ -284,7 +305,7 @@ export function Handling({ complaint: c }: { complaint: Complaint }) {
           )}
         </Fact>
       </dl>
-    </section>
+    </Panel>
   );
 }
 
@@ -299,162 +320,162 @@ export function Remedies({
 }) {
   const { t, lang } = useI18n();
   return (
-    <section className="panel" aria-labelledby="remedies-h">
-      <h2 id="remedies-h">{t("complaint.section.remedies")}</h2>
-      {c.remedies.length === 0 ? (
-        <p className="muted">{t("complaint.remedies.none")}</p>
-      ) : (
-        <table className="table" data-testid="remedies">
-          <thead>
-            <tr>
-              <th>{t("complaint.col.no")}</th>
-              <th>{t("complaint.col.kind")}</th>
-              <th>{t("complaint.col.amount")}</th>
-              <th>{t("complaint.col.total")}</th>
-              <th>{t("complaint.col.state")}</th>
-              <th>{t("complaint.col.revision")}</th>
-              <th>{t("complaint.col.proposed_by")}</th>
-              <th>{t("complaint.col.approved_by")}</th>
-              <th>{t("complaint.col.implemented_by")}</th>
-              <th>{t("complaint.col.actions")}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {c.remedies.map((r, i) => (
-              <tr key={r.id} data-testid={`remedy-${i}`} data-state={r.state}>
-                <td>#{i + 1}</td>
-                <td>
-                  {t(`remedy.${r.kind}`)}
-                  {r.round < c.reopen_count && <span className="tag">{t("complaint.remedy.earlier_round")}</span>}
-                  {r.note && <div className="muted">{r.note}</div>}
-                </td>
-                <td>
-                  {formatMoney(r.amount, lang)}
-                  {r.tier && (
-                    <div className="muted">
-                      {t("complaint.remedy.tier", {
-                        amount: formatMoney({ amount_minor: r.tier.extra_minor, currency: r.amount.currency }, lang),
-                        kind: t(`remedy.${r.tier.extra_kind}`),
-                        condition: r.tier.condition,
-                      })}
-                    </div>
-                  )}
-                </td>
-                <td>{formatMoney({ amount_minor: remedyTotal(r), currency: r.amount.currency }, lang)}</td>
-                <td>
-                  <span className={`tag ${r.state === "rejected" ? "bad" : r.state === "pending_approval" ? "warn" : ""}`}>
-                    {t(`remedy_state.${r.state}`)}
-                  </span>
-                </td>
-                <td>{r.revision}</td>
-                <td>{t("complaint.by_at", { user: r.proposed_by, at: formatDateTime(r.proposed_at, lang) })}</td>
-                <td>
-                  {r.approved_by ?? t("common.none")}
-                  {r.approved_by && r.auto_approved && <span className="tag">{t("complaint.remedy.auto")}</span>}
-                </td>
-                <td>
-                  {r.implemented_by
-                    ? t("complaint.by_at", { user: r.implemented_by, at: formatDateTime(r.implemented_at, lang) })
-                    : t("common.none")}
-                </td>
-                <td>
-                  <div className="row-actions">
-                    {canReviseRemedy(c, r) && (
-                      <button type="button" onClick={() => onRevise(r, i)} data-testid={`action-revise-${i}`}>
-                        {t("complaint.action.revise")}
-                      </button>
-                    )}
-                    {canImplementRemedy(c, r) && (
-                      <button type="button" onClick={() => onImplement(r, i)} data-testid="action-implement">
-                        {t("complaint.action.implement")}
-                      </button>
-                    )}
+    <ListPanel
+      id="remedies"
+      title={t("complaint.section.remedies")}
+      count={c.remedies.length}
+      none={t("complaint.remedies.none")}
+    >
+      <table className="table" data-testid="remedies">
+        <TableHead
+          columns={[
+            "complaint.col.no",
+            "complaint.col.kind",
+            "complaint.col.amount",
+            "complaint.col.total",
+            "complaint.col.state",
+            "complaint.col.revision",
+            "complaint.col.proposed_by",
+            "complaint.col.approved_by",
+            "complaint.col.implemented_by",
+            "complaint.col.actions",
+          ]}
+        />
+        <tbody>
+          {c.remedies.map((r, i) => (
+            <tr key={r.id} data-testid={`remedy-${i}`} data-state={r.state}>
+              <td>#{i + 1}</td>
+              <td>
+                {t(`remedy.${r.kind}`)}
+                {r.round < c.reopen_count && <span className="tag">{t("complaint.remedy.earlier_round")}</span>}
+                {r.note && <div className="muted">{r.note}</div>}
+              </td>
+              <td>
+                {formatMoney(r.amount, lang)}
+                {r.tier && (
+                  <div className="muted">
+                    {t("complaint.remedy.tier", {
+                      amount: formatMoney({ amount_minor: r.tier.extra_minor, currency: r.amount.currency }, lang),
+                      kind: t(`remedy.${r.tier.extra_kind}`),
+                      condition: r.tier.condition,
+                    })}
                   </div>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+                )}
+              </td>
+              <td>{formatMoney({ amount_minor: remedyTotal(r), currency: r.amount.currency }, lang)}</td>
+              <td>
+                <span className={`tag ${r.state === "rejected" ? "bad" : r.state === "pending_approval" ? "warn" : ""}`}>
+                  {t(`remedy_state.${r.state}`)}
+                </span>
+              </td>
+              <td>{r.revision}</td>
+              <td>{t("complaint.by_at", { user: r.proposed_by, at: formatDateTime(r.proposed_at, lang) })}</td>
+              <td>
+                {r.approved_by ?? t("common.none")}
+                {r.approved_by && r.auto_approved && <span className="tag">{t("complaint.remedy.auto")}</span>}
+              </td>
+              <td>
+                {r.implemented_by
+                  ? t("complaint.by_at", { user: r.implemented_by, at: formatDateTime(r.implemented_at, lang) })
+                  : t("common.none")}
+              </td>
+              <td>
+                <div className="row-actions">
+                  {canReviseRemedy(c, r) && (
+                    <button type="button" onClick={() => onRevise(r, i)} data-testid={`action-revise-${i}`}>
+                      {t("complaint.action.revise")}
+                    </button>
+                  )}
+                  {canImplementRemedy(c, r) && (
+                    <button type="button" onClick={() => onImplement(r, i)} data-testid="action-implement">
+                      {t("complaint.action.implement")}
+                    </button>
+                  )}
+                </div>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </ListPanel>
   );
 }
 
 export function Approvals({ complaint: c }: { complaint: Complaint }) {
   const { t, lang } = useI18n();
   return (
-    <section className="panel" aria-labelledby="approvals-h">
-      <h2 id="approvals-h">{t("complaint.section.approvals")}</h2>
-      {c.approvals.length === 0 ? (
-        <p className="muted">{t("complaint.approvals.none")}</p>
-      ) : (
-        <table className="table" data-testid="approvals">
-          <thead>
-            <tr>
-              <th>{t("complaint.col.remedy")}</th>
-              <th>{t("complaint.col.revision")}</th>
-              <th>{t("complaint.col.total")}</th>
-              <th>{t("complaint.col.requested_by")}</th>
-              <th>{t("complaint.col.required_role")}</th>
-              <th>{t("complaint.col.state")}</th>
-              <th>{t("complaint.col.decision")}</th>
+    <ListPanel
+      id="approvals"
+      title={t("complaint.section.approvals")}
+      count={c.approvals.length}
+      none={t("complaint.approvals.none")}
+    >
+      <table className="table" data-testid="approvals">
+        <TableHead
+          columns={[
+            "complaint.col.remedy",
+            "complaint.col.revision",
+            "complaint.col.total",
+            "complaint.col.requested_by",
+            "complaint.col.required_role",
+            "complaint.col.state",
+            "complaint.col.decision",
+          ]}
+        />
+        <tbody>
+          {c.approvals.map((a) => (
+            <tr key={a.id} data-testid="approval" data-state={a.state}>
+              <td>
+                #{approvalRemedyNo(c, a.id)} {t(`remedy.${a.kind}`)}
+              </td>
+              <td>{a.remedy_revision}</td>
+              <td>{formatMoney(a.amount, lang)}</td>
+              <td>{t("complaint.by_at", { user: a.requested_by, at: formatDateTime(a.requested_at, lang) })}</td>
+              <td>{t("complaint.role_or_higher", { role: t(`role.${a.required_role}`) })}</td>
+              <td>
+                <span className={`tag ${a.state === "rejected" ? "bad" : a.state === "pending" ? "warn" : ""}`}>
+                  {t(`approval_state.${a.state}`)}
+                </span>
+              </td>
+              <td>
+                {a.decided_by
+                  ? t("complaint.by_at", { user: a.decided_by, at: formatDateTime(a.decided_at, lang) })
+                  : a.superseded_at
+                    ? formatDateTime(a.superseded_at, lang)
+                    : t("common.none")}
+                {a.reason && <div className="muted">{a.reason}</div>}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {c.approvals.map((a) => (
-              <tr key={a.id} data-testid="approval" data-state={a.state}>
-                <td>
-                  #{approvalRemedyNo(c, a.id)} {t(`remedy.${a.kind}`)}
-                </td>
-                <td>{a.remedy_revision}</td>
-                <td>{formatMoney(a.amount, lang)}</td>
-                <td>{t("complaint.by_at", { user: a.requested_by, at: formatDateTime(a.requested_at, lang) })}</td>
-                <td>{t("complaint.role_or_higher", { role: t(`role.${a.required_role}`) })}</td>
-                <td>
-                  <span className={`tag ${a.state === "rejected" ? "bad" : a.state === "pending" ? "warn" : ""}`}>
-                    {t(`approval_state.${a.state}`)}
-                  </span>
-                </td>
-                <td>
-                  {a.decided_by
-                    ? t("complaint.by_at", { user: a.decided_by, at: formatDateTime(a.decided_at, lang) })
-                    : a.superseded_at
-                      ? formatDateTime(a.superseded_at, lang)
-                      : t("common.none")}
-                  {a.reason && <div className="muted">{a.reason}</div>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-    </section>
+          ))}
+        </tbody>
+      </table>
+    </ListPanel>
   );
 }
 
 export function Progress({ complaint: c }: { complaint: Complaint }) {
   const { t, lang } = useI18n();
   return (
-    <section className="panel" aria-labelledby="progress-h">
-      <h2 id="progress-h">{t("complaint.section.progress")}</h2>
-      {c.progress.length === 0 ? (
-        <p className="muted">{t("complaint.progress.none")}</p>
-      ) : (
-        <ul style={{ listStyle: "none", padding: 0, margin: 0 }} data-testid="progress">
-          {[...c.progress].reverse().map((p) => (
-            <li key={p.id} style={{ padding: "6px 0", borderBottom: "1px solid var(--line)" }} data-testid="progress-entry">
-              <div className="muted">
-                {t("complaint.by_at", { user: p.by, at: formatDateTime(p.at, lang) })}{" "}
-                <span className={`tag ${p.customer_informed ? "" : "warn"}`}>
-                  {t(p.customer_informed ? "complaint.progress.informed" : "complaint.progress.internal")}
-                </span>
-              </div>
-              <div style={{ whiteSpace: "pre-wrap" }}>{p.text}</div>
-            </li>
-          ))}
-        </ul>
-      )}
-    </section>
+    <ListPanel
+      id="progress"
+      title={t("complaint.section.progress")}
+      count={c.progress.length}
+      none={t("complaint.progress.none")}
+    >
+      <ul style={{ listStyle: "none", padding: 0, margin: 0 }} data-testid="progress">
+        {[...c.progress].reverse().map((p) => (
+          <li key={p.id} style={{ padding: "6px 0", borderBottom: "1px solid var(--line)" }} data-testid="progress-entry">
+            <div className="muted">
+              {t("complaint.by_at", { user: p.by, at: formatDateTime(p.at, lang) })}{" "}
+              <span className={`tag ${p.customer_informed ? "" : "warn"}`}>
+                {t(p.customer_informed ? "complaint.progress.informed" : "complaint.progress.internal")}
+              </span>
+            </div>
+            <div style={{ whiteSpace: "pre-wrap" }}>{p.text}</div>
+          </li>
+        ))}
+      </ul>
+    </ListPanel>
   );
 }
 
@@ -464,8 +485,7 @@ export function CallbackRound({ complaint: c, clocks }: { complaint: Complaint; 
   const clock = clocks.find((v) => v.clock.kind === "callback" && v.status.status !== "stopped");
   const deadline = clock && "due_at" in clock.status ? clock.status.due_at : null;
   return (
-    <section className="panel" aria-labelledby="callback-h">
-      <h2 id="callback-h">{t("complaint.section.callback")}</h2>
+    <Panel id="callback" title={t("complaint.section.callback")}>
       {!cb ? (
         <p className="muted">{t("complaint.callback.none")}</p>
       ) : (
@@ -488,15 +508,15 @@ export function CallbackRound({ complaint: c, clocks }: { complaint: Complaint; 
             <p className="muted">{t("complaint.callback.no_attempts")}</p>
           ) : (
             <table className="table" style={{ marginTop: 8 }}>
-              <thead>
-                <tr>
-                  <th>{t("complaint.col.no")}</th>
-                  <th>{t("complaint.col.when")}</th>
-                  <th>{t("complaint.col.who")}</th>
-                  <th>{t("complaint.col.outcome")}</th>
-                  <th>{t("complaint.col.note")}</th>
-                </tr>
-              </thead>
+              <TableHead
+                columns={[
+                  "complaint.col.no",
+                  "complaint.col.when",
+                  "complaint.col.who",
+                  "complaint.col.outcome",
+                  "complaint.col.note",
+                ]}
+              />
               <tbody>
                 {cb.attempts.map((a, i) => (
                   <tr key={a.id} data-testid="callback-attempt">
@@ -512,7 +532,7 @@ export function CallbackRound({ complaint: c, clocks }: { complaint: Complaint; 
           )}
         </div>
       )}
-    </section>
+    </Panel>
   );
 }
 
@@ -520,8 +540,7 @@ export function Linked({ linked, onOpen }: { linked: LinkedComplaint[]; onOpen: 
   const { t, lang } = useI18n();
   if (linked.length === 0) return null;
   return (
-    <section className="panel" aria-labelledby="linked-h">
-      <h2 id="linked-h">{t("complaint.section.linked")}</h2>
+    <Panel id="linked" title={t("complaint.section.linked")}>
       <table className="table" data-testid="linked">
         <tbody>
           {linked.map((l) => (
@@ -545,6 +564,6 @@ export function Linked({ linked, onOpen }: { linked: LinkedComplaint[]; onOpen: 
           ))}
         </tbody>
       </table>
-    </section>
+    </Panel>
   );
 }

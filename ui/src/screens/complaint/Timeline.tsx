@@ -3,6 +3,8 @@
 import type { Complaint } from "../../bindings/Complaint";
 import type { Routing } from "../../bindings/Routing";
 import type { TimelineEvent } from "../../bindings/TimelineEvent";
+import { Panel } from "../../components/Panel";
+import { TableHead } from "../../components/TableHead";
 import { useI18n, type Lang, type T } from "../../i18n";
 import { formatMoney } from "../../lib/money";
 import { formatDateTime } from "../../lib/time";
@@ -149,16 +151,9 @@ export function describeEvent(t: T, lang: Lang, ev: TimelineEvent, c: Complaint)
 export function Timeline({ complaint }: { complaint: Complaint }) {
   const { t, lang } = useI18n();
   return (
-    <section className="panel" aria-labelledby="timeline-h">
-      <h2 id="timeline-h">{t("complaint.section.timeline")}</h2>
+    <Panel id="timeline" title={t("complaint.section.timeline")}>
       <table className="table" data-testid="timeline">
-        <thead>
-          <tr>
-            <th>{t("complaint.col.when")}</th>
-            <th>{t("complaint.col.who")}</th>
-            <th>{t("complaint.col.what")}</th>
-          </tr>
-        </thead>
+        <TableHead columns={["complaint.col.when", "complaint.col.who", "complaint.col.what"]} />
         <tbody>
           {complaint.timeline.map((entry, i) => {
             const d = describeEvent(t, lang, entry.event, complaint);
@@ -181,6 +176,6 @@ export function Timeline({ complaint }: { complaint: Complaint }) {
           })}
         </tbody>
       </table>
-    </section>
+    </Panel>
   );
 }
