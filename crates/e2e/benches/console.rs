@@ -194,6 +194,33 @@ fn main() {
         )
         .expect("raf probe");
     println!("animation frames in one second: {probe}");
+    // What painting alone costs here: repaint the list's area every frame
+    // (its background changes) without React doing anything.
+    let repaint = wd
+        .exec_async(
+            "const done = arguments[arguments.length - 1];
+             const list = document.querySelector('[data-testid=dashboard-list]');
+             const frames = []; let last = performance.now(); let i = 0;
+             function f(t) {
+               frames.push(t - last); last = t; i++;
+               list.style.background = i % 2 ? '#ffffff' : '#fefefe';
+               if (frames.length < 120) requestAnimationFrame(f);
+               else { list.style.background = ''; done(frames.slice(1)); }
+             }
+             requestAnimationFrame(f);",
+            json!([]),
+        )
+        .expect("repaint probe");
+    let mut repaint: Vec<f64> = repaint
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+        .unwrap_or_default();
+    repaint.sort_by(f64::total_cmp);
+    println!(
+        "repainting the list area every frame, no React work: frame p50 {:.1} ms, p95 {:.1} ms",
+        percentile(&repaint, 0.5),
+        percentile(&repaint, 0.95)
+    );
     // A wheel-like scroll (3 rows a frame) and a fling (the whole list in
     // about 300 frames, some 17 new rows a frame).
     for (what, step) in [
