@@ -133,7 +133,7 @@ export function App() {
       ) : (
         <ShellCtx.Provider value={shell}>
           <div className="shell">
-            <nav className="nav" aria-label="main">
+            <nav className="nav" aria-label={translate(lang, "nav.label")}>
               <div className="brand">{translate(lang, "app.title")}</div>
               {NAV.map((n, i) => (
                 <button

@@ -1,6 +1,7 @@
 // Shared words: navigation, buttons, states every screen uses.
 export const en = {
   "app.title": "Redress",
+  "nav.label": "Main navigation",
   "nav.dashboard": "Dashboard",
   "nav.approvals": "Approvals",
   "nav.callbacks": "Callbacks",
@@ -31,6 +32,7 @@ export const en = {
 
 export const zhCN: { [K in keyof typeof en]: string } = {
   "app.title": "Redress 投诉督办台",
+  "nav.label": "主导航",
   "nav.dashboard": "总览",
   "nav.approvals": "审批",
   "nav.callbacks": "回访",
