@@ -55,7 +55,7 @@ e2e: deps-desktop ui-build
 ## Refreshes the screenshots in docs/ from the last end-to-end run.
 screenshots: e2e
 	mkdir -p docs/screenshots
-	cp target/e2e/dashboard.png target/e2e/approvals.png docs/screenshots/
+	cp target/e2e/dashboard.png target/e2e/approvals.png target/e2e/complaint.png docs/screenshots/
 
 fmt:
 	$(CARGO) fmt --all

@@ -1,6 +1,7 @@
 //! A populated console (demo data, Chinese UI): the dashboard shows live
 //! countdowns in every status and the approval queue says why a decision is
-//! out of reach. Saves both as PNG (`make screenshots` copies them to docs/).
+//! out of reach; a complaint's page. Saves them as PNG (`make screenshots`
+//! copies them to docs/).
 
 use redress_e2e::{Console, output_dir, workspace_root};
 use serde_json::json;
@@ -84,4 +85,12 @@ fn dashboard_and_approval_queue_of_a_populated_console() {
         .expect("a blocked request explains itself");
     std::thread::sleep(Duration::from_millis(500));
     save_png("approvals.png", &wd.screenshot().expect("screenshot"));
+
+    // One complaint's page: clocks, actions and the timeline.
+    wd.click("[data-testid=approval-row] [data-testid=complaint-link]")
+        .expect("open a complaint");
+    wd.wait("[data-testid=timeline-entry]", Duration::from_secs(10))
+        .expect("the timeline");
+    std::thread::sleep(Duration::from_millis(500));
+    save_png("complaint.png", &wd.screenshot().expect("screenshot"));
 }

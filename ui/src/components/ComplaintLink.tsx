@@ -15,7 +15,13 @@ const linkStyle: CSSProperties = {
 export function ComplaintLink({ id, number, title }: { id: string; number: string; title: string }) {
   const { go } = useShell();
   return (
-    <button type="button" style={linkStyle} title={title} onClick={() => go({ screen: "complaint", id })}>
+    <button
+      type="button"
+      style={linkStyle}
+      title={title}
+      data-testid="complaint-link"
+      onClick={() => go({ screen: "complaint", id })}
+    >
       {number}
     </button>
   );
