@@ -2,64 +2,33 @@
 // so a refused command (shown inside the dialog) loses nothing, and asks the
 // Rust side to run the command; the complaint screen reloads on success.
 import { useState, type ReactNode } from "react";
-import type { AppError } from "../../bindings/AppError";
 import type { ClockView } from "../../bindings/ClockView";
 import type { Command } from "../../bindings/Command";
-import type { Complaint } from "../../bindings/Complaint";
 import type { InvalidReason } from "../../bindings/InvalidReason";
 import type { PauseReason } from "../../bindings/PauseReason";
 import type { Remedy } from "../../bindings/Remedy";
 import type { RemedyKind } from "../../bindings/RemedyKind";
 import type { RootCause } from "../../bindings/RootCause";
-import { Dialog } from "../../components/Dialog";
-import { Options } from "../../components/Options";
-import { ErrorBanner } from "../../components/Status";
-import { useI18n, type Key } from "../../i18n";
-import { api, newId, toAppError } from "../../lib/api";
+import { useI18n } from "../../i18n";
+import { newId } from "../../lib/api";
 import { callbackCommand, type CallbackResult } from "../../lib/callbacks";
 import { formatMoney, parseAmount } from "../../lib/money";
 import { CURRENCY, clockName } from "./labels";
+import { INVALID_REASONS, KNOWN_DEPARTMENTS, PAUSE_REASONS, REMEDY_KINDS, ROOT_CAUSES } from "./choices";
+import {
+  ChoiceField,
+  CommandDialog,
+  NoteField,
+  TextField,
+  flagged,
+  useCommandDialog,
+  type Common,
+} from "./commandDialog";
 
-export const INVALID_REASONS: readonly InvalidReason[] = [
-  "misunderstanding",
-  "outside_policy",
-  "duplicate",
-  "not_our_service",
-  "other",
-];
-export const ROOT_CAUSES: readonly RootCause[] = [
-  "process",
-  "people",
-  "system",
-  "management",
-  "knowledge_base",
-  "product",
-  "customer_misunderstanding",
-];
-export const REMEDY_KINDS: readonly RemedyKind[] = [
-  "refund",
-  "replacement",
-  "repair",
-  "discount",
-  "compensation_payment",
-  "fee_waiver",
-  "voucher",
-  "service_upgrade",
-  "apology_only",
-];
-export const PAUSE_REASONS: readonly PauseReason[] = ["waiting_on_customer", "waiting_on_third_party", "other"];
 const CALLBACK_RESULTS: readonly CallbackResult[] = ["satisfied", "not_satisfied", "unreachable"];
 /** Satisfaction scores, best first. */
 const SCORES: readonly string[] = ["5", "4", "3", "2", "1"];
 /** Department ids the demo data and the routing rules use; others may be typed. */
-export const KNOWN_DEPARTMENTS: readonly string[] = [
-  "logistics",
-  "quality",
-  "billing",
-  "network_operations",
-  "field_service",
-  "customer_care",
-];
 
 /** What dialog is open, with what the user saw when opening it. */
 export type OpenAction =
@@ -76,177 +45,6 @@ export type OpenAction =
   | { name: "revise_remedy"; remedy: Remedy; index: number }
   | { name: "mark_implemented"; remedy: Remedy; index: number }
   | { name: "pause_clock"; clock: ClockView };
-
-interface Common {
-  complaint: Complaint;
-  onDone: () => void;
-  onCancel: () => void;
-}
-
-/** An open step dialog's line to the Rust side. */
-interface Runner extends Common {
-  busy: boolean;
-  /** Why the last try was refused, if it was. */
-  error: AppError | undefined;
-  send: (command: Command) => void;
-}
-
-/**
- * Runs a step's command against the complaint. Success goes to `onDone` (the
- * screen closes the dialog and reloads); a refusal leaves the dialog open with
- * everything typed, showing the error.
- */
-function useCommandDialog(common: Common): Runner {
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError>();
-  const send = (command: Command) => {
-    setBusy(true);
-    setError(undefined);
-    api.execute(common.complaint.id, command).then(
-      () => {
-        setBusy(false);
-        common.onDone();
-      },
-      (e: unknown) => {
-        setBusy(false);
-        setError(toAppError(e));
-      },
-    );
-  };
-  return { ...common, busy, error, send };
-}
-
-/**
- * The frame every step dialog shares: confirm sends `command`, and stays
- * disabled while a required field is still empty (those are listed under the
- * fields); the Rust side's refusal is shown at the bottom.
- */
-function CommandDialog({
-  runner,
-  title,
-  missing = [],
-  command,
-  danger,
-  confirmLabel,
-  children,
-}: {
-  runner: Runner;
-  title: string;
-  /** One entry per required field: its label, or false once it is filled in. */
-  missing?: (Key | false)[];
-  /** What confirming sends; null while the fields do not make a command yet. */
-  command: Command | null;
-  danger?: boolean;
-  confirmLabel?: string;
-  children: ReactNode;
-}) {
-  const { t } = useI18n();
-  const unfilled = missing.filter((k): k is Key => k !== false).map((k) => t(k));
-  return (
-    <Dialog
-      title={title}
-      onConfirm={() => {
-        if (command) runner.send(command);
-      }}
-      onCancel={runner.onCancel}
-      busy={runner.busy}
-      danger={danger}
-      confirmLabel={confirmLabel}
-      canConfirm={unfilled.length === 0}
-    >
-      {children}
-      {unfilled.length > 0 && (
-        <p className="muted" data-testid="dialog-missing">
-          {t("complaint.dialog.missing", { fields: unfilled.join(", ") })}
-        </p>
-      )}
-      {runner.error && <ErrorBanner error={runner.error} />}
-    </Dialog>
-  );
-}
-
-/** Whether the Rust side named this field (or a part of it) as invalid. */
-function flagged(error: AppError | undefined, field: string): boolean {
-  return !!error?.fields?.some((f) => f.field === field || f.field.startsWith(`${field}.`));
-}
-
-/** Free text; with `rows` it is a multi-line box. */
-function TextField({
-  label,
-  value,
-  onChange,
-  rows,
-  invalid,
-  testId,
-}: {
-  label: string;
-  value: string;
-  onChange: (v: string) => void;
-  rows?: number;
-  invalid?: boolean;
-  testId: string;
-}) {
-  const shared = {
-    value,
-    onChange: (e: { target: { value: string } }) => onChange(e.target.value),
-    "aria-invalid": invalid || undefined,
-    "data-testid": testId,
-  };
-  return (
-    <label>
-      {label}
-      {rows ? <textarea rows={rows} {...shared} /> : <input {...shared} />}
-    </label>
-  );
-}
-
-/** A pick from a fixed list, starting at "choose…". */
-function ChoiceField<V extends string>({
-  label,
-  value,
-  values,
-  optionLabel,
-  onChange,
-  invalid,
-  testId,
-}: {
-  label: string;
-  value: V | "";
-  values: readonly V[];
-  optionLabel: (v: V) => string;
-  onChange: (v: V | "") => void;
-  invalid?: boolean;
-  testId: string;
-}) {
-  const { t } = useI18n();
-  return (
-    <label>
-      {label}
-      <select
-        value={value}
-        onChange={(e) => onChange(e.target.value as V | "")}
-        aria-invalid={invalid || undefined}
-        data-testid={testId}
-      >
-        <Options values={values} label={optionLabel} empty={t("complaint.f.choose")} />
-      </select>
-    </label>
-  );
-}
-
-function NoteField({ value, onChange, error }: { value: string; onChange: (v: string) => void; error?: AppError }) {
-  const { t } = useI18n();
-  return (
-    <TextField
-      label={t("complaint.f.note")}
-      rows={2}
-      value={value}
-      onChange={onChange}
-      invalid={flagged(error, "note")}
-      testId="f-note"
-    />
-  );
-}
 
 function JudgeDialog(props: Common) {
   const { t } = useI18n();
