@@ -1,0 +1,39 @@
+//! Stable, snake_case error codes of the sync protocol. They are shared by
+//! HTTP, IPC and the UI's message catalogue, so they never change meaning.
+//!
+//! Rejections decided by the rulebook carry the codes of
+//! [`redress_domain::DomainError::code`] (`approval_already_decided`,
+//! `invalid_transition`, ...); the codes below are the protocol's own.
+
+/// A device pushed a sequence number the server already holds under a
+/// different mutation id: its local database was cloned or restored. The
+/// device must re-register under a new id (sync design §12.8).
+pub const DEVICE_FORKED: &str = "device_forked";
+
+/// The envelope names another author than the signed-in user. The mutation
+/// is recorded as rejected and consumes its sequence number.
+pub const AUTHOR_MISMATCH: &str = "author_mismatch";
+
+/// The mutation name is not known to this server. Nothing is recorded; the
+/// client should upgrade and push again.
+pub const UNSUPPORTED_MUTATION: &str = "unsupported_mutation";
+
+/// The client speaks a protocol version the server does not support.
+pub const PROTOCOL_MISMATCH: &str = "protocol_mismatch";
+
+/// The request is not valid JSON of the expected shape (but the mutation
+/// names are known).
+pub const MALFORMED_REQUEST: &str = "malformed_request";
+
+/// The device was never registered with the server.
+pub const UNKNOWN_DEVICE: &str = "unknown_device";
+
+/// The device id in the request body differs from the one the session is
+/// bound to.
+pub const DEVICE_MISMATCH: &str = "device_mismatch";
+
+/// A complaint id chosen by a desktop is already taken by another complaint.
+pub const COMPLAINT_EXISTS: &str = "complaint_exists";
+
+/// The server's store is busy or unavailable; retry the same request later.
+pub const STORE_UNAVAILABLE: &str = "store_unavailable";

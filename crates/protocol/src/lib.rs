@@ -1,0 +1,34 @@
+//! The sync wire contract between a Redress desktop and the shared server.
+//!
+//! A desktop records what its user did as [`Mutation`]s (intents such as
+//! `approval.decide`), wraps each in a [`MutationEnvelope`] numbered by the
+//! device, and pushes them in order ([`PushRequest`]). The server re-runs each
+//! one through `redress-domain`, answers with one [`MutationResult`] each, and
+//! appends the effects to its change log, which desktops read back with
+//! [`PullResponse`]s. See `docs/sync-server.md` and the sync design note.
+//!
+//! Everything here is plain data plus its JSON form; there is no IO.
+#![forbid(unsafe_code)]
+
+pub mod codes;
+mod digest;
+mod envelope;
+mod messages;
+mod mutation;
+mod rejection;
+
+pub use digest::state_digest;
+pub use envelope::MutationEnvelope;
+pub use messages::{
+    Change, ChangeCause, ChangeOp, DeviceId, MutationResult, Outcome, PullResponse, PushRequest,
+    PushResponse, RequestError, entity,
+};
+pub use mutation::{ComplaintDraft, Mutation, RECORD, WireError, command_tag, mutation_name};
+pub use rejection::Rejection;
+
+/// The protocol version this build speaks. Sent in the `Redress-Protocol`
+/// header; a server refuses versions outside its supported range.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// The most mutations one push may carry.
+pub const MAX_PUSH_BATCH: usize = 100;

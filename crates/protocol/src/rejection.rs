@@ -1,0 +1,58 @@
+//! Turning a refusal into its wire form: code, message and details.
+
+use redress_domain::DomainError;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+/// Why a mutation was refused, as stored and sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rejection {
+    /// A stable snake_case code (the rulebook's or one of [`crate::codes`]).
+    pub code: String,
+    /// Human-readable, for logs; the UI translates the code instead.
+    pub message: String,
+    /// Structured facts for the UI (who decided, which state, ...), or null.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    pub details: Value,
+}
+
+impl Rejection {
+    pub fn new(code: &str, message: impl Into<String>, details: Value) -> Rejection {
+        Rejection {
+            code: code.to_owned(),
+            message: message.into(),
+            details,
+        }
+    }
+
+    /// A refusal by the rulebook, with details a UI can show.
+    pub fn from_domain(error: &DomainError) -> Rejection {
+        let details = match error {
+            DomainError::InvalidTransition { from, action } => {
+                json!({ "from": from, "action": action })
+            }
+            DomainError::ComplaintClosed | DomainError::SelfApprovalForbidden => Value::Null,
+            DomainError::NotFound { entity, id } => json!({ "entity": entity, "id": id }),
+            DomainError::ForbiddenRole { role, action } => {
+                json!({ "role": role, "action": action })
+            }
+            DomainError::AuthorityLimitExceeded {
+                amount_minor,
+                limit_minor,
+            } => json!({ "amount_minor": amount_minor, "limit_minor": limit_minor }),
+            DomainError::ApprovalAlreadyDecided {
+                decided_by,
+                approved,
+            } => json!({
+                "decided_by": decided_by,
+                "decision": if *approved { "approve" } else { "reject" },
+            }),
+            DomainError::RemedyChangedSinceViewed { expected, actual } => {
+                json!({ "expected": expected, "actual": actual })
+            }
+            DomainError::ValidationFailed(fields) => json!({ "fields": fields }),
+            DomainError::Calendar(_) => Value::Null,
+        };
+        Rejection::new(error.code(), error.to_string(), details)
+    }
+}

@@ -1,0 +1,905 @@
+//! The conformance suite every [`ServerStore`] implementation must pass
+//! (feature `conformance`).
+//!
+//! A backend provides a *database factory*: each call creates a fresh, empty
+//! database and returns an [`Open`] that opens it, as often as asked (to
+//! simulate a server restart on the same database). Stores must be opened with
+//! [`rules()`] and number complaints by the UTC year. Then either call
+//! [`run_all`] or, for one `#[test]` per case, invoke
+//! [`conformance_tests!`](crate::conformance_tests) in a test file:
+//!
+//! ```text
+//! fn new_database() -> redress_server::conformance::Open { /* ... */ }
+//! redress_server::conformance_tests!(new_database);
+//! ```
+
+use crate::{ServerStore, StoreError};
+use jiff::Timestamp;
+use redress_domain::Rules;
+use redress_domain::complaint::{ApprovalState, Command, ComplaintState, approval_id};
+use redress_domain::ids::{CategoryCode, ComplaintId, DeptId, RemedyId, UserId};
+use redress_domain::model::{
+    Actor, Channel, ComplaintKind, Customer, DemandClass, Money, RemedyKind, Role, RootCause,
+    Severity, Subject, SubjectKind,
+};
+use redress_protocol::{
+    Change, ChangeOp, ComplaintDraft, DeviceId, Mutation, MutationEnvelope, MutationResult,
+    Outcome, PushRequest, PushResponse, codes, entity,
+};
+use uuid::Uuid;
+
+/// Opens (or reopens) one database.
+pub type Open = Box<dyn Fn() -> Box<dyn ServerStore>>;
+
+/// The rules every store under test must be opened with.
+pub fn rules() -> Rules {
+    Rules::default()
+}
+
+/// Generates one `#[test]` per conformance case from a database factory
+/// (a path to a `fn() -> Open`).
+#[macro_export]
+macro_rules! conformance_tests {
+    ($new_database:path) => {
+        $crate::conformance_tests!(@cases $new_database;
+            record_and_execute_apply,
+            record_reruns_repeat_detection,
+            replay_returns_the_stored_result,
+            a_reused_seq_with_another_mutation_is_a_fork,
+            a_renumbered_mutation_is_not_applied_twice,
+            a_gap_stops_the_batch,
+            rejections_are_recorded_once_and_consume_the_seq,
+            first_decision_wins,
+            concurrent_decisions_settle_one_winner,
+            author_mismatch_is_rejected,
+            unknown_and_mismatched_devices_are_refused,
+            pull_pages_in_seq_order,
+            equal_histories_have_equal_digests,
+            a_crash_between_mutations_loses_nothing,
+        );
+    };
+    (@cases $new_database:path; $($case:ident),* $(,)?) => {
+        $(
+            #[test]
+            fn $case() {
+                $crate::conformance::$case(&$new_database);
+            }
+        )*
+    };
+}
+
+/// Runs every case in turn.
+pub fn run_all(new_database: &dyn Fn() -> Open) {
+    record_and_execute_apply(new_database);
+    record_reruns_repeat_detection(new_database);
+    replay_returns_the_stored_result(new_database);
+    a_reused_seq_with_another_mutation_is_a_fork(new_database);
+    a_renumbered_mutation_is_not_applied_twice(new_database);
+    a_gap_stops_the_batch(new_database);
+    rejections_are_recorded_once_and_consume_the_seq(new_database);
+    first_decision_wins(new_database);
+    concurrent_decisions_settle_one_winner(new_database);
+    author_mismatch_is_rejected(new_database);
+    unknown_and_mismatched_devices_are_refused(new_database);
+    pull_pages_in_seq_order(new_database);
+    equal_histories_have_equal_digests(new_database);
+    a_crash_between_mutations_loses_nothing(new_database);
+}
+
+// ---- fixture ---------------------------------------------------------------
+
+fn now() -> Timestamp {
+    "2026-03-02T02:00:00Z".parse().expect("a valid timestamp")
+}
+
+fn complaint_id(n: u128) -> ComplaintId {
+    ComplaintId(Uuid::from_u128(0xC0_0000 + n))
+}
+
+fn remedy_id(n: u128) -> RemedyId {
+    RemedyId(Uuid::from_u128(0xE0_0000 + n))
+}
+
+/// One signed-in user on one device, numbering its own mutations.
+struct Client {
+    device: DeviceId,
+    actor: Actor,
+    next_seq: u64,
+}
+
+impl Client {
+    fn new(store: &dyn ServerStore, n: u128, user: &str, role: Role) -> Client {
+        let device = DeviceId(Uuid::from_u128(n << 64));
+        let actor = Actor::new(user, role);
+        store
+            .register_device(device, &actor.user, &format!("{user}'s desktop"), now())
+            .expect("register the device");
+        Client {
+            device,
+            actor,
+            next_seq: 1,
+        }
+    }
+
+    /// The next envelope of this device (deterministic ids).
+    fn envelope(&mut self, mutation: Mutation) -> MutationEnvelope {
+        let client_seq = self.next_seq;
+        self.next_seq += 1;
+        MutationEnvelope {
+            client_seq,
+            mutation_id: Uuid::from_u128(self.device.0.as_u128() + u128::from(client_seq)),
+            author_user_id: self.actor.user.clone(),
+            occurred_at_device: now(),
+            base_seq: 0,
+            mutation,
+        }
+    }
+
+    fn request(&self, mutations: Vec<MutationEnvelope>) -> PushRequest {
+        PushRequest {
+            device_id: self.device,
+            sent_at_device: now(),
+            mutations,
+        }
+    }
+
+    fn push_envelopes(
+        &self,
+        store: &dyn ServerStore,
+        mutations: Vec<MutationEnvelope>,
+    ) -> PushResponse {
+        store
+            .push(self.device, &self.actor, &self.request(mutations), now())
+            .expect("push")
+    }
+
+    /// Pushes `mutations` as this device's next ones.
+    fn push(&mut self, store: &dyn ServerStore, mutations: Vec<Mutation>) -> PushResponse {
+        let envelopes = mutations.into_iter().map(|m| self.envelope(m)).collect();
+        self.push_envelopes(store, envelopes)
+    }
+
+    /// Pushes one mutation and returns its result.
+    fn push_one(&mut self, store: &dyn ServerStore, mutation: Mutation) -> MutationResult {
+        let mut response = self.push(store, vec![mutation]);
+        assert_eq!(response.results.len(), 1, "one result per mutation");
+        response.results.remove(0)
+    }
+}
+
+fn draft(phone: &str, category: &str, received_at: &str) -> ComplaintDraft {
+    ComplaintDraft {
+        customer: Customer {
+            name: "Wang Fang".into(),
+            phone: phone.into(),
+            customer_id: None,
+        },
+        channel: Channel::Phone,
+        subject: Subject {
+            kind: SubjectKind::BusinessLine,
+            reference: "broadband".into(),
+        },
+        category: CategoryCode::new(category),
+        demand: "a stable line".into(),
+        description: "the line drops every evening".into(),
+        kind: ComplaintKind::DemandDriven,
+        demand_class: DemandClass::ImmediateFix,
+        severity: Severity::MEDIUM,
+        public_exposure: false,
+        received_at: received_at.parse().expect("a valid timestamp"),
+    }
+}
+
+fn record(id: ComplaintId) -> Mutation {
+    Mutation::Record {
+        complaint_id: id,
+        complaint: draft("138 0013 8000", "broadband.dropout", "2026-03-02T01:00:00Z"),
+    }
+}
+
+fn exec(id: ComplaintId, command: Command) -> Mutation {
+    Mutation::Execute {
+        complaint_id: id,
+        command,
+    }
+}
+
+/// Judge, assign and analyse: the steps that lead to remedies.
+fn to_analysed(id: ComplaintId) -> Vec<Mutation> {
+    vec![
+        exec(
+            id,
+            Command::Judge {
+                valid: true,
+                reason: None,
+                note: String::new(),
+            },
+        ),
+        exec(
+            id,
+            Command::Assign {
+                department: DeptId::new("network"),
+                owner: None,
+            },
+        ),
+        exec(
+            id,
+            Command::SetRootCause {
+                categories: vec![RootCause::System],
+                note: "faulty port".into(),
+            },
+        ),
+    ]
+}
+
+fn propose(id: ComplaintId, remedy: RemedyId, amount_minor: i64) -> Mutation {
+    exec(
+        id,
+        Command::ProposeRemedy {
+            remedy_id: remedy,
+            kind: RemedyKind::FeeWaiver,
+            amount: Money::new(amount_minor, "CNY"),
+            tier: None,
+            note: String::new(),
+        },
+    )
+}
+
+fn decide(id: ComplaintId, remedy: RemedyId, approve: bool) -> Mutation {
+    exec(
+        id,
+        Command::DecideApproval {
+            approval_id: approval_id(remedy, 1),
+            remedy_revision: 1,
+            approve,
+            reason: if approve { String::new() } else { "no".into() },
+        },
+    )
+}
+
+fn all_changes(store: &dyn ServerStore, device: DeviceId) -> Vec<Change> {
+    let mut changes = Vec::new();
+    let mut after = 0;
+    loop {
+        let page = store.pull(device, after, 1000, now()).expect("pull");
+        after = page.changes.last().map_or(after, |c| c.seq);
+        changes.extend(page.changes);
+        if !page.has_more {
+            return changes;
+        }
+    }
+}
+
+fn state(store: &dyn ServerStore, id: ComplaintId) -> ComplaintState {
+    store
+        .complaint(id)
+        .expect("read the complaint")
+        .expect("the complaint exists")
+        .complaint
+        .state
+}
+
+fn assert_rejected(result: &MutationResult, code: &str) -> i64 {
+    match &result.outcome {
+        Outcome::Rejected {
+            code: got,
+            rejection_change_seq,
+            ..
+        } => {
+            assert_eq!(got, code, "rejection code");
+            *rejection_change_seq
+        }
+        Outcome::Applied { .. } => panic!("expected {code}, got applied: {result:?}"),
+    }
+}
+
+fn assert_applied(result: &MutationResult) -> i64 {
+    match &result.outcome {
+        Outcome::Applied {
+            first_change_seq,
+            last_change_seq,
+        } => {
+            assert!(first_change_seq <= last_change_seq);
+            *last_change_seq
+        }
+        Outcome::Rejected { code, message, .. } => {
+            panic!("expected applied, got {code}: {message}")
+        }
+    }
+}
+
+// ---- cases -----------------------------------------------------------------
+
+/// A record and the commands after it are applied, numbered by the server,
+/// and appear as upsert changes in order.
+pub fn record_and_execute_apply(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let id = complaint_id(1);
+    let mut batch = vec![record(id)];
+    batch.extend(to_analysed(id));
+    let response = ann.push(store, batch);
+    assert_eq!(response.results.len(), 4);
+    assert_eq!(response.device_last_seq, 4);
+    assert_eq!(response.next_expected_seq, 5);
+    assert_eq!(response.server_time, now());
+    let mut seqs = Vec::new();
+    for (i, result) in response.results.iter().enumerate() {
+        assert_eq!(result.client_seq, i as u64 + 1);
+        assert!(!result.replayed);
+        seqs.push(assert_applied(result));
+    }
+    assert!(
+        seqs.windows(2).all(|w| w[0] < w[1]),
+        "seqs ascend: {seqs:?}"
+    );
+
+    let stored = store.complaint(id).expect("read").expect("exists");
+    assert_eq!(stored.complaint.number, "TS-2026-000001");
+    assert_eq!(stored.complaint.state, ComplaintState::Analysed);
+    assert_eq!(stored.complaint.customer.phone, "+8613800138000");
+    assert_eq!(stored.complaint.recorded_at, now());
+    assert_eq!(stored.version, 4);
+    assert_eq!(Some(stored.last_seq), seqs.last().copied());
+
+    let changes = all_changes(store, ann.device);
+    assert_eq!(changes.len(), 4);
+    for (i, change) in changes.iter().enumerate() {
+        assert_eq!(change.seq, seqs[i]);
+        assert_eq!(change.entity, entity::COMPLAINT);
+        assert_eq!(change.id, id.0);
+        assert_eq!(change.op, ChangeOp::Upsert);
+        assert_eq!(change.version, i as i64 + 1);
+        let cause = change.cause.as_ref().expect("a cause");
+        assert_eq!(cause.device_id, ann.device);
+        assert_eq!(cause.client_seq, i as u64 + 1);
+        assert_eq!(cause.actor, ann.actor.user);
+    }
+    let last = changes.last().expect("changes");
+    assert_eq!(last.data["state"], "analysed");
+
+    // The next complaint gets the next number.
+    assert_applied(&ann.push_one(store, record(complaint_id(2))));
+    let second = store
+        .complaint(complaint_id(2))
+        .expect("read")
+        .expect("exists");
+    assert_eq!(second.complaint.number, "TS-2026-000002");
+
+    // A record under a taken id, and a command on an unknown complaint, are
+    // rejected.
+    assert_rejected(&ann.push_one(store, record(id)), codes::COMPLAINT_EXISTS);
+    let missing = exec(
+        complaint_id(99),
+        Command::Resolve {
+            note: String::new(),
+        },
+    );
+    assert_rejected(&ann.push_one(store, missing), "not_found");
+    // A rejected record does not use up a number.
+    assert_applied(&ann.push_one(store, record(complaint_id(3))));
+    let third = store
+        .complaint(complaint_id(3))
+        .expect("read")
+        .expect("exists");
+    assert_eq!(third.complaint.number, "TS-2026-000003");
+}
+
+/// The server links repeats from its own complaints, whatever the desktop
+/// believed, and escalates the third.
+pub fn record_reruns_repeat_detection(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let mut sam = Client::new(store, 2, "sam", Role::Supervisor);
+    let first = Mutation::Record {
+        complaint_id: complaint_id(1),
+        complaint: draft("13800138000", "broadband.dropout", "2026-02-20T01:00:00Z"),
+    };
+    // Another device, the phone written differently: still the same customer.
+    let second = Mutation::Record {
+        complaint_id: complaint_id(2),
+        complaint: draft(
+            "+86 138-0013-8000",
+            "broadband.dropout",
+            "2026-02-25T01:00:00Z",
+        ),
+    };
+    let third = Mutation::Record {
+        complaint_id: complaint_id(3),
+        complaint: draft("138 0013 8000", "broadband.dropout", "2026-03-02T01:00:00Z"),
+    };
+    let other = Mutation::Record {
+        complaint_id: complaint_id(4),
+        complaint: draft(
+            "138 0013 8000",
+            "billing.overcharge",
+            "2026-03-02T01:00:00Z",
+        ),
+    };
+    assert_applied(&ann.push_one(store, first));
+    assert_applied(&sam.push_one(store, second));
+    assert_applied(&ann.push_one(store, third));
+    assert_applied(&ann.push_one(store, other));
+
+    let read = |n| {
+        store
+            .complaint(complaint_id(n))
+            .expect("read")
+            .expect("exists")
+            .complaint
+    };
+    assert_eq!(read(1).repeat, None);
+    let second = read(2).repeat.expect("the second is a repeat");
+    assert_eq!((second.ordinal, second.escalated), (2, false));
+    let third = read(3);
+    let link = third.repeat.clone().expect("the third is a repeat");
+    assert_eq!(link.ordinal, 3);
+    assert!(link.escalated);
+    assert_eq!(link.linked, vec![complaint_id(1), complaint_id(2)]);
+    assert_eq!(third.severity, Severity::HIGH, "escalated one step");
+    assert_eq!(read(4).repeat, None, "another category is not a repeat");
+}
+
+/// Pushing settled mutations again returns their stored results, marked
+/// replayed, and changes nothing.
+pub fn replay_returns_the_stored_result(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let id = complaint_id(1);
+    let batch: Vec<MutationEnvelope> = [
+        record(id),
+        exec(
+            id,
+            Command::Resolve {
+                note: String::new(),
+            },
+        ),
+    ]
+    .into_iter()
+    .map(|m| ann.envelope(m))
+    .collect();
+    let first = ann.push_envelopes(store, batch.clone());
+    assert_applied(&first.results[0]);
+    assert_rejected(&first.results[1], "invalid_transition");
+    let digest = store.digest().expect("digest");
+    let changes = all_changes(store, ann.device);
+
+    let again = ann.push_envelopes(store, batch.clone());
+    assert_eq!(again.results.len(), 2);
+    for (original, replayed) in first.results.iter().zip(&again.results) {
+        assert!(replayed.replayed);
+        let mut unmarked = replayed.clone();
+        unmarked.replayed = false;
+        assert_eq!(&unmarked, original);
+    }
+    assert_eq!(again.device_last_seq, 2);
+    assert_eq!(store.digest().expect("digest"), digest);
+    assert_eq!(all_changes(store, ann.device), changes);
+    assert_eq!(
+        store.complaint(id).expect("read").expect("exists").version,
+        1
+    );
+
+    // A replay followed by new work: the new work is applied.
+    let mut mixed = batch;
+    mixed.push(ann.envelope(to_analysed(id).remove(0)));
+    let response = ann.push_envelopes(store, mixed);
+    assert_eq!(response.results.len(), 3);
+    assert!(response.results[0].replayed && response.results[1].replayed);
+    assert!(!response.results[2].replayed);
+    assert_applied(&response.results[2]);
+    assert_eq!(response.device_last_seq, 3);
+
+    // The stored results can be fetched on their own, too.
+    let stored = store.results(ann.device, 1, 100).expect("results");
+    assert_eq!(stored.len(), 3);
+    assert_eq!(stored[0], first.results[0]);
+    assert_eq!(stored[1], first.results[1]);
+}
+
+/// A settled seq pushed with another mutation id means the device's
+/// database was cloned or restored.
+pub fn a_reused_seq_with_another_mutation_is_a_fork(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    assert_applied(&ann.push_one(store, record(complaint_id(1))));
+    let mut forked = ann.envelope(record(complaint_id(2)));
+    forked.client_seq = 1;
+    let err = store
+        .push(ann.device, &ann.actor, &ann.request(vec![forked]), now())
+        .expect_err("forked");
+    assert_eq!(err.code(), codes::DEVICE_FORKED);
+    assert!(matches!(
+        err,
+        StoreError::DeviceForked { client_seq: 1, .. }
+    ));
+    assert!(store.complaint(complaint_id(2)).expect("read").is_none());
+}
+
+/// After a fork the desktop re-registers under a new device id and pushes its
+/// pending mutations again with new seqs but the same mutation ids; ones the
+/// server already settled are not applied twice.
+pub fn a_renumbered_mutation_is_not_applied_twice(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut old = Client::new(store, 1, "ann", Role::Agent);
+    let settled = old.envelope(record(complaint_id(1)));
+    let original = old.push_envelopes(store, vec![settled.clone()]);
+    let mut new = Client::new(store, 2, "ann", Role::Agent);
+    let mut renumbered = settled;
+    renumbered.client_seq = 1;
+    let pending = new.envelope(to_analysed(complaint_id(1)).remove(0));
+    let mut second = pending;
+    second.client_seq = 2;
+    let response = new.push_envelopes(store, vec![renumbered, second]);
+    assert_eq!(response.results.len(), 2);
+    assert!(response.results[0].replayed);
+    assert_eq!(response.results[0].client_seq, 1);
+    assert_eq!(response.results[0].outcome, original.results[0].outcome);
+    assert_applied(&response.results[1]);
+    assert_eq!(response.device_last_seq, 2);
+    let stored = store
+        .complaint(complaint_id(1))
+        .expect("read")
+        .expect("exists");
+    assert_eq!(stored.version, 2, "recorded once, judged once");
+    assert_eq!(all_changes(store, new.device).len(), 2);
+    // Replaying under the new numbering works as well.
+    let replay = store.results(new.device, 1, 10).expect("results");
+    assert_eq!(replay.len(), 2);
+    assert_eq!(replay[0].client_seq, 1);
+}
+
+/// A gap in the device's numbering stops the batch there.
+pub fn a_gap_stops_the_batch(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let id = complaint_id(1);
+    let first = ann.envelope(record(id));
+    let mut steps = to_analysed(id).into_iter();
+    let second = ann.envelope(steps.next().expect("judge"));
+    let third = ann.envelope(steps.next().expect("assign"));
+    // seq 2 is missing from the batch.
+    let response = ann.push_envelopes(store, vec![first, third.clone()]);
+    assert_eq!(response.results.len(), 1);
+    assert_eq!(response.device_last_seq, 1);
+    assert_eq!(response.next_expected_seq, 2);
+    assert_eq!(state(store, id), ComplaintState::Recorded);
+    // Starting past the gap does nothing at all.
+    let response = ann.push_envelopes(store, vec![third.clone()]);
+    assert!(response.results.is_empty());
+    assert_eq!(response.next_expected_seq, 2);
+    // Resending from next_expected_seq goes through.
+    let response = ann.push_envelopes(store, vec![second, third]);
+    assert_eq!(response.results.len(), 2);
+    assert_eq!(response.device_last_seq, 3);
+    assert_eq!(state(store, id), ComplaintState::Assigned);
+}
+
+/// Refusals by the rulebook are permanent outcomes: recorded once, seq
+/// consumed, visible to everyone as a rejection change; the queue moves on.
+pub fn rejections_are_recorded_once_and_consume_the_seq(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let mut sam = Client::new(store, 2, "sam", Role::Supervisor);
+    let id = complaint_id(1);
+    let mut setup = vec![record(id)];
+    setup.extend(to_analysed(id));
+    setup.push(propose(id, remedy_id(1), 20_000)); // ¥200: a supervisor decides
+    setup.push(propose(id, remedy_id(2), 80_000)); // ¥800: a manager decides
+    for result in ann.push(store, setup).results {
+        assert_applied(&result);
+    }
+    let before = store.complaint(id).expect("read").expect("exists");
+    let digest = store.digest().expect("digest");
+
+    let self_approval = ann.envelope(decide(id, remedy_id(1), true));
+    let over_limit = sam.envelope(decide(id, remedy_id(2), true));
+    let wrong_state = ann.envelope(exec(
+        id,
+        Command::Resolve {
+            note: String::new(),
+        },
+    ));
+    let ann_response = ann.push_envelopes(store, vec![self_approval.clone(), wrong_state]);
+    let sam_response = sam.push_envelopes(store, vec![over_limit.clone()]);
+    let self_seq = assert_rejected(&ann_response.results[0], "self_approval_forbidden");
+    let state_seq = assert_rejected(&ann_response.results[1], "invalid_transition");
+    let limit_seq = assert_rejected(&sam_response.results[0], "authority_limit_exceeded");
+    assert_eq!(ann_response.device_last_seq, 8, "rejections consume seqs");
+    assert_eq!(sam_response.device_last_seq, 1);
+    if let Outcome::Rejected { details, .. } = &ann_response.results[1].outcome {
+        assert_eq!(details["from"], "awaiting_approval");
+        assert_eq!(details["action"], "resolve");
+    }
+
+    // Nothing changed, and each rejection is one change.
+    assert_eq!(store.complaint(id).expect("read").expect("exists"), before);
+    assert_eq!(store.digest().expect("digest"), digest);
+    let changes = all_changes(store, sam.device);
+    let rejections: Vec<&Change> = changes
+        .iter()
+        .filter(|c| c.op == ChangeOp::Rejection)
+        .collect();
+    assert_eq!(rejections.len(), 3);
+    for (change, seq, envelope) in [
+        (rejections[0], self_seq, &self_approval),
+        (rejections[2], limit_seq, &over_limit),
+    ] {
+        assert_eq!(change.seq, seq);
+        assert_eq!(change.entity, entity::MUTATION_REJECTION);
+        assert_eq!(change.id, envelope.mutation_id);
+        assert_eq!(change.data["complaint_id"], id.0.to_string());
+        assert_eq!(change.data["name"], "approval.decide");
+    }
+    assert_eq!(rejections[1].seq, state_seq);
+
+    // Replaying a rejection returns it again without another change.
+    let replay = ann.push_envelopes(store, vec![self_approval]);
+    assert!(replay.results[0].replayed);
+    assert_eq!(
+        assert_rejected(&replay.results[0], "self_approval_forbidden"),
+        self_seq
+    );
+    assert_eq!(all_changes(store, ann.device).len(), changes.len());
+
+    // The queue moves on: the next mutation is applied.
+    assert_applied(&sam.push_one(store, decide(id, remedy_id(1), true)));
+}
+
+/// Two supervisors decide one approval: the first committed wins, the
+/// second is told who decided.
+pub fn first_decision_wins(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let mut sam = Client::new(store, 2, "sam", Role::Supervisor);
+    let mut sue = Client::new(store, 3, "sue", Role::Supervisor);
+    let id = complaint_id(1);
+    let mut setup = vec![record(id)];
+    setup.extend(to_analysed(id));
+    setup.push(propose(id, remedy_id(1), 20_000));
+    ann.push(store, setup);
+    assert_eq!(state(store, id), ComplaintState::AwaitingApproval);
+
+    let won = sam.push_one(store, decide(id, remedy_id(1), true));
+    let won_seq = assert_applied(&won);
+    let lost = sue.push_one(store, decide(id, remedy_id(1), true));
+    let lost_seq = assert_rejected(&lost, "approval_already_decided");
+    assert!(lost_seq > won_seq);
+    if let Outcome::Rejected { details, .. } = &lost.outcome {
+        assert_eq!(details["decided_by"], "sam");
+        assert_eq!(details["decision"], "approve");
+        assert_eq!(details["same_outcome"], true);
+    }
+    let complaint = store
+        .complaint(id)
+        .expect("read")
+        .expect("exists")
+        .complaint;
+    let approval = complaint
+        .approval(approval_id(remedy_id(1), 1))
+        .expect("the approval");
+    assert_eq!(approval.state, ApprovalState::Approved);
+    assert_eq!(approval.decided_by, Some(UserId::new("sam")));
+    // A contrary late decision is refused the same way.
+    let contrary = sue.push_one(store, decide(id, remedy_id(1), false));
+    assert_rejected(&contrary, "approval_already_decided");
+    if let Outcome::Rejected { details, .. } = &contrary.outcome {
+        assert_eq!(details["same_outcome"], false);
+    }
+}
+
+/// Two decisions pushed at the same time from two threads: exactly one is
+/// applied.
+pub fn concurrent_decisions_settle_one_winner(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let mut sam = Client::new(store, 2, "sam", Role::Supervisor);
+    let mut sue = Client::new(store, 3, "sue", Role::Supervisor);
+    let id = complaint_id(1);
+    let mut setup = vec![record(id)];
+    setup.extend(to_analysed(id));
+    setup.push(propose(id, remedy_id(1), 20_000));
+    ann.push(store, setup);
+    let sam_decision = sam.envelope(decide(id, remedy_id(1), true));
+    let sue_decision = sue.envelope(decide(id, remedy_id(1), false));
+    let (a, b) = std::thread::scope(|scope| {
+        let a = scope.spawn(|| sam.push_envelopes(store, vec![sam_decision]));
+        let b = scope.spawn(|| sue.push_envelopes(store, vec![sue_decision]));
+        (a.join().expect("sam's push"), b.join().expect("sue's push"))
+    });
+    let results = [&a.results[0], &b.results[0]];
+    let applied = results.iter().filter(|r| r.is_applied()).count();
+    assert_eq!(applied, 1, "exactly one decision wins: {results:?}");
+    let loser = results.iter().find(|r| !r.is_applied()).expect("one loser");
+    assert_eq!(loser.rejection_code(), Some("approval_already_decided"));
+}
+
+/// The server never trusts the envelope's author.
+pub fn author_mismatch_is_rejected(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let mut forged = ann.envelope(record(complaint_id(1)));
+    forged.author_user_id = UserId::new("max");
+    let response = ann.push_envelopes(store, vec![forged.clone()]);
+    let seq = assert_rejected(&response.results[0], codes::AUTHOR_MISMATCH);
+    assert_eq!(response.device_last_seq, 1);
+    assert!(store.complaint(complaint_id(1)).expect("read").is_none());
+    let changes = all_changes(store, ann.device);
+    assert_eq!(changes.len(), 1);
+    assert_eq!(changes[0].seq, seq);
+    assert_eq!(changes[0].op, ChangeOp::Rejection);
+    assert_eq!(changes[0].id, forged.mutation_id);
+    assert_eq!(changes[0].data["author_user_id"], "max");
+}
+
+/// Pushes and pulls need a registered device, and the body's device must be
+/// the session's.
+pub fn unknown_and_mismatched_devices_are_refused(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let stranger = DeviceId(Uuid::from_u128(0xBAD));
+    let request = PushRequest {
+        device_id: stranger,
+        sent_at_device: now(),
+        mutations: vec![ann.envelope(record(complaint_id(1)))],
+    };
+    let err = store
+        .push(stranger, &ann.actor, &request, now())
+        .expect_err("unknown device");
+    assert_eq!(err.code(), codes::UNKNOWN_DEVICE);
+    let err = store
+        .pull(stranger, 0, 10, now())
+        .expect_err("unknown device");
+    assert_eq!(err.code(), codes::UNKNOWN_DEVICE);
+    let err = store
+        .push(ann.device, &ann.actor, &request, now())
+        .expect_err("mismatch");
+    assert_eq!(err.code(), codes::DEVICE_MISMATCH);
+    // A device belongs to the user who registered it.
+    let err = store
+        .register_device(ann.device, &UserId::new("max"), "max's", now())
+        .expect_err("taken");
+    assert!(matches!(err, StoreError::DeviceTaken { .. }));
+    // Registering again as the owner is fine.
+    store
+        .register_device(ann.device, &ann.actor.user, "renamed", now())
+        .expect("re-register");
+}
+
+/// Pull returns the log in seq order, in pages, with `has_more`.
+pub fn pull_pages_in_seq_order(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let empty = store.pull(ann.device, 0, 10, now()).expect("pull");
+    assert!(empty.changes.is_empty());
+    assert!(!empty.has_more);
+    assert_eq!(empty.high_water, 0);
+    for n in 1..=3 {
+        let id = complaint_id(n);
+        let mut batch = vec![record(id)];
+        batch.extend(to_analysed(id).into_iter().take(1));
+        ann.push(store, batch);
+    }
+    // One rejection in the middle of the log, too.
+    ann.push(
+        store,
+        vec![exec(
+            complaint_id(1),
+            Command::Close {
+                note: String::new(),
+            },
+        )],
+    );
+    let all = all_changes(store, ann.device);
+    assert_eq!(all.len(), 7);
+    assert!(all.windows(2).all(|w| w[0].seq < w[1].seq));
+    let high_water = all.last().expect("changes").seq;
+
+    let mut paged = Vec::new();
+    let mut after = 0;
+    let mut pages = 0;
+    loop {
+        let page = store.pull(ann.device, after, 3, now()).expect("pull");
+        pages += 1;
+        assert!(page.changes.len() <= 3);
+        assert_eq!(page.high_water, high_water);
+        assert_eq!(page.device_last_seq, 7);
+        assert!(page.changes.iter().all(|c| c.seq > after));
+        after = page.changes.last().map_or(after, |c| c.seq);
+        paged.extend(page.changes);
+        if !page.has_more {
+            break;
+        }
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(paged, all);
+    let tail = store
+        .pull(ann.device, all[4].seq, 100, now())
+        .expect("pull");
+    assert_eq!(tail.changes, all[5..].to_vec());
+    assert!(!tail.has_more);
+    let past = store
+        .pull(ann.device, high_water, 100, now())
+        .expect("pull");
+    assert!(past.changes.is_empty());
+}
+
+fn scripted_history(store: &dyn ServerStore, with_decision: bool) {
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let mut sam = Client::new(store, 2, "sam", Role::Supervisor);
+    let id = complaint_id(1);
+    let mut batch = vec![record(id)];
+    batch.extend(to_analysed(id));
+    batch.push(propose(id, remedy_id(1), 20_000));
+    ann.push(store, batch);
+    ann.push(store, vec![record(complaint_id(2))]);
+    if with_decision {
+        sam.push(store, vec![decide(id, remedy_id(1), true)]);
+    }
+}
+
+/// Two databases fed the same history hold the same state; another history
+/// gives another digest.
+pub fn equal_histories_have_equal_digests(new_database: &dyn Fn() -> Open) {
+    let first = new_database()();
+    let second = new_database()();
+    let third = new_database()();
+    let empty = first.digest().expect("digest");
+    assert_eq!(empty, second.digest().expect("digest"));
+    scripted_history(first.as_ref(), true);
+    scripted_history(second.as_ref(), true);
+    scripted_history(third.as_ref(), false);
+    let digest = first.digest().expect("digest");
+    assert_ne!(digest, empty);
+    assert_eq!(digest, second.digest().expect("digest"));
+    assert_ne!(digest, third.digest().expect("digest"));
+}
+
+/// A server that stops between two mutations of a batch keeps the first
+/// (committed) and has not seen the second; the client's retry of the whole
+/// batch replays the first and applies the second.
+pub fn a_crash_between_mutations_loses_nothing(new_database: &dyn Fn() -> Open) {
+    let open = new_database();
+    let store = open();
+    let mut ann = Client::new(store.as_ref(), 1, "ann", Role::Agent);
+    let id = complaint_id(1);
+    let first = ann.envelope(record(id));
+    let second = ann.envelope(to_analysed(id).remove(0));
+    let epoch = store.epoch().expect("epoch");
+    // The server commits the first mutation and dies before answering.
+    let _lost = ann.push_envelopes(store.as_ref(), vec![first.clone()]);
+    drop(store);
+
+    let store = open();
+    let store = store.as_ref();
+    assert_eq!(store.epoch().expect("epoch"), epoch, "same database");
+    let committed = store.results(ann.device, 1, 10).expect("results");
+    assert_eq!(committed.len(), 1);
+    let response = ann.push_envelopes(store, vec![first, second]);
+    assert_eq!(response.results.len(), 2);
+    assert!(response.results[0].replayed);
+    let mut unmarked = response.results[0].clone();
+    unmarked.replayed = false;
+    assert_eq!(unmarked, committed[0]);
+    assert_applied(&response.results[1]);
+    assert_eq!(response.device_last_seq, 2);
+    let changes = all_changes(store, ann.device);
+    assert_eq!(changes.len(), 2, "one change per mutation");
+    assert_eq!(state(store, id), ComplaintState::Validated);
+    assert_eq!(
+        store.complaint(id).expect("read").expect("exists").version,
+        2
+    );
+}

@@ -1,0 +1,84 @@
+//! The storage seam every server backend implements.
+
+use crate::error::StoreError;
+use jiff::Timestamp;
+use redress_domain::complaint::Complaint;
+use redress_domain::ids::{ComplaintId, UserId};
+use redress_domain::model::Actor;
+use redress_protocol::{DeviceId, MutationResult, PullResponse, PushRequest, PushResponse};
+use uuid::Uuid;
+
+/// The most changes one pull returns, whatever the caller asks for.
+pub const MAX_PULL_LIMIT: u32 = 1000;
+
+/// A complaint as the server holds it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredComplaint {
+    pub complaint: Complaint,
+    /// 1 when recorded, one more per applied mutation.
+    pub version: i64,
+    /// The change-log seq of the latest applied mutation.
+    pub last_seq: i64,
+}
+
+/// Where the server keeps its state, and the push/pull algorithm over it.
+///
+/// All methods are synchronous and may block on IO; async callers run them
+/// on a blocking thread. The caller authenticates: `actor` (user, role,
+/// approval limit) and `device` come from the session, never from the
+/// request body, and the time `now` from the server's clock.
+pub trait ServerStore: Send + Sync {
+    /// Registers `device` for `user`, or refreshes its name and last-seen
+    /// time. A device registered to another user is refused.
+    fn register_device(
+        &self,
+        device: DeviceId,
+        user: &UserId,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Settles the request's mutations in order, each in its own transaction
+    /// (sync design §7.2): settled ones are answered from the log with
+    /// `replayed`, a gap stops the batch, and every new one is decided by the
+    /// rulebook as `actor` at `now` and recorded exactly once, applied or
+    /// rejected. On an error, mutations already settled stay settled; the
+    /// client retries and gets them replayed.
+    fn push(
+        &self,
+        device: DeviceId,
+        actor: &Actor,
+        request: &PushRequest,
+        now: Timestamp,
+    ) -> Result<PushResponse, StoreError>;
+
+    /// Up to `limit` changes (at most [`MAX_PULL_LIMIT`]) with `seq > after`,
+    /// ascending, read consistently.
+    fn pull(
+        &self,
+        device: DeviceId,
+        after: i64,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<PullResponse, StoreError>;
+
+    /// The stored results of `device`'s mutations from `from_client_seq` on,
+    /// ascending, at most `limit` (for a client whose push response was lost).
+    fn results(
+        &self,
+        device: DeviceId,
+        from_client_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<MutationResult>, StoreError>;
+
+    /// One complaint's current state.
+    fn complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>, StoreError>;
+
+    /// A stable fingerprint of every complaint's state
+    /// ([`redress_protocol::state_digest`]): equal histories give equal digests,
+    /// on any backend and on a desktop's mirror.
+    fn digest(&self) -> Result<String, StoreError>;
+
+    /// The id of this database's lineage; a restore from backup changes it.
+    fn epoch(&self) -> Result<Uuid, StoreError>;
+}
