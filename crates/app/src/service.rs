@@ -11,7 +11,7 @@ use crate::watcher::WatchState;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use redress_domain::Rules;
-use redress_domain::complaint::{Command, Complaint, NewComplaint};
+use redress_domain::complaint::{Command, Complaint};
 use redress_domain::ids::ComplaintId;
 use redress_domain::phone::normalize_phone;
 use redress_domain::planner::ReminderKey;
@@ -20,6 +20,7 @@ use redress_domain::sla::ClockKind;
 use redress_local::{
     DashboardQuery, HeaderCounts, LocalStore, OutboxEntry, ReminderRow, StoredComplaint,
 };
+use redress_protocol::{ComplaintDraft, Mutation};
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
 use uuid::Uuid;
@@ -275,34 +276,29 @@ impl App {
             probe_customer.phone = phone;
         }
         let customer_key = RepeatProbe::customer_key(&probe_customer);
-        let args = serde_json::to_value(&input).map_err(|e| AppError::internal(e.to_string()))?;
+        let draft = ComplaintDraft {
+            customer: input.customer,
+            channel: input.channel,
+            subject: input.subject,
+            category: input.category,
+            demand: input.demand,
+            description: input.description,
+            kind: input.kind,
+            demand_class: input.demand_class,
+            severity: input.severity,
+            public_exposure: input.public_exposure,
+            received_at: input.received_at.unwrap_or(now),
+        };
         let (complaint, alerts) = self.store.write(|tx| {
             let prior = tx.reader().repeat_probes(&customer_key)?;
             let number = tx.next_local_number(now.to_zoned(self.tz.clone()).year())?;
-            let new = NewComplaint {
-                id,
-                number,
-                customer: input.customer.clone(),
-                channel: input.channel,
-                subject: input.subject.clone(),
-                category: input.category.clone(),
-                demand: input.demand.clone(),
-                description: input.description.clone(),
-                kind: input.kind,
-                demand_class: input.demand_class,
-                severity: input.severity,
-                public_exposure: input.public_exposure,
-                received_at: input.received_at.unwrap_or(now),
-            };
+            let new = draft.clone().into_new(id, number);
             let recorded = Complaint::record(new, &prior, &actor, now, &self.rules)?;
-            self.persist(
-                tx,
-                &recorded.complaint,
-                "complaint.record",
-                args,
-                &actor.user,
-                now,
-            )?;
+            let intent = Mutation::Record {
+                complaint_id: id,
+                complaint: draft.clone(),
+            };
+            self.persist(tx, &recorded.complaint, &intent, &actor.user, now)?;
             Ok::<_, AppError>((recorded.complaint, recorded.alerts))
         })?;
         self.after_write(&complaint, &alerts);
@@ -313,7 +309,10 @@ impl App {
     pub fn execute(&self, id: ComplaintId, command: &Command) -> AppResult<()> {
         let actor = self.settings()?.actor();
         let now = self.now();
-        let args = serde_json::to_value(command).map_err(|e| AppError::internal(e.to_string()))?;
+        let intent = Mutation::Execute {
+            complaint_id: id,
+            command: command.clone(),
+        };
         let (complaint, alerts) = self.store.write(|tx| {
             let mut c = tx
                 .reader()
@@ -321,7 +320,7 @@ impl App {
                 .ok_or_else(|| AppError::not_found("complaint", id))?
                 .complaint;
             let alerts = c.execute(command, &actor, now, &self.rules)?;
-            self.persist(tx, &c, mutation_name(command), args, &actor.user, now)?;
+            self.persist(tx, &c, &intent, &actor.user, now)?;
             Ok::<_, AppError>((c, alerts))
         })?;
         self.after_write(&complaint, &alerts);
@@ -359,15 +358,17 @@ impl App {
         &self,
         tx: &mut redress_local::WriteTx<'_>,
         c: &Complaint,
-        name: &str,
-        args: serde_json::Value,
+        intent: &Mutation,
         author: &redress_domain::ids::UserId,
         now: Timestamp,
     ) -> AppResult<()> {
+        let args = intent
+            .args()
+            .map_err(|e| AppError::internal(e.to_string()))?;
         let client_seq = tx.enqueue(&OutboxEntry {
             mutation_id: OutboxEntry::new_mutation_id(),
             author: author.clone(),
-            name: name.to_owned(),
+            name: intent.name().to_owned(),
             args,
             occurred_at_device: now,
             base_seq: 0,
@@ -403,25 +404,4 @@ fn parse_key(key: &str) -> AppResult<ReminderKey> {
     key.parse().map_err(|_| {
         redress_domain::DomainError::invalid("key", format!("not a reminder key: {key}")).into()
     })
-}
-
-/// The sync mutation name of a command (`sync.md` §5).
-pub fn mutation_name(c: &Command) -> &'static str {
-    match c {
-        Command::Judge { .. } => "complaint.judge",
-        Command::Assign { .. } => "complaint.assign",
-        Command::SetRootCause { .. } => "complaint.set_root_cause",
-        Command::AddProgress { .. } => "progress.add",
-        Command::ProposeRemedy { .. } => "remedy.propose",
-        Command::ReviseRemedy { .. } => "remedy.revise",
-        Command::DecideApproval { .. } => "approval.decide",
-        Command::MarkImplemented { .. } => "remedy.mark_implemented",
-        Command::Resolve { .. } => "complaint.resolve",
-        Command::RecordCallback { .. } => "callback.record",
-        Command::Review { .. } => "complaint.review",
-        Command::Close { .. } => "complaint.close",
-        Command::Reopen { .. } => "complaint.reopen",
-        Command::PauseClock { .. } => "sla.pause",
-        Command::ResumeClock { .. } => "sla.resume",
-    }
 }

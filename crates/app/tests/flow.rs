@@ -11,6 +11,7 @@ use redress_domain::model::{
     RootCause, Severity, Subject, SubjectKind,
 };
 use redress_local::DashboardQuery;
+use redress_protocol::Mutation;
 use support::{TestClock, open};
 use uuid::Uuid;
 
@@ -162,6 +163,57 @@ fn a_complaint_goes_round_the_closed_loop_and_reopens_on_an_unhappy_callback() {
     );
     // The store logged one intent per action for the server.
     assert!(!view.pending, "standalone changes are settled at once");
+}
+
+/// What the outbox keeps is the wire intent the server will be sent: it names
+/// the complaint and reads back as the very command that ran.
+#[test]
+fn the_outbox_holds_each_intent_in_the_wire_format() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), TestClock::at("2026-11-23T01:00:00Z"));
+    h.act_as("agent.li", Role::Agent);
+    let cid = h.app.record_complaint(broadband("138-0013-8000")).unwrap();
+    let judge = Command::Judge {
+        valid: true,
+        reason: None,
+        note: "billing error confirmed".into(),
+    };
+    h.app.execute(cid, &judge).unwrap();
+
+    let store = redress_local::LocalStore::open_dir(dir.path()).unwrap();
+    let (first, second) = store
+        .read(|r| Ok::<_, redress_local::StoreError>((r.outbox_row(1)?, r.outbox_row(2)?)))
+        .unwrap();
+    let (first, second) = (first.unwrap(), second.unwrap());
+    assert_eq!(first.author.as_str(), "agent.li");
+    assert_eq!(first.name, "complaint.record");
+    match Mutation::from_wire(&first.name, first.args.clone()).unwrap() {
+        Mutation::Record {
+            complaint_id,
+            complaint,
+        } => {
+            assert_eq!(complaint_id, cid);
+            assert_eq!(complaint.customer.name, "王先生");
+            assert_eq!(
+                complaint.received_at,
+                "2026-11-23T01:00:00Z".parse().unwrap(),
+                "the time received is fixed in the intent"
+            );
+        }
+        other => panic!("not a record: {other:?}"),
+    }
+    assert_eq!(second.name, "complaint.judge");
+    assert_eq!(
+        Mutation::from_wire(&second.name, second.args.clone()).unwrap(),
+        Mutation::Execute {
+            complaint_id: cid,
+            command: judge
+        }
+    );
+    assert_eq!(
+        second.args["complaint_id"],
+        serde_json::json!(cid.to_string())
+    );
 }
 
 #[test]
