@@ -35,6 +35,9 @@ pub struct App {
     pub(crate) tz: TimeZone,
     pub(crate) watch: Mutex<WatchState>,
     pub(crate) wake: tokio::sync::Notify,
+    /// No server: every local change is final at once. With a server the
+    /// change stays pending in the overlay until the sync engine hears back.
+    pub(crate) standalone: bool,
 }
 
 impl std::fmt::Debug for App {
@@ -65,6 +68,7 @@ impl App {
             tz: TimeZone::system(),
             watch: Mutex::new(WatchState::default()),
             wake: tokio::sync::Notify::new(),
+            standalone: true,
         };
         app.reindex()?;
         Ok(app)
@@ -73,6 +77,14 @@ impl App {
     /// Shows times in `tz` (notifications); the system zone by default.
     pub fn with_time_zone(mut self, tz: TimeZone) -> App {
         self.tz = tz;
+        self
+    }
+
+    /// Works with a shared server: local changes stay pending (shown from
+    /// the overlay) until the sync engine pushes them and pulls the server's
+    /// answer.
+    pub fn with_server_sync(mut self) -> App {
+        self.standalone = false;
         self
     }
 
@@ -352,7 +364,7 @@ impl App {
         Ok(())
     }
 
-    /// Overlay + outbox in one transaction, then (standalone: no server) settled
+    /// Overlay + outbox in one transaction; standalone (no server), settled
     /// into the mirror at once, in the same transaction.
     fn persist(
         &self,
@@ -374,7 +386,9 @@ impl App {
             base_seq: 0,
         })?;
         tx.stage_complaint(c, &self.rules, client_seq)?;
-        tx.settle_local(client_seq, c.id)?;
+        if self.standalone {
+            tx.settle_local(client_seq, c.id)?;
+        }
         Ok(())
     }
 

@@ -8,6 +8,7 @@
 mod demo;
 mod error;
 mod sla;
+mod state;
 
 use std::process::ExitCode;
 
@@ -46,12 +47,16 @@ enum Command {
     /// Demo data for trying the console.
     #[command(subcommand)]
     Demo(demo::DemoCommand),
+    /// The data directory's synced state.
+    #[command(subcommand)]
+    State(state::StateCommand),
 }
 
 fn run(cli: Cli) -> Result<String, CliError> {
     match cli.command {
         Command::Sla(cmd) => sla::run(cmd),
         Command::Demo(cmd) => demo::run(cmd, &demo::data_dir(cli.data_dir)?),
+        Command::State(cmd) => state::run(cmd, &demo::data_dir(cli.data_dir)?),
     }
 }
 

@@ -592,3 +592,33 @@ fn demo_seed_fills_an_empty_data_dir_once() {
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn state_digest_fingerprints_the_confirmed_state() {
+    let dir = std::env::temp_dir().join(format!("redressctl-digest-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let d = dir.to_str().unwrap();
+    let empty = run(&["--data-dir", d, "state", "digest"]);
+    assert_eq!(empty.code, 0, "{}", empty.stderr);
+    let empty = empty.stdout.trim().to_owned();
+    assert_eq!(empty, redress_protocol::state_digest(&[]).unwrap());
+
+    let out = run(&["--data-dir", d, "demo", "seed", "--count", "10"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let first = run(&["--data-dir", d, "state", "digest"]).stdout;
+    let second = run(&["--data-dir", d, "state", "digest"]).stdout;
+    assert_eq!(first, second, "stable");
+    assert_ne!(first.trim(), empty, "the complaints count");
+    assert!(
+        first.trim().len() >= 16 && first.trim().chars().all(|c| c.is_ascii_hexdigit()),
+        "{first}"
+    );
+    let store = redress_local::LocalStore::open_dir(&dir).unwrap();
+    let mirror = store.read(|r| r.mirror_complaints()).unwrap();
+    assert_eq!(
+        first.trim(),
+        redress_protocol::state_digest(&mirror).unwrap()
+    );
+    drop(store);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -230,6 +230,54 @@ impl<'a> Reader<'a> {
         rows.next()?.map(outbox_row).transpose()
     }
 
+    /// One complaint as the server last said it was (mirror only, without
+    /// local changes); `None` when the server has not confirmed it yet.
+    pub fn mirror_complaint(&self, id: ComplaintId) -> Result<Option<Complaint>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT data FROM complaints WHERE id = ?1")?;
+        let mut rows = stmt.query([id.to_string()])?;
+        match rows.next()? {
+            Some(row) => {
+                let data: String = row.get(0)?;
+                Ok(Some(serde_json::from_str(&data)?))
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Every complaint of the mirror (the server's state as last pulled),
+    /// without local changes, in id order.
+    pub fn mirror_complaints(&self) -> Result<Vec<Complaint>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT data FROM complaints ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let data: String = row.get(0)?;
+            out.push(serde_json::from_str(&data)?);
+        }
+        Ok(out)
+    }
+
+    /// The ids of complaints with local changes staged over the mirror.
+    pub fn overlay_ids(&self) -> Result<Vec<ComplaintId>> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id FROM complaint_overlay ORDER BY id")?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let id: String = row.get(0)?;
+            let id = id
+                .parse()
+                .map_err(|_| StoreError::InvalidData(format!("overlay id {id}")))?;
+            out.push(ComplaintId(id));
+        }
+        Ok(out)
+    }
+
     /// The reminder inbox, newest first.
     pub fn reminder_inbox(&self, limit: u32) -> Result<Vec<ReminderRow>> {
         let sql = format!(

@@ -206,6 +206,35 @@ impl<'conn> WriteTx<'conn> {
         self.mark_outbox(client_seq, OutboxState::Applied, &applied)
     }
 
+    /// Records a finished pull: the new cursor (the last server sequence
+    /// applied to the mirror) and when it happened.
+    pub fn set_sync_cursor(&mut self, cursor_seq: i64, at: Timestamp) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE sync_state SET cursor_seq = ?1, last_pull_at = ?2 WHERE id = 1",
+            )?
+            .execute(params![cursor_seq, ms(at)])?;
+        Ok(())
+    }
+
+    /// Records a push that reached the server, or (with `error`) one that did
+    /// not.
+    pub fn note_push(&mut self, at: Timestamp, error: Option<&str>) -> Result<()> {
+        match error {
+            Some(e) => self
+                .tx
+                .prepare_cached("UPDATE sync_state SET last_error = ?1 WHERE id = 1")?
+                .execute([e])?,
+            None => self
+                .tx
+                .prepare_cached(
+                    "UPDATE sync_state SET last_push_at = ?1, last_error = NULL WHERE id = 1",
+                )?
+                .execute([ms(at)])?,
+        };
+        Ok(())
+    }
+
     /// The next standalone complaint number, `TS-<year>-<6 digits>`, from the
     /// device's counter; numbers already present are skipped.
     pub fn next_local_number(&mut self, year: i16) -> Result<String> {

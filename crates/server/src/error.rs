@@ -1,5 +1,6 @@
 //! What can go wrong in the store, each with a stable code for the HTTP layer.
 
+use redress_domain::ids::UserId;
 use redress_protocol::{DeviceId, codes};
 use uuid::Uuid;
 
@@ -24,6 +25,15 @@ pub enum StoreError {
         stored: Uuid,
         pushed: Uuid,
     },
+    /// A user of that name exists already.
+    #[error("user {0} already exists")]
+    UserExists(UserId),
+    /// No user of that name.
+    #[error("no user is named {0}")]
+    UnknownUser(UserId),
+    /// A user to add is not acceptable (name, limit).
+    #[error("{0}")]
+    InvalidUser(String),
     /// Another writer held the database too long; retry.
     #[error("the server store is busy; retry")]
     Busy(#[source] rusqlite::Error),
@@ -46,6 +56,9 @@ impl StoreError {
             StoreError::DeviceMismatch { .. } => codes::DEVICE_MISMATCH,
             StoreError::DeviceTaken { .. } => "device_taken",
             StoreError::DeviceForked { .. } => codes::DEVICE_FORKED,
+            StoreError::UserExists(_) => "user_exists",
+            StoreError::UnknownUser(_) => "unknown_user",
+            StoreError::InvalidUser(_) => "invalid_user",
             StoreError::Busy(_) | StoreError::Database(_) => codes::STORE_UNAVAILABLE,
             StoreError::Corrupt(_) => "store_corrupt",
             StoreError::Open(_) => "store_open_failed",

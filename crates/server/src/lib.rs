@@ -1,21 +1,34 @@
-//! The shared Redress server: the authoritative store of complaint state and
-//! the sync push/pull algorithm (sync design §7).
+//! The shared Redress server: the authoritative store of complaint state,
+//! the sync push/pull algorithm (sync design §7), accounts and sessions
+//! (§11), and the HTTP API (§6).
 //!
-//! [`ServerStore`] is the storage seam. Its methods are synchronous, and the
-//! HTTP layer (still to come) calls them from `spawn_blocking`. Every pushed
-//! mutation is decided by `redress-domain` with the server's clock and rules
-//! and settled in a transaction of its own. [`SqliteStore`] is the one
-//! implementation today. The `conformance` feature exports the test suite
-//! every implementation must pass.
+//! [`ServerStore`] is the storage seam of sync and [`AccountStore`] the one of
+//! users and sessions. Their methods are synchronous; the [`http`] layer
+//! calls them from `spawn_blocking`. Every pushed mutation is decided by
+//! `redress-domain` with the server's clock and rules, as the session's user
+//! with the role and limit of the server's user table, and settled in a
+//! transaction of its own. [`SqliteStore`] implements both seams. Live
+//! pokes go through a [`ChangeNotifier`]. The `conformance` feature exports
+//! the test suite every store implementation must pass.
 #![forbid(unsafe_code)]
 
+mod accounts;
+pub mod auth;
 mod error;
+pub mod http;
+mod notify;
 mod sqlite;
+mod sqlite_accounts;
 mod store;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
+pub use accounts::{
+    AccountStore, MAX_USER_NAME, NewSession, NewUser, Session, TokenHash, User, parse_role,
+    role_name,
+};
 pub use error::StoreError;
+pub use notify::{BroadcastHub, ChangeNotifier};
 pub use sqlite::{SqliteStore, StoreOptions};
 pub use store::{MAX_PULL_LIMIT, ServerStore, StoredComplaint};

@@ -29,7 +29,10 @@ use uuid::Uuid;
 
 /// The migrations, in order; the n-th (1-based) brings the schema to version n.
 /// Released files are never edited: a change is a new file.
-const MIGRATIONS: &[&str] = &[include_str!("../migrations/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/0001_init.sql"),
+    include_str!("../migrations/0002_accounts.sql"),
+];
 
 /// How long a statement waits for another connection's lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -100,7 +103,15 @@ impl SqliteStore {
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    /// The schema version of the open database (the number of migrations
+    /// applied).
+    pub fn schema_version(&self) -> Result<i64> {
+        self.lock()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(db)
+    }
+
+    pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a transaction open
         // (it rolls back on drop), so the connection is still usable.
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
@@ -593,7 +604,7 @@ fn migrate(conn: &mut Connection) -> Result<()> {
     tx.commit().map_err(db)
 }
 
-fn to_i64(n: u64) -> Result<i64> {
+pub(crate) fn to_i64(n: u64) -> Result<i64> {
     i64::try_from(n)
         .map_err(|_| StoreError::corrupt(format!("{n} does not fit a database integer")))
 }

@@ -1,0 +1,188 @@
+//! Users, devices' sessions and the storage seam for them.
+//!
+//! Kept apart from [`ServerStore`](crate::ServerStore) so that the sync
+//! algorithm and the sign-in bookkeeping can be reasoned about (and later
+//! implemented on PostgreSQL) one at a time. Like the sync store, every method
+//! is synchronous and async callers run it on a blocking thread.
+
+use crate::error::StoreError;
+use jiff::Timestamp;
+use redress_domain::ids::UserId;
+use redress_domain::model::{Actor, Role};
+use redress_protocol::DeviceId;
+use sha2::{Digest, Sha256};
+use std::fmt;
+
+/// The longest user name accepted.
+pub const MAX_USER_NAME: usize = 64;
+
+/// Someone who may sign in, as the server holds them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct User {
+    /// The user's name, which is also the id mutations carry.
+    pub name: UserId,
+    pub role: Role,
+    /// Overrides the role's approval limit when set (minor units).
+    pub approval_limit_minor: Option<i64>,
+    /// An argon2id hash in PHC string form.
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at: Timestamp,
+}
+
+impl User {
+    /// Whom the rulebook sees when this user pushes: role and limit from the
+    /// server's table, never from the request.
+    pub fn actor(&self) -> Actor {
+        Actor {
+            user: self.name.clone(),
+            role: self.role,
+            approval_limit_minor: self.approval_limit_minor,
+        }
+    }
+}
+
+impl fmt::Debug for User {
+    // The hash stays out of logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("User")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("approval_limit_minor", &self.approval_limit_minor)
+            .field("disabled", &self.disabled)
+            .field("created_at", &self.created_at)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A user to add.
+#[derive(Clone)]
+pub struct NewUser {
+    pub name: UserId,
+    pub role: Role,
+    pub approval_limit_minor: Option<i64>,
+    /// Already hashed (see [`crate::auth::hash_password`]).
+    pub password_hash: String,
+}
+
+impl fmt::Debug for NewUser {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("NewUser")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("approval_limit_minor", &self.approval_limit_minor)
+            .finish_non_exhaustive()
+    }
+}
+
+impl NewUser {
+    /// Refuses names that would be awkward as ids (empty, too long, spaces or
+    /// control characters) and negative limits.
+    pub fn validate(&self) -> Result<(), StoreError> {
+        let name = self.name.as_str();
+        if name.is_empty() || name.chars().count() > MAX_USER_NAME {
+            return Err(StoreError::InvalidUser(format!(
+                "a user name has 1 to {MAX_USER_NAME} characters"
+            )));
+        }
+        if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(StoreError::InvalidUser(
+                "a user name has no spaces or control characters".to_owned(),
+            ));
+        }
+        if self.approval_limit_minor.is_some_and(|limit| limit < 0) {
+            return Err(StoreError::InvalidUser(
+                "an approval limit is not negative".to_owned(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The SHA-256 of a bearer token: all the server keeps of it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenHash(pub [u8; 32]);
+
+impl TokenHash {
+    /// The hash of a token as the client presents it.
+    pub fn of(token: &str) -> TokenHash {
+        TokenHash(Sha256::digest(token.as_bytes()).into())
+    }
+}
+
+impl fmt::Debug for TokenHash {
+    // A short prefix is enough to tell sessions apart in logs.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "TokenHash({:02x}{:02x}{:02x}{:02x}…)",
+            self.0[0], self.0[1], self.0[2], self.0[3]
+        )
+    }
+}
+
+/// A session to create at sign-in.
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    pub token_hash: TokenHash,
+    pub user: UserId,
+    pub device: DeviceId,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// A stored session with its user as they are now.
+#[derive(Debug, Clone)]
+pub struct Session {
+    pub token_hash: TokenHash,
+    pub user: User,
+    pub device: DeviceId,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+    pub revoked_at: Option<Timestamp>,
+}
+
+impl Session {
+    /// Neither revoked nor expired, and the user is not disabled.
+    pub fn is_active(&self, now: Timestamp) -> bool {
+        self.revoked_at.is_none() && now < self.expires_at && !self.user.disabled
+    }
+}
+
+/// Where the server keeps its users and sessions.
+pub trait AccountStore: Send + Sync {
+    /// Adds a user; a taken name is refused with [`StoreError::UserExists`].
+    fn add_user(&self, user: &NewUser, now: Timestamp) -> Result<(), StoreError>;
+
+    /// Disables a user and revokes all their sessions at once.
+    fn disable_user(&self, name: &UserId, now: Timestamp) -> Result<(), StoreError>;
+
+    fn find_user(&self, name: &UserId) -> Result<Option<User>, StoreError>;
+
+    /// Stores a session. The device must already be registered to the user
+    /// ([`ServerStore::register_device`](crate::ServerStore::register_device)).
+    fn create_session(&self, session: &NewSession) -> Result<(), StoreError>;
+
+    /// The session of a token hash, whatever its state; the caller checks
+    /// [`Session::is_active`].
+    fn find_session(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError>;
+
+    /// Revokes a session; `false` if there was no such session or it was
+    /// already revoked.
+    fn revoke_session(&self, token_hash: &TokenHash, now: Timestamp) -> Result<bool, StoreError>;
+}
+
+/// The role's name as stored and shown (`supervisor`).
+pub fn role_name(role: Role) -> &'static str {
+    match role {
+        Role::Agent => "agent",
+        Role::Supervisor => "supervisor",
+        Role::Manager => "manager",
+        Role::Admin => "admin",
+    }
+}
+
+/// The role of a stored or typed name.
+pub fn parse_role(name: &str) -> Option<Role> {
+    Role::LADDER.into_iter().find(|r| role_name(*r) == name)
+}

@@ -1,0 +1,148 @@
+//! The JSON error body every endpoint answers with: `{"code", "message"}`,
+//! plus `index` when one mutation of a push is at fault.
+
+use crate::error::StoreError;
+use axum::Json;
+use axum::extract::rejection::BytesRejection;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use redress_protocol::codes;
+use serde::Serialize;
+
+/// The HTTP layer's own stable codes; the protocol's are in
+/// [`redress_protocol::codes`].
+pub mod code {
+    /// No bearer token, or one that is unknown, expired or revoked.
+    pub const UNAUTHORIZED: &str = "unauthorized";
+    /// Sign-in with an unknown user name or a wrong password.
+    pub const INVALID_CREDENTIALS: &str = "invalid_credentials";
+    /// Sign-in by a disabled user.
+    pub const USER_DISABLED: &str = "user_disabled";
+    /// Too many failed sign-ins; wait `Retry-After` seconds.
+    pub const RATE_LIMITED: &str = "rate_limited";
+    /// The body, or the batch in it, is larger than the server takes.
+    pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
+    /// The device is registered to another user.
+    pub const DEVICE_TAKEN: &str = "device_taken";
+    pub const NOT_FOUND: &str = "not_found";
+    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
+    /// A bug or a damaged database; see the server's log.
+    pub const INTERNAL: &str = "internal_error";
+}
+
+/// An error answer.
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub status: StatusCode,
+    pub code: &'static str,
+    pub message: String,
+    /// The position of the offending mutation in a push batch.
+    pub index: Option<usize>,
+    /// Seconds to wait, sent as `Retry-After`.
+    pub retry_after: Option<u64>,
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    code: &'a str,
+    message: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<usize>,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            status,
+            code,
+            message: message.into(),
+            index: None,
+            retry_after: None,
+        }
+    }
+
+    pub fn malformed(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::BAD_REQUEST, codes::MALFORMED_REQUEST, message)
+    }
+
+    pub fn unauthorized(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::UNAUTHORIZED, code::UNAUTHORIZED, message)
+    }
+
+    pub fn device_mismatch(message: impl Into<String>) -> ApiError {
+        ApiError::new(StatusCode::FORBIDDEN, codes::DEVICE_MISMATCH, message)
+    }
+
+    pub fn too_large(message: impl Into<String>) -> ApiError {
+        ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            code::PAYLOAD_TOO_LARGE,
+            message,
+        )
+    }
+
+    pub fn internal(message: impl Into<String>) -> ApiError {
+        let message = message.into();
+        tracing::error!(%message, "internal error");
+        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, message)
+    }
+
+    /// The bytes of a body, or why it could not be read (too large, cut off).
+    pub fn body(
+        body: Result<axum::body::Bytes, BytesRejection>,
+    ) -> Result<axum::body::Bytes, ApiError> {
+        match body {
+            Ok(bytes) => Ok(bytes),
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => Err(
+                ApiError::too_large("the request body is larger than this server accepts"),
+            ),
+            Err(rejection) => Err(ApiError::malformed(rejection.body_text())),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(e: StoreError) -> ApiError {
+        let status = match &e {
+            _ if e.is_transient() => StatusCode::SERVICE_UNAVAILABLE,
+            StoreError::DeviceMismatch { .. } | StoreError::UnknownDevice(_) => {
+                StatusCode::FORBIDDEN
+            }
+            StoreError::DeviceTaken { .. }
+            | StoreError::DeviceForked { .. }
+            | StoreError::UserExists(_) => StatusCode::CONFLICT,
+            StoreError::UnknownUser(_) => StatusCode::NOT_FOUND,
+            StoreError::InvalidUser(_) => StatusCode::BAD_REQUEST,
+            StoreError::Busy(_)
+            | StoreError::Database(_)
+            | StoreError::Corrupt(_)
+            | StoreError::Open(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        if status.is_server_error() {
+            tracing::error!(error = %e, "store error");
+        }
+        ApiError::new(status, e.code(), e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body {
+            code: self.code,
+            message: &self.message,
+            index: self.index,
+        };
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if self.status == StatusCode::UNAUTHORIZED {
+            response
+                .headers_mut()
+                .insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}

@@ -1,0 +1,312 @@
+//! The HTTP API under `/api/v1` (sync design §6), on axum and tokio.
+//!
+//! Store calls block, so every one of them runs on tokio's blocking pool.
+//! All endpoints but `health`, `meta` and `auth/login` need a live session
+//! (`Authorization: Bearer <token>`) and the session's device in
+//! `Redress-Device`; all but `health` and `meta` need a supported
+//! `Redress-Protocol`. Every response carries the server's epoch, time and
+//! protocol range as headers. Errors are [`ApiError`] JSON bodies.
+
+mod error;
+mod limiter;
+mod session;
+mod sync;
+
+pub use error::{ApiError, code};
+pub use limiter::LoginLimiter;
+pub use session::AuthSession;
+
+use crate::accounts::AccountStore;
+use crate::error::StoreError;
+use crate::notify::ChangeNotifier;
+use crate::store::ServerStore;
+use axum::Router;
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{HeaderName, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::{get, post};
+use jiff::{SignedDuration, Timestamp};
+use redress_protocol::{PROTOCOL_VERSION, codes};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use uuid::Uuid;
+
+/// The oldest protocol version this server still speaks.
+pub const PROTOCOL_MIN: u32 = 1;
+/// The newest protocol version this server speaks.
+pub const PROTOCOL_MAX: u32 = PROTOCOL_VERSION;
+
+/// Request and response header names.
+pub mod headers {
+    pub const PROTOCOL: &str = "redress-protocol";
+    pub const DEVICE: &str = "redress-device";
+    pub const SERVER_EPOCH: &str = "redress-server-epoch";
+    pub const SERVER_TIME: &str = "redress-server-time";
+    pub const PROTOCOL_MIN: &str = "redress-protocol-min";
+    pub const PROTOCOL_MAX: &str = "redress-protocol-max";
+}
+
+/// Both storage seams, as one object the handlers share.
+pub trait Backend: ServerStore + AccountStore {}
+
+impl<T: ServerStore + AccountStore> Backend for T {}
+
+/// Limits and timings of the HTTP layer.
+#[derive(Debug, Clone)]
+pub struct HttpConfig {
+    /// The largest request body accepted (bytes).
+    pub body_limit: usize,
+    /// How long a session lasts after sign-in.
+    pub session_ttl: SignedDuration,
+    /// Failed sign-ins per user name and client address ...
+    pub login_failures: usize,
+    /// ... within this window, before further attempts get `429`.
+    pub login_window: Duration,
+    /// How often an idle event stream sends a keep-alive comment.
+    pub keep_alive: Duration,
+    /// The shortest gap between two pokes on one event stream.
+    pub poke_interval: Duration,
+}
+
+impl Default for HttpConfig {
+    fn default() -> Self {
+        HttpConfig {
+            body_limit: 1024 * 1024,
+            session_ttl: SignedDuration::from_hours(14 * 24),
+            login_failures: 5,
+            login_window: Duration::from_secs(60),
+            keep_alive: Duration::from_secs(15),
+            poke_interval: Duration::from_millis(100),
+        }
+    }
+}
+
+/// Tells the server to stop: the listener stops accepting, event streams
+/// end, and [`serve`] returns once open requests are answered.
+#[derive(Debug, Clone)]
+pub struct Shutdown {
+    sender: Arc<watch::Sender<bool>>,
+}
+
+impl Shutdown {
+    pub fn new() -> Shutdown {
+        Shutdown {
+            sender: Arc::new(watch::channel(false).0),
+        }
+    }
+
+    pub fn trigger(&self) {
+        self.sender.send_replace(true);
+    }
+
+    pub fn is_triggered(&self) -> bool {
+        *self.sender.borrow()
+    }
+
+    /// Resolves once [`Shutdown::trigger`] was called (at once if it was
+    /// already).
+    pub async fn wait(&self) {
+        let mut receiver = self.sender.subscribe();
+        // The sender lives as long as `self`, so this cannot fail.
+        let _ = receiver.wait_for(|stopped| *stopped).await;
+    }
+}
+
+impl Default for Shutdown {
+    fn default() -> Self {
+        Shutdown::new()
+    }
+}
+
+/// What every handler shares.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Arc<dyn Backend>,
+    notifier: Arc<dyn ChangeNotifier>,
+    epoch: Uuid,
+    config: HttpConfig,
+    limiter: LoginLimiter,
+    shutdown: Shutdown,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("epoch", &self.inner.epoch)
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+impl AppState {
+    /// Reads the store's epoch once; it cannot change while the server runs.
+    pub fn new(
+        store: Arc<dyn Backend>,
+        notifier: Arc<dyn ChangeNotifier>,
+        config: HttpConfig,
+        shutdown: Shutdown,
+    ) -> Result<AppState, StoreError> {
+        let epoch = store.epoch()?;
+        let limiter = LoginLimiter::new(config.login_failures, config.login_window);
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                store,
+                notifier,
+                epoch,
+                config,
+                limiter,
+                shutdown,
+            }),
+        })
+    }
+
+    pub fn shutdown(&self) -> &Shutdown {
+        &self.inner.shutdown
+    }
+
+    pub fn epoch(&self) -> Uuid {
+        self.inner.epoch
+    }
+
+    fn config(&self) -> &HttpConfig {
+        &self.inner.config
+    }
+
+    /// Runs a store call on the blocking pool.
+    async fn blocking<T, F>(&self, call: F) -> Result<T, ApiError>
+    where
+        T: Send + 'static,
+        F: FnOnce(&dyn Backend) -> Result<T, StoreError> + Send + 'static,
+    {
+        let store = Arc::clone(&self.inner.store);
+        tokio::task::spawn_blocking(move || call(store.as_ref()))
+            .await
+            .map_err(|e| ApiError::internal(format!("a store call failed: {e}")))?
+            .map_err(ApiError::from)
+    }
+}
+
+/// The whole API, with its state.
+pub fn router(state: AppState) -> Router {
+    let versioned = Router::new()
+        .route("/auth/login", post(session::login))
+        .route("/auth/logout", post(session::logout))
+        .route("/sync/push", post(sync::push))
+        .route("/sync/pull", get(sync::pull))
+        .route("/sync/events", get(sync::events))
+        .route_layer(middleware::from_fn(require_protocol));
+    let api = Router::new()
+        .route("/health", get(health))
+        .route("/meta", get(meta))
+        .merge(versioned);
+    Router::new()
+        .nest("/api/v1", api)
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(state.config().body_limit))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            server_headers,
+        ))
+        .with_state(state)
+}
+
+/// Serves the API on `listener` until the state's [`Shutdown`] is
+/// triggered, then lets open requests finish (event streams end by
+/// themselves).
+pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
+    let shutdown = state.shutdown().clone();
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move { shutdown.wait().await })
+        .await
+}
+
+/// Refuses requests without a supported `Redress-Protocol`, before anything
+/// else is looked at.
+async fn require_protocol(request: Request, next: Next) -> Response {
+    let sent = request
+        .headers()
+        .get(headers::PROTOCOL)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim);
+    match sent.map(|v| (v, v.parse::<u32>())) {
+        Some((_, Ok(version))) if (PROTOCOL_MIN..=PROTOCOL_MAX).contains(&version) => {
+            next.run(request).await
+        }
+        Some((v, _)) => protocol_mismatch(&format!("protocol version {v:?} is not supported")),
+        None => protocol_mismatch("the Redress-Protocol header is missing"),
+    }
+}
+
+fn protocol_mismatch(why: &str) -> Response {
+    ApiError::new(
+        StatusCode::UPGRADE_REQUIRED,
+        codes::PROTOCOL_MISMATCH,
+        format!("{why}; this server speaks versions {PROTOCOL_MIN} to {PROTOCOL_MAX}"),
+    )
+    .into_response()
+}
+
+/// Adds the server's epoch, time and protocol range to every response, and
+/// logs the request.
+async fn server_headers(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = request.method().clone();
+    let path = request.uri().path().to_owned();
+    let mut response = next.run(request).await;
+    let h = response.headers_mut();
+    let pairs = [
+        (headers::SERVER_EPOCH, state.epoch().to_string()),
+        (headers::SERVER_TIME, Timestamp::now().to_string()),
+        (headers::PROTOCOL_MIN, PROTOCOL_MIN.to_string()),
+        (headers::PROTOCOL_MAX, PROTOCOL_MAX.to_string()),
+    ];
+    for (name, value) in pairs {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            h.insert(HeaderName::from_static(name), value);
+        }
+    }
+    tracing::info!(
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        elapsed_ms = started.elapsed().as_millis() as u64,
+        "request"
+    );
+    response
+}
+
+async fn health() -> Json<serde_json::Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+async fn meta(State(state): State<AppState>) -> Json<serde_json::Value> {
+    Json(json!({
+        "protocol_min": PROTOCOL_MIN,
+        "protocol_max": PROTOCOL_MAX,
+        "server_epoch": state.epoch(),
+        "server_time": Timestamp::now(),
+    }))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::new(StatusCode::NOT_FOUND, code::NOT_FOUND, "no such endpoint")
+}
+
+async fn method_not_allowed() -> ApiError {
+    ApiError::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        code::METHOD_NOT_ALLOWED,
+        "the endpoint does not take this method",
+    )
+}

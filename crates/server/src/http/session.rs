@@ -1,0 +1,211 @@
+//! Sign-in, sign-out and the session check every other endpoint runs.
+
+use super::{ApiError, AppState, code, headers};
+use crate::accounts::{NewSession, Session, TokenHash, role_name};
+use crate::auth;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{ConnectInfo, FromRequestParts, State};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use axum::response::Json;
+use jiff::Timestamp;
+use redress_domain::ids::UserId;
+use redress_protocol::DeviceId;
+use serde::{Deserialize, Serialize};
+use std::net::{IpAddr, Ipv6Addr, SocketAddr};
+use uuid::Uuid;
+
+/// The longest device name kept.
+const MAX_DEVICE_NAME: usize = 200;
+
+/// A live session, checked against the request's `Redress-Device`.
+#[derive(Debug, Clone)]
+pub struct AuthSession {
+    pub session: Session,
+}
+
+impl FromRequestParts<AppState> for AuthSession {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let token = parts
+            .headers
+            .get(header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| ApiError::unauthorized("a bearer token is required"))?;
+        let hash = TokenHash::of(token);
+        let session = state
+            .blocking(move |store| store.find_session(&hash))
+            .await?
+            .filter(|s| s.is_active(Timestamp::now()))
+            .ok_or_else(|| ApiError::unauthorized("the session is unknown, expired or revoked"))?;
+        let device = parts
+            .headers
+            .get(headers::DEVICE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<Uuid>().ok())
+            .map(DeviceId);
+        match device {
+            Some(device) if device == session.device => Ok(AuthSession { session }),
+            Some(device) => Err(ApiError::device_mismatch(format!(
+                "the session belongs to device {}, not {device}",
+                session.device
+            ))),
+            None => Err(ApiError::device_mismatch(
+                "the Redress-Device header is missing or not a device id",
+            )),
+        }
+    }
+}
+
+/// The client's address, when the server was started with connection info
+/// (as [`super::serve`] does); unspecified otherwise.
+pub(super) struct ClientIp(IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |c| c.0.ip()),
+        ))
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginRequest {
+    username: String,
+    password: String,
+    device_id: DeviceId,
+    device_name: String,
+}
+
+#[derive(Debug, Serialize)]
+pub(super) struct LoginResponse {
+    token: String,
+    user: UserId,
+    role: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    approval_limit_minor: Option<i64>,
+    device_id: DeviceId,
+    expires_at: Timestamp,
+    server_time: Timestamp,
+    server_epoch: Uuid,
+}
+
+/// `POST /auth/login`: checks the password, registers the device to the
+/// user and opens a session bound to both.
+pub(super) async fn login(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Json<LoginResponse>, ApiError> {
+    let body = ApiError::body(body)?;
+    let login: LoginRequest =
+        serde_json::from_slice(&body).map_err(|e| ApiError::malformed(e.to_string()))?;
+    let device_name = login.device_name.trim().to_owned();
+    if device_name.chars().count() > MAX_DEVICE_NAME {
+        return Err(ApiError::malformed(format!(
+            "a device name has at most {MAX_DEVICE_NAME} characters"
+        )));
+    }
+
+    let limiter = &state.inner.limiter;
+    if let Err(wait) = limiter.check(&login.username, ip) {
+        let mut e = ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            code::RATE_LIMITED,
+            "too many failed sign-ins; wait and try again",
+        );
+        e.retry_after = Some(wait.as_secs().max(1));
+        return Err(e);
+    }
+
+    let name = UserId::new(login.username.clone());
+    let user = state.blocking(move |store| store.find_user(&name)).await?;
+    let password = login.password;
+    let (user, verified) = tokio::task::spawn_blocking(move || match user {
+        Some(user) => {
+            let ok = auth::verify_password(&user.password_hash, &password);
+            (Some(user), ok)
+        }
+        None => {
+            auth::verify_nobody(&password);
+            (None, false)
+        }
+    })
+    .await
+    .map_err(|e| ApiError::internal(format!("password check failed: {e}")))?;
+    let user = match user {
+        Some(user) if verified => user,
+        _ => {
+            limiter.fail(&login.username, ip);
+            tracing::warn!(user = %login.username, %ip, "failed sign-in");
+            return Err(ApiError::new(
+                StatusCode::UNAUTHORIZED,
+                code::INVALID_CREDENTIALS,
+                "unknown user name or wrong password",
+            ));
+        }
+    };
+    if user.disabled {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            code::USER_DISABLED,
+            format!("user {} is disabled", user.name),
+        ));
+    }
+    limiter.succeed(&login.username, ip);
+
+    let (token, token_hash) = auth::new_token().map_err(|e| ApiError::internal(e.to_string()))?;
+    let now = Timestamp::now();
+    let expires_at = now
+        .checked_add(state.config().session_ttl)
+        .map_err(|e| ApiError::internal(e.to_string()))?;
+    let device = login.device_id;
+    let session = NewSession {
+        token_hash,
+        user: user.name.clone(),
+        device,
+        created_at: now,
+        expires_at,
+    };
+    state
+        .blocking(move |store| {
+            store.register_device(device, &session.user, &device_name, now)?;
+            store.create_session(&session)
+        })
+        .await?;
+    tracing::info!(user = %user.name, %device, "signed in");
+    Ok(Json(LoginResponse {
+        token,
+        role: role_name(user.role),
+        approval_limit_minor: user.approval_limit_minor,
+        user: user.name,
+        device_id: device,
+        expires_at,
+        server_time: now,
+        server_epoch: state.epoch(),
+    }))
+}
+
+/// `POST /auth/logout`: revokes the session.
+pub(super) async fn logout(
+    State(state): State<AppState>,
+    auth: AuthSession,
+) -> Result<StatusCode, ApiError> {
+    let hash = auth.session.token_hash;
+    state
+        .blocking(move |store| store.revoke_session(&hash, Timestamp::now()))
+        .await?;
+    tracing::info!(user = %auth.session.user.name, device = %auth.session.device, "signed out");
+    Ok(StatusCode::NO_CONTENT)
+}

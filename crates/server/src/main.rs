@@ -1,0 +1,322 @@
+//! `redress-server`: runs the shared server and administers its database.
+//!
+//! Bad input exits with status 2 and a runtime failure with status 1, either
+//! way with one line `error[code]: message` on standard error.
+
+use clap::{Args, Parser, Subcommand};
+use jiff::Timestamp;
+use redress_domain::Rules;
+use redress_domain::ids::UserId;
+use redress_server::http::{self, AppState, HttpConfig, Shutdown};
+use redress_server::{
+    AccountStore, BroadcastHub, NewUser, SqliteStore, StoreError, auth, parse_role,
+};
+use std::io::{Read, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+/// The shortest password `user add` accepts.
+const MIN_PASSWORD: usize = 8;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "redress-server",
+    version,
+    about = "The shared Redress sync server"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve the HTTP API until SIGTERM or Ctrl-C.
+    Serve {
+        #[command(flatten)]
+        db: Db,
+        /// The address to listen on.
+        #[arg(long, env = "REDRESS_LISTEN", default_value = "127.0.0.1:8470")]
+        listen: String,
+    },
+    /// Create the database or bring its schema up to date, then exit.
+    Migrate {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Manage the users who may sign in.
+    #[command(subcommand)]
+    User(UserCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        name: String,
+        /// agent, supervisor, manager or admin.
+        #[arg(long)]
+        role: String,
+        /// A personal approval limit in minor currency units (50000 is 500.00),
+        /// overriding the role's.
+        #[arg(long, value_name = "AMOUNT")]
+        approval_limit: Option<String>,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Disable a user and revoke their sessions.
+    Disable {
+        name: String,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Debug, Args)]
+struct Db {
+    /// The server's SQLite database file.
+    #[arg(long = "db", env = "REDRESS_DB", value_name = "PATH")]
+    path: PathBuf,
+}
+
+/// Why the command failed, with its exit status.
+struct Failure {
+    status: u8,
+    code: &'static str,
+    message: String,
+}
+
+impl Failure {
+    fn input(code: &'static str, message: impl Into<String>) -> Failure {
+        Failure {
+            status: 2,
+            code,
+            message: message.into(),
+        }
+    }
+
+    fn runtime(code: &'static str, message: impl Into<String>) -> Failure {
+        Failure {
+            status: 1,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<StoreError> for Failure {
+    fn from(e: StoreError) -> Failure {
+        let input = matches!(
+            e,
+            StoreError::UserExists(_) | StoreError::UnknownUser(_) | StoreError::InvalidUser(_)
+        );
+        Failure {
+            status: if input { 2 } else { 1 },
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version.
+            let _ = e.print();
+            return ExitCode::SUCCESS;
+        }
+        Err(e) => {
+            let text = e.to_string();
+            let line = text
+                .lines()
+                .next()
+                .unwrap_or("bad arguments")
+                .trim_start_matches("error: ");
+            return fail(&Failure::input("usage", line));
+        }
+    };
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => fail(&failure),
+    }
+}
+
+fn fail(failure: &Failure) -> ExitCode {
+    let message = failure.message.replace('\n', " ");
+    let _ = writeln!(std::io::stderr(), "error[{}]: {message}", failure.code);
+    ExitCode::from(failure.status)
+}
+
+fn say(line: &str) {
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+fn open(db: &Db) -> Result<SqliteStore, Failure> {
+    Ok(SqliteStore::open(&db.path, Rules::default())?)
+}
+
+fn run(cli: Cli) -> Result<(), Failure> {
+    match cli.command {
+        Command::Serve { db, listen } => serve(&db, &listen),
+        Command::Migrate { db } => {
+            let store = open(&db)?;
+            say(&format!(
+                "{} is at schema version {}",
+                db.path.display(),
+                store.schema_version()?
+            ));
+            Ok(())
+        }
+        Command::User(UserCommand::Add {
+            name,
+            role,
+            approval_limit,
+            password_stdin,
+            db,
+        }) => {
+            let role = parse_role(&role).ok_or_else(|| {
+                Failure::input(
+                    "invalid_role",
+                    format!("unknown role {role:?}; use agent, supervisor, manager or admin"),
+                )
+            })?;
+            let approval_limit_minor = approval_limit
+                .map(|amount| {
+                    amount
+                        .trim()
+                        .parse::<i64>()
+                        .ok()
+                        .filter(|a| *a >= 0)
+                        .ok_or_else(|| {
+                            Failure::input(
+                                "invalid_amount",
+                                format!(
+                                    "approval limit {amount:?} is not a whole number of minor units"
+                                ),
+                            )
+                        })
+                })
+                .transpose()?;
+            if !password_stdin {
+                return Err(Failure::input(
+                    "password_required",
+                    "pass --password-stdin and the password on standard input",
+                ));
+            }
+            let password = read_password()?;
+            let user = NewUser {
+                name: UserId::new(name),
+                role,
+                approval_limit_minor,
+                password_hash: String::new(),
+            };
+            // Check the name before spending time on the hash.
+            user.validate()?;
+            let password_hash = auth::hash_password(&password)
+                .map_err(|e| Failure::runtime("hash_failed", e.to_string()))?;
+            let user = NewUser {
+                password_hash,
+                ..user
+            };
+            open(&db)?.add_user(&user, Timestamp::now())?;
+            say(&format!("added user {}", user.name));
+            Ok(())
+        }
+        Command::User(UserCommand::Disable { name, db }) => {
+            let name = UserId::new(name);
+            open(&db)?.disable_user(&name, Timestamp::now())?;
+            say(&format!("disabled user {name} and revoked their sessions"));
+            Ok(())
+        }
+    }
+}
+
+/// The first line of standard input, without its line ending.
+fn read_password() -> Result<String, Failure> {
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|e| Failure::input("password_unreadable", format!("standard input: {e}")))?;
+    let password = input.lines().next().unwrap_or("").to_owned();
+    if password.chars().count() < MIN_PASSWORD {
+        return Err(Failure::input(
+            "weak_password",
+            format!("a password has at least {MIN_PASSWORD} characters"),
+        ));
+    }
+    Ok(password)
+}
+
+fn serve(db: &Db, listen: &str) -> Result<(), Failure> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let addr: std::net::SocketAddr = listen.parse().map_err(|_| {
+        Failure::input(
+            "invalid_address",
+            format!("{listen:?} is not an address such as 127.0.0.1:8470"),
+        )
+    })?;
+    let store = open(db)?;
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::runtime("runtime_failed", e.to_string()))?;
+    runtime.block_on(async move {
+        let shutdown = Shutdown::new();
+        let state = AppState::new(
+            Arc::new(store),
+            Arc::new(BroadcastHub::new()),
+            HttpConfig::default(),
+            shutdown.clone(),
+        )?;
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            Failure::runtime("bind_failed", format!("cannot listen on {addr}: {e}"))
+        })?;
+        let local = listener
+            .local_addr()
+            .map_err(|e| Failure::runtime("bind_failed", e.to_string()))?;
+        tracing::info!(%local, db = %db.path.display(), epoch = %state.epoch(), "serving");
+        tokio::spawn(stop_on_signal(shutdown));
+        http::serve(listener, state)
+            .await
+            .map_err(|e| Failure::runtime("serve_failed", e.to_string()))?;
+        tracing::info!("stopped");
+        Ok(())
+    })
+}
+
+/// Triggers `shutdown` on Ctrl-C or (on Unix) SIGTERM.
+async fn stop_on_signal(shutdown: Shutdown) {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+    tracing::info!("shutting down: finishing open requests, ending event streams");
+    shutdown.trigger();
+}

@@ -1,0 +1,253 @@
+use crate::{Transport, TransportError};
+use jiff::Timestamp;
+use redress_domain::Rules;
+use redress_domain::complaint::Complaint;
+use redress_domain::ids::ComplaintId;
+use redress_domain::model::{Actor, Role};
+use redress_local::{LocalStore, OutboxRow, OutboxState, StoreError, WriteTx};
+use redress_protocol::{ChangeOp, DeviceId, Mutation, MutationEnvelope, PushRequest, entity};
+use std::collections::{BTreeMap, HashSet};
+
+/// At most this many intents go in one push.
+pub const PUSH_BATCH: usize = 100;
+/// Changes asked for per pull page.
+pub const PULL_PAGE: u32 = 500;
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error(transparent)]
+    Transport(#[from] TransportError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// An outbox row or a change could not be read as the protocol says.
+    #[error("unreadable sync data: {0}")]
+    Wire(String),
+    /// The server expects an earlier intent than the oldest pending one:
+    /// this outbox and the server's record of this device disagree.
+    #[error("the server expects intent {expected}, the oldest pending one is {pending}")]
+    Gap { expected: u64, pending: u64 },
+}
+
+impl SyncError {
+    /// Worth trying again later (the network), as opposed to a refusal or a
+    /// broken local state.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SyncError::Transport(TransportError::Unreachable(_)))
+            || matches!(self, SyncError::Store(e) if e.is_transient())
+    }
+}
+
+fn wire(e: impl std::fmt::Display) -> SyncError {
+    SyncError::Wire(e.to_string())
+}
+
+/// What one push did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PushReport {
+    pub applied: usize,
+    pub rejected: usize,
+    /// Answers the server gave from its log (the intent was settled before).
+    pub replayed: usize,
+}
+
+/// What one pull did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PullReport {
+    /// Changes written (complaint states and rejections).
+    pub changes: usize,
+    /// Complaints whose mirror state changed.
+    pub complaints: Vec<ComplaintId>,
+    pub cursor: i64,
+}
+
+/// One desktop's sync engine over its local store.
+#[derive(Debug)]
+pub struct SyncEngine<T: Transport> {
+    store: LocalStore,
+    rules: Rules,
+    transport: T,
+}
+
+impl<T: Transport> SyncEngine<T> {
+    pub fn new(store: LocalStore, rules: Rules, transport: T) -> SyncEngine<T> {
+        SyncEngine {
+            store,
+            rules,
+            transport,
+        }
+    }
+
+    pub fn store(&self) -> &LocalStore {
+        &self.store
+    }
+
+    pub fn transport(&self) -> &T {
+        &self.transport
+    }
+
+    pub fn device_id(&self) -> Result<DeviceId, SyncError> {
+        Ok(DeviceId(self.store.read(|r| r.sync_state())?.device_id))
+    }
+
+    /// Pushes until nothing is pending, then pulls until the cursor reaches
+    /// the server's newest change.
+    pub fn sync(&self, now: Timestamp) -> Result<(PushReport, PullReport), SyncError> {
+        let pushed = self.push(now)?;
+        let pulled = self.pull(now)?;
+        Ok((pushed, pulled))
+    }
+
+    /// Sends every pending intent, oldest first, and records the answers.
+    pub fn push(&self, now: Timestamp) -> Result<PushReport, SyncError> {
+        let device_id = self.device_id()?;
+        let mut report = PushReport::default();
+        loop {
+            let pending = self.store.read(|r| r.outbox_pending())?;
+            if pending.is_empty() {
+                return Ok(report);
+            }
+            let batch = pending
+                .iter()
+                .take(PUSH_BATCH)
+                .map(envelope)
+                .collect::<Result<Vec<_>, _>>()?;
+            let request = PushRequest {
+                device_id,
+                sent_at_device: now,
+                mutations: batch,
+            };
+            let response = match self.transport.push(&request) {
+                Ok(r) => r,
+                Err(e) => {
+                    let text = e.to_string();
+                    self.store.write(|tx| tx.note_push(now, Some(&text)))?;
+                    return Err(e.into());
+                }
+            };
+            if response.results.is_empty() {
+                return Err(SyncError::Gap {
+                    expected: response.next_expected_seq,
+                    pending: request.mutations.first().map_or(0, |m| m.client_seq),
+                });
+            }
+            self.store.write(|tx| {
+                for r in &response.results {
+                    let seq = i64::try_from(r.client_seq).map_err(wire)?;
+                    let state = if r.is_applied() {
+                        report.applied += 1;
+                        OutboxState::Applied
+                    } else {
+                        report.rejected += 1;
+                        OutboxState::Rejected
+                    };
+                    if r.replayed {
+                        report.replayed += 1;
+                    }
+                    let result = serde_json::to_value(r).map_err(wire)?;
+                    tx.mark_outbox(seq, state, &result)?;
+                }
+                tx.note_push(now, None)?;
+                Ok::<_, SyncError>(())
+            })?;
+        }
+    }
+
+    /// Pulls the server's changes into the mirror and rebases pending work.
+    pub fn pull(&self, now: Timestamp) -> Result<PullReport, SyncError> {
+        let mut report = PullReport::default();
+        loop {
+            let cursor = self.store.read(|r| r.sync_state())?.cursor_seq;
+            let page = self.transport.pull(cursor, PULL_PAGE)?;
+            let next = if page.has_more {
+                page.changes.last().map_or(page.high_water, |c| c.seq)
+            } else {
+                page.high_water.max(cursor)
+            };
+            self.store.write(|tx| {
+                for change in &page.changes {
+                    report.changes += 1;
+                    if change.entity == entity::COMPLAINT && change.op == ChangeOp::Upsert {
+                        let c: Complaint =
+                            serde_json::from_value(change.data.clone()).map_err(wire)?;
+                        tx.put_mirror(&c, &self.rules, change.version, change.seq)?;
+                        report.complaints.push(c.id);
+                    }
+                    // Rejections reach their author through the push result
+                    // on the outbox row; other entities are for newer
+                    // clients and skipped.
+                }
+                tx.set_sync_cursor(next, now)?;
+                rebase(tx, &self.rules)?;
+                Ok::<_, SyncError>(())
+            })?;
+            report.cursor = next;
+            if !page.has_more {
+                return Ok(report);
+            }
+        }
+    }
+}
+
+fn envelope(row: &OutboxRow) -> Result<MutationEnvelope, SyncError> {
+    Ok(MutationEnvelope {
+        client_seq: u64::try_from(row.client_seq).map_err(wire)?,
+        mutation_id: row.mutation_id,
+        author_user_id: row.author.clone(),
+        occurred_at_device: row.occurred_at_device,
+        base_seq: row.base_seq,
+        mutation: Mutation::from_wire(&row.name, row.args.clone()).map_err(wire)?,
+    })
+}
+
+/// Rebuilds the overlay on the mirror just pulled: the server's state plus
+/// this desktop's intents it has not answered yet, replayed in order. An
+/// intent that no longer applies (someone decided first) stays pending and
+/// changes nothing on screen; the server's answer will say why.
+fn rebase(tx: &mut WriteTx<'_>, rules: &Rules) -> Result<(), SyncError> {
+    let pending = tx.reader().outbox_pending()?;
+    let mut by_complaint: BTreeMap<ComplaintId, Vec<(i64, Mutation, &OutboxRow)>> = BTreeMap::new();
+    for row in &pending {
+        let m = Mutation::from_wire(&row.name, row.args.clone()).map_err(wire)?;
+        by_complaint
+            .entry(m.complaint_id())
+            .or_default()
+            .push((row.client_seq, m, row));
+    }
+    let waiting: HashSet<ComplaintId> = by_complaint.keys().copied().collect();
+    for id in tx.reader().overlay_ids()? {
+        if !waiting.contains(&id) {
+            tx.clear_overlay(id)?;
+        }
+    }
+    for (id, intents) in by_complaint {
+        // A complaint the server has not confirmed yet exists only in the
+        // overlay, which already holds every local step on it.
+        let Some(mut c) = tx.reader().mirror_complaint(id)? else {
+            continue;
+        };
+        let mut last = None;
+        for (client_seq, m, row) in intents {
+            if let Mutation::Execute { command, .. } = m {
+                // The server decides who may do what; the replay only
+                // predicts the state, so it does not check authority.
+                let actor = Actor {
+                    user: row.author.clone(),
+                    role: Role::Admin,
+                    approval_limit_minor: Some(i64::MAX),
+                };
+                if c.execute(&command, &actor, row.occurred_at_device, rules)
+                    .is_ok()
+                {
+                    last = Some(client_seq);
+                }
+            }
+        }
+        match last {
+            Some(seq) => tx.stage_complaint(&c, rules, seq)?,
+            None => {
+                tx.clear_overlay(id)?;
+            }
+        }
+    }
+    Ok(())
+}

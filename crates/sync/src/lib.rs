@@ -1,0 +1,45 @@
+//! The desktop's sync engine (sync design §8).
+//!
+//! Local commands leave two things behind in one transaction: the new state
+//! in the overlay and the intent in the outbox (`redress-local`). This engine
+//! carries the intents to the shared server and the server's answer back:
+//!
+//! - **push** sends pending outbox rows in `client_seq` order, in batches, and
+//!   records each result (applied or rejected) on its row. A transport failure
+//!   leaves the rows pending; the next push sends the same ones again, and the
+//!   server answers replays from its log, so nothing is applied twice.
+//! - **pull** reads the server's change log after the local cursor, page by
+//!   page, and writes each complaint's state into the mirror, then **rebases**
+//!   in the same transaction: complaints whose intents are all answered lose
+//!   their overlay (the server's state stands), and intents still pending are
+//!   replayed on top of the server's state, so the screen shows the server's
+//!   truth plus what this desktop has not sent yet.
+//!
+//! The network is behind [`Transport`], so tests can drop, delay or repeat
+//! requests and answers, and the HTTP client plugs in the same way.
+#![forbid(unsafe_code)]
+
+mod engine;
+
+pub use engine::{PullReport, PushReport, SyncEngine, SyncError};
+
+use redress_protocol::{PullResponse, PushRequest, PushResponse};
+
+/// Why the server could not be asked.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TransportError {
+    /// No answer (network down, timeout, server restarting): try again later
+    /// with the same request.
+    #[error("server unreachable: {0}")]
+    Unreachable(String),
+    /// The server answered with a refusal that waiting will not fix
+    /// (`unauthorized`, `protocol_mismatch`, ...): stop and tell the user.
+    #[error("server refused the request: {code}: {message}")]
+    Refused { code: String, message: String },
+}
+
+/// The way to the shared server.
+pub trait Transport: Send + Sync {
+    fn push(&self, request: &PushRequest) -> Result<PushResponse, TransportError>;
+    fn pull(&self, after: i64, limit: u32) -> Result<PullResponse, TransportError>;
+}
