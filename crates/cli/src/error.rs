@@ -2,6 +2,7 @@
 //! maps to an exit status.
 
 use redress_domain::calendar::CalendarError;
+use redress_sync::{SyncError, TransportError};
 
 /// Exit status for bad input (clap uses the same for usage errors).
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -57,11 +58,26 @@ pub enum CliError {
     /// No data directory given and none can be derived from the environment.
     #[error("no data directory: pass --data-dir or set REDRESS_DATA_DIR")]
     NoDataDir,
+    /// A flag or argument of a client command is not usable as given.
+    #[error("{message}")]
+    BadInput { code: &'static str, message: String },
+    /// The console's services refused or failed (the rulebook, the store).
+    #[error("{}", .0.message)]
+    App(#[from] redress_app::AppError),
+    /// The server could not be asked, or refused.
+    #[error("{}", transport_message(.0))]
+    Transport(#[from] TransportError),
+    /// Sync stopped (the server, the local store, or their disagreement).
+    #[error("{}", sync_message(.0))]
+    Sync(#[from] SyncError),
+    /// Sync needs a server session and this data directory has none.
+    #[error("{0}")]
+    NotSignedIn(String),
 }
 
 impl CliError {
     /// Stable snake_case code shown as `error[<code>]`.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> &str {
         match self {
             CliError::Unreadable { .. } => "unreadable_file",
             CliError::InvalidToml { .. } => "invalid_toml",
@@ -75,6 +91,14 @@ impl CliError {
             CliError::Domain(e) => e.code(),
             CliError::StoreNotEmpty { .. } => "store_not_empty",
             CliError::NoDataDir => "no_data_dir",
+            CliError::BadInput { code, .. } => code,
+            CliError::App(e) => &e.code,
+            CliError::Transport(e) => transport_code(e),
+            CliError::Sync(SyncError::Transport(e)) => transport_code(e),
+            CliError::Sync(SyncError::Store(e)) => e.code(),
+            CliError::Sync(SyncError::Wire(_)) => "sync_data_unreadable",
+            CliError::Sync(SyncError::Gap { .. }) => "sync_gap",
+            CliError::NotSignedIn(_) => "not_signed_in",
         }
     }
 
@@ -83,7 +107,16 @@ impl CliError {
             CliError::Compute(CalendarError::NoWorkingTime | CalendarError::OutOfRange)
             | CliError::Store(_)
             | CliError::Domain(_)
-            | CliError::StoreNotEmpty { .. } => EXIT_FAILED,
+            | CliError::StoreNotEmpty { .. }
+            | CliError::Transport(_)
+            | CliError::Sync(_)
+            | CliError::NotSignedIn(_) => EXIT_FAILED,
+            // What the user typed names nothing or is not valid; anything
+            // else the rulebook or the store refused stands on its own.
+            CliError::App(e) if matches!(e.code.as_str(), "validation_failed" | "not_found") => {
+                EXIT_BAD_INPUT
+            }
+            CliError::App(_) => EXIT_FAILED,
             _ => EXIT_BAD_INPUT,
         }
     }
@@ -92,5 +125,28 @@ impl CliError {
     pub fn line(&self) -> String {
         let message = self.to_string().replace(['\n', '\r'], " ");
         format!("error[{}]: {}", self.code(), message)
+    }
+}
+
+/// The server's own code for a refusal; `server_unreachable` for no answer.
+fn transport_code(e: &TransportError) -> &str {
+    match e {
+        TransportError::Unreachable(_) => "server_unreachable",
+        TransportError::Refused { code, .. } => code,
+    }
+}
+
+/// The server's message without the code repeated (the line shows it).
+fn transport_message(e: &TransportError) -> String {
+    match e {
+        TransportError::Unreachable(why) => format!("the server did not answer: {why}"),
+        TransportError::Refused { message, .. } => format!("the server refused: {message}"),
+    }
+}
+
+fn sync_message(e: &SyncError) -> String {
+    match e {
+        SyncError::Transport(t) => transport_message(t),
+        other => other.to_string(),
     }
 }

@@ -5,10 +5,12 @@
 //! stderr: `error[<code>]: <message>`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod client;
 mod demo;
 mod error;
 mod sla;
 mod state;
+mod work;
 
 use std::process::ExitCode;
 
@@ -50,6 +52,27 @@ enum Command {
     /// The data directory's synced state.
     #[command(subcommand)]
     State(state::StateCommand),
+    /// Signs this data directory in to a shared server.
+    Login(client::LoginArgs),
+    /// Ends this data directory's server session.
+    Logout,
+    /// Pushes pending changes to the server and pulls everyone else's.
+    Sync,
+    /// Records, lists and works on complaints.
+    #[command(subcommand)]
+    Complaint(work::ComplaintCommand),
+    /// Progress updates.
+    #[command(subcommand)]
+    Progress(work::ProgressCommand),
+    /// Remedies.
+    #[command(subcommand)]
+    Remedy(work::RemedyCommand),
+    /// Approval requests.
+    #[command(subcommand)]
+    Approval(work::ApprovalCommand),
+    /// Follow-up calls.
+    #[command(subcommand)]
+    Callback(work::CallbackCommand),
 }
 
 fn run(cli: Cli) -> Result<String, CliError> {
@@ -57,6 +80,14 @@ fn run(cli: Cli) -> Result<String, CliError> {
         Command::Sla(cmd) => sla::run(cmd),
         Command::Demo(cmd) => demo::run(cmd, &demo::data_dir(cli.data_dir)?),
         Command::State(cmd) => state::run(cmd, &demo::data_dir(cli.data_dir)?),
+        Command::Login(args) => client::login(args, &demo::data_dir(cli.data_dir)?),
+        Command::Logout => client::logout(&demo::data_dir(cli.data_dir)?),
+        Command::Sync => client::sync(&demo::data_dir(cli.data_dir)?),
+        Command::Complaint(cmd) => work::complaint(cmd, &demo::data_dir(cli.data_dir)?),
+        Command::Progress(cmd) => work::progress(cmd, &demo::data_dir(cli.data_dir)?),
+        Command::Remedy(cmd) => work::remedy(cmd, &demo::data_dir(cli.data_dir)?),
+        Command::Approval(cmd) => work::approval(cmd, &demo::data_dir(cli.data_dir)?),
+        Command::Callback(cmd) => work::callback(cmd, &demo::data_dir(cli.data_dir)?),
     }
 }
 

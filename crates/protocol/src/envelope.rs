@@ -35,16 +35,62 @@ pub struct MutationEnvelope {
     pub mutation: Mutation,
 }
 
+/// A mutation as pushed: the envelope's fields and the mutation's `name` and
+/// `args` in one flat object.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct WireEnvelope {
+    /// The device's gap-free number for this mutation, from 1.
     client_seq: u64,
+    /// Globally unique (UUID v7); the idempotency and audit key.
     mutation_id: Uuid,
+    /// Who acted; must be the signed-in user.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     author_user_id: UserId,
+    /// When the user acted, by the device's clock (informational).
     occurred_at_device: Timestamp,
+    /// The device's pull cursor when the user acted.
     base_seq: i64,
+    /// The mutation's wire name.
     name: String,
+    /// The mutation's arguments: always `complaint_id`, next to the
+    /// command's own fields (the rulebook's command shapes; for
+    /// `complaint.record`, `complaint` holds the draft).
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
     args: Value,
+}
+
+/// The JSON schema of [`MutationEnvelope`]: the one of its wire form, with
+/// the mutation names this build knows listed for `name`.
+#[cfg(feature = "openapi")]
+mod schema {
+    use super::{MutationEnvelope, WireEnvelope};
+    use std::borrow::Cow;
+    use utoipa::openapi::schema::{Schema, SchemaType};
+    use utoipa::openapi::{RefOr, Type};
+    use utoipa::{PartialSchema, ToSchema};
+
+    impl PartialSchema for MutationEnvelope {
+        fn schema() -> RefOr<Schema> {
+            let mut schema = WireEnvelope::schema();
+            if let RefOr::T(Schema::Object(object)) = &mut schema {
+                if let Some(RefOr::T(Schema::Object(name))) = object.properties.get_mut("name") {
+                    let names = std::iter::once(crate::RECORD)
+                        .chain(crate::mutation::COMMAND_NAMES.iter().map(|(wire, _)| *wire));
+                    name.schema_type = SchemaType::Type(Type::String);
+                    name.enum_values = Some(names.map(Into::into).collect());
+                }
+            }
+            schema
+        }
+    }
+
+    impl ToSchema for MutationEnvelope {
+        fn name() -> Cow<'static, str> {
+            Cow::Borrowed("MutationEnvelope")
+        }
+    }
 }
 
 impl Serialize for MutationEnvelope {

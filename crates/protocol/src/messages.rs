@@ -13,6 +13,7 @@ use uuid::Uuid;
 /// A wiped or cloned local database gets a new one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DeviceId(pub Uuid);
 
 impl fmt::Display for DeviceId {
@@ -30,6 +31,7 @@ impl From<Uuid> for DeviceId {
 /// `POST /sync/push`: a device's next mutations, in ascending `client_seq`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushRequest {
     pub device_id: DeviceId,
     /// The device's clock when it sent the request; the server measures the
@@ -99,6 +101,7 @@ impl PushRequest {
 /// How the server settled one mutation: for good, either way.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum Outcome {
     /// Applied; its effects are the changes `first_change_seq ..= last_change_seq`.
     Applied {
@@ -119,6 +122,7 @@ pub enum Outcome {
 /// The result of one pushed mutation. The server stores it and returns the
 /// same result, with `replayed` set, whenever the mutation is pushed again.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MutationResult {
     pub client_seq: u64,
     pub mutation_id: Uuid,
@@ -145,6 +149,7 @@ impl MutationResult {
 
 /// The answer to a push.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PushResponse {
     /// One per mutation processed, in order. Shorter than the batch when the
     /// batch had a gap: the client resends from `next_expected_seq`.
@@ -167,6 +172,7 @@ pub mod entity {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub enum ChangeOp {
     /// `data` is the entity's full new state; applying it twice is harmless.
     Upsert,
@@ -177,16 +183,19 @@ pub enum ChangeOp {
 
 /// Which pushed mutation produced a change.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ChangeCause {
     pub mutation_id: Uuid,
     pub device_id: DeviceId,
     pub client_seq: u64,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
     pub actor: UserId,
 }
 
 /// One entry of the server's change log. `seq` is the single total order of
 /// everything the server accepted or refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Change {
     pub seq: i64,
     pub entity: String,
@@ -202,6 +211,7 @@ pub struct Change {
 
 /// `GET /sync/pull?after=<seq>`: the next page of the change log.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
     /// Changes with `seq > after`, ascending.
     pub changes: Vec<Change>,

@@ -28,7 +28,7 @@ pub const RECORD: &str = "complaint.record";
 /// Wire name and rulebook tag of every command, in the rulebook's order.
 /// [`mutation_name`] is the same table as an exhaustive match, so a new
 /// command cannot be forgotten; a test checks the two agree.
-const COMMAND_NAMES: [(&str, &str); 15] = [
+pub(crate) const COMMAND_NAMES: [(&str, &str); 15] = [
     ("complaint.judge", "judge"),
     ("complaint.assign", "assign"),
     ("complaint.set_root_cause", "set_root_cause"),

@@ -32,3 +32,5 @@ pub use error::StoreError;
 pub use notify::{BroadcastHub, ChangeNotifier};
 pub use sqlite::{SqliteStore, StoreOptions};
 pub use store::{MAX_PULL_LIMIT, ServerStore, StoredComplaint};
+
+pub use http::{openapi, openapi_json};

@@ -48,6 +48,8 @@ enum Command {
     /// Manage the users who may sign in.
     #[command(subcommand)]
     User(UserCommand),
+    /// Print the OpenAPI document of the HTTP API (JSON) and exit.
+    Openapi,
 }
 
 #[derive(Debug, Subcommand)]
@@ -227,6 +229,9 @@ fn run(cli: Cli) -> Result<(), Failure> {
             say(&format!("added user {}", user.name));
             Ok(())
         }
+        Command::Openapi => std::io::stdout()
+            .write_all(http::openapi_json().as_bytes())
+            .map_err(|e| Failure::runtime("write_failed", e.to_string())),
         Command::User(UserCommand::Disable { name, db }) => {
             let name = UserId::new(name);
             open(&db)?.disable_user(&name, Timestamp::now())?;

@@ -16,12 +16,15 @@
 //!   truth plus what this desktop has not sent yet.
 //!
 //! The network is behind [`Transport`], so tests can drop, delay or repeat
-//! requests and answers, and the HTTP client plugs in the same way.
+//! requests and answers; [`HttpTransport`] is the real one, talking to the
+//! server's HTTP API (with [`login`] and [`logout`] for its sessions).
 #![forbid(unsafe_code)]
 
 mod engine;
+mod http;
 
 pub use engine::{PullReport, PushReport, SyncEngine, SyncError};
+pub use http::{CONNECT_TIMEOUT, HttpTransport, REQUEST_TIMEOUT, Session, api_base, login, logout};
 
 use redress_protocol::{PullResponse, PushRequest, PushResponse};
 

@@ -42,11 +42,17 @@ pub struct ApiError {
     pub retry_after: Option<u64>,
 }
 
-#[derive(Serialize)]
-struct Body<'a> {
-    code: &'a str,
-    message: &'a str,
+/// The JSON body of every error answer.
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ErrorBody {
+    /// A stable snake_case code (`unauthorized`, `malformed_request`, ...).
+    code: &'static str,
+    /// Human-readable, for logs.
+    message: String,
+    /// The position of the offending mutation in a push batch, when one is
+    /// at fault.
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(minimum = 0)]
     index: Option<usize>,
 }
 
@@ -127,9 +133,9 @@ impl From<StoreError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = Body {
+        let body = ErrorBody {
             code: self.code,
-            message: &self.message,
+            message: self.message,
             index: self.index,
         };
         let mut response = (self.status, Json(body)).into_response();

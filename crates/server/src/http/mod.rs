@@ -6,14 +6,19 @@
 //! `Redress-Device`; all but `health` and `meta` need a supported
 //! `Redress-Protocol`. Every response carries the server's epoch, time and
 //! protocol range as headers. Errors are [`ApiError`] JSON bodies.
+//!
+//! The handlers carry their OpenAPI description ([`openapi()`]), which the
+//! server also serves at `GET /api/v1/openapi.json`.
 
 mod error;
 mod limiter;
+mod openapi;
 mod session;
 mod sync;
 
 pub use error::{ApiError, code};
 pub use limiter::LoginLimiter;
+pub use openapi::{openapi, openapi_json};
 pub use session::AuthSession;
 
 use crate::accounts::AccountStore;
@@ -28,7 +33,7 @@ use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
 use redress_protocol::{PROTOCOL_VERSION, codes};
-use serde_json::json;
+use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -207,6 +212,7 @@ pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/health", get(health))
         .route("/meta", get(meta))
+        .route("/openapi.json", get(openapi::document))
         .merge(versioned);
     Router::new()
         .nest("/api/v1", api)
@@ -286,17 +292,53 @@ async fn server_headers(State(state): State<AppState>, request: Request, next: N
     response
 }
 
-async fn health() -> Json<serde_json::Value> {
-    Json(json!({ "status": "ok" }))
+/// The answer of `GET /health`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct Health {
+    /// Always `ok`.
+    #[schema(example = "ok")]
+    status: &'static str,
 }
 
-async fn meta(State(state): State<AppState>) -> Json<serde_json::Value> {
-    Json(json!({
-        "protocol_min": PROTOCOL_MIN,
-        "protocol_max": PROTOCOL_MAX,
-        "server_epoch": state.epoch(),
-        "server_time": Timestamp::now(),
-    }))
+/// The answer of `GET /meta`: what a client checks before signing in.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+struct Meta {
+    /// The oldest protocol version the server speaks.
+    protocol_min: u32,
+    /// The newest protocol version the server speaks.
+    protocol_max: u32,
+    /// The identity of the server's database.
+    server_epoch: Uuid,
+    server_time: Timestamp,
+}
+
+/// `GET /health`: the server is up.
+#[utoipa::path(
+    get,
+    path = "/api/v1/health",
+    summary = "Liveness",
+    tag = "server",
+    responses((status = 200, description = "The server is up", body = Health))
+)]
+async fn health() -> Json<Health> {
+    Json(Health { status: "ok" })
+}
+
+/// `GET /meta`: the protocol range, epoch and clock of the server.
+#[utoipa::path(
+    get,
+    path = "/api/v1/meta",
+    summary = "Protocol range, epoch and clock of the server",
+    tag = "server",
+    responses((status = 200, description = "The server's protocol range, epoch and clock", body = Meta))
+)]
+async fn meta(State(state): State<AppState>) -> Json<Meta> {
+    Json(Meta {
+        protocol_min: PROTOCOL_MIN,
+        protocol_max: PROTOCOL_MAX,
+        server_epoch: state.epoch(),
+        server_time: Timestamp::now(),
+    })
 }
 
 async fn not_found() -> ApiError {

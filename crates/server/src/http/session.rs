@@ -1,5 +1,6 @@
 //! Sign-in, sign-out and the session check every other endpoint runs.
 
+use super::error::ErrorBody;
 use super::{ApiError, AppState, code, headers};
 use crate::accounts::{NewSession, Session, TokenHash, role_name};
 use crate::auth;
@@ -79,30 +80,68 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
     }
 }
 
-#[derive(Deserialize)]
+/// The body of `POST /auth/login`.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct LoginRequest {
+pub(super) struct LoginRequest {
     username: String,
     password: String,
+    /// The desktop's device id; the session is bound to it, and the device
+    /// is registered to the user on first sign-in.
     device_id: DeviceId,
+    /// A name for the device, shown to administrators (at most 200
+    /// characters).
     device_name: String,
 }
 
-#[derive(Debug, Serialize)]
+/// The answer to a successful sign-in.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub(super) struct LoginResponse {
+    /// The bearer token for `Authorization`; shown only this once.
     token: String,
+    /// The signed-in user's name.
+    #[schema(value_type = String)]
     user: UserId,
+    /// The user's role on this server.
+    #[schema(value_type = String, example = "agent")]
     role: &'static str,
+    /// The user's own approval limit in minor units, when it overrides the
+    /// role's.
     #[serde(skip_serializing_if = "Option::is_none")]
     approval_limit_minor: Option<i64>,
     device_id: DeviceId,
+    /// When the session ends.
     expires_at: Timestamp,
     server_time: Timestamp,
+    /// The identity of the server's database; a new one means the client
+    /// must start over.
     server_epoch: Uuid,
 }
 
 /// `POST /auth/login`: checks the password, registers the device to the
 /// user and opens a session bound to both.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/login",
+    summary = "Sign in and open a session for a device",
+    description = "Checks the password, registers the device to the user on its first sign-in, and opens a session bound to both. Failed attempts are limited per user name and client address.",
+    tag = "auth",
+    params(super::openapi::ProtocolHeader),
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "Signed in; a new session", body = LoginResponse),
+        (status = 400, description = "`malformed_request`: not a login body", body = ErrorBody),
+        (status = 401, description = "`invalid_credentials`: unknown user or wrong password", body = ErrorBody),
+        (status = 403, description = "`user_disabled`", body = ErrorBody),
+        (status = 409, description = "`device_taken`: the device is registered to another user", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`", body = ErrorBody),
+        (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
+        (status = 429, description = "`rate_limited`: too many failed sign-ins", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+        (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`: retry later", body = ErrorBody),
+    )
+)]
 pub(super) async fn login(
     State(state): State<AppState>,
     ClientIp(ip): ClientIp,
@@ -198,6 +237,23 @@ pub(super) async fn login(
 }
 
 /// `POST /auth/logout`: revokes the session.
+#[utoipa::path(
+    post,
+    path = "/api/v1/auth/logout",
+    summary = "Sign out: revoke the session",
+    description = "Revokes the session of the bearer token.",
+    tag = "auth",
+    params(super::openapi::ProtocolHeader, super::openapi::DeviceHeader),
+    security(("bearer" = [])),
+    responses(
+        (status = 204, description = "Signed out; the token no longer works"),
+        (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
+        (status = 403, description = "`device_mismatch`", body = ErrorBody),
+        (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
+        (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`: retry later", body = ErrorBody),
+    )
+)]
 pub(super) async fn logout(
     State(state): State<AppState>,
     auth: AuthSession,

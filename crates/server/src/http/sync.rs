@@ -1,5 +1,7 @@
 //! Push, pull and the live event stream.
 
+use super::error::ErrorBody;
+use super::openapi::{DeviceHeader, ProtocolHeader};
 use super::{ApiError, AppState, AuthSession, Shutdown};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -21,6 +23,27 @@ const DEFAULT_PULL_LIMIT: u32 = 500;
 
 /// `POST /sync/push`: settles the device's next mutations as the session's
 /// user, with that user's role and limit from the server's table.
+#[utoipa::path(
+    post,
+    path = "/api/v1/sync/push",
+    summary = "Push the device's next mutations",
+    description = "Settles the device's next mutations, in ascending `client_seq`, as the session's user with the role and limit of the server's user table. Each mutation is applied or rejected for good; pushing it again returns the stored result with `replayed` set. A gap in the numbering stops the batch: resend from `next_expected_seq`.",
+    tag = "sync",
+    params(ProtocolHeader, DeviceHeader),
+    security(("bearer" = [])),
+    request_body = PushRequest,
+    responses(
+        (status = 200, description = "One result per mutation settled, applied or rejected", body = PushResponse),
+        (status = 400, description = "`malformed_request`, or `unsupported_mutation` (a mutation name this server does not know); `index` names the mutation", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
+        (status = 403, description = "`device_mismatch` or `unknown_device`", body = ErrorBody),
+        (status = 409, description = "`device_forked`: the device's local database was cloned or restored", body = ErrorBody),
+        (status = 413, description = "`payload_too_large`: the body or the batch is too large", body = ErrorBody),
+        (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
+        (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`: retry the same push later", body = ErrorBody),
+    )
+)]
 pub(super) async fn push(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -81,15 +104,40 @@ fn fresh_high_water(response: &PushResponse) -> Option<i64> {
         .max()
 }
 
-#[derive(Debug, Deserialize)]
+/// The query of `GET /sync/pull`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
 pub(super) struct PullParams {
+    /// Return changes with a seq above this one (0, the default, is the
+    /// start of the log).
     #[serde(default)]
+    #[param(minimum = 0)]
     after: i64,
+    /// The most changes in one page (500 when left out).
+    #[param(minimum = 1)]
     limit: Option<u32>,
 }
 
 /// `GET /sync/pull?after=<seq>&limit=<n>`: the next page of the change log.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sync/pull",
+    summary = "Pull the next page of the change log",
+    description = "Changes with a seq above `after`, ascending; pull again after the last one while `has_more` is true.",
+    tag = "sync",
+    params(PullParams, ProtocolHeader, DeviceHeader),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The next page of the change log", body = PullResponse),
+        (status = 400, description = "`malformed_request`: a bad query", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
+        (status = 403, description = "`device_mismatch` or `unknown_device`", body = ErrorBody),
+        (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
+        (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`: retry later", body = ErrorBody),
+    )
+)]
 pub(super) async fn pull(
     State(state): State<AppState>,
     auth: AuthSession,
@@ -113,6 +161,24 @@ pub(super) async fn pull(
 /// `GET /sync/events`: a server-sent event stream of `poke`s, each carrying
 /// only the new high-water seq (as its id and in `{"high_water": n}`); the
 /// client pulls to learn what changed. Ends when the server shuts down.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sync/events",
+    summary = "Listen for new changes (server-sent events)",
+    description = "An event stream that announces new changes without carrying them: at most one `poke` per interval, with the new high-water seq. It ends when the server shuts down.",
+    tag = "sync",
+    params(ProtocolHeader, DeviceHeader),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "A server-sent event stream. Each `poke` event has the new high-water seq as its id and `{\"high_water\": n}` as its data; comments keep an idle stream open. Pull to learn what changed.",
+            content_type = "text/event-stream", body = String),
+        (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
+        (status = 403, description = "`device_mismatch`", body = ErrorBody),
+        (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
+        (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`: retry later", body = ErrorBody),
+    )
+)]
 pub(super) async fn events(
     State(state): State<AppState>,
     _auth: AuthSession,

@@ -1,0 +1,211 @@
+//! The headless client's link to the shared server: `login`, `logout` and
+//! `sync`, and the way every data-changing command opens the console's
+//! services on a data directory.
+//!
+//! A data directory that has signed in keeps the server's address, the user
+//! and the session token in its local store under the settings key
+//! [`ServerLink::KEY`]. The token sits there in plain text, readable by
+//! whoever can read the data directory; the desktop is meant to keep it in
+//! the OS keychain instead.
+
+use crate::error::CliError;
+use clap::Args;
+use jiff::Timestamp;
+use redress_app::{App, Changed, EventSink, Notification, Notifier, Settings, SystemClock};
+use redress_domain::Rules;
+use redress_domain::ids::UserId;
+use redress_local::LocalStore;
+use redress_protocol::DeviceId;
+use redress_sync::{HttpTransport, SyncEngine};
+use serde::{Deserialize, Serialize};
+use std::io::BufRead;
+use std::path::Path;
+use std::sync::Arc;
+
+/// The server a data directory works with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerLink {
+    /// As given to `login` (the API root is derived from it).
+    pub url: String,
+    pub user: UserId,
+    /// The session token; `None` after `logout`.
+    #[serde(default)]
+    pub token: Option<String>,
+}
+
+impl ServerLink {
+    pub const KEY: &'static str = "server";
+
+    /// The data directory's server, if it ever signed in.
+    pub fn load(store: &LocalStore) -> Result<Option<ServerLink>, CliError> {
+        Ok(store.read(|r| r.get_setting::<ServerLink>(Self::KEY))?)
+    }
+
+    fn save(&self, store: &LocalStore) -> Result<(), CliError> {
+        store.write(|tx| tx.set_setting(Self::KEY, self))?;
+        Ok(())
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The server's address, e.g. http://redress.example:8080.
+    #[arg(long, value_name = "URL")]
+    server: String,
+    /// The user name on the server.
+    #[arg(long, value_name = "NAME")]
+    user: String,
+    /// Read the password from the first line of standard input (the only
+    /// way to pass it, so it stays out of the process list and history).
+    #[arg(long)]
+    password_stdin: bool,
+    /// How the server lists this installation.
+    #[arg(long, value_name = "NAME", default_value = "redressctl")]
+    device_name: String,
+}
+
+/// Nothing to show: a command-line client has no notifications or windows.
+struct Quiet;
+
+impl Notifier for Quiet {
+    fn notify(&self, _: &Notification) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl EventSink for Quiet {
+    fn changed(&self, _: &Changed) {}
+}
+
+/// The console's services on `dir`: with the server's sync when the
+/// directory has signed in (changes stay pending until `sync`), standalone
+/// otherwise (changes are final at once).
+pub fn open_app(dir: &Path) -> Result<App, CliError> {
+    let store = LocalStore::open_dir(dir)?;
+    let linked = ServerLink::load(&store)?.is_some();
+    drop(store);
+    let app = App::open(
+        dir,
+        Arc::new(Rules::default()),
+        Arc::new(SystemClock),
+        Arc::new(Quiet),
+        Arc::new(Quiet),
+    )?;
+    Ok(if linked { app.with_server_sync() } else { app })
+}
+
+pub fn login(args: LoginArgs, dir: &Path) -> Result<String, CliError> {
+    if !args.password_stdin {
+        return Err(CliError::BadInput {
+            code: "password_required",
+            message: "pass --password-stdin and the password on standard input".to_owned(),
+        });
+    }
+    let mut password = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut password)
+        .map_err(|e| CliError::BadInput {
+            code: "password_required",
+            message: format!("cannot read the password from standard input: {e}"),
+        })?;
+    let password = password.trim_end_matches(['\n', '\r']);
+    if password.is_empty() {
+        return Err(CliError::BadInput {
+            code: "password_required",
+            message: "the password on standard input is empty".to_owned(),
+        });
+    }
+    let url = args.server.trim().to_owned();
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(CliError::BadInput {
+            code: "bad_server_url",
+            message: format!("--server {url:?}: expected an http:// or https:// address"),
+        });
+    }
+
+    let store = LocalStore::open_dir(dir)?;
+    let device = DeviceId(store.read(|r| r.sync_state())?.device_id);
+    let session = redress_sync::login(&url, &args.user, password, device, &args.device_name)?;
+    ServerLink {
+        url: url.clone(),
+        user: session.user.clone(),
+        token: Some(session.token.clone()),
+    }
+    .save(&store)?;
+    drop(store);
+
+    // Local prechecks (who may decide what) follow the server's account.
+    let app = open_app(dir)?;
+    let old = app.settings()?;
+    let display_name = if old.user == session.user {
+        old.display_name.clone()
+    } else {
+        session.user.as_str().to_owned()
+    };
+    app.set_settings(&Settings {
+        user: session.user.clone(),
+        display_name,
+        role: session.role,
+        approval_limit_minor: session.approval_limit_minor,
+        ..old
+    })?;
+    Ok(format!(
+        "signed in to {url} as {} ({}) on device {device}",
+        session.user,
+        role_name(session.role)
+    ))
+}
+
+pub fn logout(dir: &Path) -> Result<String, CliError> {
+    let store = LocalStore::open_dir(dir)?;
+    let Some(mut link) = ServerLink::load(&store)? else {
+        return Err(CliError::NotSignedIn(
+            "this data directory has never signed in".to_owned(),
+        ));
+    };
+    let Some(token) = link.token.take() else {
+        return Ok("already signed out".to_owned());
+    };
+    let device = DeviceId(store.read(|r| r.sync_state())?.device_id);
+    // Forget the token first: it is useless here even if the server
+    // cannot be told.
+    link.save(&store)?;
+    redress_sync::logout(&link.url, &token, device)?;
+    Ok(format!("signed out of {}", link.url))
+}
+
+/// Pushes every pending change and pulls the server's until caught up.
+pub fn sync(dir: &Path) -> Result<String, CliError> {
+    let store = LocalStore::open_dir(dir)?;
+    let link = ServerLink::load(&store)?.ok_or_else(|| {
+        CliError::NotSignedIn("no server: run `redressctl login` first".to_owned())
+    })?;
+    let token = link.token.as_deref().ok_or_else(|| {
+        CliError::NotSignedIn(format!(
+            "signed out of {}: run `redressctl login` again",
+            link.url
+        ))
+    })?;
+    let device = DeviceId(store.read(|r| r.sync_state())?.device_id);
+    let transport = HttpTransport::new(&link.url, token, device);
+    let engine = SyncEngine::new(store, Rules::default(), transport);
+    let (pushed, pulled) = engine.sync(Timestamp::now())?;
+    let pending = engine.store().read(|r| r.outbox_pending())?.len();
+    Ok(format!(
+        "pushed {} (applied {}, rejected {}, replayed {}), pulled {} changes, cursor {}, pending {pending}",
+        pushed.applied + pushed.rejected,
+        pushed.applied,
+        pushed.rejected,
+        pushed.replayed,
+        pulled.changes,
+        pulled.cursor
+    ))
+}
+
+fn role_name(role: redress_domain::model::Role) -> String {
+    serde_json::to_value(role)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| format!("{role:?}"))
+}

@@ -1,0 +1,300 @@
+//! The [`Transport`] over HTTP: a blocking client of the server's `/api/v1`
+//! (push, pull, sign-in and sign-out).
+//!
+//! Every request but sign-in carries the session's bearer token, the device
+//! id in `Redress-Device` and the protocol version in `Redress-Protocol`.
+//! Answers are sorted into the two kinds of [`TransportError`]: no answer, a
+//! timeout or a `5xx` is [`TransportError::Unreachable`] (try again later
+//! with the same request); any other refusal (`401`, `403`, `426`, other
+//! `4xx`) is [`TransportError::Refused`] with the server's `{code, message}`.
+//!
+//! The client is built without TLS support (like the other HTTP clients in
+//! this workspace); `https://` servers need ureq's `rustls` feature.
+
+use crate::{Transport, TransportError};
+use jiff::Timestamp;
+use redress_domain::ids::UserId;
+use redress_domain::model::Role;
+use redress_protocol::{DeviceId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+use ureq::http::Response;
+use uuid::Uuid;
+
+/// How long establishing a connection may take.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long one whole request (sending, waiting, reading) may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
+/// The largest answer read (a pull page of big complaints stays well below).
+const MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
+
+/// The `Redress-Protocol` request header.
+pub const PROTOCOL_HEADER: &str = "Redress-Protocol";
+/// The `Redress-Device` request header.
+pub const DEVICE_HEADER: &str = "Redress-Device";
+
+/// The API root under a server address: `http://host:8080` and
+/// `http://host:8080/api/v1/` both give `http://host:8080/api/v1`.
+pub fn api_base(server_url: &str) -> String {
+    let trimmed = server_url.trim().trim_end_matches('/');
+    if trimmed.ends_with("/api/v1") {
+        trimmed.to_owned()
+    } else {
+        format!("{trimmed}/api/v1")
+    }
+}
+
+/// A signed-in session, as the server's sign-in answers it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// The bearer token; it works only together with `device_id`.
+    pub token: String,
+    pub user: UserId,
+    /// The user's role in the server's account table.
+    pub role: Role,
+    /// A personal approval limit overriding the role's, if the user has one.
+    #[serde(default)]
+    pub approval_limit_minor: Option<i64>,
+    pub device_id: DeviceId,
+    pub expires_at: Timestamp,
+    pub server_time: Timestamp,
+    pub server_epoch: Uuid,
+}
+
+#[derive(Serialize)]
+struct LoginBody<'a> {
+    username: &'a str,
+    password: &'a str,
+    device_id: DeviceId,
+    device_name: &'a str,
+}
+
+/// The error body every refusal carries.
+#[derive(Deserialize)]
+struct ErrorBody {
+    code: String,
+    #[serde(default)]
+    message: String,
+}
+
+fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_connect(Some(CONNECT_TIMEOUT.min(timeout)))
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
+}
+
+/// Signs `username` in on `device_id` (registering the device to the user
+/// on first use) and returns the new session.
+pub fn login(
+    server_url: &str,
+    username: &str,
+    password: &str,
+    device_id: DeviceId,
+    device_name: &str,
+) -> Result<Session, TransportError> {
+    let url = format!("{}/auth/login", api_base(server_url));
+    let body = LoginBody {
+        username,
+        password,
+        device_id,
+        device_name,
+    };
+    let answer = agent(REQUEST_TIMEOUT)
+        .post(&url)
+        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .send_json(&body);
+    read_answer(answer)
+}
+
+/// Revokes the session of `token` on the server.
+pub fn logout(server_url: &str, token: &str, device_id: DeviceId) -> Result<(), TransportError> {
+    HttpTransport::new(server_url, token, device_id).logout()
+}
+
+/// The shared server over HTTP, as one signed-in device.
+#[derive(Debug, Clone)]
+pub struct HttpTransport {
+    agent: ureq::Agent,
+    base: String,
+    authorization: String,
+    device: DeviceId,
+}
+
+impl HttpTransport {
+    /// A client of the server at `server_url` (with or without `/api/v1`)
+    /// using the session `token` of `device`.
+    pub fn new(server_url: &str, token: &str, device: DeviceId) -> HttpTransport {
+        HttpTransport {
+            agent: agent(REQUEST_TIMEOUT),
+            base: api_base(server_url),
+            authorization: format!("Bearer {token}"),
+            device,
+        }
+    }
+
+    /// Gives up on a request after `timeout` instead of [`REQUEST_TIMEOUT`].
+    pub fn with_timeout(mut self, timeout: Duration) -> HttpTransport {
+        self.agent = agent(timeout);
+        self
+    }
+
+    /// The API root requests go to.
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn device(&self) -> DeviceId {
+        self.device
+    }
+
+    fn post(&self, path: &str) -> ureq::RequestBuilder<ureq::typestate::WithBody> {
+        self.agent
+            .post(format!("{}{path}", self.base))
+            .header("Authorization", &self.authorization)
+            .header(DEVICE_HEADER, self.device.to_string())
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+    }
+
+    /// Revokes this session on the server.
+    pub fn logout(&self) -> Result<(), TransportError> {
+        let answer = self.post("/auth/logout").send_empty();
+        let mut response = answer.map_err(network_error)?;
+        check_status(&mut response)?;
+        Ok(())
+    }
+}
+
+impl Transport for HttpTransport {
+    fn push(&self, request: &PushRequest) -> Result<PushResponse, TransportError> {
+        read_answer(self.post("/sync/push").send_json(request))
+    }
+
+    fn pull(&self, after: i64, limit: u32) -> Result<PullResponse, TransportError> {
+        let answer = self
+            .agent
+            .get(format!("{}/sync/pull", self.base))
+            .query("after", after.to_string())
+            .query("limit", limit.to_string())
+            .header("Authorization", &self.authorization)
+            .header(DEVICE_HEADER, self.device.to_string())
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .call();
+        read_answer(answer)
+    }
+}
+
+/// A successful answer's JSON body, or the error it stands for.
+fn read_answer<T: DeserializeOwned>(
+    answer: Result<Response<ureq::Body>, ureq::Error>,
+) -> Result<T, TransportError> {
+    let mut response = answer.map_err(network_error)?;
+    check_status(&mut response)?;
+    response
+        .body_mut()
+        .with_config()
+        .limit(MAX_ANSWER_BYTES)
+        .read_json::<T>()
+        .map_err(|e| match e {
+            // A cut-off or garbled answer (a proxy, a restart mid-answer):
+            // asking again may work.
+            ureq::Error::Json(e) => {
+                TransportError::Unreachable(format!("the server's answer is not readable: {e}"))
+            }
+            other => network_error(other),
+        })
+}
+
+/// Turns a non-2xx answer into its [`TransportError`].
+fn check_status(response: &mut Response<ureq::Body>) -> Result<(), TransportError> {
+    let status = response.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    let text = response
+        .body_mut()
+        .with_config()
+        .limit(1024 * 1024)
+        .read_to_string()
+        .unwrap_or_default();
+    let body = serde_json::from_str::<ErrorBody>(&text).ok();
+    let code = status.as_u16();
+    let message = match &body {
+        Some(b) => format!("{}: {}", b.code, b.message),
+        None if text.trim().is_empty() => format!("HTTP {code}"),
+        None => format!("HTTP {code}: {}", text.trim()),
+    };
+    // Server trouble and an expired wait are worth another try; any other
+    // refusal stands until something changes (sign-in, upgrade, the data).
+    if status.is_server_error() || code == 408 {
+        return Err(TransportError::Unreachable(message));
+    }
+    Err(match body {
+        Some(b) => TransportError::Refused {
+            code: b.code,
+            message: b.message,
+        },
+        None => TransportError::Refused {
+            code: format!("http_{code}"),
+            message,
+        },
+    })
+}
+
+/// Sorts a failure to get an answer: network trouble is transient, a
+/// request this client cannot even make (bad address, no TLS) is not.
+fn network_error(e: ureq::Error) -> TransportError {
+    match e {
+        ureq::Error::BadUri(_)
+        | ureq::Error::Http(_)
+        | ureq::Error::TlsRequired
+        | ureq::Error::RequireHttpsOnly(_)
+        | ureq::Error::InvalidProxyUrl => TransportError::Refused {
+            code: "bad_server_url".to_owned(),
+            message: e.to_string(),
+        },
+        other => TransportError::Unreachable(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_root_is_found_with_or_without_it() {
+        assert_eq!(api_base("http://h:1"), "http://h:1/api/v1");
+        assert_eq!(api_base("http://h:1/"), "http://h:1/api/v1");
+        assert_eq!(api_base(" http://h:1/api/v1/ "), "http://h:1/api/v1");
+    }
+
+    #[test]
+    fn nobody_listening_is_unreachable() {
+        // A port that was free a moment ago: the connection is refused.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .map(|a| a.port())
+            .expect("a free port");
+        let t = HttpTransport::new(
+            &format!("http://127.0.0.1:{port}"),
+            "t",
+            DeviceId(Uuid::nil()),
+        )
+        .with_timeout(Duration::from_secs(5));
+        match t.pull(0, 1) {
+            Err(TransportError::Unreachable(_)) => {}
+            other => panic!("expected unreachable, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_malformed_address_is_refused() {
+        match login("not a url", "u", "p", DeviceId(Uuid::nil()), "d") {
+            Err(TransportError::Refused { code, .. }) => assert_eq!(code, "bad_server_url"),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+    }
+}
