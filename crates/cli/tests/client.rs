@@ -14,7 +14,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::{Arc, mpsc};
+use std::sync::Arc;
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
@@ -26,7 +26,7 @@ struct TestServer {
     addr: SocketAddr,
     store: Arc<SqliteStore>,
     shutdown: Shutdown,
-    thread: Option<JoinHandle<()>>,
+    thread: Option<JoinHandle<std::io::Result<()>>>,
 }
 
 impl TestServer {
@@ -58,21 +58,7 @@ impl TestServer {
             shutdown.clone(),
         )
         .unwrap();
-        let (tx, rx) = mpsc::channel();
-        let addr = addr.to_owned();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .unwrap();
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind(addr.as_str()).await.unwrap();
-                tx.send(listener.local_addr().unwrap()).unwrap();
-                http::serve(listener, state).await.unwrap();
-            });
-        });
-        let addr = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        let (addr, thread) = http::serve_in_background(addr, state).unwrap();
         TestServer {
             url: format!("http://{addr}"),
             addr,
@@ -91,7 +77,7 @@ impl TestServer {
                 assert!(started.elapsed() < Duration::from_secs(10), "no stop");
                 std::thread::sleep(Duration::from_millis(10));
             }
-            thread.join().unwrap();
+            thread.join().unwrap().unwrap();
         }
     }
 

@@ -16,7 +16,7 @@ use redress_server::{
 };
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
-use std::sync::{Arc, OnceLock, mpsc};
+use std::sync::{Arc, OnceLock};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 use uuid::Uuid;
@@ -35,7 +35,7 @@ struct TestServer {
     base: String,
     store: Arc<SqliteStore>,
     shutdown: Shutdown,
-    thread: Option<JoinHandle<()>>,
+    thread: Option<JoinHandle<std::io::Result<()>>>,
     dir: tempfile::TempDir,
 }
 
@@ -72,25 +72,8 @@ impl TestServer {
             shutdown.clone(),
         )
         .expect("server state");
-        let (tx, rx) = mpsc::channel();
-        let thread = std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(2)
-                .enable_all()
-                .build()
-                .expect("a runtime");
-            runtime.block_on(async move {
-                let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                    .await
-                    .expect("bind");
-                tx.send(listener.local_addr().expect("address"))
-                    .expect("report the address");
-                http::serve(listener, state).await.expect("serve");
-            });
-        });
-        let addr = rx
-            .recv_timeout(Duration::from_secs(10))
-            .expect("the server starts");
+        let (addr, thread) =
+            http::serve_in_background("127.0.0.1:0", state).expect("the server starts");
         TestServer {
             base: format!("http://{addr}/api/v1"),
             store,
@@ -112,7 +95,10 @@ impl TestServer {
                 );
                 std::thread::sleep(Duration::from_millis(10));
             }
-            thread.join().expect("the server thread");
+            thread
+                .join()
+                .expect("the server thread")
+                .expect("the server ends cleanly");
         }
         started.elapsed()
     }

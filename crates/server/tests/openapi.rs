@@ -8,7 +8,7 @@ use redress_domain::Rules;
 use redress_server::http::{self, AppState, HttpConfig, Shutdown};
 use redress_server::{BroadcastHub, SqliteStore};
 use std::path::PathBuf;
-use std::sync::{Arc, mpsc};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Every route of [`http::router`], by method and full path. A route added
@@ -98,25 +98,8 @@ fn the_server_has_every_route_and_serves_the_committed_document() {
         shutdown.clone(),
     )
     .expect("server state");
-    let (tx, rx) = mpsc::channel();
-    let thread = std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(1)
-            .enable_all()
-            .build()
-            .expect("a runtime");
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-                .await
-                .expect("bind");
-            tx.send(listener.local_addr().expect("address"))
-                .expect("report the address");
-            http::serve(listener, state).await.expect("serve");
-        });
-    });
-    let addr = rx
-        .recv_timeout(Duration::from_secs(10))
-        .expect("the server starts");
+    let (addr, thread) =
+        http::serve_in_background("127.0.0.1:0", state).expect("the server starts");
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .timeout_global(Some(Duration::from_secs(10)))
@@ -166,7 +149,10 @@ fn the_server_has_every_route_and_serves_the_committed_document() {
     );
 
     shutdown.trigger();
-    thread.join().expect("the server thread");
+    thread
+        .join()
+        .expect("the server thread")
+        .expect("the server ends cleanly");
 }
 
 #[test]

@@ -10,8 +10,7 @@ use redress_protocol::{DeviceId, PushRequest};
 use redress_server::http::{self, AppState, HttpConfig, Shutdown};
 use redress_server::{AccountStore, BroadcastHub, NewUser, SqliteStore, auth};
 use redress_sync::{HttpTransport, Transport, TransportError, login, logout};
-use std::sync::{Arc, mpsc};
-use std::time::Duration;
+use std::sync::Arc;
 use uuid::Uuid;
 
 const PASSWORD: &str = "a long enough secret";
@@ -48,19 +47,7 @@ fn server() -> Server {
         shutdown.clone(),
     )
     .unwrap();
-    let (tx, rx) = mpsc::channel();
-    std::thread::spawn(move || {
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        runtime.block_on(async move {
-            let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-            tx.send(listener.local_addr().unwrap()).unwrap();
-            http::serve(listener, state).await.unwrap();
-        });
-    });
-    let addr = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+    let (addr, _thread) = http::serve_in_background("127.0.0.1:0", state).unwrap();
     Server {
         url: format!("http://{addr}"),
         shutdown,

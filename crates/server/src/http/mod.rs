@@ -237,6 +237,40 @@ pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()
         .await
 }
 
+/// Serves the API from a thread of its own with its own runtime, for
+/// programs that are not async themselves (tests, tools). Binds `addr`
+/// (port 0 picks a free one) and returns the bound address once it listens,
+/// with the thread, which ends when the state's [`Shutdown`] is triggered.
+pub fn serve_in_background(
+    addr: &str,
+    state: AppState,
+) -> std::io::Result<(SocketAddr, std::thread::JoinHandle<std::io::Result<()>>)> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let addr = addr.to_owned();
+    let thread = std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()?;
+        runtime.block_on(async move {
+            let listener = match TcpListener::bind(addr.as_str()).await {
+                Ok(l) => l,
+                Err(e) => {
+                    let kind = e.kind();
+                    let _ = tx.send(Err(e));
+                    return Err(std::io::Error::new(kind, "bind failed"));
+                }
+            };
+            let _ = tx.send(listener.local_addr());
+            serve(listener, state).await
+        })
+    });
+    let bound = rx
+        .recv()
+        .map_err(|_| std::io::Error::other("the server thread ended before it listened"))??;
+    Ok((bound, thread))
+}
+
 /// Refuses requests without a supported `Redress-Protocol`, before anything
 /// else is looked at.
 async fn require_protocol(request: Request, next: Next) -> Response {
