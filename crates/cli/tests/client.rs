@@ -8,7 +8,9 @@ use redress_domain::ids::UserId;
 use redress_domain::model::Role;
 use redress_local::LocalStore;
 use redress_server::http::{self, AppState, HttpConfig, Shutdown};
-use redress_server::{AccountStore, BroadcastHub, NewUser, ServerStore, SqliteStore, auth};
+use redress_server::{
+    AccountStore, BroadcastHub, NewUser, ServerStore, SqliteStore, UserKind, auth,
+};
 use serde_json::Value;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -38,6 +40,7 @@ impl TestServer {
         let hash = auth::hash_password(PASSWORD).unwrap();
         for (name, role) in [("amy", Role::Agent), ("sue", Role::Supervisor)] {
             let user = NewUser {
+                kind: UserKind::Person,
                 name: UserId::new(name),
                 role,
                 approval_limit_minor: None,

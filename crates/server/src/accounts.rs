@@ -16,11 +16,40 @@ use std::fmt;
 /// The longest user name accepted.
 pub const MAX_USER_NAME: usize = 64;
 
+/// Whether an account is a person at a desktop or a system feeding
+/// complaints in through the intake API.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UserKind {
+    /// Signs in with a password from a console or `redressctl`.
+    Person,
+    /// A CRM, IVR or web form with a long-lived token; it has no password
+    /// and uses only the intake endpoints.
+    Integration,
+}
+
+impl UserKind {
+    /// The kind's name as stored (`person`, `integration`).
+    pub fn name(self) -> &'static str {
+        match self {
+            UserKind::Person => "person",
+            UserKind::Integration => "integration",
+        }
+    }
+
+    /// The kind of a stored name.
+    pub fn parse(name: &str) -> Option<UserKind> {
+        [UserKind::Person, UserKind::Integration]
+            .into_iter()
+            .find(|k| k.name() == name)
+    }
+}
+
 /// Someone who may sign in, as the server holds them.
 #[derive(Clone, PartialEq, Eq)]
 pub struct User {
     /// The user's name, which is also the id mutations carry.
     pub name: UserId,
+    pub kind: UserKind,
     pub role: Role,
     /// Overrides the role's approval limit when set (minor units).
     pub approval_limit_minor: Option<i64>,
@@ -47,6 +76,7 @@ impl fmt::Debug for User {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("User")
             .field("name", &self.name)
+            .field("kind", &self.kind)
             .field("role", &self.role)
             .field("approval_limit_minor", &self.approval_limit_minor)
             .field("disabled", &self.disabled)
@@ -59,6 +89,7 @@ impl fmt::Debug for User {
 #[derive(Clone)]
 pub struct NewUser {
     pub name: UserId,
+    pub kind: UserKind,
     pub role: Role,
     pub approval_limit_minor: Option<i64>,
     /// Already hashed (see [`crate::auth::hash_password`]).
@@ -69,6 +100,7 @@ impl fmt::Debug for NewUser {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("NewUser")
             .field("name", &self.name)
+            .field("kind", &self.kind)
             .field("role", &self.role)
             .field("approval_limit_minor", &self.approval_limit_minor)
             .finish_non_exhaustive()

@@ -54,6 +54,7 @@ macro_rules! conformance_tests {
             author_mismatch_is_rejected,
             unknown_and_mismatched_devices_are_refused,
             pull_pages_in_seq_order,
+            snapshot_pages_cover_every_complaint_once,
             equal_histories_have_equal_digests,
             a_crash_between_mutations_loses_nothing,
         );
@@ -82,6 +83,7 @@ pub fn run_all(new_database: &dyn Fn() -> Open) {
     author_mismatch_is_rejected(new_database);
     unknown_and_mismatched_devices_are_refused(new_database);
     pull_pages_in_seq_order(new_database);
+    snapshot_pages_cover_every_complaint_once(new_database);
     equal_histories_have_equal_digests(new_database);
     a_crash_between_mutations_loses_nothing(new_database);
 }
@@ -834,6 +836,66 @@ pub fn pull_pages_in_seq_order(new_database: &dyn Fn() -> Open) {
         .pull(ann.device, high_water, 100, now())
         .expect("pull");
     assert!(past.changes.is_empty());
+}
+
+/// Snapshot pages walk the complaints in id order, each page agreeing with
+/// the log's high water at the time it was read; pulling after the smallest
+/// `as_of_seq` of the pages brings a client level with a change made while
+/// it paged.
+pub fn snapshot_pages_cover_every_complaint_once(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let empty = store.snapshot_page(None, 10).expect("snapshot");
+    assert!(empty.complaints.is_empty());
+    assert!(!empty.has_more);
+    assert_eq!(empty.as_of_seq, 0);
+    // Recorded out of id order, so the page order is the store's doing.
+    for n in [4, 1, 5, 3, 2] {
+        ann.push(store, vec![record(complaint_id(n))]);
+    }
+    let first = store.snapshot_page(None, 2).expect("snapshot");
+    assert_eq!(first.as_of_seq, 5);
+    assert!(first.has_more);
+    let ids: Vec<_> = first.complaints.iter().map(|c| c.complaint.id).collect();
+    assert_eq!(ids, vec![complaint_id(1), complaint_id(2)]);
+    // Someone works on a complaint the first page already returned.
+    ann.push(
+        store,
+        to_analysed(complaint_id(1)).into_iter().take(1).collect(),
+    );
+    let mut seen = ids;
+    let mut after = seen.last().copied();
+    let mut smallest = first.as_of_seq;
+    loop {
+        let page = store.snapshot_page(after, 2).expect("snapshot");
+        assert!(page.complaints.len() <= 2);
+        assert_eq!(page.as_of_seq, 6, "later pages see the new change");
+        for c in &page.complaints {
+            let stored = store
+                .complaint(c.complaint.id)
+                .expect("read")
+                .expect("exists");
+            assert_eq!(c, &stored, "a page holds the stored state");
+        }
+        seen.extend(page.complaints.iter().map(|c| c.complaint.id));
+        after = seen.last().copied();
+        smallest = smallest.min(page.as_of_seq);
+        if !page.has_more {
+            break;
+        }
+    }
+    assert_eq!(seen, (1..=5).map(complaint_id).collect::<Vec<_>>());
+    // The change the first page missed is exactly what the pull brings.
+    let catch_up = store.pull(ann.device, smallest, 100, now()).expect("pull");
+    assert_eq!(catch_up.changes.len(), 1);
+    assert_eq!(catch_up.changes[0].id, complaint_id(1).0);
+    assert_eq!(catch_up.changes[0].version, 2);
+    let last = store
+        .snapshot_page(Some(complaint_id(5)), 10)
+        .expect("snapshot");
+    assert!(last.complaints.is_empty());
+    assert!(!last.has_more);
 }
 
 fn scripted_history(store: &dyn ServerStore, with_decision: bool) {

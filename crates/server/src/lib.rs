@@ -25,12 +25,12 @@ mod store;
 pub mod conformance;
 
 pub use accounts::{
-    AccountStore, MAX_USER_NAME, NewSession, NewUser, Session, TokenHash, User, parse_role,
-    role_name,
+    AccountStore, MAX_USER_NAME, NewSession, NewUser, Session, TokenHash, User, UserKind,
+    parse_role, role_name,
 };
 pub use error::StoreError;
 pub use notify::{BroadcastHub, ChangeNotifier};
 pub use sqlite::{SqliteStore, StoreOptions};
-pub use store::{MAX_PULL_LIMIT, ServerStore, StoredComplaint};
+pub use store::{MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint};
 
 pub use http::{openapi, openapi_json};

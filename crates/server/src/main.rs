@@ -9,7 +9,7 @@ use redress_domain::Rules;
 use redress_domain::ids::UserId;
 use redress_server::http::{self, AppState, HttpConfig, Shutdown};
 use redress_server::{
-    AccountStore, BroadcastHub, NewUser, SqliteStore, StoreError, auth, parse_role,
+    AccountStore, BroadcastHub, NewUser, SqliteStore, StoreError, UserKind, auth, parse_role,
 };
 use std::io::{Read, Write};
 use std::path::PathBuf;
@@ -212,6 +212,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             }
             let password = read_password()?;
             let user = NewUser {
+                kind: UserKind::Person,
                 name: UserId::new(name),
                 role,
                 approval_limit_minor,

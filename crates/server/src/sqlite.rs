@@ -4,7 +4,7 @@
 //! seq order.
 
 use crate::error::{StoreError, db};
-use crate::store::{MAX_PULL_LIMIT, ServerStore, StoredComplaint};
+use crate::store::{MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::complaint::{Command, Complaint};
@@ -32,6 +32,7 @@ use uuid::Uuid;
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_accounts.sql"),
+    include_str!("../migrations/0003_user_kind.sql"),
 ];
 
 /// How long a statement waits for another connection's lock.
@@ -539,6 +540,54 @@ impl ServerStore for SqliteStore {
             results.push(result);
         }
         Ok(results)
+    }
+
+    fn snapshot_page(&self, after: Option<ComplaintId>, limit: u32) -> Result<SnapshotPage> {
+        let limit = limit.clamp(1, MAX_PULL_LIMIT);
+        let mut conn = self.lock();
+        // One read transaction: the page and the high water agree.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Deferred)
+            .map_err(db)?;
+        let as_of_seq: i64 = tx
+            .query_row("SELECT COALESCE(MAX(seq), 0) FROM change_log", [], |r| {
+                r.get(0)
+            })
+            .map_err(db)?;
+        let mut stmt = tx
+            .prepare(
+                "SELECT data, version, last_seq FROM complaints
+                 WHERE id > ?1 ORDER BY id LIMIT ?2",
+            )
+            .map_err(db)?;
+        // Ids are stored as lower-case hyphenated text, whose order is the
+        // UUIDs' byte order; the empty string is below every id.
+        let after = after.map(|id| id.to_string()).unwrap_or_default();
+        let rows = stmt
+            .query_map(params![after, i64::from(limit) + 1], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, i64>(1)?,
+                    r.get::<_, i64>(2)?,
+                ))
+            })
+            .map_err(db)?;
+        let mut complaints = Vec::new();
+        for row in rows {
+            let (json, version, last_seq) = row.map_err(db)?;
+            complaints.push(StoredComplaint {
+                complaint: serde_json::from_str(&json).map_err(StoreError::corrupt)?,
+                version,
+                last_seq,
+            });
+        }
+        let has_more = complaints.len() > limit as usize;
+        complaints.truncate(limit as usize);
+        Ok(SnapshotPage {
+            as_of_seq,
+            complaints,
+            has_more,
+        })
     }
 
     fn complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {

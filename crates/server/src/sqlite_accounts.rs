@@ -1,7 +1,8 @@
-//! [`AccountStore`] on the SQLite server store (tables from migration 0002).
+//! [`AccountStore`] on the SQLite server store (tables from migrations 0002
+//! and 0003).
 
 use crate::accounts::{
-    AccountStore, NewSession, NewUser, Session, TokenHash, User, parse_role, role_name,
+    AccountStore, NewSession, NewUser, Session, TokenHash, User, UserKind, parse_role, role_name,
 };
 use crate::error::{StoreError, db};
 use crate::sqlite::SqliteStore;
@@ -13,7 +14,7 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 const USER_COLUMNS: &str =
-    "u.name, u.role, u.approval_limit_minor, u.password_hash, u.disabled, u.created_at";
+    "u.name, u.role, u.approval_limit_minor, u.password_hash, u.disabled, u.created_at, u.kind";
 
 /// A users row as read, before its text columns are parsed.
 struct UserRow {
@@ -23,10 +24,11 @@ struct UserRow {
     password_hash: String,
     disabled: bool,
     created_at: String,
+    kind: String,
 }
 
 impl UserRow {
-    /// Reads the six user columns starting at column `at`.
+    /// Reads the seven user columns starting at column `at`.
     fn read(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<UserRow> {
         Ok(UserRow {
             name: r.get(at)?,
@@ -35,6 +37,7 @@ impl UserRow {
             password_hash: r.get(at + 3)?,
             disabled: r.get(at + 4)?,
             created_at: r.get(at + 5)?,
+            kind: r.get(at + 6)?,
         })
     }
 
@@ -43,6 +46,8 @@ impl UserRow {
             role: parse_role(&self.role)
                 .ok_or_else(|| StoreError::corrupt(format!("unknown role {}", self.role)))?,
             name: UserId::new(self.name),
+            kind: UserKind::parse(&self.kind)
+                .ok_or_else(|| StoreError::corrupt(format!("unknown user kind {}", self.kind)))?,
             approval_limit_minor: self.approval_limit_minor,
             password_hash: self.password_hash,
             disabled: self.disabled,
@@ -77,14 +82,16 @@ impl AccountStore for SqliteStore {
             return Err(StoreError::UserExists(user.name.clone()));
         }
         tx.execute(
-            "INSERT INTO users (name, role, approval_limit_minor, password_hash, disabled, created_at)
-             VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+            "INSERT INTO users (name, role, approval_limit_minor, password_hash, disabled,
+                                created_at, kind)
+             VALUES (?1, ?2, ?3, ?4, 0, ?5, ?6)",
             params![
                 user.name.as_str(),
                 role_name(user.role),
                 user.approval_limit_minor,
                 user.password_hash,
-                now.to_string()
+                now.to_string(),
+                user.kind.name()
             ],
         )
         .map_err(db)?;

@@ -21,6 +21,18 @@ pub struct StoredComplaint {
     pub last_seq: i64,
 }
 
+/// One page of the bootstrap snapshot (sync design §7.3).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SnapshotPage {
+    /// The change-log high water the page was read at: every change up to
+    /// it is in the page's complaints, none after it.
+    pub as_of_seq: i64,
+    /// Complaints in ascending id order.
+    pub complaints: Vec<StoredComplaint>,
+    /// Whether complaints with larger ids remain.
+    pub has_more: bool,
+}
+
 /// Where the server keeps its state, and the push/pull algorithm over it.
 ///
 /// All methods are synchronous and may block on IO; async callers run them
@@ -70,6 +82,17 @@ pub trait ServerStore: Send + Sync {
         from_client_seq: u64,
         limit: u32,
     ) -> Result<Vec<MutationResult>, StoreError>;
+
+    /// Up to `limit` complaints (at most [`MAX_PULL_LIMIT`]) with an id
+    /// greater than `after` (all when `None`), ascending by id, read in one
+    /// transaction together with the change log's high water. Each page is
+    /// consistent on its own; a client that pulls after the smallest
+    /// `as_of_seq` of its pages catches up on whatever changed in between.
+    fn snapshot_page(
+        &self,
+        after: Option<ComplaintId>,
+        limit: u32,
+    ) -> Result<SnapshotPage, StoreError>;
 
     /// One complaint's current state.
     fn complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>, StoreError>;

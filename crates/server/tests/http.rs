@@ -12,7 +12,7 @@ use redress_domain::model::{
 use redress_protocol::{ComplaintDraft, DeviceId, Mutation, MutationEnvelope, PushRequest};
 use redress_server::http::{self, AppState, HttpConfig, Shutdown};
 use redress_server::{
-    AccountStore, BroadcastHub, NewUser, ServerStore, SqliteStore, TokenHash, auth,
+    AccountStore, BroadcastHub, NewUser, ServerStore, SqliteStore, TokenHash, UserKind, auth,
 };
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -57,6 +57,7 @@ impl TestServer {
             ("dan", Role::Agent, None),
         ] {
             let user = NewUser {
+                kind: UserKind::Person,
                 name: UserId::new(name),
                 role,
                 approval_limit_minor: limit,

@@ -6,7 +6,7 @@ use redress_domain::ids::UserId;
 use redress_domain::model::Role;
 use redress_protocol::DeviceId;
 use redress_server::{
-    AccountStore, NewSession, NewUser, ServerStore, SqliteStore, StoreError, TokenHash,
+    AccountStore, NewSession, NewUser, ServerStore, SqliteStore, StoreError, TokenHash, UserKind,
 };
 use uuid::Uuid;
 
@@ -16,6 +16,7 @@ fn now() -> Timestamp {
 
 fn user(name: &str, role: Role, limit: Option<i64>) -> NewUser {
     NewUser {
+        kind: UserKind::Person,
         name: UserId::new(name),
         role,
         approval_limit_minor: limit,

@@ -8,7 +8,7 @@ use redress_domain::ids::UserId;
 use redress_domain::model::Role;
 use redress_protocol::{DeviceId, PushRequest};
 use redress_server::http::{self, AppState, HttpConfig, Shutdown};
-use redress_server::{AccountStore, BroadcastHub, NewUser, SqliteStore, auth};
+use redress_server::{AccountStore, BroadcastHub, NewUser, SqliteStore, UserKind, auth};
 use redress_sync::{HttpTransport, Transport, TransportError, login, logout};
 use std::sync::Arc;
 use uuid::Uuid;
@@ -33,6 +33,7 @@ fn server() -> Server {
     let store =
         Arc::new(SqliteStore::open(dir.path().join("server.sqlite3"), Rules::default()).unwrap());
     let user = NewUser {
+        kind: UserKind::Person,
         name: UserId::new("sue"),
         role: Role::Supervisor,
         approval_limit_minor: Some(20_000),
