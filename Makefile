@@ -84,6 +84,7 @@ bindings-check:
 bench: deps-rust
 	$(CARGO) bench -p redress-domain --bench planner
 	$(CARGO) bench -p redress-local --bench store
+	$(CARGO) bench -p redress-testkit --bench demo
 
 ## The console under a 50,000-complaint store: dashboard round trip,
 ## scrolling, idle CPU.

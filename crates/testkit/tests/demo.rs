@@ -237,21 +237,3 @@ fn open_share_is_respected() {
     opts.count = 0;
     assert_eq!(demo_complaints(&opts, &Rules::default()).unwrap().len(), 7);
 }
-
-/// `cargo test -p redress-testkit --test demo -- --ignored --nocapture`
-#[test]
-#[ignore = "slow in debug builds; run by hand to time 50,000 complaints"]
-#[allow(clippy::print_stdout)]
-fn fifty_thousand_complaints_in_well_under_a_minute() {
-    let started = std::time::Instant::now();
-    let all = demo(50_000, 6);
-    let elapsed = started.elapsed();
-    let open = all.iter().filter(|c| c.state.is_open()).count();
-    println!(
-        "{} complaints ({open} open) in {:.1} s",
-        all.len(),
-        elapsed.as_secs_f64()
-    );
-    assert!((5_000..=10_000).contains(&open));
-    assert!(elapsed.as_secs() < 60);
-}
