@@ -10,15 +10,19 @@
 //! Everything here is plain data plus its JSON form; there is no IO.
 #![forbid(unsafe_code)]
 
+mod catchup;
 pub mod codes;
 mod digest;
 mod envelope;
+pub mod intake;
 mod messages;
 mod mutation;
 mod rejection;
 
+pub use catchup::{BootstrapPage, ResultsResponse, SnapshotComplaint};
 pub use digest::state_digest;
 pub use envelope::MutationEnvelope;
+pub use intake::{IntakeAccepted, IntakeComplaint, IntakeProgress, IntakeRejected};
 pub use messages::{
     Change, ChangeCause, ChangeOp, DeviceId, MutationResult, Outcome, PullResponse, PushRequest,
     PushResponse, RequestError, entity,

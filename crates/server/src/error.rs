@@ -40,6 +40,13 @@ pub enum StoreError {
     /// Any other database failure; the current mutation was not recorded.
     #[error("database error: {0}")]
     Database(#[from] rusqlite::Error),
+    /// A PostgreSQL failure (connection lost, lock timeout, server shutting
+    /// down, ...); the current mutation was not recorded.
+    #[error("database error: {0}")]
+    Postgres(#[from] ::postgres::Error),
+    /// No database connection could be had in time; retry.
+    #[error("the server store is unavailable: {0}")]
+    Unavailable(String),
     /// A stored value does not read back (a bug or a damaged database).
     #[error("stored data is damaged: {0}")]
     Corrupt(String),
@@ -59,7 +66,10 @@ impl StoreError {
             StoreError::UserExists(_) => "user_exists",
             StoreError::UnknownUser(_) => "unknown_user",
             StoreError::InvalidUser(_) => "invalid_user",
-            StoreError::Busy(_) | StoreError::Database(_) => codes::STORE_UNAVAILABLE,
+            StoreError::Busy(_)
+            | StoreError::Database(_)
+            | StoreError::Postgres(_)
+            | StoreError::Unavailable(_) => codes::STORE_UNAVAILABLE,
             StoreError::Corrupt(_) => "store_corrupt",
             StoreError::Open(_) => "store_open_failed",
         }
@@ -67,7 +77,13 @@ impl StoreError {
 
     /// Retrying the same request later may succeed (HTTP 503).
     pub fn is_transient(&self) -> bool {
-        matches!(self, StoreError::Busy(_) | StoreError::Database(_))
+        matches!(
+            self,
+            StoreError::Busy(_)
+                | StoreError::Database(_)
+                | StoreError::Postgres(_)
+                | StoreError::Unavailable(_)
+        )
     }
 
     pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {

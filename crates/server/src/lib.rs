@@ -7,16 +7,23 @@
 //! calls them from `spawn_blocking`. Every pushed mutation is decided by
 //! `redress-domain` with the server's clock and rules, as the session's user
 //! with the role and limit of the server's user table, and settled in a
-//! transaction of its own. [`SqliteStore`] implements both seams. Live
-//! pokes go through a [`ChangeNotifier`]. The `conformance` feature exports
-//! the test suite every store implementation must pass.
+//! transaction of its own. [`SqliteStore`] and [`PgStore`] implement both
+//! seams. Live pokes go through a [`ChangeNotifier`] ([`BroadcastHub`] in
+//! one process, [`PgNotifier`] across processes on one PostgreSQL). The
+//! `conformance` feature exports the test suite every store implementation
+//! must pass.
 #![forbid(unsafe_code)]
 
 mod accounts;
 pub mod auth;
 mod error;
 pub mod http;
+pub mod integration;
 mod notify;
+mod open;
+mod postgres;
+mod postgres_accounts;
+mod settle;
 mod sqlite;
 mod sqlite_accounts;
 mod store;
@@ -24,13 +31,16 @@ mod store;
 #[cfg(feature = "conformance")]
 pub mod conformance;
 
+pub use self::postgres::{PgNotifier, PgStore, is_postgres_url};
 pub use accounts::{
     AccountStore, MAX_USER_NAME, NewSession, NewUser, Session, TokenHash, User, UserKind,
     parse_role, role_name,
 };
 pub use error::StoreError;
 pub use notify::{BroadcastHub, ChangeNotifier};
-pub use sqlite::{SqliteStore, StoreOptions};
+pub use open::AnyStore;
+pub use settle::StoreOptions;
+pub use sqlite::SqliteStore;
 pub use store::{MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint};
 
 pub use http::{openapi, openapi_json};

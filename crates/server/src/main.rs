@@ -8,9 +8,7 @@ use jiff::Timestamp;
 use redress_domain::Rules;
 use redress_domain::ids::UserId;
 use redress_server::http::{self, AppState, HttpConfig, Shutdown};
-use redress_server::{
-    AccountStore, BroadcastHub, NewUser, SqliteStore, StoreError, UserKind, auth, parse_role,
-};
+use redress_server::{AccountStore, AnyStore, NewUser, StoreError, UserKind, auth, parse_role};
 use std::io::{Read, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -48,6 +46,9 @@ enum Command {
     /// Manage the users who may sign in.
     #[command(subcommand)]
     User(UserCommand),
+    /// Manage the systems that feed complaints in through the intake API.
+    #[command(subcommand)]
+    Integration(IntegrationCommand),
     /// Print the OpenAPI document of the HTTP API (JSON) and exit.
     Openapi,
 }
@@ -78,10 +79,28 @@ enum UserCommand {
     },
 }
 
+#[derive(Debug, Subcommand)]
+enum IntegrationCommand {
+    /// Add an integration (a CRM, an IVR, a web form) and print its token
+    /// on standard output, this once.
+    Add {
+        name: String,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Revoke an integration: disable it and end its token.
+    Revoke {
+        name: String,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
 #[derive(Debug, Args)]
 struct Db {
-    /// The server's SQLite database file.
-    #[arg(long = "db", env = "REDRESS_DB", value_name = "PATH")]
+    /// The server's SQLite database file, or a PostgreSQL URL
+    /// (postgres://USER:PASSWORD@HOST:PORT/DB).
+    #[arg(long = "db", env = "REDRESS_DB", value_name = "PATH|URL")]
     path: PathBuf,
 }
 
@@ -158,8 +177,8 @@ fn say(line: &str) {
     let _ = writeln!(std::io::stdout(), "{line}");
 }
 
-fn open(db: &Db) -> Result<SqliteStore, Failure> {
-    Ok(SqliteStore::open(&db.path, Rules::default())?)
+fn open(db: &Db) -> Result<AnyStore, Failure> {
+    Ok(AnyStore::open(&db.path, Rules::default())?)
 }
 
 fn run(cli: Cli) -> Result<(), Failure> {
@@ -169,7 +188,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let store = open(&db)?;
             say(&format!(
                 "{} is at schema version {}",
-                db.path.display(),
+                store.describe(),
                 store.schema_version()?
             ));
             Ok(())
@@ -230,6 +249,7 @@ fn run(cli: Cli) -> Result<(), Failure> {
             say(&format!("added user {}", user.name));
             Ok(())
         }
+        Command::Integration(command) => integration(command),
         Command::Openapi => std::io::stdout()
             .write_all(http::openapi_json().as_bytes())
             .map_err(|e| Failure::runtime("write_failed", e.to_string())),
@@ -237,6 +257,37 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let name = UserId::new(name);
             open(&db)?.disable_user(&name, Timestamp::now())?;
             say(&format!("disabled user {name} and revoked their sessions"));
+            Ok(())
+        }
+    }
+}
+
+/// `integration add` and `integration revoke`.
+fn integration(command: IntegrationCommand) -> Result<(), Failure> {
+    use redress_server::integration::{add_integration, revoke_integration};
+    match command {
+        IntegrationCommand::Add { name, db } => {
+            let name = UserId::new(name);
+            let store = open(&db)?;
+            let (token, token_hash) =
+                auth::new_token().map_err(|e| Failure::runtime("token_failed", e.to_string()))?;
+            let added = add_integration(&store, &name, token_hash, Timestamp::now())?;
+            // The token alone on standard output, for scripts; it is not
+            // stored and cannot be shown again.
+            say(&token);
+            let _ = writeln!(
+                std::io::stderr(),
+                "added integration {name} (device {}); the token above is shown only this once \
+                 and lasts until {} unless revoked",
+                added.device,
+                added.expires_at
+            );
+            Ok(())
+        }
+        IntegrationCommand::Revoke { name, db } => {
+            let name = UserId::new(name);
+            revoke_integration(&open(&db)?, &name, Timestamp::now())?;
+            say(&format!("revoked integration {name}"));
             Ok(())
         }
     }
@@ -273,6 +324,8 @@ fn serve(db: &Db, listen: &str) -> Result<(), Failure> {
         )
     })?;
     let store = open(db)?;
+    let notifier = store.notifier()?;
+    let described = store.describe().to_owned();
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -281,7 +334,7 @@ fn serve(db: &Db, listen: &str) -> Result<(), Failure> {
         let shutdown = Shutdown::new();
         let state = AppState::new(
             Arc::new(store),
-            Arc::new(BroadcastHub::new()),
+            notifier,
             HttpConfig::default(),
             shutdown.clone(),
         )?;
@@ -291,7 +344,7 @@ fn serve(db: &Db, listen: &str) -> Result<(), Failure> {
         let local = listener
             .local_addr()
             .map_err(|e| Failure::runtime("bind_failed", e.to_string()))?;
-        tracing::info!(%local, db = %db.path.display(), epoch = %state.epoch(), "serving");
+        tracing::info!(%local, db = %described, epoch = %state.epoch(), "serving");
         tokio::spawn(stop_on_signal(shutdown));
         http::serve(listener, state)
             .await

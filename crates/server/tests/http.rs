@@ -43,6 +43,11 @@ impl TestServer {
     /// Users: ann and amy (agents), sam (supervisor whose own limit is
     /// ¥100), sue (supervisor with the role's limit), dan (agent).
     fn start() -> TestServer {
+        TestServer::start_with(HttpConfig::default())
+    }
+
+    /// [`TestServer::start`] with other limits and timings.
+    fn start_with(config: HttpConfig) -> TestServer {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let store = Arc::new(
             SqliteStore::open(dir.path().join("server.sqlite3"), Rules::default())
@@ -69,7 +74,7 @@ impl TestServer {
         let state = AppState::new(
             store.clone(),
             Arc::new(BroadcastHub::new()),
-            HttpConfig::default(),
+            config,
             shutdown.clone(),
         )
         .expect("server state");
@@ -798,19 +803,30 @@ fn a_replayed_push_returns_the_stored_results() {
 
 /// Reads SSE lines until a `poke` event arrives; returns its id and data.
 fn next_poke(lines: &mut impl BufRead) -> (String, String) {
+    loop {
+        let (event, id, data) = next_event(lines).expect("the stream ended before a poke");
+        if event == "poke" {
+            return (id, data);
+        }
+    }
+}
+
+/// The next named event (name, id, data), skipping comments; `None` at the
+/// end of the stream.
+fn next_event(lines: &mut impl BufRead) -> Option<(String, String, String)> {
     let mut event = String::new();
     let mut id = String::new();
     let mut data = String::new();
     loop {
         let mut line = String::new();
-        let n = lines.read_line(&mut line).expect("read the stream");
-        assert!(n > 0, "the stream ended before a poke");
+        if lines.read_line(&mut line).expect("read the stream") == 0 {
+            return None;
+        }
         let line = line.trim_end_matches(['\r', '\n']);
         if line.is_empty() {
-            if event == "poke" {
-                return (id, data);
+            if !event.is_empty() {
+                return Some((event, id, data));
             }
-            event.clear();
             continue;
         }
         if let Some(v) = line.strip_prefix("event:") {
@@ -874,6 +890,41 @@ fn a_push_from_another_device_pokes_open_event_streams() {
     assert_eq!(
         id,
         result["last_change_seq"].as_i64().expect("seq").to_string()
+    );
+}
+
+#[test]
+fn a_revoked_session_ends_its_event_stream() {
+    let server = TestServer::start_with(HttpConfig {
+        session_check: Duration::from_millis(100),
+        ..HttpConfig::default()
+    });
+    let mut ann = server.signed_in("ann", 1);
+    let sue = server.signed_in("sue", 2);
+    let mut events = open_events(&sue);
+    // A live session's stream goes on carrying pokes past several checks.
+    std::thread::sleep(Duration::from_millis(300));
+    let result = ann.push_one(record(complaint_id(1)));
+    let (id, _) = next_poke(&mut events);
+    assert_eq!(
+        id,
+        result["last_change_seq"].as_i64().expect("seq").to_string()
+    );
+
+    let hash = TokenHash::of(sue.token.as_deref().expect("signed in"));
+    assert!(
+        server
+            .store
+            .revoke_session(&hash, Timestamp::now())
+            .expect("revoke")
+    );
+    let (event, _, data) = next_event(&mut events).expect("an event before the end");
+    assert_eq!(event, "session_revoked");
+    let data: Value = serde_json::from_str(&data).expect("JSON data");
+    assert_eq!(data, json!({ "code": "unauthorized" }));
+    assert!(
+        next_event(&mut events).is_none(),
+        "the stream ends after it"
     );
 }
 

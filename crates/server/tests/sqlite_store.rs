@@ -51,7 +51,7 @@ fn wal_schema_version_and_corrected_device_times() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("user version");
-    assert_eq!(version, 2);
+    assert_eq!(version, 3);
     let (occurred_at, suspect, status): (String, bool, String) = conn
         .query_row(
             "SELECT occurred_at, clock_suspect, status FROM mutation_log",

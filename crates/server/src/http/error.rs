@@ -24,6 +24,10 @@ pub mod code {
     pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
     /// The device is registered to another user.
     pub const DEVICE_TAKEN: &str = "device_taken";
+    /// The session's kind of account may not use this endpoint: a person's
+    /// token on the intake API, or an integration's on sync push. The same
+    /// code as the rulebook's refusal of a role.
+    pub const FORBIDDEN_ROLE: &str = "forbidden_role";
     pub const NOT_FOUND: &str = "not_found";
     pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
     /// A bug or a damaged database; see the server's log.
@@ -121,6 +125,8 @@ impl From<StoreError> for ApiError {
             StoreError::InvalidUser(_) => StatusCode::BAD_REQUEST,
             StoreError::Busy(_)
             | StoreError::Database(_)
+            | StoreError::Postgres(_)
+            | StoreError::Unavailable(_)
             | StoreError::Corrupt(_)
             | StoreError::Open(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };

@@ -4,19 +4,24 @@
 //! All endpoints but `health`, `meta` and `auth/login` need a live session
 //! (`Authorization: Bearer <token>`) and the session's device in
 //! `Redress-Device`; all but `health` and `meta` need a supported
-//! `Redress-Protocol`. Every response carries the server's epoch, time and
-//! protocol range as headers. Errors are [`ApiError`] JSON bodies.
+//! `Redress-Protocol`. The intake API (`/intake/...`) is the exception: it
+//! takes only integration tokens, needs no `Redress-Device` and accepts
+//! requests without `Redress-Protocol`. Every response carries the server's
+//! epoch, time and protocol range as headers. Errors are [`ApiError`] JSON
+//! bodies.
 //!
 //! The handlers carry their OpenAPI description ([`openapi()`]), which the
 //! server also serves at `GET /api/v1/openapi.json`.
 
 mod error;
+mod intake;
 mod limiter;
 mod openapi;
 mod session;
 mod sync;
 
 pub use error::{ApiError, code};
+pub use intake::IntegrationSession;
 pub use limiter::LoginLimiter;
 pub use openapi::{openapi, openapi_json};
 pub use session::AuthSession;
@@ -76,6 +81,9 @@ pub struct HttpConfig {
     pub keep_alive: Duration,
     /// The shortest gap between two pokes on one event stream.
     pub poke_interval: Duration,
+    /// How often an event stream checks that its session is still live; a
+    /// revoked or expired one gets `session_revoked` and the stream ends.
+    pub session_check: Duration,
 }
 
 impl Default for HttpConfig {
@@ -87,6 +95,7 @@ impl Default for HttpConfig {
             login_window: Duration::from_secs(60),
             keep_alive: Duration::from_secs(15),
             poke_interval: Duration::from_millis(100),
+            session_check: Duration::from_secs(15),
         }
     }
 }
@@ -141,6 +150,7 @@ struct Inner {
     config: HttpConfig,
     limiter: LoginLimiter,
     shutdown: Shutdown,
+    intake_locks: intake::IntakeLocks,
 }
 
 impl std::fmt::Debug for AppState {
@@ -170,6 +180,7 @@ impl AppState {
                 config,
                 limiter,
                 shutdown,
+                intake_locks: intake::IntakeLocks::default(),
             }),
         })
     }
@@ -208,12 +219,23 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/push", post(sync::push))
         .route("/sync/pull", get(sync::pull))
         .route("/sync/events", get(sync::events))
+        .route("/sync/results", get(sync::results))
+        .route("/sync/bootstrap", get(sync::bootstrap))
         .route_layer(middleware::from_fn(require_protocol));
+    // Third-party systems may leave the protocol header out.
+    let intake = Router::new()
+        .route("/intake/complaints", post(intake::create_complaint))
+        .route(
+            "/intake/complaints/{id}/progress",
+            post(intake::add_progress),
+        )
+        .route_layer(middleware::from_fn(accept_protocol));
     let api = Router::new()
         .route("/health", get(health))
         .route("/meta", get(meta))
         .route("/openapi.json", get(openapi::document))
-        .merge(versioned);
+        .merge(versioned)
+        .merge(intake);
     Router::new()
         .nest("/api/v1", api)
         .fallback(not_found)
@@ -285,6 +307,16 @@ async fn require_protocol(request: Request, next: Next) -> Response {
         }
         Some((v, _)) => protocol_mismatch(&format!("protocol version {v:?} is not supported")),
         None => protocol_mismatch("the Redress-Protocol header is missing"),
+    }
+}
+
+/// Lets requests without `Redress-Protocol` through (the intake API), but
+/// refuses an unsupported one like [`require_protocol`].
+async fn accept_protocol(request: Request, next: Next) -> Response {
+    if request.headers().contains_key(headers::PROTOCOL) {
+        require_protocol(request, next).await
+    } else {
+        next.run(request).await
     }
 }
 

@@ -5,12 +5,16 @@
 
 use super::error::ErrorBody;
 use super::session::{LoginRequest, LoginResponse};
-use super::{Health, Meta, session, sync};
+use super::{Health, Meta, intake, session, sync};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use redress_protocol::intake::schema::{
+    Channel, ComplaintKind, DemandClass, IntakeCustomer, IntakeSubject, SubjectKind,
+};
 use redress_protocol::{
-    Change, ChangeCause, ChangeOp, DeviceId, MutationEnvelope, MutationResult, Outcome,
-    PullResponse, PushRequest, PushResponse,
+    BootstrapPage, Change, ChangeCause, ChangeOp, DeviceId, IntakeAccepted, IntakeComplaint,
+    IntakeProgress, IntakeRejected, MutationEnvelope, MutationResult, Outcome, PullResponse,
+    PushRequest, PushResponse, ResultsResponse, SnapshotComplaint,
 };
 use std::sync::OnceLock;
 use utoipa::openapi::OpenApi as Document;
@@ -27,6 +31,18 @@ pub(super) struct ProtocolHeader {
     /// (see `GET /meta`) the answer is `426 protocol_mismatch`.
     #[param(rename = "Redress-Protocol", minimum = 1, example = 1)]
     protocol: u32,
+}
+
+/// `Redress-Protocol` where it may be left out (the intake API). Only its
+/// schema is used.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code, reason = "describes a header; never built")]
+pub(super) struct OptionalProtocolHeader {
+    /// The protocol version the client speaks, if it sends one; one outside
+    /// the server's range is `426 protocol_mismatch`.
+    #[param(rename = "Redress-Protocol", minimum = 1, example = 1)]
+    protocol: Option<u32>,
 }
 
 /// `Redress-Device`, which every endpoint that needs a session requires.
@@ -59,6 +75,10 @@ pub(super) struct DeviceHeader {
         sync::push,
         sync::pull,
         sync::events,
+        sync::results,
+        sync::bootstrap,
+        intake::create_complaint,
+        intake::add_progress,
     ),
     components(schemas(
         ErrorBody,
@@ -76,12 +96,26 @@ pub(super) struct DeviceHeader {
         Change,
         ChangeOp,
         ChangeCause,
+        ResultsResponse,
+        BootstrapPage,
+        SnapshotComplaint,
+        IntakeComplaint,
+        IntakeCustomer,
+        IntakeSubject,
+        Channel,
+        SubjectKind,
+        ComplaintKind,
+        DemandClass,
+        IntakeProgress,
+        IntakeAccepted,
+        IntakeRejected,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "server", description = "Liveness, version and this document; no session needed"),
         (name = "auth", description = "Sessions: sign in and out"),
-        (name = "sync", description = "Push mutations, pull changes, listen for pokes"),
+        (name = "sync", description = "Push mutations, pull changes, listen for pokes, fetch stored results and the bootstrap snapshot"),
+        (name = "intake", description = "Complaints fed in by other systems (CRM, IVR, web forms) with an integration token"),
     )
 )]
 struct ApiDoc;
@@ -98,7 +132,7 @@ impl Modify for BearerAuth {
                 HttpBuilder::new()
                     .scheme(HttpAuthScheme::Bearer)
                     .description(Some(
-                        "The token of `POST /api/v1/auth/login`, as `Authorization: Bearer <token>`",
+                        "The token of `POST /api/v1/auth/login`, or an integration's token from `redress-server integration add`, as `Authorization: Bearer <token>`",
                     ))
                     .build(),
             ),

@@ -30,20 +30,7 @@ impl FromRequestParts<AppState> for AuthSession {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
-        let token = parts
-            .headers
-            .get(header::AUTHORIZATION)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::unauthorized("a bearer token is required"))?;
-        let hash = TokenHash::of(token);
-        let session = state
-            .blocking(move |store| store.find_session(&hash))
-            .await?
-            .filter(|s| s.is_active(Timestamp::now()))
-            .ok_or_else(|| ApiError::unauthorized("the session is unknown, expired or revoked"))?;
+        let session = live_session(parts, state).await?;
         let device = parts
             .headers
             .get(headers::DEVICE)
@@ -61,6 +48,25 @@ impl FromRequestParts<AppState> for AuthSession {
             )),
         }
     }
+}
+
+/// The live session of the request's bearer token, whatever its device
+/// header says; `401 unauthorized` without one.
+pub(super) async fn live_session(parts: &Parts, state: &AppState) -> Result<Session, ApiError> {
+    let token = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .ok_or_else(|| ApiError::unauthorized("a bearer token is required"))?;
+    let hash = TokenHash::of(token);
+    state
+        .blocking(move |store| store.find_session(&hash))
+        .await?
+        .filter(|s| s.is_active(Timestamp::now()))
+        .ok_or_else(|| ApiError::unauthorized("the session is unknown, expired or revoked"))
 }
 
 /// The client's address, when the server was started with connection info

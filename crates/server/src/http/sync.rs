@@ -3,14 +3,20 @@
 use super::error::ErrorBody;
 use super::openapi::{DeviceHeader, ProtocolHeader};
 use super::{ApiError, AppState, AuthSession, Shutdown};
+use crate::accounts::{TokenHash, UserKind};
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
+use axum::http::StatusCode;
 use axum::response::Json;
 use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use jiff::Timestamp;
-use redress_protocol::{MAX_PUSH_BATCH, Outcome, PullResponse, PushRequest, PushResponse};
+use redress_domain::ids::ComplaintId;
+use redress_protocol::{
+    BootstrapPage, MAX_PUSH_BATCH, MutationResult, Outcome, PullResponse, PushRequest,
+    PushResponse, ResultsResponse, SnapshotComplaint,
+};
 use serde::Deserialize;
 use std::convert::Infallible;
 use std::time::Duration;
@@ -20,6 +26,13 @@ use tokio::time::Instant;
 
 /// Changes per pull page when the client does not ask for a number.
 const DEFAULT_PULL_LIMIT: u32 = 500;
+
+/// Results per `GET /sync/results` when the client does not ask for a
+/// number (one push batch's worth).
+const DEFAULT_RESULTS_LIMIT: u32 = MAX_PUSH_BATCH as u32;
+
+/// Complaints per bootstrap page when the client does not ask for a number.
+const DEFAULT_BOOTSTRAP_LIMIT: u32 = 200;
 
 /// `POST /sync/push`: settles the device's next mutations as the session's
 /// user, with that user's role and limit from the server's table.
@@ -36,7 +49,7 @@ const DEFAULT_PULL_LIMIT: u32 = 500;
         (status = 200, description = "One result per mutation settled, applied or rejected", body = PushResponse),
         (status = 400, description = "`malformed_request`, or `unsupported_mutation` (a mutation name this server does not know); `index` names the mutation", body = ErrorBody),
         (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
-        (status = 403, description = "`device_mismatch` or `unknown_device`", body = ErrorBody),
+        (status = 403, description = "`device_mismatch` or `unknown_device`; `forbidden_role` for an integration's token (integrations use the intake API)", body = ErrorBody),
         (status = 409, description = "`device_forked`: the device's local database was cloned or restored", body = ErrorBody),
         (status = 413, description = "`payload_too_large`: the body or the batch is too large", body = ErrorBody),
         (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
@@ -49,10 +62,17 @@ pub(super) async fn push(
     auth: AuthSession,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
+    if auth.session.user.kind == UserKind::Integration {
+        return Err(ApiError::new(
+            StatusCode::FORBIDDEN,
+            super::code::FORBIDDEN_ROLE,
+            "an integration feeds complaints in through the intake API, not sync push",
+        ));
+    }
     let body = ApiError::body(body)?;
     let request = PushRequest::from_json(&body).map_err(|e| {
         let mut error = ApiError::new(
-            axum::http::StatusCode::BAD_REQUEST,
+            StatusCode::BAD_REQUEST,
             e.code,
             match e.index {
                 Some(i) => format!("mutation {i}: {}", e.message),
@@ -79,17 +99,16 @@ pub(super) async fn push(
     let response = state
         .blocking(move |store| store.push(device, &actor, &request, Timestamp::now()))
         .await?;
-    if let Some(seq) = fresh_high_water(&response) {
+    if let Some(seq) = fresh_high_water(&response.results) {
         state.inner.notifier.poke(seq);
     }
     Ok(Json(response))
 }
 
-/// The newest change seq this push wrote, if it wrote any (replays write
-/// nothing).
-fn fresh_high_water(response: &PushResponse) -> Option<i64> {
-    response
-        .results
+/// The newest change seq these results wrote, if they wrote any (replays
+/// write nothing).
+pub(super) fn fresh_high_water(results: &[MutationResult]) -> Option<i64> {
+    results
         .iter()
         .filter(|r| !r.replayed)
         .map(|r| match r.outcome {
@@ -158,19 +177,165 @@ pub(super) async fn pull(
     Ok(Json(page))
 }
 
+/// The query of `GET /sync/results`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(super) struct ResultsParams {
+    /// The first `client_seq` to return (1, the default, is the device's
+    /// first mutation).
+    #[serde(default = "first_seq")]
+    #[param(minimum = 0)]
+    from: u64,
+    /// The most results in one answer (100 when left out; at most 1000).
+    #[param(minimum = 1)]
+    limit: Option<u32>,
+}
+
+fn first_seq() -> u64 {
+    1
+}
+
+/// `GET /sync/results?from=<client_seq>&limit=<n>`: the stored results of
+/// the session's device, for a client whose push response was lost.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sync/results",
+    summary = "Stored results of the device's mutations",
+    description = "The results the server stored for the session's device, from `client_seq` `from` on, ascending, exactly as the push answered them. A client whose push response was lost learns from a pull's `device_last_seq` how far the server got, and fetches the results here instead of pushing again. When `device_last_seq` is above the last result's `client_seq`, ask again from the next one.",
+    tag = "sync",
+    params(ResultsParams, ProtocolHeader, DeviceHeader),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The stored results and the device's settled position", body = ResultsResponse),
+        (status = 400, description = "`malformed_request`: a bad query", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
+        (status = 403, description = "`device_mismatch` or `unknown_device`", body = ErrorBody),
+        (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
+        (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`: retry later", body = ErrorBody),
+    )
+)]
+pub(super) async fn results(
+    State(state): State<AppState>,
+    auth: AuthSession,
+    params: Result<Query<ResultsParams>, QueryRejection>,
+) -> Result<Json<ResultsResponse>, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::malformed(e.body_text()))?;
+    let limit = params.limit.unwrap_or(DEFAULT_RESULTS_LIMIT);
+    if limit == 0 {
+        return Err(ApiError::malformed("`limit` is at least 1"));
+    }
+    let device = auth.session.device;
+    let response = state
+        .blocking(move |store| {
+            // The results first, then the position: every result returned
+            // is at or below `device_last_seq`.
+            let results = store.results(device, params.from, limit)?;
+            // A pull past any seq reads nothing but the device's position.
+            let position = store.pull(device, i64::MAX, 1, Timestamp::now())?;
+            Ok(ResultsResponse {
+                results,
+                device_last_seq: position.device_last_seq,
+                server_time: Timestamp::now(),
+            })
+        })
+        .await?;
+    Ok(Json(response))
+}
+
+/// The query of `GET /sync/bootstrap`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub(super) struct BootstrapParams {
+    /// Start after this complaint id: the `next_after` of the previous
+    /// page (left out for the first page).
+    #[param(value_type = Option<uuid::Uuid>)]
+    after: Option<ComplaintId>,
+    /// The most complaints in one page (200 when left out; at most 1000).
+    #[param(minimum = 1)]
+    limit: Option<u32>,
+}
+
+/// `GET /sync/bootstrap?after=<complaint id>&limit=<n>`: one page of the
+/// snapshot of every complaint.
+///
+/// Paging rule: each page is read in one transaction with the log's high
+/// water (`as_of_seq`), so each page is consistent on its own, but pages
+/// read at different times are not consistent with each other. A client
+/// keeps the smallest `as_of_seq` of its pages and then pulls from there:
+/// it receives every change made since the earliest page, and because a
+/// change is the entity's full state with its version, applying changes
+/// over the pages (keeping the higher version) converges on the server's
+/// state.
+#[utoipa::path(
+    get,
+    path = "/api/v1/sync/bootstrap",
+    summary = "One page of the snapshot of every complaint",
+    description = "Complaints in ascending id order, each with its version and the seq of its latest change, read in one transaction with the change log's high water `as_of_seq`. Ask for the next page with `after=<next_after>` until `next_after` is absent.\n\nEach page is consistent on its own; pages read at different times are not consistent with each other. Keep the **smallest** `as_of_seq` of all pages and pull from it: every change made while paging arrives, and since a change is the entity's full state with its version, applying the changes over the pages (keeping the higher version) converges on the server's state.",
+    tag = "sync",
+    params(BootstrapParams, ProtocolHeader, DeviceHeader),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "One snapshot page", body = BootstrapPage),
+        (status = 400, description = "`malformed_request`: a bad query", body = ErrorBody),
+        (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
+        (status = 403, description = "`device_mismatch`", body = ErrorBody),
+        (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
+        (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
+        (status = 503, description = "`store_unavailable`: retry later", body = ErrorBody),
+    )
+)]
+pub(super) async fn bootstrap(
+    State(state): State<AppState>,
+    _auth: AuthSession,
+    params: Result<Query<BootstrapParams>, QueryRejection>,
+) -> Result<Json<BootstrapPage>, ApiError> {
+    let Query(params) = params.map_err(|e| ApiError::malformed(e.body_text()))?;
+    let limit = params.limit.unwrap_or(DEFAULT_BOOTSTRAP_LIMIT);
+    if limit == 0 {
+        return Err(ApiError::malformed("`limit` is at least 1"));
+    }
+    let page = state
+        .blocking(move |store| store.snapshot_page(params.after, limit))
+        .await?;
+    let next_after = if page.has_more {
+        page.complaints.last().map(|c| c.complaint.id)
+    } else {
+        None
+    };
+    Ok(Json(BootstrapPage {
+        as_of_seq: page.as_of_seq,
+        complaints: page
+            .complaints
+            .into_iter()
+            .map(|c| SnapshotComplaint {
+                complaint: c.complaint,
+                version: c.version,
+                last_seq: c.last_seq,
+            })
+            .collect(),
+        next_after,
+        server_time: Timestamp::now(),
+    }))
+}
+
 /// `GET /sync/events`: a server-sent event stream of `poke`s, each carrying
 /// only the new high-water seq (as its id and in `{"high_water": n}`); the
-/// client pulls to learn what changed. Ends when the server shuts down.
+/// client pulls to learn what changed. Ends when the server shuts down, and
+/// with a `session_revoked` event when a periodic check finds the session
+/// revoked or expired (or its user disabled).
 #[utoipa::path(
     get,
     path = "/api/v1/sync/events",
     summary = "Listen for new changes (server-sent events)",
-    description = "An event stream that announces new changes without carrying them: at most one `poke` per interval, with the new high-water seq. It ends when the server shuts down.",
+    description = "An event stream that announces new changes without carrying them: at most one `poke` per interval, with the new high-water seq. It ends when the server shuts down, or with a `session_revoked` event once the session is found revoked or expired (checked every 15 s).",
     tag = "sync",
     params(ProtocolHeader, DeviceHeader),
     security(("bearer" = [])),
     responses(
-        (status = 200, description = "A server-sent event stream. Each `poke` event has the new high-water seq as its id and `{\"high_water\": n}` as its data; comments keep an idle stream open. Pull to learn what changed.",
+        (status = 200, description = "A server-sent event stream. Each `poke` event has the new high-water seq as its id and `{\"high_water\": n}` as its data; comments keep an idle stream open. Pull to learn what changed. A `session_revoked` event (data `{\"code\": \"unauthorized\"}`) is the last one of a stream whose session ended: sign in again.",
             content_type = "text/event-stream", body = String),
         (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
         (status = 403, description = "`device_mismatch`", body = ErrorBody),
@@ -181,7 +346,7 @@ pub(super) async fn pull(
 )]
 pub(super) async fn events(
     State(state): State<AppState>,
-    _auth: AuthSession,
+    auth: AuthSession,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
     let pokes = Pokes {
         receiver: state.inner.notifier.subscribe(),
@@ -189,33 +354,85 @@ pub(super) async fn events(
         interval: state.config().poke_interval,
         last_sent: None,
         sent_seq: 0,
+        session: auth.session.token_hash,
+        session_check: tokio::time::interval_at(
+            Instant::now() + state.config().session_check,
+            state.config().session_check,
+        ),
+        state: state.clone(),
+        ended: false,
     };
     let stream = futures_util::stream::unfold(pokes, |mut pokes| async move {
-        let seq = pokes.next().await?;
-        let event = Event::default()
-            .event("poke")
-            .id(seq.to_string())
-            .data(format!("{{\"high_water\":{seq}}}"));
+        if pokes.ended {
+            return None;
+        }
+        let event = match pokes.next().await? {
+            Announce::Poke(seq) => Event::default()
+                .event("poke")
+                .id(seq.to_string())
+                .data(format!("{{\"high_water\":{seq}}}")),
+            Announce::SessionRevoked => {
+                // The last event of the stream: the client stops syncing and
+                // asks its user to sign in again.
+                pokes.ended = true;
+                Event::default()
+                    .event("session_revoked")
+                    .data(format!("{{\"code\":\"{}\"}}", super::code::UNAUTHORIZED))
+            }
+        };
         Some((Ok(event), pokes))
     });
     Sse::new(stream).keep_alive(KeepAlive::new().interval(state.config().keep_alive))
 }
 
-/// One connection's view of the hub: coalesced, rising high-water seqs.
+/// What an event stream says next.
+enum Announce {
+    /// The log now reaches this seq.
+    Poke(i64),
+    /// The stream's session was revoked or expired, or its user disabled.
+    SessionRevoked,
+}
+
+/// One connection's view of the hub: coalesced, rising high-water seqs,
+/// and a periodic look at whether its session is still live.
 struct Pokes {
     receiver: Receiver<i64>,
     shutdown: Shutdown,
     interval: Duration,
     last_sent: Option<Instant>,
     sent_seq: i64,
+    session: TokenHash,
+    session_check: tokio::time::Interval,
+    state: AppState,
+    ended: bool,
 }
 
 impl Pokes {
-    /// The next seq to announce, or `None` when the stream should end.
-    async fn next(&mut self) -> Option<i64> {
+    /// Whether the stream's session is still live. A store that cannot be
+    /// asked right now does not end the stream; the next check asks again.
+    async fn session_live(&self) -> bool {
+        let hash = self.session;
+        match self
+            .state
+            .blocking(move |store| store.find_session(&hash))
+            .await
+        {
+            Ok(found) => found.is_some_and(|s| s.is_active(Timestamp::now())),
+            Err(_) => true,
+        }
+    }
+
+    /// The next announcement, or `None` when the stream should end.
+    async fn next(&mut self) -> Option<Announce> {
         loop {
             let first = tokio::select! {
                 () = self.shutdown.wait() => return None,
+                _ = self.session_check.tick() => {
+                    if self.session_live().await {
+                        continue;
+                    }
+                    return Some(Announce::SessionRevoked);
+                }
                 received = self.receiver.recv() => match received {
                     Ok(seq) => seq,
                     // Missed some; the next one received is newer anyway.
@@ -247,7 +464,7 @@ impl Pokes {
             }
             self.sent_seq = high;
             self.last_sent = Some(Instant::now());
-            return Some(high);
+            return Some(Announce::Poke(high));
         }
     }
 }

@@ -1,0 +1,223 @@
+//! The intake API: systems such as a CRM, an IVR or a web form feed
+//! complaints in with an integration token (`POST /intake/complaints`,
+//! `POST /intake/complaints/{id}/progress`).
+//!
+//! Every request carries the caller's own `external_ref`, its idempotency
+//! key: the server derives the mutation id (and, for a new complaint, the
+//! complaint id) from it, so a retried request gets the first one's outcome
+//! and never creates a second complaint.
+
+use crate::messages::Outcome;
+use crate::mutation::ComplaintDraft;
+use jiff::Timestamp;
+use redress_domain::ids::{CategoryCode, ComplaintId, UpdateId};
+use redress_domain::model::{Channel, ComplaintKind, Customer, DemandClass, Severity, Subject};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use uuid::Uuid;
+
+/// The longest `external_ref` accepted (characters).
+pub const MAX_EXTERNAL_REF: usize = 200;
+
+/// `POST /intake/complaints`: a new complaint, with the fields a recording
+/// agent enters (those of `complaint.record`) and the caller's
+/// `external_ref`. Unknown fields are refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IntakeComplaint {
+    /// The caller's own id for this complaint (1 to 200 characters), its
+    /// idempotency key: a request with an `external_ref` already seen gets
+    /// the first request's outcome, whatever its body.
+    #[cfg_attr(feature = "openapi", schema(example = "crm-4711"))]
+    pub external_ref: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = schema::IntakeCustomer))]
+    pub customer: Customer,
+    #[cfg_attr(feature = "openapi", schema(value_type = schema::Channel))]
+    pub channel: Channel,
+    #[cfg_attr(feature = "openapi", schema(value_type = schema::IntakeSubject))]
+    pub subject: Subject,
+    /// A complaint category code of the server's catalogue
+    /// (`broadband.dropout`).
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "broadband.dropout"))]
+    pub category: CategoryCode,
+    /// What the customer asks for.
+    pub demand: String,
+    pub description: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = schema::ComplaintKind))]
+    pub kind: ComplaintKind,
+    #[cfg_attr(feature = "openapi", schema(value_type = schema::DemandClass))]
+    pub demand_class: DemandClass,
+    /// 1 (low) to 4 (critical).
+    #[cfg_attr(feature = "openapi", schema(value_type = u8, minimum = 1, maximum = 4))]
+    pub severity: Severity,
+    /// The complaint reached social media, a forum or the press.
+    #[serde(default)]
+    pub public_exposure: bool,
+    /// When the customer complained.
+    pub received_at: Timestamp,
+}
+
+impl IntakeComplaint {
+    /// The caller's reference and the draft to record.
+    pub fn into_parts(self) -> (String, ComplaintDraft) {
+        let IntakeComplaint {
+            external_ref,
+            customer,
+            channel,
+            subject,
+            category,
+            demand,
+            description,
+            kind,
+            demand_class,
+            severity,
+            public_exposure,
+            received_at,
+        } = self;
+        let draft = ComplaintDraft {
+            customer,
+            channel,
+            subject,
+            category,
+            demand,
+            description,
+            kind,
+            demand_class,
+            severity,
+            public_exposure,
+            received_at,
+        };
+        (external_ref, draft)
+    }
+}
+
+/// `POST /intake/complaints/{id}/progress`: a progress update on a
+/// complaint (the rulebook's `add_progress`). The server derives the
+/// update's id from the complaint and `external_ref`. Unknown fields are
+/// refused.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IntakeProgress {
+    /// The caller's own id for this update (1 to 200 characters), its
+    /// idempotency key within the complaint.
+    #[cfg_attr(feature = "openapi", schema(example = "crm-4711-note-2"))]
+    pub external_ref: String,
+    pub text: String,
+    /// The customer was told; such updates count for the SLA.
+    #[serde(default)]
+    pub customer_informed: bool,
+}
+
+/// The answer to an intake request the rulebook accepted (`201`, or `200`
+/// with `replayed` when the `external_ref` was seen before).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IntakeAccepted {
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
+    pub complaint_id: ComplaintId,
+    /// The complaint's number (`TS-2026-000123`).
+    pub number: String,
+    /// The progress update's id (progress requests only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<uuid::Uuid>))]
+    pub update_id: Option<UpdateId>,
+    /// The mutation the request became (derived from `external_ref`).
+    pub mutation_id: Uuid,
+    /// Always `applied`, with the change seqs it wrote.
+    pub outcome: Outcome,
+    /// The `external_ref` was seen before: this is the stored outcome,
+    /// nothing new was written.
+    pub replayed: bool,
+}
+
+/// The `422` answer to an intake request the rulebook refused. `code` and
+/// `message` are those of every error body; the refusal is recorded, and a
+/// retry with the same `external_ref` gets it again (with `replayed`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct IntakeRejected {
+    /// The rulebook's stable code (`validation_failed`, `not_found`,
+    /// `complaint_closed`, ...).
+    pub code: String,
+    pub message: String,
+    /// Structured facts, such as `{"fields": [...]}` for
+    /// `validation_failed`.
+    #[serde(default, skip_serializing_if = "Value::is_null")]
+    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    pub details: Value,
+    #[cfg_attr(feature = "openapi", schema(value_type = uuid::Uuid))]
+    pub complaint_id: ComplaintId,
+    pub mutation_id: Uuid,
+    /// The rejection's entry in the change log.
+    pub rejection_change_seq: i64,
+    /// The `external_ref` was seen before and refused then.
+    pub replayed: bool,
+}
+
+/// Schemas of the rulebook's types an intake body uses; the OpenAPI
+/// document describes them by these mirrors, and a server test checks them
+/// against the real types' JSON.
+#[cfg(feature = "openapi")]
+pub mod schema {
+    #![allow(dead_code, reason = "schemas only; never built")]
+
+    /// The complainant.
+    #[derive(Debug, utoipa::ToSchema)]
+    pub struct IntakeCustomer {
+        pub name: String,
+        /// Normalised by the server.
+        pub phone: String,
+        /// The caller's customer number, if any.
+        pub customer_id: Option<String>,
+    }
+
+    /// What the complaint is against.
+    #[derive(Debug, utoipa::ToSchema)]
+    pub struct IntakeSubject {
+        pub kind: SubjectKind,
+        /// Product name, order number, business line or agent id.
+        pub reference: String,
+    }
+
+    /// How the complaint reached us.
+    #[derive(Debug, utoipa::ToSchema)]
+    #[schema(rename_all = "snake_case")]
+    pub enum Channel {
+        Phone,
+        OnlineChat,
+        App,
+        Email,
+        SocialMedia,
+        Letter,
+        WalkIn,
+    }
+
+    #[derive(Debug, utoipa::ToSchema)]
+    #[schema(rename_all = "snake_case")]
+    pub enum SubjectKind {
+        Product,
+        Order,
+        BusinessLine,
+        Agent,
+    }
+
+    /// How to respond: emotion first, demand first, or both.
+    #[derive(Debug, utoipa::ToSchema)]
+    #[schema(rename_all = "snake_case")]
+    pub enum ComplaintKind {
+        EmotionDriven,
+        DemandDriven,
+        Compound,
+    }
+
+    /// What kind of outcome the customer wants.
+    #[derive(Debug, utoipa::ToSchema)]
+    #[schema(rename_all = "snake_case")]
+    pub enum DemandClass {
+        ImmediateFix,
+        LongTermImprovement,
+        EmotionalCompensation,
+    }
+}

@@ -1,0 +1,185 @@
+//! Opening the store a `--db` argument names: a `postgres://` or
+//! `postgresql://` URL opens [`PgStore`], anything else is a SQLite file.
+
+use crate::accounts::{AccountStore, NewSession, NewUser, Session, TokenHash, User};
+use crate::error::StoreError;
+use crate::notify::{BroadcastHub, ChangeNotifier};
+use crate::postgres::{PgNotifier, PgStore, is_postgres_url};
+use crate::settle::StoreOptions;
+use crate::sqlite::SqliteStore;
+use crate::store::{ServerStore, SnapshotPage, StoredComplaint};
+use jiff::Timestamp;
+use redress_domain::Rules;
+use redress_domain::ids::{ComplaintId, UserId};
+use redress_domain::model::Actor;
+use redress_protocol::{DeviceId, MutationResult, PullResponse, PushRequest, PushResponse};
+use std::path::Path;
+use std::sync::Arc;
+use uuid::Uuid;
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Either backend, chosen when the server starts.
+#[derive(Debug)]
+pub struct AnyStore {
+    backend: Backend,
+    description: String,
+}
+
+// One per process: the size of the larger variant does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug)]
+enum Backend {
+    Sqlite(SqliteStore),
+    Postgres(PgStore),
+}
+
+impl AnyStore {
+    /// Opens `db` (a PostgreSQL URL or a SQLite file path) and applies
+    /// pending migrations, numbering complaints by the UTC year.
+    pub fn open(db: impl AsRef<Path>, rules: Rules) -> Result<AnyStore> {
+        AnyStore::open_with(db, StoreOptions::new(rules))
+    }
+
+    pub fn open_with(db: impl AsRef<Path>, options: StoreOptions) -> Result<AnyStore> {
+        let db = db.as_ref();
+        match db.to_str() {
+            Some(url) if is_postgres_url(url) => {
+                let store = PgStore::connect_with(crate::postgres::parse_config(url)?, options)?;
+                Ok(AnyStore {
+                    description: store.describe(),
+                    backend: Backend::Postgres(store),
+                })
+            }
+            _ => Ok(AnyStore {
+                backend: Backend::Sqlite(SqliteStore::open_with(db, options)?),
+                description: db.display().to_string(),
+            }),
+        }
+    }
+
+    /// Where the store is, for logs and messages: the file, or the server
+    /// and database without user or password.
+    pub fn describe(&self) -> &str {
+        &self.description
+    }
+
+    /// Whether this is the PostgreSQL backend.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
+    }
+
+    /// The number of migrations applied.
+    pub fn schema_version(&self) -> Result<i64> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.schema_version(),
+            Backend::Postgres(store) => store.schema_version(),
+        }
+    }
+
+    /// The change notifier that fits: an in-process hub for SQLite (one
+    /// server process), `LISTEN/NOTIFY` for PostgreSQL (maybe several).
+    pub fn notifier(&self) -> Result<Arc<dyn ChangeNotifier>> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(Arc::new(BroadcastHub::new())),
+            Backend::Postgres(store) => Ok(Arc::new(PgNotifier::start(store.config().clone())?)),
+        }
+    }
+
+    fn server(&self) -> &dyn ServerStore {
+        match &self.backend {
+            Backend::Sqlite(store) => store,
+            Backend::Postgres(store) => store,
+        }
+    }
+
+    fn accounts(&self) -> &dyn AccountStore {
+        match &self.backend {
+            Backend::Sqlite(store) => store,
+            Backend::Postgres(store) => store,
+        }
+    }
+}
+
+impl ServerStore for AnyStore {
+    fn register_device(
+        &self,
+        device: DeviceId,
+        user: &UserId,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        self.server().register_device(device, user, name, now)
+    }
+
+    fn push(
+        &self,
+        device: DeviceId,
+        actor: &Actor,
+        request: &PushRequest,
+        now: Timestamp,
+    ) -> Result<PushResponse> {
+        self.server().push(device, actor, request, now)
+    }
+
+    fn pull(
+        &self,
+        device: DeviceId,
+        after: i64,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<PullResponse> {
+        self.server().pull(device, after, limit, now)
+    }
+
+    fn results(
+        &self,
+        device: DeviceId,
+        from_client_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<MutationResult>> {
+        self.server().results(device, from_client_seq, limit)
+    }
+
+    fn snapshot_page(&self, after: Option<ComplaintId>, limit: u32) -> Result<SnapshotPage> {
+        self.server().snapshot_page(after, limit)
+    }
+
+    fn complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
+        self.server().complaint(id)
+    }
+
+    fn digest(&self) -> Result<String> {
+        self.server().digest()
+    }
+
+    fn epoch(&self) -> Result<Uuid> {
+        self.server().epoch()
+    }
+}
+
+impl AccountStore for AnyStore {
+    fn add_user(&self, user: &NewUser, now: Timestamp) -> Result<()> {
+        self.accounts().add_user(user, now)
+    }
+
+    fn disable_user(&self, name: &UserId, now: Timestamp) -> Result<()> {
+        self.accounts().disable_user(name, now)
+    }
+
+    fn find_user(&self, name: &UserId) -> Result<Option<User>> {
+        self.accounts().find_user(name)
+    }
+
+    fn create_session(&self, session: &NewSession) -> Result<()> {
+        self.accounts().create_session(session)
+    }
+
+    fn find_session(&self, token_hash: &TokenHash) -> Result<Option<Session>> {
+        self.accounts().find_session(token_hash)
+    }
+
+    fn revoke_session(&self, token_hash: &TokenHash, now: Timestamp) -> Result<bool> {
+        self.accounts().revoke_session(token_hash, now)
+    }
+}

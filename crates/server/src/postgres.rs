@@ -1,0 +1,652 @@
+//! [`ServerStore`] on PostgreSQL, for a server with several instances (or
+//! just a bigger database than a file).
+//!
+//! The push rules are those of [`crate::settle`], as on SQLite. What differs
+//! is how the database keeps them safe with more than one writer:
+//!
+//! - Each mutation is one `READ COMMITTED` transaction that first takes a
+//!   transaction-level advisory lock ([`PUSH_LOCK`]). Only one transaction
+//!   at a time, in any server process, can write change seqs, so commit
+//!   order is seq order and a puller never sees seq 11 before seq 10 has
+//!   committed. Every statement after the lock sees all that committed
+//!   before it (which `REPEATABLE READ`, whose snapshot would date from
+//!   before the wait, would not).
+//! - The device's row is read `FOR UPDATE`.
+//! - Reads that must agree with themselves (pull, snapshot pages) run in
+//!   one `REPEATABLE READ READ ONLY` transaction.
+//! - Migrations run in one transaction under another advisory lock, so two
+//!   servers starting at once do not both apply them.
+//!
+//! Connections come from a small pool of synchronous clients; callers in
+//! async code use `spawn_blocking`, as for SQLite.
+
+mod notify;
+mod pool;
+
+pub use self::notify::PgNotifier;
+
+use self::pool::{Conn, Pool};
+use crate::error::StoreError;
+use crate::settle::{
+    ChangeRow, ComplaintRow, Ledger, LogEntry, NewChange, Push, Step, StoreOptions, cut_page,
+    op_name, page_limit, to_i64, to_u64,
+};
+use crate::store::{MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint};
+use ::postgres::types::Json;
+use ::postgres::{Config, GenericClient, IsolationLevel, Row, Transaction};
+use jiff::Timestamp;
+use redress_domain::Rules;
+use redress_domain::complaint::Complaint;
+use redress_domain::ids::{CategoryCode, ComplaintId, UserId};
+use redress_domain::model::Actor;
+use redress_domain::repeat::RepeatProbe;
+use redress_protocol::{
+    DeviceId, MutationResult, PullResponse, PushRequest, PushResponse, state_digest,
+};
+use serde_json::Value;
+use std::time::Duration;
+use uuid::Uuid;
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// The migrations, in order; the n-th (1-based) brings the schema to
+/// version n, as on SQLite. Released files are never edited.
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/postgres/0001_init.sql"),
+    include_str!("../migrations/postgres/0002_accounts.sql"),
+    include_str!("../migrations/postgres/0003_user_kind.sql"),
+];
+
+/// The advisory lock every transaction that may write change seqs takes
+/// first (`pg_advisory_xact_lock`). The key is arbitrary but fixed: every
+/// server on the database must use the same one.
+pub const PUSH_LOCK: i64 = 0x5245_4452_4553_5301;
+
+/// The advisory lock migrations run under.
+const MIGRATE_LOCK: i64 = 0x5245_4452_4553_5302;
+
+/// How many connections one store opens at most.
+pub const DEFAULT_POOL_SIZE: usize = 8;
+
+/// How long a caller waits for a connection when all are busy.
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Whether `db` names a PostgreSQL database (`postgres://` or
+/// `postgresql://`) rather than a SQLite file.
+pub fn is_postgres_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+/// Parses a `postgres://` URL (or a `key=value` connection string).
+pub(crate) fn parse_config(url: &str) -> Result<Config> {
+    url.parse()
+        .map_err(|e| StoreError::Open(format!("not a PostgreSQL connection URL: {e}")))
+}
+
+/// The PostgreSQL server store.
+#[derive(Debug)]
+pub struct PgStore {
+    pool: Pool,
+    options: StoreOptions,
+    /// Read once when connecting: callers may ask for it on an async
+    /// thread, where the synchronous client must not run.
+    epoch: Uuid,
+}
+
+impl PgStore {
+    /// Connects to the database at `url` (`postgres://user:password@host:port/db`),
+    /// applies pending migrations, and numbers complaints by the UTC year.
+    pub fn connect(url: &str, rules: Rules) -> Result<PgStore> {
+        PgStore::connect_with(parse_config(url)?, StoreOptions::new(rules))
+    }
+
+    /// Connects with a parsed configuration (for instance with
+    /// `options("-c search_path=...")` to keep the tables in a schema of
+    /// their own) and applies pending migrations.
+    pub fn connect_with(config: Config, options: StoreOptions) -> Result<PgStore> {
+        PgStore::connect_pooled(config, options, DEFAULT_POOL_SIZE)
+    }
+
+    /// Like [`PgStore::connect_with`], opening at most `max_connections`.
+    pub fn connect_pooled(
+        config: Config,
+        options: StoreOptions,
+        max_connections: usize,
+    ) -> Result<PgStore> {
+        let pool = Pool::new(config, max_connections, ACQUIRE_TIMEOUT);
+        let open_err =
+            |e: StoreError| StoreError::Open(format!("{}: {e}", pool::describe(pool.config())));
+        let mut conn = pool.get().map_err(open_err)?;
+        let epoch = migrate(&mut conn).map_err(|e| match e {
+            StoreError::Postgres(_) => open_err(e),
+            other => other,
+        })?;
+        drop(conn);
+        Ok(PgStore {
+            pool,
+            options,
+            epoch,
+        })
+    }
+
+    /// The schema version of the database (the number of migrations applied).
+    pub fn schema_version(&self) -> Result<i64> {
+        let mut conn = self.pool.get()?;
+        let version: i32 = conn
+            .query_one(
+                "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+                &[],
+            )?
+            .get(0);
+        Ok(i64::from(version))
+    }
+
+    /// Where the store is (`postgresql://host:port/db`), without user or
+    /// password.
+    pub fn describe(&self) -> String {
+        pool::describe(self.pool.config())
+    }
+
+    /// The connection settings, e.g. for a [`PgNotifier`] on the same database.
+    pub fn config(&self) -> &Config {
+        self.pool.config()
+    }
+
+    pub(crate) fn conn(&self) -> Result<Conn<'_>> {
+        self.pool.get()
+    }
+}
+
+/// Brings the schema up to date in one transaction under the migration
+/// lock, and gives a new database its epoch; returns the epoch.
+fn migrate(client: &mut ::postgres::Client) -> Result<Uuid> {
+    let mut tx = client.transaction()?;
+    // No "already exists, skipping" notices in the server's log.
+    tx.batch_execute("SET LOCAL client_min_messages = warning")?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATE_LOCK])?;
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations (
+             version    integer PRIMARY KEY,
+             applied_at timestamptz NOT NULL DEFAULT now()
+         )",
+    )?;
+    let found: i32 = tx
+        .query_one(
+            "SELECT COALESCE(MAX(version), 0) FROM schema_migrations",
+            &[],
+        )?
+        .get(0);
+    let known = MIGRATIONS.len() as i32;
+    if found > known {
+        return Err(StoreError::Open(format!(
+            "the database has schema version {found}; this build knows up to {known}"
+        )));
+    }
+    for (version, sql) in (1..).zip(MIGRATIONS) {
+        if version <= found {
+            continue;
+        }
+        tx.batch_execute(sql)?;
+        tx.execute(
+            "INSERT INTO schema_migrations (version) VALUES ($1)",
+            &[&version],
+        )?;
+    }
+    tx.execute(
+        "INSERT INTO meta (key, value) VALUES ('epoch', $1) ON CONFLICT (key) DO NOTHING",
+        &[&Uuid::now_v7().to_string()],
+    )?;
+    let epoch: String = tx
+        .query_one("SELECT value FROM meta WHERE key = 'epoch'", &[])?
+        .try_get(0)?;
+    tx.commit()?;
+    epoch.parse().map_err(StoreError::corrupt)
+}
+
+/// Starts a transaction that takes the push lock: from here on this
+/// transaction is the only one allocating change seqs.
+fn write_transaction<'a>(conn: &'a mut Conn<'_>) -> Result<Transaction<'a>> {
+    let mut tx = conn
+        .build_transaction()
+        .isolation_level(IsolationLevel::ReadCommitted)
+        .start()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&PUSH_LOCK])?;
+    Ok(tx)
+}
+
+/// Starts a read-only transaction on one snapshot.
+fn read_transaction<'a>(conn: &'a mut Conn<'_>) -> Result<Transaction<'a>> {
+    Ok(conn
+        .build_transaction()
+        .isolation_level(IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()?)
+}
+
+fn high_water(client: &mut impl GenericClient) -> Result<i64> {
+    Ok(client
+        .query_one("SELECT COALESCE(MAX(seq), 0) FROM change_log", &[])?
+        .get(0))
+}
+
+/// The device's last settled seq, without locking.
+fn device_last_seq(client: &mut impl GenericClient, device: DeviceId) -> Result<u64> {
+    let row = client.query_opt(
+        "SELECT last_client_seq FROM device_state WHERE device_id = $1",
+        &[&device.0],
+    )?;
+    to_u64(row.ok_or(StoreError::UnknownDevice(device))?.get(0))
+}
+
+fn parse_result(json: Value) -> Result<MutationResult> {
+    serde_json::from_value(json).map_err(StoreError::corrupt)
+}
+
+fn parse_complaint(json: Value) -> Result<Complaint> {
+    serde_json::from_value(json).map_err(StoreError::corrupt)
+}
+
+fn stored_complaint(row: &Row) -> Result<StoredComplaint> {
+    Ok(StoredComplaint {
+        complaint: parse_complaint(row.try_get(0)?)?,
+        version: row.try_get(1)?,
+        last_seq: row.try_get(2)?,
+    })
+}
+
+impl ServerStore for PgStore {
+    fn register_device(
+        &self,
+        device: DeviceId,
+        user: &UserId,
+        name: &str,
+        now: Timestamp,
+    ) -> Result<()> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction()?;
+        // Inserting first (and waiting on a concurrent insert of the same
+        // id) leaves no window between looking and writing.
+        let inserted = tx.execute(
+            "INSERT INTO devices (id, user_id, name, registered_at, last_seen_at)
+             VALUES ($1, $2, $3, $4, $4)
+             ON CONFLICT (id) DO NOTHING",
+            &[&device.0, &user.as_str(), &name, &now],
+        )?;
+        if inserted == 1 {
+            tx.execute(
+                "INSERT INTO device_state (device_id, last_client_seq) VALUES ($1, 0)",
+                &[&device.0],
+            )?;
+        } else {
+            let owner: String = tx
+                .query_one(
+                    "SELECT user_id FROM devices WHERE id = $1 FOR UPDATE",
+                    &[&device.0],
+                )?
+                .get(0);
+            if owner != user.as_str() {
+                return Err(StoreError::DeviceTaken { device });
+            }
+            tx.execute(
+                "UPDATE devices SET name = $2, last_seen_at = $3 WHERE id = $1",
+                &[&device.0, &name, &now],
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn push(
+        &self,
+        device: DeviceId,
+        actor: &Actor,
+        request: &PushRequest,
+        now: Timestamp,
+    ) -> Result<PushResponse> {
+        let push = Push::new(&self.options, device, actor, request, now)?;
+        let mut conn = self.conn()?;
+        let mut results = Vec::with_capacity(request.mutations.len());
+        for m in &request.mutations {
+            let mut tx = write_transaction(&mut conn)?;
+            match push.step(&mut Pg(&mut tx), m)? {
+                Step::Commit(result) => {
+                    tx.commit()?;
+                    results.push(result);
+                }
+                Step::Replay(result) => {
+                    tx.rollback()?;
+                    results.push(result);
+                }
+                Step::Gap => {
+                    tx.rollback()?;
+                    break;
+                }
+            }
+        }
+        let device_last_seq = device_last_seq(&mut *conn, device)?;
+        Ok(push.response(results, device_last_seq))
+    }
+
+    fn pull(
+        &self,
+        device: DeviceId,
+        after: i64,
+        limit: u32,
+        now: Timestamp,
+    ) -> Result<PullResponse> {
+        let limit = page_limit(limit);
+        let mut conn = self.conn()?;
+        // One snapshot, so the page, the high water and the device's
+        // position agree with each other.
+        let mut tx = read_transaction(&mut conn)?;
+        let device_last_seq = device_last_seq(&mut tx, device)?;
+        let high_water = high_water(&mut tx)?;
+        let rows = tx.query(
+            "SELECT seq, entity, entity_id, op, version, data,
+                    mutation_id, device_id, client_seq, actor_user_id
+             FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2",
+            &[&after, &(i64::from(limit) + 1)],
+        )?;
+        tx.commit()?;
+        let mut changes = Vec::with_capacity(rows.len());
+        for row in rows {
+            changes.push(change_row(&row)?.into_change()?);
+        }
+        let has_more = cut_page(&mut changes, limit);
+        Ok(PullResponse {
+            changes,
+            high_water,
+            has_more,
+            device_last_seq,
+            server_time: now,
+        })
+    }
+
+    fn results(
+        &self,
+        device: DeviceId,
+        from_client_seq: u64,
+        limit: u32,
+    ) -> Result<Vec<MutationResult>> {
+        let mut conn = self.conn()?;
+        let rows = conn.query(
+            "SELECT client_seq, result FROM (
+                 SELECT client_seq, result FROM mutation_log
+                 WHERE device_id = $1 AND client_seq >= $2
+                 UNION ALL
+                 SELECT a.client_seq, l.result
+                 FROM mutation_alias a JOIN mutation_log l USING (mutation_id)
+                 WHERE a.device_id = $1 AND a.client_seq >= $2) AS settled
+             ORDER BY client_seq LIMIT $3",
+            &[
+                &device.0,
+                &to_i64(from_client_seq)?,
+                &i64::from(limit.min(MAX_PULL_LIMIT)),
+            ],
+        )?;
+        let mut results = Vec::with_capacity(rows.len());
+        for row in rows {
+            let mut result = parse_result(row.try_get(1)?)?;
+            result.client_seq = to_u64(row.try_get(0)?)?;
+            results.push(result);
+        }
+        Ok(results)
+    }
+
+    fn snapshot_page(&self, after: Option<ComplaintId>, limit: u32) -> Result<SnapshotPage> {
+        let limit = page_limit(limit);
+        let mut conn = self.conn()?;
+        // One snapshot: the page and the high water agree.
+        let mut tx = read_transaction(&mut conn)?;
+        let as_of_seq = high_water(&mut tx)?;
+        // uuid order is byte order, the same as SQLite's order of the
+        // lower-case text form.
+        let rows = tx.query(
+            "SELECT data, version, last_seq FROM complaints
+             WHERE $1::uuid IS NULL OR id > $1
+             ORDER BY id LIMIT $2",
+            &[&after.map(|id| id.0), &(i64::from(limit) + 1)],
+        )?;
+        tx.commit()?;
+        let mut complaints = rows
+            .iter()
+            .map(stored_complaint)
+            .collect::<Result<Vec<_>>>()?;
+        let has_more = cut_page(&mut complaints, limit);
+        Ok(SnapshotPage {
+            as_of_seq,
+            complaints,
+            has_more,
+        })
+    }
+
+    fn complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
+        let mut conn = self.conn()?;
+        Pg(&mut *conn).load_complaint(id)
+    }
+
+    fn digest(&self) -> Result<String> {
+        let mut conn = self.conn()?;
+        let rows = conn.query("SELECT data FROM complaints ORDER BY id", &[])?;
+        let complaints = rows
+            .iter()
+            .map(|row| parse_complaint(row.try_get(0)?))
+            .collect::<Result<Vec<_>>>()?;
+        state_digest(&complaints).map_err(StoreError::corrupt)
+    }
+
+    fn epoch(&self) -> Result<Uuid> {
+        Ok(self.epoch)
+    }
+}
+
+fn change_row(row: &Row) -> Result<ChangeRow> {
+    Ok(ChangeRow {
+        seq: row.try_get(0)?,
+        entity: row.try_get(1)?,
+        entity_id: row.try_get(2)?,
+        op: row.try_get(3)?,
+        version: row.try_get(4)?,
+        data: row.try_get(5)?,
+        mutation_id: row.try_get(6)?,
+        device_id: row.try_get(7)?,
+        client_seq: row.try_get(8)?,
+        actor: row.try_get(9)?,
+    })
+}
+
+/// The settle rules' operations on a PostgreSQL transaction (or, for
+/// reads, a connection).
+struct Pg<'a, C>(&'a mut C);
+
+impl<C: GenericClient> Ledger for Pg<'_, C> {
+    fn last_client_seq(&mut self, device: DeviceId) -> Result<u64> {
+        let row = self.0.query_opt(
+            "SELECT last_client_seq FROM device_state WHERE device_id = $1 FOR UPDATE",
+            &[&device.0],
+        )?;
+        to_u64(row.ok_or(StoreError::UnknownDevice(device))?.try_get(0)?)
+    }
+
+    fn set_last_client_seq(&mut self, device: DeviceId, client_seq: u64) -> Result<()> {
+        self.0.execute(
+            "UPDATE device_state SET last_client_seq = $2 WHERE device_id = $1",
+            &[&device.0, &to_i64(client_seq)?],
+        )?;
+        Ok(())
+    }
+
+    fn stored_result(
+        &mut self,
+        device: DeviceId,
+        client_seq: u64,
+    ) -> Result<Option<(Uuid, MutationResult)>> {
+        let rows = self.0.query(
+            "SELECT mutation_id, result FROM mutation_log
+             WHERE device_id = $1 AND client_seq = $2
+             UNION ALL
+             SELECT l.mutation_id, l.result
+             FROM mutation_alias a JOIN mutation_log l USING (mutation_id)
+             WHERE a.device_id = $1 AND a.client_seq = $2",
+            &[&device.0, &to_i64(client_seq)?],
+        )?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        Ok(Some((row.try_get(0)?, parse_result(row.try_get(1)?)?)))
+    }
+
+    fn result_by_mutation_id(&mut self, mutation_id: Uuid) -> Result<Option<MutationResult>> {
+        let row = self.0.query_opt(
+            "SELECT result FROM mutation_log WHERE mutation_id = $1",
+            &[&mutation_id],
+        )?;
+        row.map(|row| parse_result(row.try_get(0)?)).transpose()
+    }
+
+    fn add_alias(&mut self, device: DeviceId, client_seq: u64, mutation_id: Uuid) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO mutation_alias (device_id, client_seq, mutation_id) VALUES ($1, $2, $3)",
+            &[&device.0, &to_i64(client_seq)?, &mutation_id],
+        )?;
+        Ok(())
+    }
+
+    fn load_complaint(&mut self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
+        let row = self.0.query_opt(
+            "SELECT data, version, last_seq FROM complaints WHERE id = $1",
+            &[&id.0],
+        )?;
+        row.as_ref().map(stored_complaint).transpose()
+    }
+
+    fn repeat_probes(&mut self, customer_key: &str) -> Result<Vec<RepeatProbe>> {
+        let rows = self.0.query(
+            "SELECT id, category, received_at FROM complaints WHERE customer_key = $1",
+            &[&customer_key],
+        )?;
+        let mut probes = Vec::with_capacity(rows.len());
+        for row in rows {
+            probes.push(RepeatProbe {
+                complaint: ComplaintId(row.try_get(0)?),
+                customer_key: customer_key.to_owned(),
+                category: CategoryCode::new(row.try_get::<_, String>(1)?),
+                received_at: row.try_get(2)?,
+            });
+        }
+        Ok(probes)
+    }
+
+    fn last_number(&mut self, year: i16) -> Result<Option<i64>> {
+        let row = self.0.query_opt(
+            "SELECT last FROM number_counters WHERE year = $1",
+            &[&i32::from(year)],
+        )?;
+        Ok(row.map(|row| row.try_get(0)).transpose()?)
+    }
+
+    fn set_last_number(&mut self, year: i16, last: i64) -> Result<()> {
+        self.0.execute(
+            "INSERT INTO number_counters (year, last) VALUES ($1, $2)
+             ON CONFLICT (year) DO UPDATE SET last = excluded.last",
+            &[&i32::from(year), &last],
+        )?;
+        Ok(())
+    }
+
+    fn append_change(&mut self, change: &NewChange<'_>) -> Result<i64> {
+        let cause = change.cause;
+        let row = self.0.query_one(
+            "INSERT INTO change_log (entity, entity_id, op, version, data, mutation_id,
+                                     device_id, client_seq, actor_user_id, applied_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+             RETURNING seq",
+            &[
+                &change.entity,
+                &change.entity_id,
+                &op_name(change.op),
+                &change.version,
+                change.data,
+                &cause.mutation_id,
+                &cause.device_id.0,
+                &to_i64(cause.client_seq)?,
+                &cause.actor.as_str(),
+                &change.applied_at,
+            ],
+        )?;
+        Ok(row.try_get(0)?)
+    }
+
+    fn insert_complaint(&mut self, row: &ComplaintRow<'_>) -> Result<()> {
+        let c = row.complaint;
+        self.0.execute(
+            "INSERT INTO complaints (id, number, customer_key, category, received_at,
+                                     version, last_seq, created_by_mutation, data)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            &[
+                &c.id.0,
+                &c.number,
+                &row.customer_key,
+                &c.category.as_str(),
+                &c.received_at,
+                &row.version,
+                &row.last_seq,
+                &row.created_by,
+                row.data,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn update_complaint(&mut self, row: &ComplaintRow<'_>) -> Result<()> {
+        let c = row.complaint;
+        self.0.execute(
+            "UPDATE complaints SET version = $2, last_seq = $3, data = $4, customer_key = $5,
+                                   category = $6, received_at = $7
+             WHERE id = $1",
+            &[
+                &c.id.0,
+                &row.version,
+                &row.last_seq,
+                row.data,
+                &row.customer_key,
+                &c.category.as_str(),
+                &c.received_at,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn log_mutation(&mut self, entry: &LogEntry<'_>) -> Result<()> {
+        let m = entry.envelope;
+        self.0.execute(
+            "INSERT INTO mutation_log (device_id, client_seq, mutation_id, author_user_id,
+                 actor_user_id, name, args, complaint_id, base_seq, status, code,
+                 first_change_seq, last_change_seq, result, occurred_at_device, occurred_at,
+                 clock_suspect, received_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
+                     $17, $18)",
+            &[
+                &entry.device.0,
+                &to_i64(m.client_seq)?,
+                &m.mutation_id,
+                &m.author_user_id.as_str(),
+                &entry.actor.as_str(),
+                &m.mutation.name(),
+                &entry.args,
+                &m.mutation.complaint_id().0,
+                &m.base_seq,
+                &entry.status,
+                &entry.code,
+                &entry.first_change_seq,
+                &entry.last_change_seq,
+                &Json(entry.result),
+                &m.occurred_at_device,
+                &entry.occurred_at,
+                &entry.clock_suspect,
+                &entry.received_at,
+            ],
+        )?;
+        Ok(())
+    }
+}

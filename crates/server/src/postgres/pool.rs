@@ -1,0 +1,224 @@
+//! A small pool of synchronous PostgreSQL connections: at most `max` open,
+//! opened on demand, checked before reuse after sitting idle, and forgotten
+//! once broken.
+
+use crate::error::StoreError;
+use ::postgres::{Client, Config, NoTls};
+use std::fmt;
+use std::ops::{Deref, DerefMut};
+use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
+
+/// An idle connection older than this is pinged before it is handed out.
+const CHECK_AFTER: Duration = Duration::from_secs(30);
+
+/// How long that ping may take.
+const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Run on every new connection. A statement waiting longer than
+/// `lock_timeout` for a lock (the push lock included) fails, and the client
+/// retries (503) instead of hanging; a session that sits in an open
+/// transaction (a stuck server thread) is ended so it cannot hold the push
+/// lock for ever.
+const SESSION_SETUP: &str = "SET lock_timeout = '10s'; \
+     SET idle_in_transaction_session_timeout = '60s'";
+
+pub(crate) struct Pool {
+    config: Config,
+    max: usize,
+    acquire_timeout: Duration,
+    state: Mutex<State>,
+    returned: Condvar,
+}
+
+struct State {
+    idle: Vec<Idle>,
+    /// Connections open, idle or handed out.
+    open: usize,
+}
+
+struct Idle {
+    client: Client,
+    since: Instant,
+}
+
+impl fmt::Debug for Pool {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Pool")
+            .field("server", &describe(&self.config))
+            .field("max", &self.max)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Pool {
+    pub fn new(mut config: Config, max: usize, acquire_timeout: Duration) -> Pool {
+        if config.get_application_name().is_none() {
+            config.application_name("redress-server");
+        }
+        Pool {
+            config,
+            max: max.max(1),
+            acquire_timeout,
+            state: Mutex::new(State {
+                idle: Vec::new(),
+                open: 0,
+            }),
+            returned: Condvar::new(),
+        }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.config
+    }
+
+    fn state(&self) -> MutexGuard<'_, State> {
+        // The state is two plain fields, consistent at every unlock.
+        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// A connection, waiting up to the acquire timeout for one to come back
+    /// when all are in use.
+    pub fn get(&self) -> Result<Conn<'_>, StoreError> {
+        let deadline = Instant::now() + self.acquire_timeout;
+        let mut state = self.state();
+        loop {
+            if let Some(idle) = state.idle.pop() {
+                drop(state);
+                let mut client = idle.client;
+                let usable = !client.is_closed()
+                    && (idle.since.elapsed() < CHECK_AFTER
+                        || client.is_valid(CHECK_TIMEOUT).is_ok());
+                if usable {
+                    return Ok(Conn {
+                        pool: self,
+                        client: Some(client),
+                    });
+                }
+                drop(client);
+                state = self.state();
+                state.open -= 1;
+                continue;
+            }
+            if state.open < self.max {
+                state.open += 1;
+                drop(state);
+                return match connect(&self.config) {
+                    Ok(client) => Ok(Conn {
+                        pool: self,
+                        client: Some(client),
+                    }),
+                    Err(e) => {
+                        self.state().open -= 1;
+                        self.returned.notify_one();
+                        Err(e.into())
+                    }
+                };
+            }
+            let now = Instant::now();
+            if now >= deadline {
+                return Err(StoreError::Unavailable(format!(
+                    "all {} database connections stayed busy for {} ms",
+                    self.max,
+                    self.acquire_timeout.as_millis()
+                )));
+            }
+            state = self
+                .returned
+                .wait_timeout(state, deadline - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    fn put_back(&self, client: Client) {
+        let mut state = self.state();
+        if client.is_closed() {
+            state.open -= 1;
+            drop(state);
+            drop(client);
+        } else {
+            state.idle.push(Idle {
+                client,
+                since: Instant::now(),
+            });
+            drop(state);
+        }
+        self.returned.notify_one();
+    }
+}
+
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // Closing a synchronous client blocks on its own runtime, which
+        // panics on an async worker thread, and the last reference to a
+        // store may well be dropped on one (at shutdown): close them on a
+        // thread of their own.
+        let idle = std::mem::take(&mut self.state().idle);
+        if idle.is_empty() {
+            return;
+        }
+        let closing = std::thread::Builder::new()
+            .name("redress-pg-close".to_owned())
+            .spawn(move || drop(idle));
+        if let Ok(closing) = closing {
+            let _ = closing.join();
+        }
+    }
+}
+
+/// Opens one connection and sets it up.
+pub(crate) fn connect(config: &Config) -> Result<Client, ::postgres::Error> {
+    let mut client = config.connect(NoTls)?;
+    client.batch_execute(SESSION_SETUP)?;
+    Ok(client)
+}
+
+/// Where a configuration points, without user or password (for messages).
+pub(crate) fn describe(config: &Config) -> String {
+    use ::postgres::config::Host;
+    let host = match config.get_hosts().first() {
+        Some(Host::Tcp(name)) => name.clone(),
+        #[cfg(unix)]
+        Some(Host::Unix(path)) => path.display().to_string(),
+        None => "localhost".to_owned(),
+    };
+    let port = config.get_ports().first().copied().unwrap_or(5432);
+    let db = config
+        .get_dbname()
+        .or(config.get_user())
+        .unwrap_or("postgres");
+    format!("postgresql://{host}:{port}/{db}")
+}
+
+/// A pooled connection; it goes back to the pool when dropped.
+pub(crate) struct Conn<'a> {
+    pool: &'a Pool,
+    client: Option<Client>,
+}
+
+impl Deref for Conn<'_> {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        self.client
+            .as_ref()
+            .expect("a pooled connection until dropped")
+    }
+}
+
+impl DerefMut for Conn<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        self.client
+            .as_mut()
+            .expect("a pooled connection until dropped")
+    }
+}
+
+impl Drop for Conn<'_> {
+    fn drop(&mut self) {
+        if let Some(client) = self.client.take() {
+            self.pool.put_back(client);
+        }
+    }
+}

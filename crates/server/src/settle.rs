@@ -1,0 +1,604 @@
+//! How a push is settled (sync design §7.2), independent of the database:
+//! replay, fork and gap detection, the rulebook's decision, complaint
+//! numbering, repeat detection, rejections, clock correction and the rows
+//! to write. Every backend runs these rules through [`Ledger`], its
+//! operations inside one mutation's transaction, so there is one copy of
+//! them.
+
+use crate::error::StoreError;
+use crate::store::{MAX_PULL_LIMIT, StoredComplaint};
+use jiff::tz::TimeZone;
+use jiff::{SignedDuration, Timestamp};
+use redress_domain::complaint::{Command, Complaint};
+use redress_domain::ids::{ComplaintId, UserId};
+use redress_domain::model::Actor;
+use redress_domain::phone::normalize_phone;
+use redress_domain::repeat::RepeatProbe;
+use redress_domain::{DomainError, Rules};
+use redress_protocol::{
+    Change, ChangeCause, ChangeOp, ComplaintDraft, DeviceId, Mutation, MutationEnvelope,
+    MutationResult, Outcome, PushRequest, PushResponse, Rejection, codes, entity,
+};
+use serde_json::{Value, json};
+use uuid::Uuid;
+
+type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// A device clock further off than this marks its mutations' times suspect.
+pub(crate) const CLOCK_SUSPECT: SignedDuration = SignedDuration::from_mins(5);
+
+/// What the store decides under.
+#[derive(Debug, Clone)]
+pub struct StoreOptions {
+    /// The authoritative policy bundle every mutation is decided under.
+    pub rules: Rules,
+    /// The site's time zone; it decides the year in complaint numbers.
+    pub time_zone: TimeZone,
+}
+
+impl StoreOptions {
+    /// `rules`, numbering complaints by the UTC year.
+    pub fn new(rules: Rules) -> StoreOptions {
+        StoreOptions {
+            rules,
+            time_zone: TimeZone::UTC,
+        }
+    }
+}
+
+/// A backend's operations inside the transaction of one mutation. The
+/// backend has already made that transaction the only writer of change seqs
+/// (SQLite `BEGIN IMMEDIATE`, PostgreSQL an advisory lock) before any of
+/// these run.
+pub(crate) trait Ledger {
+    /// The highest client seq the device has settled (locking the device's
+    /// row where the database has row locks); [`StoreError::UnknownDevice`]
+    /// when it never registered.
+    fn last_client_seq(&mut self, device: DeviceId) -> Result<u64>;
+    fn set_last_client_seq(&mut self, device: DeviceId, client_seq: u64) -> Result<()>;
+    /// The result stored for `(device, client_seq)`, directly or through an
+    /// alias, with the mutation id it was settled for.
+    fn stored_result(
+        &mut self,
+        device: DeviceId,
+        client_seq: u64,
+    ) -> Result<Option<(Uuid, MutationResult)>>;
+    /// The result of a mutation id settled under any device and seq.
+    fn result_by_mutation_id(&mut self, mutation_id: Uuid) -> Result<Option<MutationResult>>;
+    /// Records that `(device, client_seq)` carried an already settled mutation.
+    fn add_alias(&mut self, device: DeviceId, client_seq: u64, mutation_id: Uuid) -> Result<()>;
+    fn load_complaint(&mut self, id: ComplaintId) -> Result<Option<StoredComplaint>>;
+    /// The complaints recorded for a customer key, for repeat detection.
+    fn repeat_probes(&mut self, customer_key: &str) -> Result<Vec<RepeatProbe>>;
+    /// The last complaint ordinal given out in `year`.
+    fn last_number(&mut self, year: i16) -> Result<Option<i64>>;
+    fn set_last_number(&mut self, year: i16, last: i64) -> Result<()>;
+    /// Appends a change and returns its seq.
+    fn append_change(&mut self, change: &NewChange<'_>) -> Result<i64>;
+    fn insert_complaint(&mut self, row: &ComplaintRow<'_>) -> Result<()>;
+    fn update_complaint(&mut self, row: &ComplaintRow<'_>) -> Result<()>;
+    fn log_mutation(&mut self, entry: &LogEntry<'_>) -> Result<()>;
+}
+
+/// A change-log row to append.
+pub(crate) struct NewChange<'a> {
+    pub entity: &'a str,
+    pub entity_id: Uuid,
+    pub op: ChangeOp,
+    pub version: i64,
+    pub data: &'a Value,
+    pub cause: &'a ChangeCause,
+    pub applied_at: Timestamp,
+}
+
+/// A complaint row to insert or update.
+pub(crate) struct ComplaintRow<'a> {
+    pub complaint: &'a Complaint,
+    /// The complaint as JSON.
+    pub data: &'a Value,
+    pub customer_key: String,
+    pub version: i64,
+    pub last_seq: i64,
+    /// The mutation that recorded it (used on insert).
+    pub created_by: Uuid,
+}
+
+/// A mutation-log row.
+pub(crate) struct LogEntry<'a> {
+    pub device: DeviceId,
+    pub envelope: &'a MutationEnvelope,
+    pub actor: &'a UserId,
+    pub args: Value,
+    pub status: &'static str,
+    pub code: Option<&'a str>,
+    pub first_change_seq: Option<i64>,
+    pub last_change_seq: Option<i64>,
+    pub result: &'a MutationResult,
+    pub occurred_at: Timestamp,
+    pub clock_suspect: bool,
+    pub received_at: Timestamp,
+}
+
+/// What one mutation's transaction came to.
+pub(crate) enum Step {
+    /// Something was written: commit, then report the result.
+    Commit(MutationResult),
+    /// Already settled; nothing was written: roll back and report it.
+    Replay(MutationResult),
+    /// Not the device's next seq: roll back and stop the batch.
+    Gap,
+}
+
+/// One push request being settled, mutation by mutation.
+pub(crate) struct Push<'a> {
+    options: &'a StoreOptions,
+    device: DeviceId,
+    actor: &'a Actor,
+    clock: DeviceClock,
+    now: Timestamp,
+}
+
+impl<'a> Push<'a> {
+    /// Refuses a body for another device than the session's, and measures
+    /// the device's clock.
+    pub fn new(
+        options: &'a StoreOptions,
+        device: DeviceId,
+        actor: &'a Actor,
+        request: &PushRequest,
+        now: Timestamp,
+    ) -> Result<Push<'a>> {
+        if request.device_id != device {
+            return Err(StoreError::DeviceMismatch {
+                session: device,
+                body: request.device_id,
+            });
+        }
+        Ok(Push {
+            options,
+            device,
+            actor,
+            clock: DeviceClock::measure(request.sent_at_device, now),
+            now,
+        })
+    }
+
+    /// The response once the batch is done.
+    pub fn response(&self, results: Vec<MutationResult>, device_last_seq: u64) -> PushResponse {
+        PushResponse {
+            results,
+            device_last_seq,
+            next_expected_seq: device_last_seq + 1,
+            server_time: self.now,
+        }
+    }
+
+    /// Settles `m` inside the backend's transaction.
+    pub fn step(&self, ledger: &mut impl Ledger, m: &MutationEnvelope) -> Result<Step> {
+        let device = self.device;
+        let last = ledger.last_client_seq(device)?;
+        if m.client_seq <= last {
+            // Already settled: a retry after a lost response or a crash.
+            let (stored_id, mut result) =
+                ledger.stored_result(device, m.client_seq)?.ok_or_else(|| {
+                    StoreError::corrupt(format!(
+                        "device {device} settled {last} but has no result for {}",
+                        m.client_seq
+                    ))
+                })?;
+            if stored_id != m.mutation_id {
+                return Err(StoreError::DeviceForked {
+                    device,
+                    client_seq: m.client_seq,
+                    stored: stored_id,
+                    pushed: m.mutation_id,
+                });
+            }
+            result.client_seq = m.client_seq;
+            result.replayed = true;
+            return Ok(Step::Replay(result));
+        }
+        if m.client_seq != last + 1 {
+            // A gap: the client resends from next_expected_seq.
+            return Ok(Step::Gap);
+        }
+        if let Some(mut result) = ledger.result_by_mutation_id(m.mutation_id)? {
+            // Settled before under another (device, seq), e.g. renumbered
+            // after the device re-registered: consume the new seq, keep the
+            // one decision.
+            ledger.add_alias(device, m.client_seq, m.mutation_id)?;
+            ledger.set_last_client_seq(device, m.client_seq)?;
+            result.client_seq = m.client_seq;
+            result.replayed = true;
+            return Ok(Step::Commit(result));
+        }
+        self.settle(ledger, m).map(Step::Commit)
+    }
+
+    /// Settles one new mutation (the next in the device's sequence): decides
+    /// it, writes its effects or its rejection, logs it and advances the
+    /// device.
+    fn settle(&self, ledger: &mut impl Ledger, m: &MutationEnvelope) -> Result<MutationResult> {
+        let actor = self.actor;
+        let now = self.now;
+        let cause = ChangeCause {
+            mutation_id: m.mutation_id,
+            device_id: self.device,
+            client_seq: m.client_seq,
+            actor: actor.user.clone(),
+        };
+        let decided = if m.author_user_id != actor.user {
+            Err(Rejection::new(
+                codes::AUTHOR_MISMATCH,
+                format!(
+                    "the mutation names {} as its author, but {} pushed it",
+                    m.author_user_id, actor.user
+                ),
+                json!({ "author_user_id": m.author_user_id, "actor": actor.user }),
+            ))
+        } else {
+            match &m.mutation {
+                Mutation::Record {
+                    complaint_id,
+                    complaint,
+                } => self.record(ledger, *complaint_id, complaint)?,
+                Mutation::Execute {
+                    complaint_id,
+                    command,
+                } => self.execute(ledger, *complaint_id, command)?,
+            }
+        };
+        let outcome = match decided {
+            Ok(write) => {
+                let seq = write_complaint(ledger, &write, &cause, now)?;
+                Outcome::Applied {
+                    first_change_seq: seq,
+                    last_change_seq: seq,
+                }
+            }
+            Err(rejection) => {
+                let data = rejection_data(m, &rejection);
+                let seq = ledger.append_change(&NewChange {
+                    entity: entity::MUTATION_REJECTION,
+                    entity_id: m.mutation_id,
+                    op: ChangeOp::Rejection,
+                    version: 1,
+                    data: &data,
+                    cause: &cause,
+                    applied_at: now,
+                })?;
+                Outcome::Rejected {
+                    code: rejection.code,
+                    message: rejection.message,
+                    details: rejection.details,
+                    rejection_change_seq: seq,
+                }
+            }
+        };
+        let result = MutationResult {
+            client_seq: m.client_seq,
+            mutation_id: m.mutation_id,
+            outcome,
+            replayed: false,
+        };
+        let (status, code, first, last) = match &result.outcome {
+            Outcome::Applied {
+                first_change_seq,
+                last_change_seq,
+            } => ("applied", None, *first_change_seq, *last_change_seq),
+            Outcome::Rejected {
+                code,
+                rejection_change_seq,
+                ..
+            } => (
+                "rejected",
+                Some(code.as_str()),
+                *rejection_change_seq,
+                *rejection_change_seq,
+            ),
+        };
+        let (occurred_at, clock_suspect) = self.clock.correct(m.occurred_at_device, now);
+        ledger.log_mutation(&LogEntry {
+            device: self.device,
+            envelope: m,
+            actor: &actor.user,
+            args: m.mutation.args().map_err(StoreError::corrupt)?,
+            status,
+            code,
+            first_change_seq: Some(first),
+            last_change_seq: Some(last),
+            result: &result,
+            occurred_at,
+            clock_suspect,
+            received_at: now,
+        })?;
+        ledger.set_last_client_seq(self.device, m.client_seq)?;
+        Ok(result)
+    }
+
+    /// `complaint.record`: the server numbers the complaint and re-runs
+    /// repeat detection against its own earlier complaints of the customer.
+    fn record(
+        &self,
+        ledger: &mut impl Ledger,
+        id: ComplaintId,
+        draft: &ComplaintDraft,
+    ) -> Result<Result<ComplaintWrite, Rejection>> {
+        if ledger.load_complaint(id)?.is_some() {
+            return Ok(Err(Rejection::new(
+                codes::COMPLAINT_EXISTS,
+                format!("complaint {id} already exists"),
+                json!({ "complaint_id": id }),
+            )));
+        }
+        let rules = &self.options.rules;
+        let mut customer = draft.customer.clone();
+        if let Some(phone) = normalize_phone(&customer.phone, rules.default_calling_code.as_deref())
+        {
+            customer.phone = phone;
+        }
+        let prior = ledger.repeat_probes(&RepeatProbe::customer_key(&customer))?;
+        let year = self.now.to_zoned(self.options.time_zone.clone()).year();
+        // Not taken until the complaint is recorded, so a rejected record
+        // leaves no hole in the numbers.
+        let ordinal = ledger.last_number(year)?.unwrap_or(0) + 1;
+        let new = draft.clone().into_new(id, complaint_number(year, ordinal));
+        match Complaint::record(new, &prior, self.actor, self.now, rules) {
+            Ok(recorded) => {
+                ledger.set_last_number(year, ordinal)?;
+                Ok(Ok(ComplaintWrite {
+                    complaint: recorded.complaint,
+                    version: 1,
+                    new: true,
+                }))
+            }
+            Err(e) => Ok(Err(Rejection::from_domain(&e))),
+        }
+    }
+
+    /// Any closed-loop command on an existing complaint.
+    fn execute(
+        &self,
+        ledger: &mut impl Ledger,
+        id: ComplaintId,
+        command: &Command,
+    ) -> Result<Result<ComplaintWrite, Rejection>> {
+        let Some(stored) = ledger.load_complaint(id)? else {
+            return Ok(Err(Rejection::from_domain(&DomainError::NotFound {
+                entity: "complaint",
+                id: id.to_string(),
+            })));
+        };
+        let mut complaint = stored.complaint;
+        match complaint.execute(command, self.actor, self.now, &self.options.rules) {
+            Ok(_alerts) => Ok(Ok(ComplaintWrite {
+                complaint,
+                version: stored.version + 1,
+                new: false,
+            })),
+            Err(e) => Ok(Err(explain(&e, &complaint, command))),
+        }
+    }
+}
+
+/// The server's number for the `ordinal`-th complaint of `year`.
+pub(crate) fn complaint_number(year: i16, ordinal: i64) -> String {
+    format!("TS-{year}-{ordinal:06}")
+}
+
+/// What everyone pulls about a rejected mutation.
+fn rejection_data(m: &MutationEnvelope, rejection: &Rejection) -> Value {
+    json!({
+        "complaint_id": m.mutation.complaint_id(),
+        "name": m.mutation.name(),
+        "code": rejection.code,
+        "message": rejection.message,
+        "details": rejection.details,
+        "author_user_id": m.author_user_id,
+        "base_seq": m.base_seq,
+    })
+}
+
+/// The rulebook's rejection, with what the server additionally knows: for a
+/// lost approval race, when the winner decided and whether both wanted the
+/// same outcome (sync design §9).
+fn explain(e: &DomainError, complaint: &Complaint, command: &Command) -> Rejection {
+    let mut rejection = Rejection::from_domain(e);
+    if let (
+        DomainError::ApprovalAlreadyDecided { approved, .. },
+        Command::DecideApproval {
+            approval_id,
+            approve,
+            ..
+        },
+        Value::Object(details),
+    ) = (e, command, &mut rejection.details)
+    {
+        if let Some(at) = complaint.approval(*approval_id).and_then(|a| a.decided_at) {
+            details.insert("decided_at".to_owned(), Value::from(at.to_string()));
+        }
+        details.insert("same_outcome".to_owned(), Value::from(approve == approved));
+    }
+    rejection
+}
+
+/// A complaint state to store.
+struct ComplaintWrite {
+    complaint: Complaint,
+    version: i64,
+    new: bool,
+}
+
+/// Stores a complaint state and its upsert change; returns the change's seq.
+fn write_complaint(
+    ledger: &mut impl Ledger,
+    write: &ComplaintWrite,
+    cause: &ChangeCause,
+    now: Timestamp,
+) -> Result<i64> {
+    let c = &write.complaint;
+    let data = serde_json::to_value(c).map_err(StoreError::corrupt)?;
+    let seq = ledger.append_change(&NewChange {
+        entity: entity::COMPLAINT,
+        entity_id: c.id.0,
+        op: ChangeOp::Upsert,
+        version: write.version,
+        data: &data,
+        cause,
+        applied_at: now,
+    })?;
+    let row = ComplaintRow {
+        complaint: c,
+        data: &data,
+        customer_key: RepeatProbe::customer_key(&c.customer),
+        version: write.version,
+        last_seq: seq,
+        created_by: cause.mutation_id,
+    };
+    if write.new {
+        ledger.insert_complaint(&row)?;
+    } else {
+        ledger.update_complaint(&row)?;
+    }
+    Ok(seq)
+}
+
+/// The device's clock offset, measured once per push.
+pub(crate) struct DeviceClock {
+    offset: SignedDuration,
+}
+
+impl DeviceClock {
+    pub fn measure(sent_at_device: Timestamp, now: Timestamp) -> DeviceClock {
+        DeviceClock {
+            offset: now.duration_since(sent_at_device),
+        }
+    }
+
+    /// The device time moved onto the server's clock, and whether it is suspect.
+    pub fn correct(&self, at_device: Timestamp, now: Timestamp) -> (Timestamp, bool) {
+        let corrected = at_device.checked_add(self.offset).unwrap_or(at_device);
+        let suspect = self.offset.abs() > CLOCK_SUSPECT || corrected > now;
+        (corrected, suspect)
+    }
+}
+
+/// A seq or count as a database integer.
+pub(crate) fn to_i64(n: u64) -> Result<i64> {
+    i64::try_from(n)
+        .map_err(|_| StoreError::corrupt(format!("{n} does not fit a database integer")))
+}
+
+/// A stored client seq.
+pub(crate) fn to_u64(n: i64) -> Result<u64> {
+    u64::try_from(n).map_err(StoreError::corrupt)
+}
+
+/// A change op as stored.
+pub(crate) fn op_name(op: ChangeOp) -> &'static str {
+    match op {
+        ChangeOp::Upsert => "upsert",
+        ChangeOp::Delete => "delete",
+        ChangeOp::Rejection => "rejection",
+    }
+}
+
+/// The change op of a stored name.
+pub(crate) fn parse_op(name: &str) -> Result<ChangeOp> {
+    match name {
+        "upsert" => Ok(ChangeOp::Upsert),
+        "delete" => Ok(ChangeOp::Delete),
+        "rejection" => Ok(ChangeOp::Rejection),
+        other => Err(StoreError::corrupt(format!("unknown change op {other}"))),
+    }
+}
+
+/// The page size a pull or snapshot actually uses.
+pub(crate) fn page_limit(limit: u32) -> u32 {
+    limit.clamp(1, MAX_PULL_LIMIT)
+}
+
+/// Cuts rows read with `LIMIT limit + 1` to `limit`; whether more remain.
+pub(crate) fn cut_page<T>(rows: &mut Vec<T>, limit: u32) -> bool {
+    let has_more = rows.len() > limit as usize;
+    rows.truncate(limit as usize);
+    has_more
+}
+
+/// A change-log row as read, with typed columns.
+pub(crate) struct ChangeRow {
+    pub seq: i64,
+    pub entity: String,
+    pub entity_id: Uuid,
+    pub op: String,
+    pub version: i64,
+    pub data: Option<Value>,
+    pub mutation_id: Option<Uuid>,
+    pub device_id: Option<Uuid>,
+    pub client_seq: Option<i64>,
+    pub actor: Option<String>,
+}
+
+impl ChangeRow {
+    pub fn into_change(self) -> Result<Change> {
+        let cause = match (
+            self.mutation_id,
+            self.device_id,
+            self.client_seq,
+            self.actor,
+        ) {
+            (Some(mutation_id), Some(device_id), Some(client_seq), Some(actor)) => {
+                Some(ChangeCause {
+                    mutation_id,
+                    device_id: DeviceId(device_id),
+                    client_seq: to_u64(client_seq)?,
+                    actor: UserId::new(actor),
+                })
+            }
+            _ => None,
+        };
+        Ok(Change {
+            seq: self.seq,
+            entity: self.entity,
+            id: self.entity_id,
+            op: parse_op(&self.op)?,
+            version: self.version,
+            data: self.data.unwrap_or(Value::Null),
+            cause,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn complaint_numbers_have_six_digits() {
+        assert_eq!(complaint_number(2026, 1), "TS-2026-000001");
+        assert_eq!(complaint_number(2026, 1_234_567), "TS-2026-1234567");
+    }
+
+    #[test]
+    fn a_clock_far_off_or_in_the_future_is_suspect() {
+        let now: Timestamp = "2026-03-02T02:00:00Z".parse().expect("a timestamp");
+        let behind = DeviceClock::measure(now - SignedDuration::from_mins(2), now);
+        let at = now - SignedDuration::from_mins(3);
+        assert_eq!(
+            behind.correct(at, now),
+            (now - SignedDuration::from_mins(1), false)
+        );
+        let far = DeviceClock::measure(now - SignedDuration::from_mins(6), now);
+        assert!(far.correct(at, now).1);
+        let fine = DeviceClock::measure(now, now);
+        assert!(fine.correct(now + SignedDuration::from_secs(1), now).1);
+    }
+
+    #[test]
+    fn ops_round_trip() {
+        for op in [ChangeOp::Upsert, ChangeOp::Delete, ChangeOp::Rejection] {
+            assert_eq!(parse_op(op_name(op)).expect("known"), op);
+        }
+        assert!(parse_op("merge").is_err());
+    }
+}

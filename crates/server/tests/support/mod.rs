@@ -1,0 +1,315 @@
+//! A real server on 127.0.0.1 (port 0) in the test process, and a blocking
+//! client, for the test files that do not live in `http.rs`.
+#![allow(dead_code, reason = "each test file uses a part")]
+
+use jiff::Timestamp;
+use redress_domain::Rules;
+use redress_domain::ids::{CategoryCode, ComplaintId, UserId};
+use redress_domain::model::{
+    Channel, ComplaintKind, Customer, DemandClass, Role, Severity, Subject, SubjectKind,
+};
+use redress_protocol::{ComplaintDraft, DeviceId, Mutation, MutationEnvelope, PushRequest};
+use redress_server::http::{self, AppState, HttpConfig, Shutdown};
+use redress_server::{
+    AccountStore, BroadcastHub, NewUser, SqliteStore, TokenHash, UserKind, auth, integration,
+};
+use serde_json::{Value, json};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "correct horse battery";
+
+/// One argon2 hash for every person (hashing is slow on purpose).
+fn password_hash() -> String {
+    static HASH: OnceLock<String> = OnceLock::new();
+    HASH.get_or_init(|| auth::hash_password(PASSWORD).expect("hash"))
+        .clone()
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub store: Arc<SqliteStore>,
+    shutdown: Shutdown,
+    path: std::path::PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+impl TestServer {
+    /// People: ann and amy (agents), sue (supervisor).
+    pub fn start() -> TestServer {
+        let dir = tempfile::tempdir().expect("a temporary directory");
+        let path = dir.path().join("server.sqlite3");
+        let store = Arc::new(SqliteStore::open(&path, Rules::default()).expect("open the store"));
+        let now = Timestamp::now();
+        for (name, role) in [
+            ("ann", Role::Agent),
+            ("amy", Role::Agent),
+            ("sue", Role::Supervisor),
+        ] {
+            let user = NewUser {
+                name: UserId::new(name),
+                kind: UserKind::Person,
+                role,
+                approval_limit_minor: None,
+                password_hash: password_hash(),
+            };
+            store.add_user(&user, now).expect("add a user");
+        }
+        TestServer::serve(store, path, Some(dir))
+    }
+
+    /// A second server process, as it were, over the same database file.
+    pub fn beside(&self) -> TestServer {
+        let store =
+            Arc::new(SqliteStore::open(&self.path, Rules::default()).expect("open the store"));
+        TestServer::serve(store, self.path.clone(), None)
+    }
+
+    fn serve(
+        store: Arc<SqliteStore>,
+        path: std::path::PathBuf,
+        dir: Option<tempfile::TempDir>,
+    ) -> TestServer {
+        let shutdown = Shutdown::new();
+        let state = AppState::new(
+            store.clone(),
+            Arc::new(BroadcastHub::new()),
+            HttpConfig::default(),
+            shutdown.clone(),
+        )
+        .expect("server state");
+        let (addr, _thread) =
+            http::serve_in_background("127.0.0.1:0", state).expect("the server starts");
+        TestServer {
+            base: format!("http://{addr}/api/v1"),
+            store,
+            shutdown,
+            path,
+            _dir: dir,
+        }
+    }
+
+    fn client(&self) -> Client {
+        Client {
+            agent: ureq::Agent::config_builder()
+                .http_status_as_error(false)
+                .timeout_global(Some(Duration::from_secs(30)))
+                .build()
+                .into(),
+            base: self.base.clone(),
+            token: None,
+            protocol: None,
+            device: None,
+            user: String::new(),
+            next_seq: 1,
+        }
+    }
+
+    /// A person's client on device `device`, signed in.
+    pub fn person(&self, user: &str, device: u128) -> Client {
+        let mut client = self.client();
+        client.protocol = Some("1".to_owned());
+        let device = DeviceId(Uuid::from_u128(device));
+        client.device = Some(device);
+        let reply = client.post(
+            "/auth/login",
+            &json!({ "username": user, "password": PASSWORD,
+                     "device_id": device, "device_name": "desk" }),
+        );
+        assert_eq!(reply.status, 200, "{}", reply.body);
+        client.token = Some(reply.body["token"].as_str().expect("a token").to_owned());
+        client.user = user.to_owned();
+        client
+    }
+
+    /// Adds integration `name` as `redress-server integration add` does and
+    /// returns a client with its token, sending neither `Redress-Protocol`
+    /// nor `Redress-Device`.
+    pub fn integration(&self, name: &str) -> Client {
+        let (token, hash) = auth::new_token().expect("a token");
+        integration::add_integration(
+            self.store.as_ref(),
+            &UserId::new(name),
+            hash,
+            Timestamp::now(),
+        )
+        .expect("add the integration");
+        let mut client = self.client();
+        client.token = Some(token);
+        client.user = name.to_owned();
+        client
+    }
+
+    /// `client`, talking to this server instead.
+    pub fn redirect(&self, client: &Client) -> Client {
+        let mut other = self.client();
+        other.token.clone_from(&client.token);
+        other.protocol.clone_from(&client.protocol);
+        other.device = client.device;
+        other.user.clone_from(&client.user);
+        other
+    }
+
+    /// The device a token's session is bound to.
+    pub fn device_of(&self, client: &Client) -> DeviceId {
+        let token = client.token.as_deref().expect("a token");
+        self.store
+            .find_session(&TokenHash::of(token))
+            .expect("read the session")
+            .expect("a session")
+            .device
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.shutdown.trigger();
+    }
+}
+
+/// A reply: status and JSON body (null when empty).
+#[derive(Debug)]
+pub struct Reply {
+    pub status: u16,
+    pub body: Value,
+}
+
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+    pub token: Option<String>,
+    /// The `Redress-Protocol` header to send, if any.
+    pub protocol: Option<String>,
+    /// The `Redress-Device` header to send, if any.
+    pub device: Option<DeviceId>,
+    pub user: String,
+    pub next_seq: u64,
+}
+
+impl Client {
+    pub fn send(&self, method: &str, path: &str, body: Option<Vec<u8>>) -> Reply {
+        let url = format!("{}{path}", self.base);
+        let mut headers: Vec<(&str, String)> = Vec::new();
+        if let Some(p) = &self.protocol {
+            headers.push(("Redress-Protocol", p.clone()));
+        }
+        if let Some(t) = &self.token {
+            headers.push(("Authorization", format!("Bearer {t}")));
+        }
+        if let Some(d) = &self.device {
+            headers.push(("Redress-Device", d.to_string()));
+        }
+        let response = if method == "GET" {
+            let mut request = self.agent.get(&url);
+            for (name, value) in &headers {
+                request = request.header(*name, value.as_str());
+            }
+            request.call()
+        } else {
+            let mut request = self.agent.post(&url);
+            for (name, value) in &headers {
+                request = request.header(*name, value.as_str());
+            }
+            request = request.header("Content-Type", "application/json");
+            request.send(body.unwrap_or_default())
+        };
+        let mut response = response.expect("an HTTP response");
+        let status = response.status().as_u16();
+        let text = response
+            .body_mut()
+            .read_to_string()
+            .expect("a readable body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+        };
+        Reply { status, body }
+    }
+
+    pub fn get(&self, path: &str) -> Reply {
+        self.send("GET", path, None)
+    }
+
+    pub fn post(&self, path: &str, body: &Value) -> Reply {
+        self.send("POST", path, Some(body.to_string().into_bytes()))
+    }
+
+    /// The next envelopes of this client's device, authored by its user.
+    pub fn envelopes(&mut self, mutations: Vec<Mutation>) -> Vec<MutationEnvelope> {
+        mutations
+            .into_iter()
+            .map(|mutation| {
+                let client_seq = self.next_seq;
+                self.next_seq += 1;
+                MutationEnvelope {
+                    client_seq,
+                    mutation_id: Uuid::now_v7(),
+                    author_user_id: UserId::new(self.user.clone()),
+                    occurred_at_device: Timestamp::now(),
+                    base_seq: 0,
+                    mutation,
+                }
+            })
+            .collect()
+    }
+
+    /// Pushes `mutations` as the next of this client's device.
+    pub fn push(&mut self, device: DeviceId, mutations: Vec<Mutation>) -> Reply {
+        let envelopes = self.envelopes(mutations);
+        let body = serde_json::to_value(PushRequest {
+            device_id: device,
+            sent_at_device: Timestamp::now(),
+            mutations: envelopes,
+        })
+        .expect("a push body");
+        self.post("/sync/push", &body)
+    }
+}
+
+pub fn complaint_id(n: u128) -> ComplaintId {
+    ComplaintId(Uuid::from_u128(0xC0_0000 + n))
+}
+
+pub fn draft(customer: &str) -> ComplaintDraft {
+    ComplaintDraft {
+        customer: Customer {
+            name: customer.into(),
+            phone: "138 0013 8000".into(),
+            customer_id: None,
+        },
+        channel: Channel::Phone,
+        subject: Subject {
+            kind: SubjectKind::BusinessLine,
+            reference: "broadband".into(),
+        },
+        category: CategoryCode::new("broadband.dropout"),
+        demand: "a stable line".into(),
+        description: "the line drops every evening".into(),
+        kind: ComplaintKind::DemandDriven,
+        demand_class: DemandClass::ImmediateFix,
+        severity: Severity::MEDIUM,
+        public_exposure: false,
+        received_at: Timestamp::now() - jiff::SignedDuration::from_hours(1),
+    }
+}
+
+pub fn record(id: ComplaintId) -> Mutation {
+    Mutation::Record {
+        complaint_id: id,
+        complaint: draft("Wang Fang"),
+    }
+}
+
+pub fn assert_error(reply: &Reply, status: u16, code: &str) {
+    assert_eq!(reply.status, status, "{}", reply.body);
+    assert_eq!(reply.body["code"], code, "{}", reply.body);
+    assert!(
+        reply.body["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty()),
+        "a message: {}",
+        reply.body
+    );
+}
