@@ -15,9 +15,12 @@ use crate::{Transport, TransportError};
 use jiff::Timestamp;
 use redress_domain::ids::UserId;
 use redress_domain::model::Role;
-use redress_protocol::{DeviceId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse};
+use redress_protocol::{
+    DeviceId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, ResultsResponse,
+};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use ureq::http::Response;
 use uuid::Uuid;
@@ -33,6 +36,8 @@ const MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
 pub const PROTOCOL_HEADER: &str = "Redress-Protocol";
 /// The `Redress-Device` request header.
 pub const DEVICE_HEADER: &str = "Redress-Device";
+/// The response header naming the server database's epoch.
+pub const SERVER_EPOCH_HEADER: &str = "Redress-Server-Epoch";
 
 /// The API root under a server address: `http://host:8080` and
 /// `http://host:8080/api/v1/` both give `http://host:8080/api/v1`.
@@ -68,6 +73,18 @@ struct LoginBody<'a> {
     password: &'a str,
     device_id: DeviceId,
     device_name: &'a str,
+}
+
+/// The answer of `GET /meta`: what the server speaks and which database it
+/// serves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerMeta {
+    pub protocol_min: u32,
+    pub protocol_max: u32,
+    /// The identity of the server's database: a restored or replaced
+    /// database has another one.
+    pub server_epoch: Uuid,
+    pub server_time: Timestamp,
 }
 
 /// The error body every refusal carries.
@@ -116,12 +133,15 @@ pub fn logout(server_url: &str, token: &str, device_id: DeviceId) -> Result<(), 
 }
 
 /// The shared server over HTTP, as one signed-in device.
+///
+/// Clones share the connection pool and the last epoch seen.
 #[derive(Debug, Clone)]
 pub struct HttpTransport {
     agent: ureq::Agent,
     base: String,
     authorization: String,
     device: DeviceId,
+    epoch: Arc<Mutex<Option<Uuid>>>,
 }
 
 impl HttpTransport {
@@ -133,6 +153,7 @@ impl HttpTransport {
             base: api_base(server_url),
             authorization: format!("Bearer {token}"),
             device,
+            epoch: Arc::new(Mutex::new(None)),
         }
     }
 
@@ -151,6 +172,59 @@ impl HttpTransport {
         self.device
     }
 
+    /// The `Authorization` header value this transport sends.
+    pub(crate) fn authorization(&self) -> &str {
+        &self.authorization
+    }
+
+    /// The `Redress-Server-Epoch` of the last answer that carried one.
+    pub fn last_epoch(&self) -> Option<Uuid> {
+        *self.epoch.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Interrupts the requests this transport (and its clones) has in
+    /// flight, which fail as unreachable at once, and fails every later one.
+    /// For stopping a worker thread without waiting out the timeouts.
+    pub fn shutdown(&self) {
+        self.agent.clone().shutdown();
+    }
+
+    /// Asks `GET /meta`: the server's protocol range, epoch and clock.
+    /// Refused with `protocol_mismatch` when the server does not speak this
+    /// client's protocol version.
+    pub fn meta(&self) -> Result<ServerMeta, TransportError> {
+        let answer = self
+            .agent
+            .get(format!("{}/meta", self.base))
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .call();
+        let meta: ServerMeta = read_answer(self.note_epoch(answer))?;
+        *self.epoch.lock().unwrap_or_else(PoisonError::into_inner) = Some(meta.server_epoch);
+        if !(meta.protocol_min..=meta.protocol_max).contains(&PROTOCOL_VERSION) {
+            return Err(TransportError::Refused {
+                code: "protocol_mismatch".to_owned(),
+                message: format!(
+                    "the server speaks protocol versions {} to {}, this client {PROTOCOL_VERSION}",
+                    meta.protocol_min, meta.protocol_max
+                ),
+            });
+        }
+        Ok(meta)
+    }
+
+    /// Remembers the epoch an answer carries.
+    fn note_epoch(
+        &self,
+        answer: Result<Response<ureq::Body>, ureq::Error>,
+    ) -> Result<Response<ureq::Body>, ureq::Error> {
+        if let Ok(response) = &answer
+            && let Some(epoch) = epoch_of(response)
+        {
+            *self.epoch.lock().unwrap_or_else(PoisonError::into_inner) = Some(epoch);
+        }
+        answer
+    }
+
     fn post(&self, path: &str) -> ureq::RequestBuilder<ureq::typestate::WithBody> {
         self.agent
             .post(format!("{}{path}", self.base))
@@ -161,7 +235,7 @@ impl HttpTransport {
 
     /// Revokes this session on the server.
     pub fn logout(&self) -> Result<(), TransportError> {
-        let answer = self.post("/auth/logout").send_empty();
+        let answer = self.note_epoch(self.post("/auth/logout").send_empty());
         let mut response = answer.map_err(network_error)?;
         check_status(&mut response)?;
         Ok(())
@@ -170,7 +244,7 @@ impl HttpTransport {
 
 impl Transport for HttpTransport {
     fn push(&self, request: &PushRequest) -> Result<PushResponse, TransportError> {
-        read_answer(self.post("/sync/push").send_json(request))
+        read_answer(self.note_epoch(self.post("/sync/push").send_json(request)))
     }
 
     fn pull(&self, after: i64, limit: u32) -> Result<PullResponse, TransportError> {
@@ -183,8 +257,30 @@ impl Transport for HttpTransport {
             .header(DEVICE_HEADER, self.device.to_string())
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
             .call();
-        read_answer(answer)
+        read_answer(self.note_epoch(answer))
     }
+
+    fn results(&self, from: u64, limit: u32) -> Result<ResultsResponse, TransportError> {
+        let answer = self
+            .agent
+            .get(format!("{}/sync/results", self.base))
+            .query("from", from.to_string())
+            .query("limit", limit.to_string())
+            .header("Authorization", &self.authorization)
+            .header(DEVICE_HEADER, self.device.to_string())
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .call();
+        read_answer(self.note_epoch(answer))
+    }
+}
+
+/// The `Redress-Server-Epoch` header of an answer, if it has a readable one.
+pub(crate) fn epoch_of(response: &Response<ureq::Body>) -> Option<Uuid> {
+    response
+        .headers()
+        .get(SERVER_EPOCH_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| Uuid::parse_str(v.trim()).ok())
 }
 
 /// A successful answer's JSON body, or the error it stands for.
@@ -209,7 +305,7 @@ fn read_answer<T: DeserializeOwned>(
 }
 
 /// Turns a non-2xx answer into its [`TransportError`].
-fn check_status(response: &mut Response<ureq::Body>) -> Result<(), TransportError> {
+pub(crate) fn check_status(response: &mut Response<ureq::Body>) -> Result<(), TransportError> {
     let status = response.status();
     if status.is_success() {
         return Ok(());
@@ -246,7 +342,7 @@ fn check_status(response: &mut Response<ureq::Body>) -> Result<(), TransportErro
 
 /// Sorts a failure to get an answer: network trouble is transient, a
 /// request this client cannot even make (bad address, no TLS) is not.
-fn network_error(e: ureq::Error) -> TransportError {
+pub(crate) fn network_error(e: ureq::Error) -> TransportError {
     match e {
         ureq::Error::BadUri(_)
         | ureq::Error::Http(_)

@@ -18,15 +18,29 @@
 //! The network is behind [`Transport`], so tests can drop, delay or repeat
 //! requests and answers; [`HttpTransport`] is the real one, talking to the
 //! server's HTTP API (with [`login`] and [`logout`] for its sessions).
+//!
+//! [`LiveSync`] runs the engine in the background the way the desktop does:
+//! on start, on every local change ([`LiveSync::nudge`]), on every poke of
+//! the server's event stream ([`EventStream`]) and periodically, retrying an
+//! unreachable server with jittered [`Backoff`].
 #![forbid(unsafe_code)]
 
+pub mod backoff;
 mod engine;
+pub mod events;
 mod http;
+pub mod live;
 
+pub use backoff::Backoff;
 pub use engine::{PullReport, PushReport, SyncEngine, SyncError};
-pub use http::{CONNECT_TIMEOUT, HttpTransport, REQUEST_TIMEOUT, Session, api_base, login, logout};
+pub use events::EventStream;
+pub use http::{
+    CONNECT_TIMEOUT, HttpTransport, REQUEST_TIMEOUT, SERVER_EPOCH_HEADER, ServerMeta, Session,
+    api_base, login, logout,
+};
+pub use live::{LiveConfig, LiveEvent, LiveStatus, LiveSync};
 
-use redress_protocol::{PullResponse, PushRequest, PushResponse};
+use redress_protocol::{PullResponse, PushRequest, PushResponse, ResultsResponse};
 
 /// Why the server could not be asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -45,4 +59,14 @@ pub enum TransportError {
 pub trait Transport: Send + Sync {
     fn push(&self, request: &PushRequest) -> Result<PushResponse, TransportError>;
     fn pull(&self, after: i64, limit: u32) -> Result<PullResponse, TransportError>;
+
+    /// The stored results of this device's intents from `client_seq` `from`
+    /// on (`GET /sync/results`), for when a push answer was lost. Transports
+    /// that cannot ask answer `Unreachable`.
+    fn results(&self, from: u64, limit: u32) -> Result<ResultsResponse, TransportError> {
+        let _ = (from, limit);
+        Err(TransportError::Unreachable(
+            "this transport cannot fetch stored results".to_owned(),
+        ))
+    }
 }

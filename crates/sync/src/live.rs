@@ -1,0 +1,620 @@
+//! The background sync the desktop console runs while it is signed in
+//! (sync design §8.3, §8.4).
+//!
+//! [`LiveSync::start`] spawns two threads:
+//!
+//! - the **sync thread** runs [`SyncEngine::sync`] (push, then pull) on
+//!   start, on every [`LiveSync::nudge`] (a local change), on every poke
+//!   whose high-water seq is above the local cursor, when the event stream
+//!   (re)opens or is lost (pokes may have been missed), and every
+//!   `poll_interval` as a safety net. When the server cannot be reached it
+//!   reports [`LiveStatus::Offline`] with the delay before the next try and
+//!   retries with jittered exponential [`Backoff`]; a nudge or a poke while
+//!   offline tries at once.
+//! - the **events thread** keeps the server's event stream open
+//!   ([`EventStream`]) and reconnects with its own backoff.
+//!
+//! A refusal (`401 unauthorized`, `session_revoked`, `426`
+//! `protocol_mismatch`, ...) stops both threads with
+//! [`LiveStatus::Refused`]; the outbox keeps every pending intent, to be
+//! pushed by a new `LiveSync` after the user signs in again or upgrades.
+//!
+//! **Server epoch.** At first contact the server's epoch (`GET /meta`, the
+//! `Redress-Server-Epoch` header) is stored in the local store's settings
+//! under [`EPOCH_SETTING`]. Before the first push after every (re)connection
+//! the epoch is asked again, and every answer's header is compared with it:
+//! a different epoch means the server's database was restored from a backup
+//! or replaced, so nothing more is pushed or pulled and the status becomes
+//! `Refused { code: "server_epoch_changed" }`. Starting over (bootstrap,
+//! re-queueing intents the server lost) is not implemented yet.
+//!
+//! Status events are sent only when the status changes; [`LiveEvent::Synced`]
+//! after a sync that settled or pulled something. Both come from the sync
+//! thread, in order.
+
+use crate::backoff::Backoff;
+use crate::engine::{PullReport, PushReport, SyncEngine, SyncError};
+use crate::events::EventStream;
+use crate::http::HttpTransport;
+use crate::{Transport, TransportError};
+use jiff::Timestamp;
+use redress_domain::Rules;
+use redress_domain::ids::ComplaintId;
+use redress_local::LocalStore;
+use redress_protocol::{DeviceId, PullResponse, PushRequest, PushResponse, ResultsResponse};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+use uuid::Uuid;
+
+/// The safety-net sync period when nothing else triggers one.
+pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(60);
+/// The local store setting holding the server's epoch (a UUID string).
+pub const EPOCH_SETTING: &str = "sync.server_epoch";
+/// The refusal code of a server whose epoch changed.
+pub const EPOCH_CHANGED: &str = "server_epoch_changed";
+/// How long [`LiveSync::stop`] waits for its threads.
+const STOP_WAIT: Duration = Duration::from_secs(1);
+/// An event stream open at least this long counts as a success for its
+/// reconnect backoff (a proxy that cuts every stream at once does not).
+const STREAM_STABLE: Duration = Duration::from_secs(5);
+
+/// Where and as whom to sync.
+#[derive(Debug, Clone)]
+pub struct LiveConfig {
+    /// The server's address, with or without `/api/v1`.
+    pub server_url: String,
+    /// The session token.
+    pub token: String,
+    /// The device the session is bound to (the local store's device id).
+    pub device: DeviceId,
+    /// The safety-net periodic sync; [`DEFAULT_POLL_INTERVAL`] is 60 s.
+    pub poll_interval: Duration,
+}
+
+impl LiveConfig {
+    /// A configuration with the default poll interval.
+    pub fn new(server_url: &str, token: &str, device: DeviceId) -> LiveConfig {
+        LiveConfig {
+            server_url: server_url.to_owned(),
+            token: token.to_owned(),
+            device,
+            poll_interval: DEFAULT_POLL_INTERVAL,
+        }
+    }
+}
+
+/// Where the background sync stands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveStatus {
+    /// A sync is running (also the status before the first one ends).
+    Syncing,
+    /// The last sync succeeded.
+    Online,
+    /// The server could not be reached; the next try is `retry_in` after
+    /// this status was reported (sooner on a local change).
+    Offline { retry_in: Duration, reason: String },
+    /// The server refused (`unauthorized`, `session_revoked`,
+    /// `protocol_mismatch`, `server_epoch_changed`, ...) or the local sync
+    /// data is unusable: syncing has stopped, pending intents stay in the
+    /// outbox.
+    Refused { code: String, message: String },
+}
+
+/// What the background sync tells the console.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LiveEvent {
+    /// The status changed.
+    Status(LiveStatus),
+    /// A sync finished that settled or pulled something.
+    Synced {
+        /// Intents the server settled (applied or rejected, answers from its
+        /// log included).
+        pushed: usize,
+        /// Of those, the ones it rejected (their outbox rows say why).
+        rejected: usize,
+        /// Changes pulled into the mirror.
+        pulled: usize,
+        /// Complaints whose mirror state changed, each once.
+        changed: Vec<ComplaintId>,
+    },
+}
+
+/// The background sync of one signed-in desktop. Dropping it stops its
+/// threads without waiting for them; [`LiveSync::stop`] waits (briefly).
+pub struct LiveSync {
+    shared: Arc<Shared>,
+    http: HttpTransport,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for LiveSync {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveSync")
+            .field("status", &self.status())
+            .finish_non_exhaustive()
+    }
+}
+
+impl LiveSync {
+    /// Starts syncing `store` with the server of `config`: a first sync at
+    /// once, then on every trigger (see the module documentation).
+    /// `on_event` is called from the sync thread.
+    pub fn start(
+        store: LocalStore,
+        rules: Rules,
+        config: LiveConfig,
+        now: Arc<dyn Fn() -> Timestamp + Send + Sync>,
+        on_event: impl Fn(LiveEvent) + Send + Sync + 'static,
+    ) -> LiveSync {
+        let http = HttpTransport::new(&config.server_url, &config.token, config.device);
+        let stream = EventStream::for_transport(&http);
+        let shared = Arc::new(Shared {
+            control: Mutex::new(Control::default()),
+            wake: Condvar::new(),
+            status: Mutex::new(LiveStatus::Syncing),
+            stream_stop: Arc::new(AtomicBool::new(false)),
+        });
+        let guard = EpochGuard {
+            http: http.clone(),
+            expected: Mutex::new(None),
+        };
+        let worker = Worker {
+            engine: SyncEngine::new(store, rules, guard),
+            shared: Arc::clone(&shared),
+            now,
+            on_event: Box::new(on_event),
+            backoff: Backoff::default(),
+            poll_interval: config.poll_interval,
+            verified: false,
+        };
+        let mut threads = Vec::new();
+        let events_shared = Arc::clone(&shared);
+        for (name, body) in [
+            (
+                "redress-live-sync",
+                Box::new(move || worker.run()) as Box<dyn FnOnce() + Send>,
+            ),
+            (
+                "redress-live-events",
+                Box::new(move || events_loop(&events_shared, &stream)),
+            ),
+        ] {
+            let spawned = std::thread::Builder::new()
+                .name(name.to_owned())
+                .spawn(body);
+            match spawned {
+                Ok(handle) => threads.push(handle),
+                Err(e) => {
+                    let message = format!("cannot start the {name} thread: {e}");
+                    shared.halt();
+                    *lock(&shared.status) = LiveStatus::Refused {
+                        code: "thread_failed".to_owned(),
+                        message,
+                    };
+                }
+            }
+        }
+        LiveSync {
+            shared,
+            http,
+            threads,
+        }
+    }
+
+    /// A local change was made: push it as soon as possible (at once, also
+    /// while offline; after the running sync if one is running).
+    pub fn nudge(&self) {
+        self.shared.signal(|c| c.nudged = true);
+    }
+
+    /// The current status.
+    pub fn status(&self) -> LiveStatus {
+        lock(&self.shared.status).clone()
+    }
+
+    /// Stops both threads: a request in flight is interrupted, and this
+    /// returns once they ended, or after about a second (a connection
+    /// attempt still under way then ends by itself, without effect).
+    pub fn stop(mut self) {
+        self.shutdown();
+        let deadline = Instant::now() + STOP_WAIT;
+        while !self.threads.iter().all(JoinHandle::is_finished) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        for handle in self.threads.drain(..) {
+            // One still in a connection attempt ends on its own, later.
+            if handle.is_finished() {
+                let _ = handle.join();
+            }
+        }
+    }
+
+    fn shutdown(&self) {
+        self.shared.halt();
+        self.http.shutdown();
+    }
+}
+
+impl Drop for LiveSync {
+    fn drop(&mut self) {
+        self.shutdown();
+    }
+}
+
+/// What both threads share.
+struct Shared {
+    control: Mutex<Control>,
+    wake: Condvar,
+    status: Mutex<LiveStatus>,
+    /// Set (with `Control::stream_halt`) to end the events thread.
+    stream_stop: Arc<AtomicBool>,
+}
+
+/// The triggers and orders the sync thread waits for.
+#[derive(Debug, Default)]
+struct Control {
+    /// `stop` was called: both threads end.
+    halt: bool,
+    /// The events thread ends (stop or a refusal).
+    stream_halt: bool,
+    nudged: bool,
+    /// The highest poke not looked at yet.
+    poked: Option<i64>,
+    /// The stream opened, with the epoch its answer carried.
+    opened: Option<Option<Uuid>>,
+    /// An open stream ended: pokes may have been missed.
+    lost: bool,
+    /// The stream was refused.
+    refused: Option<(String, String)>,
+}
+
+impl Shared {
+    fn signal(&self, f: impl FnOnce(&mut Control)) {
+        let mut c = lock(&self.control);
+        f(&mut c);
+        drop(c);
+        self.wake.notify_all();
+    }
+
+    fn halt(&self) {
+        self.signal(|c| c.halt = true);
+        self.stop_stream();
+    }
+
+    fn stop_stream(&self) {
+        self.signal(|c| {
+            c.stream_halt = true;
+            self.stream_stop.store(true, Ordering::SeqCst);
+        });
+    }
+
+    fn halted(&self) -> bool {
+        lock(&self.control).halt
+    }
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// The HTTP transport, refusing to push or pull once an answer shows a
+/// server epoch other than the one this desktop synced with.
+struct EpochGuard {
+    http: HttpTransport,
+    expected: Mutex<Option<Uuid>>,
+}
+
+impl EpochGuard {
+    fn check(&self) -> Result<(), TransportError> {
+        let expected = *lock(&self.expected);
+        match (expected, self.http.last_epoch()) {
+            (Some(expected), Some(seen)) if expected != seen => Err(epoch_changed(expected, seen)),
+            _ => Ok(()),
+        }
+    }
+
+    /// The answer, unless it came from a server with another epoch.
+    fn checked<T>(&self, answer: Result<T, TransportError>) -> Result<T, TransportError> {
+        self.check()?;
+        answer
+    }
+}
+
+fn epoch_changed(expected: Uuid, seen: Uuid) -> TransportError {
+    TransportError::Refused {
+        code: EPOCH_CHANGED.to_owned(),
+        message: format!(
+            "the server's database changed (epoch {seen}, synced with {expected}): it was \
+             restored from a backup or replaced; this desktop must start over"
+        ),
+    }
+}
+
+impl Transport for EpochGuard {
+    fn push(&self, request: &PushRequest) -> Result<PushResponse, TransportError> {
+        self.check()?;
+        self.checked(self.http.push(request))
+    }
+
+    fn pull(&self, after: i64, limit: u32) -> Result<PullResponse, TransportError> {
+        self.check()?;
+        self.checked(self.http.pull(after, limit))
+    }
+
+    fn results(&self, from: u64, limit: u32) -> Result<ResultsResponse, TransportError> {
+        self.check()?;
+        self.checked(self.http.results(from, limit))
+    }
+}
+
+/// Why the sync thread woke up.
+enum Wake {
+    Sync,
+    Poke(i64),
+    Opened(Option<Uuid>),
+    Refused(String, String),
+}
+
+/// How one sync ended, if not well.
+enum Failed {
+    /// Try again after a backoff delay.
+    Retry(String),
+    /// Stop syncing.
+    Refused(String, String),
+}
+
+struct Worker {
+    engine: SyncEngine<EpochGuard>,
+    shared: Arc<Shared>,
+    now: Arc<dyn Fn() -> Timestamp + Send + Sync>,
+    on_event: Box<dyn Fn(LiveEvent) + Send + Sync>,
+    backoff: Backoff,
+    poll_interval: Duration,
+    /// The server's epoch was checked since the last connection failure.
+    verified: bool,
+}
+
+impl Worker {
+    fn run(mut self) {
+        match self
+            .engine
+            .store()
+            .read(|r| r.get_setting::<String>(EPOCH_SETTING))
+        {
+            Ok(stored) => {
+                *lock(&self.engine.transport().expected) =
+                    stored.and_then(|s| Uuid::parse_str(&s).ok());
+            }
+            Err(e) => return self.refuse(e.code().to_owned(), e.to_string()),
+        }
+        let mut next_at = Instant::now();
+        loop {
+            let Some(wake) = self.wait(next_at) else {
+                return;
+            };
+            match wake {
+                Wake::Refused(code, message) => return self.refuse(code, message),
+                Wake::Opened(Some(epoch)) => {
+                    if let Err(Failed::Refused(code, message)) = self.accept_epoch(epoch) {
+                        return self.refuse(code, message);
+                    }
+                }
+                Wake::Poke(high_water) => {
+                    let cursor = self
+                        .engine
+                        .store()
+                        .read(|r| r.sync_state())
+                        .map(|s| s.cursor_seq)
+                        .unwrap_or(0);
+                    if high_water <= cursor {
+                        continue;
+                    }
+                }
+                Wake::Opened(None) | Wake::Sync => {}
+            }
+            match self.sync_once() {
+                Ok(()) => next_at = Instant::now() + self.poll_interval,
+                Err(Failed::Retry(reason)) => {
+                    let retry_in = self.backoff.next_delay();
+                    next_at = Instant::now() + retry_in;
+                    self.set_status(LiveStatus::Offline { retry_in, reason });
+                }
+                Err(Failed::Refused(code, message)) => return self.refuse(code, message),
+            }
+        }
+    }
+
+    /// Waits for the next trigger; `None` once stopped.
+    fn wait(&self, next_at: Instant) -> Option<Wake> {
+        let mut c = lock(&self.shared.control);
+        loop {
+            if c.halt {
+                return None;
+            }
+            if let Some((code, message)) = c.refused.take() {
+                return Some(Wake::Refused(code, message));
+            }
+            if let Some(epoch) = c.opened.take() {
+                c.lost = false;
+                c.nudged = false;
+                return Some(Wake::Opened(epoch));
+            }
+            if c.nudged || c.lost {
+                c.nudged = false;
+                c.lost = false;
+                return Some(Wake::Sync);
+            }
+            if let Some(high_water) = c.poked.take() {
+                return Some(Wake::Poke(high_water));
+            }
+            let now = Instant::now();
+            if now >= next_at {
+                return Some(Wake::Sync);
+            }
+            c = self
+                .shared
+                .wake
+                .wait_timeout(c, next_at - now)
+                .unwrap_or_else(PoisonError::into_inner)
+                .0;
+        }
+    }
+
+    fn sync_once(&mut self) -> Result<(), Failed> {
+        self.set_status(LiveStatus::Syncing);
+        if !self.verified {
+            let meta = self
+                .engine
+                .transport()
+                .http
+                .meta()
+                .map_err(|e| classify(SyncError::Transport(e)))?;
+            self.accept_epoch(meta.server_epoch)?;
+            self.verified = true;
+        }
+        match self.engine.sync((self.now)()) {
+            Ok((pushed, pulled)) => {
+                self.backoff.reset();
+                self.set_status(LiveStatus::Online);
+                self.report(&pushed, pulled);
+                Ok(())
+            }
+            Err(e) => {
+                let failed = classify(e);
+                if matches!(failed, Failed::Retry(_)) {
+                    self.verified = false;
+                }
+                Err(failed)
+            }
+        }
+    }
+
+    /// Remembers the server's epoch at first contact; refuses another one
+    /// later.
+    fn accept_epoch(&mut self, epoch: Uuid) -> Result<(), Failed> {
+        let mut expected = lock(&self.engine.transport().expected);
+        match *expected {
+            Some(known) if known == epoch => Ok(()),
+            Some(known) => match epoch_changed(known, epoch) {
+                TransportError::Refused { code, message } => Err(Failed::Refused(code, message)),
+                TransportError::Unreachable(m) => Err(Failed::Retry(m)),
+            },
+            None => {
+                self.engine
+                    .store()
+                    .write(|tx| tx.set_setting(EPOCH_SETTING, &epoch.to_string()))
+                    .map_err(|e| classify(SyncError::Store(e)))?;
+                *expected = Some(epoch);
+                Ok(())
+            }
+        }
+    }
+
+    fn report(&self, pushed: &PushReport, pulled: PullReport) {
+        let settled = pushed.applied + pushed.rejected;
+        if settled == 0 && pulled.changes == 0 {
+            return;
+        }
+        let mut changed = Vec::new();
+        for id in pulled.complaints {
+            if !changed.contains(&id) {
+                changed.push(id);
+            }
+        }
+        self.emit(LiveEvent::Synced {
+            pushed: settled,
+            rejected: pushed.rejected,
+            pulled: pulled.changes,
+            changed,
+        });
+    }
+
+    fn refuse(&self, code: String, message: String) {
+        self.shared.stop_stream();
+        self.set_status(LiveStatus::Refused { code, message });
+    }
+
+    fn set_status(&self, status: LiveStatus) {
+        if self.shared.halted() {
+            return;
+        }
+        let mut current = lock(&self.shared.status);
+        if *current == status {
+            return;
+        }
+        *current = status.clone();
+        drop(current);
+        self.emit(LiveEvent::Status(status));
+    }
+
+    fn emit(&self, event: LiveEvent) {
+        if !self.shared.halted() {
+            (self.on_event)(event);
+        }
+    }
+}
+
+fn classify(e: SyncError) -> Failed {
+    match e {
+        SyncError::Transport(TransportError::Unreachable(m)) => Failed::Retry(m),
+        SyncError::Transport(TransportError::Refused { code, message }) => {
+            Failed::Refused(code, message)
+        }
+        SyncError::Store(e) if e.is_transient() => Failed::Retry(format!("local store: {e}")),
+        SyncError::Store(e) => Failed::Refused(e.code().to_owned(), e.to_string()),
+        e @ SyncError::Wire(_) => Failed::Refused("unreadable_sync_data".to_owned(), e.to_string()),
+        e @ SyncError::Gap { .. } => Failed::Refused("outbox_gap".to_owned(), e.to_string()),
+    }
+}
+
+/// The events thread: keeps the stream open, hands pokes and openings to
+/// the sync thread, reconnects with backoff.
+fn events_loop(shared: &Shared, stream: &EventStream) {
+    let mut backoff = Backoff::default();
+    loop {
+        if lock(&shared.control).stream_halt {
+            return;
+        }
+        let mut opened_at = None;
+        let result = stream.listen(
+            &shared.stream_stop,
+            |epoch| {
+                opened_at = Some(Instant::now());
+                shared.signal(|c| c.opened = Some(epoch));
+            },
+            |high_water| {
+                shared
+                    .signal(|c| c.poked = Some(c.poked.map_or(high_water, |p| p.max(high_water))));
+            },
+        );
+        match result {
+            Ok(()) => return,
+            // A server without the event stream: the periodic sync goes on.
+            Err(TransportError::Refused { code, .. })
+                if code == "not_found" || code == "http_404" =>
+            {
+                return;
+            }
+            Err(TransportError::Refused { code, message }) => {
+                shared.signal(|c| c.refused = Some((code, message)));
+                return;
+            }
+            Err(TransportError::Unreachable(_)) => {
+                if let Some(at) = opened_at {
+                    shared.signal(|c| c.lost = true);
+                    if at.elapsed() >= STREAM_STABLE {
+                        backoff.reset();
+                    }
+                }
+                let delay = backoff.next_delay();
+                let c = lock(&shared.control);
+                let _ = shared
+                    .wake
+                    .wait_timeout_while(c, delay, |c| !c.stream_halt)
+                    .unwrap_or_else(PoisonError::into_inner);
+            }
+        }
+    }
+}
