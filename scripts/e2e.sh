@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 CARGO=${CARGO:-cargo}
-$CARGO build -q --locked -p redress-desktop -p redressctl
+$CARGO build -q --locked -p redress-desktop -p redressctl -p redress-server
 $CARGO test -q --locked -p redress-e2e --no-run
 
 status=0

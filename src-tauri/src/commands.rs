@@ -2,9 +2,10 @@
 //! blocking thread (SQLite must never run on the async runtime) and returns
 //! the app's own error, which carries a stable code the UI translates.
 
+use crate::sync::SyncManager;
 use redress_app::{
     App, AppError, ApprovalItem, CallbackItem, ComplaintView, DashboardView, NewComplaintInput,
-    Settings,
+    Settings, SyncIssue, SyncOverview,
 };
 use redress_domain::complaint::Command;
 use redress_domain::ids::ComplaintId;
@@ -14,6 +15,21 @@ use tauri::State;
 
 /// The one application object, shared by every command.
 pub type Shared = Arc<App>;
+
+/// The console's server sync, shared by every command.
+pub type Sync = Arc<SyncManager>;
+
+/// Like [`blocking`], for the sync manager.
+async fn blocking_sync<T, F>(sync: &State<'_, Sync>, f: F) -> Result<T, AppError>
+where
+    T: Send + 'static,
+    F: FnOnce(&SyncManager) -> Result<T, AppError> + Send + 'static,
+{
+    let sync = Arc::clone(sync);
+    tauri::async_runtime::spawn_blocking(move || f(&sync))
+        .await
+        .map_err(|e| AppError::internal(format!("background task failed: {e}")))?
+}
 
 async fn blocking<T, F>(app: &State<'_, Shared>, f: F) -> Result<T, AppError>
 where
@@ -57,18 +73,24 @@ pub async fn reminders(app: State<'_, Shared>, limit: u32) -> Result<Vec<Reminde
 #[tauri::command]
 pub async fn record_complaint(
     app: State<'_, Shared>,
+    sync: State<'_, Sync>,
     input: NewComplaintInput,
 ) -> Result<ComplaintId, AppError> {
-    blocking(&app, move |a| a.record_complaint(input)).await
+    let id = blocking(&app, move |a| a.record_complaint(input)).await?;
+    sync.nudge();
+    Ok(id)
 }
 
 #[tauri::command]
 pub async fn execute(
     app: State<'_, Shared>,
+    sync: State<'_, Sync>,
     id: ComplaintId,
     command: Command,
 ) -> Result<(), AppError> {
-    blocking(&app, move |a| a.execute(id, &command)).await
+    blocking(&app, move |a| a.execute(id, &command)).await?;
+    sync.nudge();
+    Ok(())
 }
 
 #[tauri::command]
@@ -93,4 +115,34 @@ pub async fn settings(app: State<'_, Shared>) -> Result<Settings, AppError> {
 #[tauri::command]
 pub async fn set_settings(app: State<'_, Shared>, settings: Settings) -> Result<(), AppError> {
     blocking(&app, move |a| a.set_settings(&settings)).await
+}
+
+#[tauri::command]
+pub async fn sync_overview(sync: State<'_, Sync>) -> Result<SyncOverview, AppError> {
+    blocking_sync(&sync, SyncManager::overview).await
+}
+
+#[tauri::command]
+pub async fn sign_in(
+    sync: State<'_, Sync>,
+    url: String,
+    user: String,
+    password: String,
+) -> Result<SyncOverview, AppError> {
+    blocking_sync(&sync, move |s| s.sign_in(&url, &user, &password)).await
+}
+
+#[tauri::command]
+pub async fn sign_out(sync: State<'_, Sync>) -> Result<SyncOverview, AppError> {
+    blocking_sync(&sync, SyncManager::sign_out).await
+}
+
+#[tauri::command]
+pub async fn sync_issues(app: State<'_, Shared>) -> Result<Vec<SyncIssue>, AppError> {
+    blocking(&app, App::sync_issues).await
+}
+
+#[tauri::command]
+pub async fn dismiss_sync_issue(app: State<'_, Shared>, client_seq: i64) -> Result<(), AppError> {
+    blocking(&app, move |a| a.dismiss_sync_issue(client_seq)).await
 }

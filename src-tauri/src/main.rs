@@ -9,14 +9,17 @@
 #![forbid(unsafe_code)]
 
 mod commands;
+mod keychain;
 mod shell;
+mod sync;
 
 use commands::Shared;
 use redress_app::{App, Changed, Language, SystemClock};
 use redress_domain::Rules;
 use shell::{Batcher, DesktopNotifier, Tray};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use sync::SyncManager;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Manager};
@@ -88,19 +91,46 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let handle = app.handle().clone();
     let dir = data_dir(&handle)?;
     let batcher = Arc::new(Batcher::default());
+    let notifier = Arc::new(DesktopNotifier {
+        handle: handle.clone(),
+    });
     let shared: Shared = Arc::new(
         App::open(
             &dir,
             Arc::new(Rules::default()),
             Arc::new(SystemClock),
-            Arc::new(DesktopNotifier {
-                handle: handle.clone(),
-            }),
+            Arc::clone(&notifier) as Arc<dyn redress_app::Notifier>,
             Arc::clone(&batcher) as Arc<dyn redress_app::EventSink>,
         )
         .map_err(|e| format!("cannot open the data directory {}: {e}", dir.display()))?,
     );
     app.manage(Arc::clone(&shared));
+
+    // Server sync: a linked store works in server sync, a signed-in one
+    // starts its background loop.
+    let sync = Arc::new(SyncManager::new(
+        Arc::clone(&shared),
+        handle.clone(),
+        notifier,
+        dir.clone(),
+    ));
+    // Decided before any command can run, so no change made on a linked
+    // store is settled standalone.
+    if matches!(shared.server_link(), Ok(Some(_))) {
+        shared.set_server_sync(true);
+    }
+    app.manage(Arc::clone(&sync));
+    // Reading the token may wait on the keychain (a D-Bus call): off the
+    // main thread.
+    let launching = Arc::clone(&sync);
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Err(e) = launching.launch() {
+            eprintln!(
+                "error[{}]: server sync did not start: {}",
+                e.code, e.message
+            );
+        }
+    });
 
     let lang = shared
         .settings()
@@ -132,13 +162,33 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
+/// The single-instance key (on Linux a session-bus name) for a data
+/// directory set by `REDRESS_DATA_DIR`: one console per data directory, so
+/// consoles on different data directories (tests, two accounts) run side by
+/// side while a second launch on the same one still hands over. Without the
+/// variable the plugin keys on the app identifier alone.
+fn instance_id(dir: &Path) -> String {
+    let dir = dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf());
+    // FNV-1a: stable across builds and platforms.
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in dir.to_string_lossy().as_bytes() {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("com.redress.console.d{h:016x}")
+}
+
 fn main() {
+    let mut single = tauri_plugin_single_instance::Builder::new().callback(|app, _argv, _cwd| {
+        show_main(app);
+    });
+    if let Some(dir) = redress_local::data_dir_from_env() {
+        single = single.dbus_id(instance_id(&dir));
+    }
     let result = tauri::Builder::default()
         // Must come first: a second launch hands over to the running console
         // and exits.
-        .plugin(tauri_plugin_single_instance::init(|app, _argv, _cwd| {
-            show_main(app);
-        }))
+        .plugin(single.build())
         .plugin(tauri_plugin_notification::init())
         .invoke_handler(tauri::generate_handler![
             commands::dashboard,
@@ -152,6 +202,11 @@ fn main() {
             commands::snooze_reminder,
             commands::settings,
             commands::set_settings,
+            commands::sync_overview,
+            commands::sign_in,
+            commands::sign_out,
+            commands::sync_issues,
+            commands::dismiss_sync_issue,
         ])
         .setup(setup)
         .build(tauri::generate_context!());
@@ -163,10 +218,36 @@ fn main() {
         }
     };
     app.run(|handle, event| {
-        if let tauri::RunEvent::Exit = event
-            && let Some(stop) = handle.try_state::<tokio::sync::watch::Sender<bool>>()
-        {
-            let _ = stop.send(true);
+        if let tauri::RunEvent::Exit = event {
+            if let Some(stop) = handle.try_state::<tokio::sync::watch::Sender<bool>>() {
+                let _ = stop.send(true);
+            }
+            if let Some(sync) = handle.try_state::<commands::Sync>() {
+                sync.stop();
+            }
         }
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::instance_id;
+    use std::path::Path;
+
+    #[test]
+    fn each_data_directory_has_its_own_instance_name() {
+        let a = instance_id(Path::new("/nonexistent/a"));
+        let b = instance_id(Path::new("/nonexistent/b"));
+        assert_ne!(a, b);
+        assert_eq!(a, instance_id(Path::new("/nonexistent/a")), "stable");
+        // A valid D-Bus name: dot-separated elements not starting with a
+        // digit, only [A-Za-z0-9_-].
+        for part in a.split('.') {
+            assert!(!part.is_empty() && !part.starts_with(|c: char| c.is_ascii_digit()));
+            assert!(
+                part.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+            );
+        }
+    }
 }

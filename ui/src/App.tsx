@@ -3,9 +3,11 @@ import type { AppError } from "./bindings/AppError";
 import type { Settings } from "./bindings/Settings";
 import { ErrorBanner, Loading } from "./components/Status";
 import { I18nProvider, translate, type Key } from "./i18n";
-import { api, onChanged, toAppError } from "./lib/api";
+import { SyncIndicator } from "./components/SyncIndicator";
+import { api, onChanged, onSyncStatus, toAppError } from "./lib/api";
 import { publishChanged, subscribeChanged } from "./lib/changes";
 import { ShellCtx, type Route, type Shell } from "./lib/context";
+import { publishSyncStatus } from "./lib/sync";
 import { Approvals } from "./screens/Approvals";
 import { Callbacks } from "./screens/Callbacks";
 import { ComplaintDetail } from "./screens/ComplaintDetail";
@@ -13,8 +15,10 @@ import { Dashboard } from "./screens/Dashboard";
 import { NewComplaint } from "./screens/NewComplaint";
 import { Reminders } from "./screens/Reminders";
 import { Settings as SettingsScreen } from "./screens/Settings";
+import { SignIn } from "./screens/SignIn";
+import { SyncIssues } from "./screens/SyncIssues";
 
-const NAV: { screen: Exclude<Route["screen"], "complaint">; label: Key }[] = [
+const NAV: { screen: Exclude<Route["screen"], "complaint" | "signin" | "sync_issues">; label: Key }[] = [
   { screen: "dashboard", label: "nav.dashboard" },
   { screen: "approvals", label: "nav.approvals" },
   { screen: "callbacks", label: "nav.callbacks" },
@@ -42,6 +46,10 @@ function Screen({ route }: { route: Route }) {
       return <NewComplaint />;
     case "settings":
       return <SettingsScreen />;
+    case "signin":
+      return <SignIn />;
+    case "sync_issues":
+      return <SyncIssues />;
     case "complaint":
       return <ComplaintDetail key={route.id} id={route.id} />;
   }
@@ -65,12 +73,14 @@ export function App() {
   useEffect(() => {
     loadSettings();
     const un = onChanged(publishChanged);
+    const unSync = onSyncStatus(publishSyncStatus);
     const off = subscribeChanged((c) => {
       if (c.settings) loadSettings();
     });
     return () => {
       off();
       void un.then((f) => f());
+      void unSync.then((f) => f());
     };
   }, [loadSettings]);
 
@@ -135,6 +145,7 @@ export function App() {
           <div className="shell">
             <nav className="nav" aria-label={translate(lang, "nav.label")}>
               <div className="brand">{translate(lang, "app.title")}</div>
+              <SyncIndicator />
               {NAV.map((n, i) => (
                 <button
                   key={n.screen}

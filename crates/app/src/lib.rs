@@ -17,6 +17,7 @@ pub mod messages;
 mod ports;
 mod service;
 mod settings;
+mod sync;
 mod views;
 mod watcher;
 
@@ -24,6 +25,7 @@ pub use error::{AppError, AppResult};
 pub use ports::{Changed, Clock, EventSink, Notification, Notifier, SystemClock};
 pub use service::App;
 pub use settings::{Language, NotifyPrefs, Settings};
+pub use sync::{ServerLink, SyncIssue, SyncOverview, SyncStatus, TokenStore};
 pub use views::{
     ApprovalItem, CallbackItem, ClockView, ComplaintView, DashboardView, LinkedComplaint,
     NewComplaintInput,

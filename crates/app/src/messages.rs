@@ -93,6 +93,21 @@ pub fn escalation_text(
     }
 }
 
+/// One notification for a catch-up: the sync after being offline (or
+/// closed) brought other people's changes to `count` complaints.
+pub fn changed_offline_text(lang: Language, count: usize) -> (String, String) {
+    match lang {
+        Language::ZhCn => (
+            format!("离线期间有 {count} 件投诉发生变化"),
+            "已与服务器同步，请查看总览".to_owned(),
+        ),
+        Language::En => (
+            format!("{count} complaints changed while you were offline"),
+            "Synced with the server; see the dashboard".to_owned(),
+        ),
+    }
+}
+
 /// The tray tooltip: what needs the supervisor now.
 pub fn tray_text(lang: Language, c: &HeaderCounts) -> String {
     match lang {
@@ -110,6 +125,18 @@ pub fn tray_text(lang: Language, c: &HeaderCounts) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_catch_up_is_one_notification_with_the_count() {
+        assert_eq!(
+            changed_offline_text(Language::En, 12).0,
+            "12 complaints changed while you were offline"
+        );
+        assert_eq!(
+            changed_offline_text(Language::ZhCn, 12).0,
+            "离线期间有 12 件投诉发生变化"
+        );
+    }
 
     #[test]
     fn tray_text_names_the_counts_in_both_languages() {

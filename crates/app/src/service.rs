@@ -22,6 +22,7 @@ use redress_local::{
 };
 use redress_protocol::{ComplaintDraft, Mutation};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use uuid::Uuid;
 
@@ -37,7 +38,7 @@ pub struct App {
     pub(crate) wake: tokio::sync::Notify,
     /// No server: every local change is final at once. With a server the
     /// change stays pending in the overlay until the sync engine hears back.
-    pub(crate) standalone: bool,
+    pub(crate) standalone: AtomicBool,
 }
 
 impl std::fmt::Debug for App {
@@ -68,7 +69,7 @@ impl App {
             tz: TimeZone::system(),
             watch: Mutex::new(WatchState::default()),
             wake: tokio::sync::Notify::new(),
-            standalone: true,
+            standalone: AtomicBool::new(true),
         };
         app.reindex()?;
         Ok(app)
@@ -83,9 +84,21 @@ impl App {
     /// Works with a shared server: local changes stay pending (shown from
     /// the overlay) until the sync engine pushes them and pulls the server's
     /// answer.
-    pub fn with_server_sync(mut self) -> App {
-        self.standalone = false;
+    pub fn with_server_sync(self) -> App {
+        self.set_server_sync(true);
         self
+    }
+
+    /// Switches between server sync and standalone on a running app (the
+    /// console signs in while it runs). Changes made before keep how they
+    /// were settled.
+    pub fn set_server_sync(&self, on: bool) {
+        self.standalone.store(!on, Ordering::SeqCst);
+    }
+
+    /// Whether local changes wait for a server (see [`App::with_server_sync`]).
+    pub fn server_sync(&self) -> bool {
+        !self.standalone.load(Ordering::SeqCst)
     }
 
     pub fn rules(&self) -> &Rules {
@@ -386,7 +399,7 @@ impl App {
             base_seq: 0,
         })?;
         tx.stage_complaint(c, &self.rules, client_seq)?;
-        if self.standalone {
+        if self.standalone.load(Ordering::SeqCst) {
             tx.settle_local(client_seq, c.id)?;
         }
         Ok(())

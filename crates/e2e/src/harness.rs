@@ -66,7 +66,30 @@ fn tauri_driver() -> PathBuf {
         .unwrap_or_else(|| panic!("tauri-driver not found (make e2e installs it)"))
 }
 
-fn free_port() -> u16 {
+/// The two ports of one tauri-driver: its WebDriver port (`--port`) and the
+/// native driver's behind it (`--native-port`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DriverPorts {
+    pub port: u16,
+    pub native: u16,
+}
+
+impl DriverPorts {
+    /// Two distinct ports free now.
+    pub fn free() -> DriverPorts {
+        let port = free_port();
+        let native = loop {
+            let p = free_port();
+            if p != port {
+                break p;
+            }
+        };
+        DriverPorts { port, native }
+    }
+}
+
+/// A loopback port free now.
+pub fn free_port() -> u16 {
     TcpListener::bind((Ipv4Addr::LOCALHOST, 0))
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
@@ -96,19 +119,19 @@ pub struct Console {
 impl Console {
     /// Starts the console on `data_dir` and waits until its UI is up.
     pub fn launch(data_dir: &Path, log_name: &str) -> Console {
+        Console::launch_with(data_dir, log_name, DriverPorts::free())
+    }
+
+    /// Starts the console on `data_dir` through a tauri-driver on `ports`
+    /// (several consoles at once each need their own driver and ports).
+    pub fn launch_with(data_dir: &Path, log_name: &str, ports: DriverPorts) -> Console {
         require_env("DISPLAY", "the console needs an X display (Xvfb)");
         require_env(
             "DBUS_SESSION_BUS_ADDRESS",
             "the console needs a D-Bus session bus (dbus-run-session)",
         );
         let app = app_binary();
-        let port = free_port();
-        let native = loop {
-            let p = free_port();
-            if p != port {
-                break p;
-            }
-        };
+        let DriverPorts { port, native } = ports;
         let log_path = output_dir().join(format!("{log_name}.driver.log"));
         let log = std::fs::File::create(&log_path)
             .unwrap_or_else(|e| panic!("cannot write {}: {e}", log_path.display()));
@@ -172,6 +195,90 @@ impl Drop for Console {
         let _ = self.wd.quit();
         let _ = self.driver.kill();
         let _ = self.driver.wait();
+    }
+}
+
+/// The sync server binary: `REDRESS_E2E_SERVER`, else the debug build.
+fn server_binary() -> PathBuf {
+    let bin = std::env::var_os("REDRESS_E2E_SERVER")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/redress-server"));
+    assert!(
+        bin.is_file(),
+        "the server is not built at {} (run `make e2e`, which builds it)",
+        bin.display()
+    );
+    bin
+}
+
+/// A real `redress-server` on a loopback port with its own SQLite database.
+#[derive(Debug)]
+pub struct Server {
+    child: Child,
+    pub url: String,
+    pub db: PathBuf,
+}
+
+impl Server {
+    /// Creates the database in `dir`, adds `users` (name, role, password)
+    /// and serves on a free loopback port until dropped.
+    pub fn start(dir: &Path, users: &[(&str, &str, &str)]) -> Server {
+        let bin = server_binary();
+        let db = dir.join("server.sqlite3");
+        for (name, role, password) in users {
+            let mut add = Command::new(&bin)
+                .args([
+                    "user",
+                    "add",
+                    name,
+                    "--role",
+                    role,
+                    "--password-stdin",
+                    "--db",
+                ])
+                .arg(&db)
+                .stdin(Stdio::piped())
+                .stdout(Stdio::null())
+                .spawn()
+                .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
+            if let Some(mut stdin) = add.stdin.take() {
+                use std::io::Write as _;
+                writeln!(stdin, "{password}").unwrap_or_else(|e| panic!("password: {e}"));
+            }
+            let status = add.wait().unwrap_or_else(|e| panic!("user add: {e}"));
+            assert!(status.success(), "redress-server user add {name} failed");
+        }
+        let port = free_port();
+        let log_path = output_dir().join("server.log");
+        let log = std::fs::File::create(&log_path)
+            .unwrap_or_else(|e| panic!("cannot write {}: {e}", log_path.display()));
+        let child = Command::new(&bin)
+            .args(["serve", "--listen", &format!("127.0.0.1:{port}"), "--db"])
+            .arg(&db)
+            .stdout(Stdio::null())
+            .stderr(Stdio::from(log))
+            .spawn()
+            .unwrap_or_else(|e| panic!("cannot start {}: {e}", bin.display()));
+        let mut server = Server {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            db,
+        };
+        if !wait_port(port, Duration::from_secs(30)) {
+            let _ = server.child.kill();
+            panic!(
+                "redress-server did not listen on {port}; see {}",
+                log_path.display()
+            );
+        }
+        server
+    }
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
     }
 }
 

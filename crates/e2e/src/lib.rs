@@ -10,5 +10,7 @@
 pub mod harness;
 pub mod webdriver;
 
-pub use harness::{Console, Notifications, output_dir, workspace_root};
+pub use harness::{
+    Console, DriverPorts, Notifications, Server, free_port, output_dir, workspace_root,
+};
 pub use webdriver::{Session, WdError};

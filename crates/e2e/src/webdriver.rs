@@ -142,6 +142,17 @@ impl Session {
         .map(|_| ())
     }
 
+    /// Sends keys to a field without clearing it (`"\u{E007}"` is Enter).
+    pub fn send_keys(&self, css: &str, text: &str) -> Result<()> {
+        let e = self.el(css)?;
+        self.cmd(
+            "POST",
+            &format!("/element/{e}/value"),
+            Some(json!({ "text": text })),
+        )
+        .map(|_| ())
+    }
+
     /// Sets a select's or input's value the way a user's choice would
     /// (through the native setter, then input and change events), for
     /// controls that key presses drive poorly (select, datetime-local).

@@ -222,6 +222,20 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    /// Intents the server refused, newest first (the sync-issues inbox).
+    pub fn outbox_rejected(&self) -> Result<Vec<OutboxRow>> {
+        let sql = format!(
+            "SELECT {OUTBOX} FROM outbox WHERE state = 'rejected' ORDER BY client_seq DESC"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(outbox_row(row)?);
+        }
+        Ok(out)
+    }
+
     /// One outbox row by its client sequence.
     pub fn outbox_row(&self, client_seq: i64) -> Result<Option<OutboxRow>> {
         let sql = format!("SELECT {OUTBOX} FROM outbox WHERE client_seq = ?1");

@@ -25,6 +25,7 @@ import * as errors from "./areas/errors";
 import * as newComplaint from "./areas/newComplaint";
 import * as reminders from "./areas/reminders";
 import * as settings from "./areas/settings";
+import * as sync from "./areas/sync";
 import { catalogue, hasKey, interpolate, LANGS, translate, type Key } from "./index";
 
 const AREAS: Record<string, { en: Record<string, string>; zhCN: Record<string, string> }> = {
@@ -38,6 +39,7 @@ const AREAS: Record<string, { en: Record<string, string>; zhCN: Record<string, s
   newComplaint,
   reminders,
   settings,
+  sync,
 };
 
 // Every wire name the UI puts a label on. Each object must name exactly the
@@ -213,7 +215,7 @@ describe("catalogue", () => {
   });
 
   it("keeps each screen's keys under its own prefix", () => {
-    for (const name of ["dashboard", "approvals", "callbacks", "reminders", "settings"]) {
+    for (const name of ["dashboard", "approvals", "callbacks", "reminders", "settings", "sync"]) {
       const area = AREAS[name];
       expect(area).toBeDefined();
       for (const key of Object.keys(area?.en ?? {})) expect(key.startsWith(`${name}.`), key).toBe(true);
@@ -232,6 +234,24 @@ describe("catalogue", () => {
 
   it("has a message for the error codes the approval queue explains", () => {
     for (const code of ["self_approval_forbidden", "authority_limit_exceeded", "forbidden_role", "unknown"]) {
+      expect(hasKey(`error.${code}`), code).toBe(true);
+    }
+  });
+
+  it("has a message for every sign-in failure and every rejection the server sends", () => {
+    const codes = [
+      "invalid_credentials",
+      "server_unreachable",
+      "protocol_mismatch",
+      "bad_server_url",
+      "standalone_history",
+      "linked_elsewhere",
+      "unauthorized",
+      "approval_already_decided",
+      "remedy_changed_since_viewed",
+      "author_mismatch",
+    ];
+    for (const code of codes) {
       expect(hasKey(`error.${code}`), code).toBe(true);
     }
   });

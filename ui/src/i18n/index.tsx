@@ -13,11 +13,12 @@ import * as errors from "./areas/errors";
 import * as newComplaint from "./areas/newComplaint";
 import * as reminders from "./areas/reminders";
 import * as settings from "./areas/settings";
+import * as sync from "./areas/sync";
 
 export type Lang = "zh-CN" | "en";
 export const LANGS: readonly Lang[] = ["zh-CN", "en"];
 
-const AREAS = [common, enums, errors, dashboard, approvals, callbacks, complaint, newComplaint, reminders, settings];
+const AREAS = [common, enums, errors, dashboard, approvals, callbacks, complaint, newComplaint, reminders, settings, sync];
 
 export const catalogue = {
   en: Object.assign({}, ...AREAS.map((a) => a.en)) as Record<string, string>,
@@ -34,7 +35,8 @@ export type Key =
   | keyof typeof complaint.en
   | keyof typeof newComplaint.en
   | keyof typeof reminders.en
-  | keyof typeof settings.en;
+  | keyof typeof settings.en
+  | keyof typeof sync.en;
 
 export type Params = Record<string, string | number>;
 

@@ -14,6 +14,8 @@ import type { DashboardView } from "../bindings/DashboardView";
 import type { NewComplaintInput } from "../bindings/NewComplaintInput";
 import type { ReminderRow } from "../bindings/ReminderRow";
 import type { Settings } from "../bindings/Settings";
+import type { SyncIssue } from "../bindings/SyncIssue";
+import type { SyncOverview } from "../bindings/SyncOverview";
 
 export const api = {
   dashboard: (query: DashboardQuery) => invoke<DashboardView>("dashboard", { query }),
@@ -28,7 +30,18 @@ export const api = {
     invoke<null>("snooze_reminder", { key, minutes }),
   settings: () => invoke<Settings>("settings"),
   setSettings: (settings: Settings) => invoke<null>("set_settings", { settings }),
+  syncOverview: () => invoke<SyncOverview>("sync_overview"),
+  signIn: (url: string, user: string, password: string) =>
+    invoke<SyncOverview>("sign_in", { url, user, password }),
+  signOut: () => invoke<SyncOverview>("sign_out"),
+  syncIssues: () => invoke<SyncIssue[]>("sync_issues"),
+  dismissSyncIssue: (clientSeq: number) => invoke<null>("dismiss_sync_issue", { clientSeq }),
 };
+
+/** The sync loop's status (the header's indicator), pushed by the Rust side. */
+export function onSyncStatus(cb: (o: SyncOverview) => void): Promise<UnlistenFn> {
+  return listen<SyncOverview>("sync-status", (e) => cb(e.payload));
+}
 
 /** The batched "changed" event from the Rust side. */
 export function onChanged(cb: (c: Changed) => void): Promise<UnlistenFn> {

@@ -10,6 +10,8 @@ export type Route =
   | { screen: "reminders" }
   | { screen: "new" }
   | { screen: "settings" }
+  | { screen: "signin" }
+  | { screen: "sync_issues" }
   | { screen: "complaint"; id: string };
 
 export interface Shell {

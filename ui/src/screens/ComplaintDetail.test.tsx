@@ -1,4 +1,4 @@
-import { act, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { ComplaintView } from "../bindings/ComplaintView";
 import type { Role } from "../bindings/Role";
 import { api } from "../lib/api";
@@ -165,6 +165,18 @@ beforeEach(() => {
 });
 
 describe("ComplaintDetail", () => {
+  it("marks a complaint with unconfirmed changes as syncing, in Chinese too, and not once confirmed", async () => {
+    complaintMock.mockResolvedValue(withClocksInComplaint(fixture()));
+    const settings = fakeSettings({ user: "agent.li", display_name: "Li", role: "agent" });
+    renderScreen(<ComplaintDetail id={ID} />, { settings, route: { screen: "complaint", id: ID }, go, lang: "zh-CN" });
+    expect((await screen.findByTestId("detail-pending")).textContent).toBe("同步中…");
+    cleanup();
+    complaintMock.mockResolvedValue({ ...withClocksInComplaint(fixture()), pending: false });
+    renderDetail();
+    await screen.findByTestId("detail-number");
+    expect(screen.queryByTestId("detail-pending")).toBeNull();
+  });
+
   it("shows the facts, every clock and the timeline as sentences", async () => {
     complaintMock.mockResolvedValue(withClocksInComplaint(fixture()));
     renderDetail();
@@ -175,7 +187,7 @@ describe("ComplaintDetail", () => {
     expect(state.textContent).toBe("Analysed");
     expect(screen.getByTestId("detail-customer").textContent).toContain("王芳");
     expect(screen.getByTestId("detail-customer").textContent).toContain("+8613800138000");
-    expect(screen.getByTestId("detail-pending").textContent).toBe("Not yet synced");
+    expect(screen.getByTestId("detail-pending").textContent).toBe("Syncing…");
     expect(screen.getByTestId("flag-public")).toBeTruthy();
     expect(screen.getByTestId("flag-repeat").textContent).toBe("Repeat #2");
 

@@ -123,7 +123,15 @@ describe("Dashboard", () => {
     expect(a?.textContent).toContain("Repeat #3");
     expect(a?.textContent).toContain("Escalated");
     expect(a?.textContent).toContain("Public exposure");
-    expect(within(a as HTMLElement).getByTestId("pending").textContent).toBe("Not yet synced");
+    expect(within(a as HTMLElement).getByTestId("pending").textContent).toBe("Syncing…");
+    expect(within(rows[1] as HTMLElement).queryByTestId("pending")).toBeNull();
+  });
+
+  it("marks rows the server has not confirmed as syncing in Chinese", async () => {
+    dashboard.mockResolvedValue(view([row("A", { pending: true }), row("B")]));
+    renderScreen(<Dashboard />, { route: { screen: "dashboard" }, lang: "zh-CN" });
+    const rows = await screen.findAllByTestId("dashboard-row");
+    expect(within(rows[0] as HTMLElement).getByTestId("pending").textContent).toBe("同步中…");
     expect(within(rows[1] as HTMLElement).queryByTestId("pending")).toBeNull();
   });
 

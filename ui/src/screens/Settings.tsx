@@ -13,6 +13,7 @@ import { LANGS, useI18n, type Key } from "../i18n";
 import { toAppError } from "../lib/api";
 import { useShell } from "../lib/context";
 import { parseAmount } from "../lib/money";
+import { ServerAccount } from "./ServerAccount";
 
 const ROLES: readonly Role[] = ["agent", "supervisor", "manager", "admin"];
 const NOTIFY_KINDS: readonly ReminderKind[] = [
@@ -157,6 +158,7 @@ export function Settings() {
   return (
     <div style={{ maxWidth: 640 }}>
       <h1>{t("settings.title")}</h1>
+      <ServerAccount />
       <form className="form" onSubmit={(e) => void submit(e)} noValidate data-testid="settings-form">
         <section className="panel" style={{ display: "flex", flexDirection: "column", gap: 12 }}>
           <h2 style={{ margin: 0 }}>{t("settings.identity")}</h2>

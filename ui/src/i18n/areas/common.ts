@@ -25,7 +25,7 @@ export const en = {
   "common.working": "Working…",
   "common.required": "Required",
   "common.user": "Signed in as {name} ({role})",
-  "common.pending_sync": "Not yet synced",
+  "common.pending_sync": "Syncing…",
   "common.overdue": "overdue",
   "common.due_in": "due in",
 } as const;
@@ -56,7 +56,7 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "common.working": "处理中…",
   "common.required": "必填",
   "common.user": "当前用户：{name}（{role}）",
-  "common.pending_sync": "尚未同步",
+  "common.pending_sync": "同步中…",
   "common.overdue": "已超时",
   "common.due_in": "剩余",
 };

@@ -2,7 +2,7 @@
 export const en = {
   "settings.title": "Settings",
   "settings.identity": "Who I am",
-  "settings.identity_hint": "Until sign-in through the server is available, the console acts as the user entered here.",
+  "settings.identity_hint": "Without a server the console acts as the user entered here; signing in to a server takes your account's name, role and limit.",
   "settings.user": "User ID",
   "settings.user_hint": "The ID your colleagues and the audit trail know you by, without spaces.",
   "settings.name": "Display name",
@@ -29,7 +29,7 @@ export const en = {
 export const zhCN: { [K in keyof typeof en]: string } = {
   "settings.title": "设置",
   "settings.identity": "我的身份",
-  "settings.identity_hint": "在接入服务器登录之前，控制台以此处填写的用户身份进行操作。",
+  "settings.identity_hint": "未连接服务器时，控制台以此处填写的用户身份进行操作；登录服务器后使用账号的用户名、角色和额度。",
   "settings.user": "用户 ID",
   "settings.user_hint": "同事和操作记录中使用的 ID，不能包含空格。",
   "settings.name": "显示名称",

@@ -1,0 +1,399 @@
+//! The console's link to a shared server, as the application sees it: which
+//! server the data directory is linked to, whether it may join one, what is
+//! still waiting to be sent, and the intents the server refused (the
+//! sync-issues inbox).
+//!
+//! Talking to the server (signing in, the sync loop) is the shell's work;
+//! this module keeps what that work leaves behind in the local store, so the
+//! desktop, `redressctl` and the tests read the same thing.
+
+use crate::error::{AppError, AppResult};
+use crate::ports::Changed;
+use crate::service::App;
+use crate::settings::Settings;
+use jiff::Timestamp;
+use redress_domain::ids::{ComplaintId, UserId};
+use redress_domain::model::Role;
+use redress_local::OutboxRow;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// The server a data directory works with, kept in the local store's
+/// settings under [`ServerLink::KEY`] (the key `redressctl login` uses too).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerLink {
+    /// The server's address as the user typed it.
+    pub url: String,
+    pub user: UserId,
+    /// The session token when it is kept here (no OS keychain); `None` when
+    /// signed out or when the keychain holds it.
+    #[serde(default)]
+    pub token: Option<String>,
+    /// The token is in the OS keychain, not in `token`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub keychain: bool,
+}
+
+impl ServerLink {
+    pub const KEY: &'static str = "server";
+
+    /// A session token is stored (here or in the keychain).
+    pub fn signed_in(&self) -> bool {
+        self.token.is_some() || self.keychain
+    }
+
+    /// Where the token is kept, while signed in.
+    pub fn token_store(&self) -> Option<TokenStore> {
+        if self.keychain {
+            Some(TokenStore::Keychain)
+        } else if self.token.is_some() {
+            Some(TokenStore::LocalSettings)
+        } else {
+            None
+        }
+    }
+}
+
+/// Where the session token is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum TokenStore {
+    /// The OS keychain (Secret Service on Linux).
+    Keychain,
+    /// The local store's settings, in plain text (no keychain available).
+    LocalSettings,
+}
+
+/// What the sync loop is doing, as the header shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum SyncStatus {
+    /// No server: every change is final at once.
+    Standalone,
+    /// Linked to a server but signed out: changes wait in the outbox.
+    SignedOut,
+    /// The server refused the session (expired, revoked, protocol): the
+    /// loop has stopped until the user signs in again.
+    NeedsSignIn {
+        code: String,
+        message: String,
+    },
+    Syncing,
+    Online,
+    /// The server cannot be reached; the loop tries again in `retry_in_s`.
+    Offline {
+        retry_in_s: u64,
+        reason: String,
+    },
+}
+
+/// The sync status indicator's data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SyncOverview {
+    pub status: SyncStatus,
+    pub server_url: Option<String>,
+    pub user: Option<UserId>,
+    /// Local changes not yet sent to (or answered by) the server.
+    pub pending: u32,
+    /// Refused intents not dismissed yet.
+    pub issues: u32,
+    /// Where the token is kept while signed in.
+    pub token_store: Option<TokenStore>,
+}
+
+/// One intent the server refused, for the sync-issues inbox.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SyncIssue {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub client_seq: i64,
+    pub complaint_id: Option<ComplaintId>,
+    /// The complaint's number as this desktop shows it now, if it has it.
+    pub number: Option<String>,
+    /// The mutation name (`approval.decide`, ...).
+    pub mutation: String,
+    /// The stable rejection code the UI translates.
+    pub code: String,
+    /// The server's English message (for logs and support).
+    pub message: String,
+    /// Who won, when someone else's change came first (`decided_by`).
+    pub decided_by: Option<String>,
+    /// The winning decision (`approve` / `reject`), when there was one.
+    pub decision: Option<String>,
+    pub occurred_at: Timestamp,
+    pub answered_at: Option<Timestamp>,
+}
+
+/// The settings key of the dismissed issues' client sequences.
+const DISMISSED_KEY: &str = "sync_issues_dismissed";
+
+impl App {
+    /// The data directory's server, if it was ever linked to one.
+    pub fn server_link(&self) -> AppResult<Option<ServerLink>> {
+        Ok(self
+            .store
+            .read(|r| r.get_setting::<ServerLink>(ServerLink::KEY))?)
+    }
+
+    /// The device id this store signs in with.
+    pub fn device_id(&self) -> AppResult<uuid::Uuid> {
+        Ok(self.store.read(|r| r.sync_state())?.device_id)
+    }
+
+    /// Whether this store may sign in to `url`. A store that worked
+    /// standalone has complaints with local numbers and settled intents no
+    /// server knows, so it cannot join one as it is (`standalone_history`);
+    /// a store linked to one server does not switch to another
+    /// (`linked_elsewhere`). Either way a fresh data directory can.
+    pub fn check_can_join(&self, url: &str) -> AppResult<()> {
+        let url = url.trim();
+        if !(url.starts_with("http://") || url.starts_with("https://")) {
+            return Err(AppError::new(
+                "bad_server_url",
+                format!("{url:?}: expected an http:// or https:// address"),
+            ));
+        }
+        match self.server_link()? {
+            Some(link) if same_server(&link.url, url) => Ok(()),
+            Some(link) => Err(AppError::new(
+                "linked_elsewhere",
+                format!("this data directory belongs to {}", link.url),
+            )),
+            None => {
+                let complaints = self.store.read(|r| r.complaint_count())?;
+                if complaints > 0 {
+                    Err(AppError::new(
+                        "standalone_history",
+                        format!(
+                            "this data directory holds {complaints} complaints recorded without a \
+                             server; sign in from a fresh data directory"
+                        ),
+                    ))
+                } else {
+                    Ok(())
+                }
+            }
+        }
+    }
+
+    /// Records a successful sign-in: links the store to the server (the
+    /// token in `link`, or in the keychain when `link.keychain`), takes the
+    /// server's account as the acting user (so local prechecks judge with
+    /// the server's role), and switches to server sync.
+    pub fn complete_sign_in(
+        &self,
+        link: &ServerLink,
+        role: Role,
+        approval_limit_minor: Option<i64>,
+    ) -> AppResult<()> {
+        self.check_can_join(&link.url)?;
+        let old = self.settings()?;
+        let display_name = if old.user == link.user {
+            old.display_name.clone()
+        } else {
+            link.user.as_str().to_owned()
+        };
+        let settings = Settings {
+            user: link.user.clone(),
+            display_name,
+            role,
+            approval_limit_minor,
+            ..old
+        };
+        self.store.write(|tx| {
+            tx.set_setting(ServerLink::KEY, link)?;
+            tx.set_setting(Settings::KEY, &settings)
+        })?;
+        self.set_server_sync(true);
+        self.events.changed(&Changed {
+            complaints: Vec::new(),
+            all: true,
+            reminders: false,
+            settings: true,
+        });
+        Ok(())
+    }
+
+    /// Forgets the session token (the caller deletes a keychain copy and
+    /// revokes the session). The store stays linked and in server sync:
+    /// pending changes are kept and go out at the next sign-in. Returns the
+    /// link as it was, `None` when there was none.
+    pub fn sign_out(&self) -> AppResult<Option<ServerLink>> {
+        let Some(old) = self.server_link()? else {
+            return Ok(None);
+        };
+        let kept = ServerLink {
+            token: None,
+            keychain: false,
+            ..old.clone()
+        };
+        self.store
+            .write(|tx| tx.set_setting(ServerLink::KEY, &kept))?;
+        self.events.changed(&Changed {
+            complaints: Vec::new(),
+            all: false,
+            reminders: false,
+            settings: true,
+        });
+        Ok(Some(old))
+    }
+
+    /// Local changes the server has not answered yet.
+    pub fn pending_count(&self) -> AppResult<u32> {
+        let n = self.store.read(|r| r.outbox_pending())?.len();
+        Ok(u32::try_from(n).unwrap_or(u32::MAX))
+    }
+
+    /// The status indicator's data; `live` is what the sync loop reports
+    /// while it runs.
+    pub fn sync_overview(&self, live: Option<SyncStatus>) -> AppResult<SyncOverview> {
+        let link = self.server_link()?;
+        let status = match &link {
+            None => SyncStatus::Standalone,
+            Some(l) if !l.signed_in() => SyncStatus::SignedOut,
+            Some(_) => live.unwrap_or(SyncStatus::Syncing),
+        };
+        Ok(SyncOverview {
+            status,
+            server_url: link.as_ref().map(|l| l.url.clone()),
+            user: link.as_ref().map(|l| l.user.clone()),
+            pending: self.pending_count()?,
+            issues: u32::try_from(self.sync_issues()?.len()).unwrap_or(u32::MAX),
+            token_store: link.as_ref().and_then(ServerLink::token_store),
+        })
+    }
+
+    /// Intents the server refused and the user has not dismissed, newest
+    /// first.
+    pub fn sync_issues(&self) -> AppResult<Vec<SyncIssue>> {
+        let (rows, dismissed, numbers) = self.store.read(|r| {
+            let rows = r.outbox_rejected()?;
+            let dismissed = r
+                .get_setting::<BTreeSet<i64>>(DISMISSED_KEY)?
+                .unwrap_or_default();
+            let mut numbers = Vec::new();
+            for row in &rows {
+                let number = match complaint_of(row) {
+                    Some(id) => r.complaint(id)?.map(|c| c.complaint.number),
+                    None => None,
+                };
+                numbers.push(number);
+            }
+            Ok::<_, AppError>((rows, dismissed, numbers))
+        })?;
+        Ok(rows
+            .iter()
+            .zip(numbers)
+            .filter(|(row, _)| !dismissed.contains(&row.client_seq))
+            .map(|(row, number)| issue(row, number))
+            .collect())
+    }
+
+    /// The sync loop wrote the server's state of `changed` into the store
+    /// (and, with `rejected`, recorded refusals): the SLA watcher re-reads
+    /// those complaints and the screens refresh.
+    pub fn synced(&self, changed: &[ComplaintId], rejected: bool) -> AppResult<()> {
+        let stored = self.store.read(|r| {
+            let mut out = Vec::with_capacity(changed.len());
+            for id in changed {
+                if let Some(c) = r.complaint(*id)? {
+                    out.push(c.complaint);
+                }
+            }
+            Ok::<_, AppError>(out)
+        })?;
+        let mut w = self.watch_state();
+        for c in &stored {
+            w.planner.upsert(c.watch(), &self.rules);
+        }
+        drop(w);
+        self.wake.notify_one();
+        self.events.changed(&Changed {
+            complaints: if rejected {
+                Vec::new()
+            } else {
+                changed.to_vec()
+            },
+            // A refusal drops the local change of a complaint the server
+            // did not change: every screen looks again.
+            all: rejected,
+            reminders: false,
+            settings: false,
+        });
+        Ok(())
+    }
+
+    /// Hides one refused intent from the inbox (the outbox row is kept).
+    pub fn dismiss_sync_issue(&self, client_seq: i64) -> AppResult<()> {
+        self.store.write(|tx| {
+            let row = tx
+                .reader()
+                .outbox_row(client_seq)?
+                .filter(|r| r.state == redress_local::OutboxState::Rejected)
+                .ok_or_else(|| AppError::not_found("sync issue", client_seq))?;
+            let mut dismissed = tx
+                .reader()
+                .get_setting::<BTreeSet<i64>>(DISMISSED_KEY)?
+                .unwrap_or_default();
+            dismissed.insert(row.client_seq);
+            tx.set_setting(DISMISSED_KEY, &dismissed)?;
+            Ok::<_, AppError>(())
+        })?;
+        self.events.changed(&Changed {
+            complaints: Vec::new(),
+            all: false,
+            reminders: false,
+            settings: true,
+        });
+        Ok(())
+    }
+}
+
+/// Two spellings of one server address (`http://h:1`, `http://h:1/`, with or
+/// without `/api/v1`).
+fn same_server(a: &str, b: &str) -> bool {
+    fn norm(s: &str) -> &str {
+        let s = s.trim().trim_end_matches('/');
+        s.strip_suffix("/api/v1").unwrap_or(s)
+    }
+    norm(a).eq_ignore_ascii_case(norm(b))
+}
+
+fn complaint_of(row: &OutboxRow) -> Option<ComplaintId> {
+    row.args
+        .get("complaint_id")
+        .and_then(|v| serde_json::from_value(v.clone()).ok())
+}
+
+fn issue(row: &OutboxRow, number: Option<String>) -> SyncIssue {
+    let result = row.result.clone().unwrap_or_default();
+    let text = |v: &serde_json::Value| v.as_str().map(str::to_owned);
+    let details = &result["details"];
+    SyncIssue {
+        client_seq: row.client_seq,
+        complaint_id: complaint_of(row),
+        number,
+        mutation: row.name.clone(),
+        code: text(&result["code"]).unwrap_or_else(|| "unknown".to_owned()),
+        message: text(&result["message"]).unwrap_or_default(),
+        decided_by: text(&details["decided_by"]),
+        decision: text(&details["decision"]),
+        occurred_at: row.occurred_at_device,
+        answered_at: row.acked_at,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_server;
+
+    #[test]
+    fn one_server_under_several_spellings() {
+        assert!(same_server("http://h:1", "http://h:1/"));
+        assert!(same_server("http://h:1/api/v1/", " http://H:1"));
+        assert!(!same_server("http://h:1", "http://h:2"));
+    }
+}

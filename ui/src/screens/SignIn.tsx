@@ -1,0 +1,129 @@
+// Sign-in to the shared server: address, user name, password. Enter submits
+// (it is a form); while the server is asked the button says so and nothing
+// can be sent twice; a refusal shows its translated message and stable code.
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import type { AppError } from "../bindings/AppError";
+import { ErrorBanner } from "../components/Status";
+import { useI18n } from "../i18n";
+import { api, toAppError } from "../lib/api";
+import { useShell } from "../lib/context";
+import { publishSyncStatus, useSyncOverview } from "../lib/sync";
+
+export function SignIn() {
+  const { t } = useI18n();
+  const { go } = useShell();
+  const { overview } = useSyncOverview();
+  const [url, setUrl] = useState("");
+  const [user, setUser] = useState("");
+  const [password, setPassword] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<AppError>();
+  const [missing, setMissing] = useState(false);
+  const prefilled = useRef(false);
+  const first = useRef<HTMLInputElement>(null);
+
+  // A linked console signs in to its own server again: fill it in once.
+  useEffect(() => {
+    if (prefilled.current || !overview) return;
+    prefilled.current = true;
+    if (overview.server_url) setUrl(overview.server_url);
+    if (overview.user) setUser(overview.user);
+  }, [overview]);
+
+  useEffect(() => first.current?.focus(), []);
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    if (busy) return;
+    setFailure(undefined);
+    if (url.trim() === "" || user.trim() === "" || password === "") {
+      setMissing(true);
+      return;
+    }
+    setMissing(false);
+    setBusy(true);
+    try {
+      const o = await api.signIn(url.trim(), user.trim(), password);
+      setPassword("");
+      publishSyncStatus(o);
+      go({ screen: "dashboard" });
+    } catch (err) {
+      setFailure(toAppError(err));
+      setPassword("");
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const expired = overview?.status.state === "needs_sign_in" ? overview.status.code : undefined;
+
+  return (
+    <div style={{ maxWidth: 480 }}>
+      <h1>{t("sync.signin.title")}</h1>
+      <p className="muted">{t("sync.signin.hint")}</p>
+      {expired && (
+        <div className="error" role="alert" data-testid="signin-expired">
+          {t("sync.signin.expired", { code: expired })}
+        </div>
+      )}
+      <form
+        className="form panel"
+        onSubmit={(e) => void submit(e)}
+        noValidate
+        aria-busy={busy}
+        data-testid="signin-form"
+        style={{ display: "flex", flexDirection: "column", gap: 12 }}
+      >
+        <label>
+          {t("sync.signin.url")}
+          <input
+            ref={first}
+            data-testid="signin-url"
+            value={url}
+            autoComplete="url"
+            spellCheck={false}
+            placeholder="http://"
+            disabled={busy}
+            onChange={(e) => setUrl(e.target.value)}
+          />
+          <span className="muted" style={{ fontSize: 12 }}>
+            {t("sync.signin.url_hint")}
+          </span>
+        </label>
+        <label>
+          {t("sync.signin.user")}
+          <input
+            data-testid="signin-user"
+            value={user}
+            autoComplete="username"
+            spellCheck={false}
+            disabled={busy}
+            onChange={(e) => setUser(e.target.value)}
+          />
+        </label>
+        <label>
+          {t("sync.signin.password")}
+          <input
+            type="password"
+            data-testid="signin-password"
+            value={password}
+            autoComplete="current-password"
+            disabled={busy}
+            onChange={(e) => setPassword(e.target.value)}
+          />
+        </label>
+        {missing && (
+          <div className="field-error" role="alert" data-testid="signin-missing">
+            {t("sync.signin.required")}
+          </div>
+        )}
+        {failure && <ErrorBanner error={failure} />}
+        <div>
+          <button type="submit" className="primary" data-testid="signin-submit" disabled={busy}>
+            {busy ? t("sync.signin.working") : t("sync.signin.submit")}
+          </button>
+        </div>
+      </form>
+    </div>
+  );
+}
