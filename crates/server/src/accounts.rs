@@ -199,6 +199,14 @@ pub trait AccountStore: Send + Sync {
     /// [`Session::is_active`].
     fn find_session(&self, token_hash: &TokenHash) -> Result<Option<Session>, StoreError>;
 
+    /// Moves a live session's expiry to `expires_at` if that is later than
+    /// its current one (sliding expiry); `false` if nothing changed.
+    fn extend_session(
+        &self,
+        token_hash: &TokenHash,
+        expires_at: Timestamp,
+    ) -> Result<bool, StoreError>;
+
     /// Revokes a session; `false` if there was no such session or it was
     /// already revoked.
     fn revoke_session(&self, token_hash: &TokenHash, now: Timestamp) -> Result<bool, StoreError>;

@@ -179,6 +179,10 @@ impl AccountStore for AnyStore {
         self.accounts().find_session(token_hash)
     }
 
+    fn extend_session(&self, token_hash: &TokenHash, expires_at: Timestamp) -> Result<bool> {
+        self.accounts().extend_session(token_hash, expires_at)
+    }
+
     fn revoke_session(&self, token_hash: &TokenHash, now: Timestamp) -> Result<bool> {
         self.accounts().revoke_session(token_hash, now)
     }

@@ -150,6 +150,16 @@ impl AccountStore for PgStore {
         }))
     }
 
+    fn extend_session(&self, token_hash: &TokenHash, expires_at: Timestamp) -> Result<bool> {
+        let mut conn = self.conn()?;
+        let changed = conn.execute(
+            "UPDATE sessions SET expires_at = $2
+             WHERE token_hash = $1 AND revoked_at IS NULL AND expires_at < $2",
+            &[&&token_hash.0[..], &expires_at],
+        )?;
+        Ok(changed > 0)
+    }
+
     fn revoke_session(&self, token_hash: &TokenHash, now: Timestamp) -> Result<bool> {
         let mut conn = self.conn()?;
         let changed = conn.execute(

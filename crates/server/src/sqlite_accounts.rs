@@ -209,6 +209,33 @@ impl AccountStore for SqliteStore {
         }))
     }
 
+    fn extend_session(&self, token_hash: &TokenHash, expires_at: Timestamp) -> Result<bool> {
+        let conn = self.lock();
+        // Timestamps are stored as RFC 3339 text in UTC with varying
+        // fractional digits, so they are compared as times, not as text.
+        let current: Option<String> = conn
+            .query_row(
+                "SELECT expires_at FROM sessions WHERE token_hash = ?1 AND revoked_at IS NULL",
+                [&token_hash.0[..]],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        let Some(current) = current else {
+            return Ok(false);
+        };
+        if parse_time(&current)? >= expires_at {
+            return Ok(false);
+        }
+        let changed = conn
+            .execute(
+                "UPDATE sessions SET expires_at = ?2 WHERE token_hash = ?1 AND expires_at = ?3",
+                params![&token_hash.0[..], expires_at.to_string(), current],
+            )
+            .map_err(db)?;
+        Ok(changed > 0)
+    }
+
     fn revoke_session(&self, token_hash: &TokenHash, now: Timestamp) -> Result<bool> {
         let conn = self.lock();
         let changed = conn

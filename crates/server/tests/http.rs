@@ -1,7 +1,7 @@
 //! The HTTP API against a real server on 127.0.0.1 (port 0), in this test
 //! process, with a blocking client.
 
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use redress_domain::Rules;
 use redress_domain::complaint::{Command, approval_id};
 use redress_domain::ids::{CategoryCode, ComplaintId, DeptId, RemedyId, UserId};
@@ -12,7 +12,8 @@ use redress_domain::model::{
 use redress_protocol::{ComplaintDraft, DeviceId, Mutation, MutationEnvelope, PushRequest};
 use redress_server::http::{self, AppState, HttpConfig, Shutdown};
 use redress_server::{
-    AccountStore, BroadcastHub, NewUser, ServerStore, SqliteStore, TokenHash, UserKind, auth,
+    AccountStore, BroadcastHub, NewSession, NewUser, ServerStore, SqliteStore, TokenHash, UserKind,
+    auth,
 };
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
@@ -563,6 +564,74 @@ fn missing_bad_and_revoked_tokens_are_unauthorized() {
     assert_eq!(logout.status, 204, "{}", logout.body);
     assert_error(&ann.pull(0), 401, "unauthorized");
     assert_error(&ann.send("POST", "/auth/logout", None), 401, "unauthorized");
+}
+
+#[test]
+fn a_session_in_use_slides_its_expiry_forward() {
+    let ttl = SignedDuration::from_hours(24);
+    let server = TestServer::start_with(HttpConfig {
+        session_ttl: ttl,
+        ..HttpConfig::default()
+    });
+    let ann = server.client(1);
+    server
+        .store
+        .register_device(
+            ann.device,
+            &UserId::new("ann"),
+            "ann's desktop",
+            Timestamp::now(),
+        )
+        .expect("register");
+    // A session signed in almost a day ago, ten minutes from expiring.
+    let token = "a".repeat(64);
+    let hash = TokenHash::of(&token);
+    let created_at = Timestamp::now() - SignedDuration::from_mins(1430);
+    server
+        .store
+        .create_session(&NewSession {
+            token_hash: hash,
+            user: UserId::new("ann"),
+            device: ann.device,
+            created_at,
+            expires_at: created_at + ttl,
+        })
+        .expect("a session");
+    let expiry = || {
+        server
+            .store
+            .find_session(&hash)
+            .expect("read")
+            .expect("the session")
+            .expires_at
+    };
+    let before = expiry();
+    let ann = Client {
+        token: Some(token),
+        ..ann
+    };
+    let asked_at = Timestamp::now();
+    assert_eq!(ann.pull(0).status, 200);
+    let after = expiry();
+    assert!(after >= asked_at + ttl, "{after} is a day past {asked_at}");
+    assert!(after > before + SignedDuration::from_hours(23));
+    // A request soon after does not write again.
+    assert_eq!(ann.pull(0).status, 200);
+    assert_eq!(expiry(), after);
+    // A revoked session stays revoked however it is used.
+    assert!(
+        server
+            .store
+            .revoke_session(&hash, Timestamp::now())
+            .expect("revoke")
+    );
+    assert_error(&ann.pull(0), 401, "unauthorized");
+    assert!(
+        !server
+            .store
+            .extend_session(&hash, after + ttl)
+            .expect("extend")
+    );
 }
 
 #[test]

@@ -149,8 +149,27 @@ fn sessions_expire_are_revoked_and_follow_their_user() {
             .is_none()
     );
 
+    // Sliding expiry moves the end later, never earlier.
+    let later = now() + SignedDuration::from_hours(48);
+    assert!(store.extend_session(&hash, later).expect("extend"));
+    assert!(
+        !store
+            .extend_session(&hash, now() + SignedDuration::from_hours(30))
+            .expect("not earlier")
+    );
+    let extended = store
+        .find_session(&hash)
+        .expect("find")
+        .expect("the session");
+    assert_eq!(extended.expires_at, later);
+
     assert!(store.revoke_session(&hash, now()).expect("revoke"));
     assert!(!store.revoke_session(&hash, now()).expect("revoke again"));
+    assert!(
+        !store
+            .extend_session(&hash, later + SignedDuration::from_hours(1))
+            .expect("a revoked session stays as it was")
+    );
     let revoked = store
         .find_session(&hash)
         .expect("find")

@@ -10,7 +10,7 @@ use axum::extract::{ConnectInfo, FromRequestParts, State};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
 use axum::response::Json;
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use redress_domain::ids::UserId;
 use redress_protocol::DeviceId;
 use serde::{Deserialize, Serialize};
@@ -62,12 +62,33 @@ pub(super) async fn live_session(parts: &Parts, state: &AppState) -> Result<Sess
         .filter(|t| !t.is_empty())
         .ok_or_else(|| ApiError::unauthorized("a bearer token is required"))?;
     let hash = TokenHash::of(token);
-    state
+    let now = Timestamp::now();
+    let mut session = state
         .blocking(move |store| store.find_session(&hash))
         .await?
-        .filter(|s| s.is_active(Timestamp::now()))
-        .ok_or_else(|| ApiError::unauthorized("the session is unknown, expired or revoked"))
+        .filter(|s| s.is_active(now))
+        .ok_or_else(|| ApiError::unauthorized("the session is unknown, expired or revoked"))?;
+    // Sliding expiry: a session in use lasts `session_ttl` past its latest
+    // request. The row is written at most once per SLIDE_STEP; sessions that
+    // already outlast the TTL (integration tokens) are left alone.
+    let slid = now.checked_add(state.config().session_ttl).ok();
+    if let Some(expires_at) = slid.filter(|at| {
+        at.checked_sub(SLIDE_STEP)
+            .is_ok_and(|step| session.expires_at < step)
+    }) {
+        let extended = state
+            .blocking(move |store| store.extend_session(&hash, expires_at))
+            .await?;
+        if extended {
+            session.expires_at = expires_at;
+        }
+    }
+    Ok(session)
 }
+
+/// The least a request moves a session's expiry forward; shorter moves are
+/// skipped so that a busy session does not write on every request.
+const SLIDE_STEP: SignedDuration = SignedDuration::from_hours(1);
 
 /// The client's address, when the server was started with connection info
 /// (as [`super::serve`] does); unspecified otherwise.
