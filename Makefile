@@ -5,7 +5,7 @@ SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 CARGO ?= cargo
 
-.PHONY: test run deps deps-rust deps-desktop deps-ui ui-build ui-test fmt-check clippy unit e2e \
+.PHONY: test run deps deps-rust deps-desktop deps-ui deps-postgres ui-build ui-test fmt-check clippy unit e2e \
 	bench bench-ui fmt help bindings bindings-check screenshots
 
 help:
@@ -17,7 +17,7 @@ help:
 test: deps fmt-check ui-build clippy bindings-check unit ui-test e2e
 	@echo "make test: all checks passed"
 
-deps: deps-rust deps-desktop deps-ui
+deps: deps-rust deps-desktop deps-ui deps-postgres
 
 deps-rust:
 	@scripts/ensure-rust.sh
@@ -29,6 +29,10 @@ deps-desktop:
 ## Node check and `npm ci` when the lock file changed.
 deps-ui:
 	@scripts/ensure-node.sh
+
+## Debian's PostgreSQL server binaries, for the PostgreSQL store's tests.
+deps-postgres:
+	@scripts/ensure-postgres.sh
 
 ## ui/dist, which the desktop binary embeds: it must exist before cargo
 ## compiles src-tauri (clippy included).
@@ -44,8 +48,9 @@ fmt-check:
 clippy: ui-build
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
 
+## The PostgreSQL tests run on a throwaway cluster (or REDRESS_TEST_PG_URL).
 unit:
-	$(CARGO) test --workspace --exclude redress-e2e --locked
+	scripts/with-postgres.sh $(CARGO) test --workspace --exclude redress-e2e --locked
 
 ## The built console under Xvfb, driven through tauri-driver; notifications
 ## observed on a D-Bus session bus.
@@ -85,6 +90,7 @@ bench: deps-rust
 	$(CARGO) bench -p redress-domain --bench planner
 	$(CARGO) bench -p redress-local --bench store
 	$(CARGO) bench -p redress-testkit --bench demo
+	$(CARGO) bench -p redress-sync --bench latency
 
 ## The console under a 50,000-complaint store: dashboard round trip,
 ## scrolling, idle CPU.
