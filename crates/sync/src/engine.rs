@@ -5,7 +5,9 @@ use redress_domain::complaint::Complaint;
 use redress_domain::ids::ComplaintId;
 use redress_domain::model::{Actor, Role};
 use redress_local::{LocalStore, OutboxRow, OutboxState, StoreError, WriteTx};
-use redress_protocol::{ChangeOp, DeviceId, Mutation, MutationEnvelope, PushRequest, entity};
+use redress_protocol::{
+    ChangeOp, DeviceId, Mutation, MutationEnvelope, MutationResult, PushRequest, entity,
+};
 use std::collections::{BTreeMap, HashSet};
 
 /// At most this many intents go in one push.
@@ -58,6 +60,9 @@ pub struct PullReport {
     /// Complaints whose mirror state changed.
     pub complaints: Vec<ComplaintId>,
     pub cursor: i64,
+    /// Answers fetched for pending intents the server had already settled
+    /// (a push whose answer was lost), recorded on their outbox rows.
+    pub recovered: PushReport,
 }
 
 /// One desktop's sync engine over its local store.
@@ -131,21 +136,7 @@ impl<T: Transport> SyncEngine<T> {
                 });
             }
             self.store.write(|tx| {
-                for r in &response.results {
-                    let seq = i64::try_from(r.client_seq).map_err(wire)?;
-                    let state = if r.is_applied() {
-                        report.applied += 1;
-                        OutboxState::Applied
-                    } else {
-                        report.rejected += 1;
-                        OutboxState::Rejected
-                    };
-                    if r.replayed {
-                        report.replayed += 1;
-                    }
-                    let result = serde_json::to_value(r).map_err(wire)?;
-                    tx.mark_outbox(seq, state, &result)?;
-                }
+                record_results(tx, &response.results, &mut report)?;
                 tx.note_push(now, None)?;
                 Ok::<_, SyncError>(())
             })?;
@@ -163,7 +154,9 @@ impl<T: Transport> SyncEngine<T> {
             } else {
                 page.high_water.max(cursor)
             };
+            let answers = self.lost_answers(page.device_last_seq)?;
             self.store.write(|tx| {
+                record_results(tx, &answers, &mut report.recovered)?;
                 for change in &page.changes {
                     report.changes += 1;
                     if change.entity == entity::COMPLAINT && change.op == ChangeOp::Upsert {
@@ -177,7 +170,7 @@ impl<T: Transport> SyncEngine<T> {
                     // clients and skipped.
                 }
                 tx.set_sync_cursor(next, now)?;
-                rebase(tx, &self.rules)?;
+                rebase(tx, &self.rules, page.device_last_seq)?;
                 Ok::<_, SyncError>(())
             })?;
             report.cursor = next;
@@ -186,6 +179,58 @@ impl<T: Transport> SyncEngine<T> {
             }
         }
     }
+}
+
+impl<T: Transport> SyncEngine<T> {
+    /// The server's answers for pending intents it has settled (those up to
+    /// `device_last_seq`), when a push answer was lost on the way. A
+    /// transport that cannot fetch them gives none; the rebase still leaves
+    /// those intents out, and the next push gets their answers replayed.
+    fn lost_answers(&self, device_last_seq: u64) -> Result<Vec<MutationResult>, SyncError> {
+        let pending = self.store.read(|r| r.outbox_pending())?;
+        let settled: Vec<u64> = pending
+            .iter()
+            .filter_map(|row| u64::try_from(row.client_seq).ok())
+            .filter(|seq| *seq <= device_last_seq)
+            .collect();
+        let (Some(&from), Some(&to)) = (settled.first(), settled.last()) else {
+            return Ok(Vec::new());
+        };
+        let limit = u32::try_from(to - from + 1).unwrap_or(u32::MAX);
+        match self.transport.results(from, limit) {
+            Ok(answer) => Ok(answer
+                .results
+                .into_iter()
+                .filter(|r| settled.contains(&r.client_seq))
+                .collect()),
+            Err(TransportError::Unreachable(_)) => Ok(Vec::new()),
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+/// Records the server's answers on their outbox rows.
+fn record_results(
+    tx: &mut WriteTx<'_>,
+    results: &[MutationResult],
+    report: &mut PushReport,
+) -> Result<(), SyncError> {
+    for r in results {
+        let seq = i64::try_from(r.client_seq).map_err(wire)?;
+        let state = if r.is_applied() {
+            report.applied += 1;
+            OutboxState::Applied
+        } else {
+            report.rejected += 1;
+            OutboxState::Rejected
+        };
+        if r.replayed {
+            report.replayed += 1;
+        }
+        let result = serde_json::to_value(r).map_err(wire)?;
+        tx.mark_outbox(seq, state, &result)?;
+    }
+    Ok(())
 }
 
 fn envelope(row: &OutboxRow) -> Result<MutationEnvelope, SyncError> {
@@ -202,11 +247,16 @@ fn envelope(row: &OutboxRow) -> Result<MutationEnvelope, SyncError> {
 /// Rebuilds the overlay on the mirror just pulled: the server's state plus
 /// this desktop's intents it has not answered yet, replayed in order. An
 /// intent that no longer applies (someone decided first) stays pending and
-/// changes nothing on screen; the server's answer will say why.
-fn rebase(tx: &mut WriteTx<'_>, rules: &Rules) -> Result<(), SyncError> {
+/// changes nothing on screen; the server's answer will say why. Intents the
+/// server has settled (up to `device_last_seq`) are not replayed even when
+/// their answer is missing: their effect is in the server's state already.
+fn rebase(tx: &mut WriteTx<'_>, rules: &Rules, device_last_seq: u64) -> Result<(), SyncError> {
     let pending = tx.reader().outbox_pending()?;
     let mut by_complaint: BTreeMap<ComplaintId, Vec<(i64, Mutation, &OutboxRow)>> = BTreeMap::new();
-    for row in &pending {
+    let unsettled = pending
+        .iter()
+        .filter(|row| u64::try_from(row.client_seq).is_ok_and(|seq| seq > device_last_seq));
+    for row in unsettled {
         let m = Mutation::from_wire(&row.name, row.args.clone()).map_err(wire)?;
         by_complaint
             .entry(m.complaint_id())

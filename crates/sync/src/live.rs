@@ -513,7 +513,8 @@ impl Worker {
     }
 
     fn report(&self, pushed: &PushReport, pulled: PullReport) {
-        let settled = pushed.applied + pushed.rejected;
+        let recovered = &pulled.recovered;
+        let settled = pushed.applied + pushed.rejected + recovered.applied + recovered.rejected;
         if settled == 0 && pulled.changes == 0 {
             return;
         }
@@ -525,7 +526,7 @@ impl Worker {
         }
         self.emit(LiveEvent::Synced {
             pushed: settled,
-            rejected: pushed.rejected,
+            rejected: pushed.rejected + recovered.rejected,
             pulled: pulled.changes,
             changed,
         });
