@@ -91,6 +91,7 @@ bench: deps-rust
 	$(CARGO) bench -p redress-local --bench store
 	$(CARGO) bench -p redress-testkit --bench demo
 	$(CARGO) bench -p redress-sync --bench latency
+	scripts/with-postgres.sh $(CARGO) bench -p redress-server --bench push
 
 ## The console under a 50,000-complaint store: dashboard round trip,
 ## scrolling, idle CPU.
