@@ -312,7 +312,7 @@ fn record(id: ComplaintId) -> Mutation {
             demand_class: DemandClass::ImmediateFix,
             severity: Severity::MEDIUM,
             public_exposure: false,
-            received_at: Timestamp::now() - jiff::SignedDuration::from_hours(1),
+            received_at: Timestamp::now() - SignedDuration::from_hours(1),
         },
     }
 }
