@@ -22,7 +22,7 @@ mod views;
 mod watcher;
 
 pub use error::{AppError, AppResult};
-pub use ports::{Changed, Clock, EventSink, Notification, Notifier, SystemClock};
+pub use ports::{Changed, Clock, EventSink, Notification, Notifier, Quiet, SystemClock};
 pub use service::App;
 pub use settings::{Language, NotifyPrefs, Settings};
 pub use sync::{ServerLink, SyncIssue, SyncOverview, SyncStatus, TokenStore};

@@ -52,6 +52,21 @@ pub trait EventSink: Send + Sync + 'static {
     fn changed(&self, c: &Changed);
 }
 
+/// Shows no notifications and ignores changes: for a console without
+/// notifications or windows (the command-line client, tests, benchmarks).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Quiet;
+
+impl Notifier for Quiet {
+    fn notify(&self, _: &Notification) -> Result<(), String> {
+        Ok(())
+    }
+}
+
+impl EventSink for Quiet {
+    fn changed(&self, _: &Changed) {}
+}
+
 impl<C: Clock> Clock for std::sync::Arc<C> {
     fn now(&self) -> Timestamp {
         (**self).now()

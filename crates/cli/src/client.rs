@@ -11,7 +11,7 @@
 use crate::error::CliError;
 use clap::Args;
 use jiff::Timestamp;
-use redress_app::{App, Changed, EventSink, Notification, Notifier, Settings, SystemClock};
+use redress_app::{App, Quiet, Settings, SystemClock};
 use redress_domain::Rules;
 use redress_domain::ids::UserId;
 use redress_local::LocalStore;
@@ -62,19 +62,6 @@ pub struct LoginArgs {
     /// How the server lists this installation.
     #[arg(long, value_name = "NAME", default_value = "redressctl")]
     device_name: String,
-}
-
-/// Nothing to show: a command-line client has no notifications or windows.
-struct Quiet;
-
-impl Notifier for Quiet {
-    fn notify(&self, _: &Notification) -> Result<(), String> {
-        Ok(())
-    }
-}
-
-impl EventSink for Quiet {
-    fn changed(&self, _: &Changed) {}
 }
 
 /// The console's services on `dir`: with the server's sync when the

@@ -2,103 +2,26 @@
 //! this test process (127.0.0.1, port 0), on two data directories.
 #![allow(clippy::unwrap_used)]
 
-use jiff::Timestamp;
-use redress_domain::Rules;
-use redress_domain::ids::UserId;
 use redress_domain::model::Role;
 use redress_local::LocalStore;
-use redress_server::http::{self, AppState, HttpConfig, Shutdown};
-use redress_server::{
-    AccountStore, BroadcastHub, NewUser, ServerStore, SqliteStore, UserKind, auth,
-};
+use redress_server::ServerStore;
+use redress_server::testing::{PASSWORD, TestServer};
 use serde_json::Value;
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::sync::Arc;
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "open sesame, twice";
-
-/// A server on its own runtime thread.
-struct TestServer {
-    url: String,
-    addr: SocketAddr,
-    store: Arc<SqliteStore>,
-    shutdown: Shutdown,
-    thread: Option<JoinHandle<std::io::Result<()>>>,
+/// A fresh store with `amy` (an agent, who may grant little and approve
+/// nothing) and `sue` (a supervisor), served on a free port.
+fn start_server(dir: &Path) -> TestServer {
+    TestServer::start_at(
+        &dir.join("server.sqlite3"),
+        &[("amy", Role::Agent, None), ("sue", Role::Supervisor, None)],
+    )
 }
 
-impl TestServer {
-    /// A fresh store with `amy` (an agent, who may grant little and approve
-    /// nothing) and `sue` (a supervisor).
-    fn start(dir: &Path) -> TestServer {
-        let store =
-            Arc::new(SqliteStore::open(dir.join("server.sqlite3"), Rules::default()).unwrap());
-        let hash = auth::hash_password(PASSWORD).unwrap();
-        for (name, role) in [("amy", Role::Agent), ("sue", Role::Supervisor)] {
-            let user = NewUser {
-                kind: UserKind::Person,
-                name: UserId::new(name),
-                role,
-                approval_limit_minor: None,
-                password_hash: hash.clone(),
-            };
-            store.add_user(&user, Timestamp::now()).unwrap();
-        }
-        TestServer::serve(store, "127.0.0.1:0")
-    }
-
-    /// Serves `store` on `addr`.
-    fn serve(store: Arc<SqliteStore>, addr: &str) -> TestServer {
-        let shutdown = Shutdown::new();
-        let state = AppState::new(
-            store.clone(),
-            Arc::new(BroadcastHub::new()),
-            HttpConfig::default(),
-            shutdown.clone(),
-        )
-        .unwrap();
-        let (addr, thread) = http::serve_in_background(addr, state).unwrap();
-        TestServer {
-            url: format!("http://{addr}"),
-            addr,
-            store,
-            shutdown,
-            thread: Some(thread),
-        }
-    }
-
-    /// Stops the server and waits (bounded) until it has.
-    fn stop(&mut self) {
-        let started = Instant::now();
-        self.shutdown.trigger();
-        if let Some(thread) = self.thread.take() {
-            while !thread.is_finished() {
-                assert!(started.elapsed() < Duration::from_secs(10), "no stop");
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            thread.join().unwrap().unwrap();
-        }
-    }
-
-    /// The same store served again on the same address.
-    fn restart(&mut self) {
-        self.stop();
-        *self = TestServer::serve(self.store.clone(), &self.addr.to_string());
-    }
-
-    fn digest(&self) -> String {
-        self.store.digest().unwrap()
-    }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.shutdown.trigger();
-    }
+fn digest(server: &TestServer) -> String {
+    server.store().digest().unwrap()
 }
 
 /// What a run printed and how it ended.
@@ -153,7 +76,7 @@ fn login(dir: &Path, server: &TestServer, user: &str) -> Run {
         &[
             "login",
             "--server",
-            &server.url,
+            &server.url(),
             "--user",
             user,
             "--password-stdin",
@@ -206,7 +129,7 @@ fn work_up_to_a_big_refund(dir: &Path) -> String {
 #[test]
 fn an_agent_and_a_supervisor_agree_with_the_server() {
     let tmp = tempfile::tempdir().unwrap();
-    let server = TestServer::start(tmp.path());
+    let server = start_server(tmp.path());
     let agent = tmp.path().join("agent");
     let supervisor = tmp.path().join("supervisor");
 
@@ -246,20 +169,20 @@ fn an_agent_and_a_supervisor_agree_with_the_server() {
     let a = ctl(&agent, &["state", "digest"]).ok();
     let s = ctl(&supervisor, &["state", "digest"]).ok();
     assert_eq!(a, s);
-    assert_eq!(a, server.digest());
+    assert_eq!(a, digest(&server));
 }
 
 #[test]
 fn a_wrong_password_is_refused() {
     let tmp = tempfile::tempdir().unwrap();
-    let server = TestServer::start(tmp.path());
+    let server = start_server(tmp.path());
     let dir = tmp.path().join("desk");
     let run = ctl_in(
         &dir,
         &[
             "login",
             "--server",
-            &server.url,
+            &server.url(),
             "--user",
             "amy",
             "--password-stdin",
@@ -281,7 +204,7 @@ fn a_wrong_password_is_refused() {
 #[test]
 fn a_stopped_server_keeps_the_work_pending_until_it_is_back() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut server = TestServer::start(tmp.path());
+    let mut server = start_server(tmp.path());
     let dir = tmp.path().join("desk");
     login(&dir, &server, "amy").ok();
     let id = ctl(&dir, &["complaint", "add"]).ok();
@@ -300,7 +223,7 @@ fn a_stopped_server_keeps_the_work_pending_until_it_is_back() {
     let summary = ctl(&dir, &["sync"]).ok();
     assert!(summary.contains("applied 2"), "{summary}");
     assert_eq!(pending(&dir), 0);
-    assert_eq!(ctl(&dir, &["state", "digest"]).ok(), server.digest());
+    assert_eq!(ctl(&dir, &["state", "digest"]).ok(), digest(&server));
 }
 
 #[test]

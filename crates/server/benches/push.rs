@@ -31,8 +31,9 @@ use redress_domain::model::{
 use redress_protocol::{
     ComplaintDraft, DeviceId, Mutation, MutationEnvelope, PushRequest, PushResponse,
 };
-use redress_server::http::{self, AppState, Backend, HttpConfig, Shutdown};
-use redress_server::{BroadcastHub, NewUser, PgStore, SqliteStore, StoreOptions, UserKind, auth};
+use redress_server::http::{Backend, HttpConfig};
+use redress_server::testing::{self, Serving};
+use redress_server::{PgStore, SqliteStore, StoreOptions};
 use redress_sync::{HttpTransport, Transport};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -46,7 +47,6 @@ fn main() {
 const BATCH: usize = 100;
 /// Devices taking turns.
 const DEVICES: usize = 4;
-const PASSWORD: &str = "benchmark password";
 
 /// The store backends to measure: SQLite always, PostgreSQL when
 /// `REDRESS_TEST_PG_URL` names a database where the user may create schemas
@@ -291,54 +291,35 @@ fn store_push(bencher: Bencher, backend: &str) {
 /// A server on 127.0.0.1 over `backend`, with one signed-in transport per
 /// device.
 struct HttpFixture {
+    _serving: Serving,
     _keep: Box<dyn std::any::Any>,
-    shutdown: Shutdown,
     devices: Vec<(Device, HttpTransport)>,
-}
-
-impl Drop for HttpFixture {
-    fn drop(&mut self) {
-        self.shutdown.trigger();
-    }
 }
 
 impl HttpFixture {
     fn start(backend: &str) -> HttpFixture {
         let (store, keep) = open_backend(backend);
-        let hash = auth::hash_password(PASSWORD).unwrap();
         let devices: Vec<Device> = (0..DEVICES).map(Device::new).collect();
-        for d in &devices {
-            let user = NewUser {
-                name: d.actor.user.clone(),
-                kind: UserKind::Person,
-                role: Role::Agent,
-                approval_limit_minor: None,
-                password_hash: hash.clone(),
-            };
-            store.add_user(&user, Timestamp::now()).unwrap();
-        }
-        let shutdown = Shutdown::new();
-        let state = AppState::new(
-            store,
-            Arc::new(BroadcastHub::new()),
-            HttpConfig::default(),
-            shutdown.clone(),
-        )
-        .unwrap();
-        let (addr, _thread) = http::serve_in_background("127.0.0.1:0", state).unwrap();
-        let url = format!("http://{addr}");
+        let people: Vec<_> = devices
+            .iter()
+            .map(|d| (d.actor.user.as_str(), Role::Agent, None))
+            .collect();
+        testing::add_people(store.as_ref(), &people);
+        let serving = Serving::start(store, HttpConfig::default(), "127.0.0.1:0").unwrap();
+        let url = serving.url();
         let devices = devices
             .into_iter()
             .map(|d| {
                 let user = d.actor.user.as_str();
-                let session = redress_sync::login(&url, user, PASSWORD, d.id, "bench").unwrap();
+                let session =
+                    redress_sync::login(&url, user, testing::PASSWORD, d.id, "bench").unwrap();
                 let transport = HttpTransport::new(&url, &session.token, d.id);
                 (d, transport)
             })
             .collect();
         HttpFixture {
+            _serving: serving,
             _keep: keep,
-            shutdown,
             devices,
         }
     }

@@ -11,7 +11,7 @@
 //! seams. Live pokes go through a [`ChangeNotifier`] ([`BroadcastHub`] in
 //! one process, [`PgNotifier`] across processes on one PostgreSQL). The
 //! `conformance` feature exports the test suite every store implementation
-//! must pass.
+//! must pass, and [`testing`], a real server over HTTP for tests.
 #![forbid(unsafe_code)]
 
 mod accounts;
@@ -30,6 +30,8 @@ mod store;
 
 #[cfg(feature = "conformance")]
 pub mod conformance;
+#[cfg(feature = "conformance")]
+pub mod testing;
 
 pub use self::postgres::{PgNotifier, PgStore, is_postgres_url};
 pub use accounts::{

@@ -1,47 +1,10 @@
 //! The `redress-server` binary: administration commands, input errors and a
 //! serve that stops on SIGTERM.
 
-use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod support;
 
-fn bin() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_redress-server"));
-    command
-        .env_remove("REDRESS_DB")
-        .env_remove("REDRESS_LISTEN");
-    command
-}
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the binary");
-    // A command refused early exits without reading: ignore a broken pipe.
-    let _ = child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes());
-    child.wait_with_output().expect("wait for the binary")
-}
-
-/// Exit status 2 and exactly one line `error[code]: ...` on stderr.
-fn assert_input_error(output: &Output, code: &str) {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with(&format!("error[{code}]: ")), "{stderr}");
-}
-
-fn db_arg(path: &Path) -> String {
-    path.to_str().expect("a UTF-8 path").to_owned()
-}
+use std::time::Duration;
+use support::cli::{assert_input_error, bin, db_arg, run, serve_db, terminate};
 
 #[test]
 fn migrate_and_manage_users() {
@@ -142,30 +105,7 @@ fn bad_input_exits_2_with_one_line() {
 fn serve_answers_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = db_arg(&dir.path().join("server.sqlite3"));
-    let mut child = bin()
-        .args(["serve", "--db", &db, "--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the server");
-    let mut log = BufReader::new(child.stderr.take().expect("stderr"));
-    // The log line announcing the bound address.
-    let addr = loop {
-        let mut line = String::new();
-        assert!(
-            log.read_line(&mut line).expect("read the log") > 0,
-            "no serving line"
-        );
-        if let Some(rest) = line.split("local=").nth(1) {
-            break rest
-                .split_whitespace()
-                .next()
-                .expect("an address")
-                .to_owned();
-        }
-    };
+    let (mut child, addr) = serve_db(&db);
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_secs(10)))
         .build()
@@ -179,21 +119,6 @@ fn serve_answers_and_stops_on_sigterm() {
         .expect("JSON");
     assert_eq!(health["status"], "ok");
 
-    let status = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .expect("send SIGTERM");
-    assert!(status.success());
-    let started = Instant::now();
-    let exit = loop {
-        if let Some(exit) = child.try_wait().expect("poll the server") {
-            break exit;
-        }
-        if started.elapsed() > Duration::from_secs(10) {
-            let _ = child.kill();
-            panic!("the server did not stop on SIGTERM");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let exit = terminate(&mut child);
     assert!(exit.success(), "{exit:?}");
 }

@@ -1,71 +1,14 @@
 //! `redress-server integration add|revoke`: the token is printed once and
 //! works on the intake API of a served database until it is revoked.
 
+mod support;
+
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::ids::UserId;
 use redress_server::{AccountStore, SqliteStore, TokenHash, UserKind, auth};
-use std::io::{BufRead, BufReader};
-use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Stdio};
 use std::time::Duration;
-
-fn bin() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_redress-server"));
-    command
-        .env_remove("REDRESS_DB")
-        .env_remove("REDRESS_LISTEN");
-    command
-}
-
-fn run(args: &[&str]) -> Output {
-    bin()
-        .args(args)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run the binary")
-}
-
-/// Exit status 2 and exactly one line `error[code]: ...` on stderr.
-fn assert_input_error(output: &Output, code: &str) {
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert_eq!(output.status.code(), Some(2), "{stderr}");
-    assert_eq!(stderr.lines().count(), 1, "{stderr}");
-    assert!(stderr.starts_with(&format!("error[{code}]: ")), "{stderr}");
-}
-
-fn db_arg(path: &Path) -> String {
-    path.to_str().expect("a UTF-8 path").to_owned()
-}
-
-/// `serve` on a free port; returns the child and its address.
-fn serve(db: &str) -> (Child, String) {
-    let mut child = bin()
-        .args(["serve", "--db", db, "--listen", "127.0.0.1:0"])
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the server");
-    let mut log = BufReader::new(child.stderr.take().expect("stderr"));
-    let addr = loop {
-        let mut line = String::new();
-        assert!(
-            log.read_line(&mut line).expect("read the log") > 0,
-            "no serving line"
-        );
-        if let Some(rest) = line.split("local=").nth(1) {
-            break rest
-                .split_whitespace()
-                .next()
-                .expect("an address")
-                .to_owned();
-        }
-    };
-    // Keep draining the log so the server never blocks on a full pipe.
-    std::thread::spawn(move || for _ in log.lines() {});
-    (child, addr)
-}
+use support::cli::{assert_input_error, bin, db_arg, run, serve_db};
 
 fn stop(mut child: Child) {
     let _ = child.kill();
@@ -106,7 +49,7 @@ fn integration_add_prints_a_token_that_works_until_revoked() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = db_arg(&dir.path().join("server.sqlite3"));
 
-    let added = run(&["integration", "add", "crm", "--db", &db]);
+    let added = run(&["integration", "add", "crm", "--db", &db], "");
     assert!(added.status.success(), "{added:?}");
     let stdout = String::from_utf8_lossy(&added.stdout);
     let lines: Vec<&str> = stdout.lines().collect();
@@ -143,15 +86,15 @@ fn integration_add_prints_a_token_that_works_until_revoked() {
     }
 
     assert_input_error(
-        &run(&["integration", "add", "crm", "--db", &db]),
+        &run(&["integration", "add", "crm", "--db", &db], ""),
         "user_exists",
     );
 
-    let (child, addr) = serve(&db);
+    let (child, addr) = serve_db(&db);
     assert_eq!(intake(&addr, token, "crm-1"), 201);
     assert_eq!(intake(&addr, token, "crm-1"), 200, "a replay");
 
-    let revoked = run(&["integration", "revoke", "crm", "--db", &db]);
+    let revoked = run(&["integration", "revoke", "crm", "--db", &db], "");
     assert!(revoked.status.success(), "{revoked:?}");
     assert!(String::from_utf8_lossy(&revoked.stdout).contains("revoked integration crm"));
     assert_eq!(intake(&addr, token, "crm-2"), 401);
@@ -171,11 +114,11 @@ fn integration_commands_refuse_bad_input() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let db = db_arg(&dir.path().join("server.sqlite3"));
     assert_input_error(
-        &run(&["integration", "add", "two words", "--db", &db]),
+        &run(&["integration", "add", "two words", "--db", &db], ""),
         "invalid_user",
     );
     assert_input_error(
-        &run(&["integration", "revoke", "nobody", "--db", &db]),
+        &run(&["integration", "revoke", "nobody", "--db", &db], ""),
         "unknown_user",
     );
     let person = bin()
@@ -205,10 +148,10 @@ fn integration_commands_refuse_bad_input() {
         .expect("add a person");
     assert!(person.success());
     assert_input_error(
-        &run(&["integration", "revoke", "ann", "--db", &db]),
+        &run(&["integration", "revoke", "ann", "--db", &db], ""),
         "invalid_user",
     );
-    assert_input_error(&run(&["integration", "add", "crm"]), "usage");
+    assert_input_error(&run(&["integration", "add", "crm"], ""), "usage");
     let store =
         SqliteStore::open(&db, redress_domain::Rules::default()).expect("open the database");
     let ann = store

@@ -1,43 +1,28 @@
 //! The HTTP API against a real server on 127.0.0.1 (port 0), in this test
 //! process, with a blocking client.
 
+mod support;
+
 use jiff::{SignedDuration, Timestamp};
-use redress_domain::Rules;
-use redress_domain::complaint::{Command, approval_id};
-use redress_domain::ids::{CategoryCode, ComplaintId, DeptId, RemedyId, UserId};
-use redress_domain::model::{
-    Channel, ComplaintKind, Customer, DemandClass, Money, RemedyKind, Role, RootCause, Severity,
-    Subject, SubjectKind,
-};
-use redress_protocol::{ComplaintDraft, DeviceId, Mutation, MutationEnvelope, PushRequest};
-use redress_server::http::{self, AppState, HttpConfig, Shutdown};
-use redress_server::{
-    AccountStore, BroadcastHub, NewSession, NewUser, ServerStore, SqliteStore, TokenHash, UserKind,
-    auth,
-};
+use redress_domain::ids::{ComplaintId, RemedyId, UserId};
+use redress_domain::model::Role;
+use redress_protocol::{DeviceId, Mutation, MutationEnvelope, PushRequest};
+use redress_server::conformance::{decide, propose, to_analysed};
+use redress_server::http::HttpConfig;
+use redress_server::testing::{self, PASSWORD};
+use redress_server::{AccountStore, NewSession, ServerStore, SqliteStore, TokenHash};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader};
-use std::sync::{Arc, OnceLock};
-use std::thread::JoinHandle;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
+use support::{Reply, agent, assert_error, complaint_id, envelopes, record, send};
 use uuid::Uuid;
-
-const PASSWORD: &str = "correct horse battery";
-
-/// One argon2 hash for every fixture user (hashing is slow on purpose).
-fn password_hash() -> String {
-    static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| auth::hash_password(PASSWORD).expect("hash"))
-        .clone()
-}
 
 /// A server on its own runtime thread, over a fresh database.
 struct TestServer {
     base: String,
     store: Arc<SqliteStore>,
-    shutdown: Shutdown,
-    thread: Option<JoinHandle<std::io::Result<()>>>,
-    dir: tempfile::TempDir,
+    server: testing::TestServer,
 }
 
 impl TestServer {
@@ -49,73 +34,30 @@ impl TestServer {
 
     /// [`TestServer::start`] with other limits and timings.
     fn start_with(config: HttpConfig) -> TestServer {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let store = Arc::new(
-            SqliteStore::open(dir.path().join("server.sqlite3"), Rules::default())
-                .expect("open the store"),
-        );
-        let now = Timestamp::now();
-        for (name, role, limit) in [
-            ("ann", Role::Agent, None),
-            ("amy", Role::Agent, None),
-            ("sam", Role::Supervisor, Some(10_000)),
-            ("sue", Role::Supervisor, None),
-            ("dan", Role::Agent, None),
-        ] {
-            let user = NewUser {
-                kind: UserKind::Person,
-                name: UserId::new(name),
-                role,
-                approval_limit_minor: limit,
-                password_hash: password_hash(),
-            };
-            store.add_user(&user, now).expect("add a user");
-        }
-        let shutdown = Shutdown::new();
-        let state = AppState::new(
-            store.clone(),
-            Arc::new(BroadcastHub::new()),
+        let server = testing::TestServer::start_with(
             config,
-            shutdown.clone(),
-        )
-        .expect("server state");
-        let (addr, thread) =
-            http::serve_in_background("127.0.0.1:0", state).expect("the server starts");
+            &[
+                ("ann", Role::Agent, None),
+                ("amy", Role::Agent, None),
+                ("sam", Role::Supervisor, Some(10_000)),
+                ("sue", Role::Supervisor, None),
+                ("dan", Role::Agent, None),
+            ],
+        );
         TestServer {
-            base: format!("http://{addr}/api/v1"),
-            store,
-            shutdown,
-            thread: Some(thread),
-            dir,
+            base: server.base_url(),
+            store: server.store().clone(),
+            server,
         }
     }
 
     /// Triggers shutdown and waits (bounded) for the server to return.
     fn stop(&mut self) -> Duration {
-        let started = Instant::now();
-        self.shutdown.trigger();
-        if let Some(thread) = self.thread.take() {
-            while !thread.is_finished() {
-                assert!(
-                    started.elapsed() < Duration::from_secs(10),
-                    "the server did not stop"
-                );
-                std::thread::sleep(Duration::from_millis(10));
-            }
-            thread
-                .join()
-                .expect("the server thread")
-                .expect("the server ends cleanly");
-        }
-        started.elapsed()
+        self.server.stop()
     }
 
     fn agent(&self) -> ureq::Agent {
-        ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(20)))
-            .build()
-            .into()
+        agent(Duration::from_secs(20))
     }
 
     /// A client of this server; `device` names its installation.
@@ -141,19 +83,6 @@ impl TestServer {
         client.user = user.to_owned();
         client
     }
-}
-
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.shutdown.trigger();
-    }
-}
-
-/// A reply: status, JSON body (null when empty) and headers.
-struct Reply {
-    status: u16,
-    body: Value,
-    headers: ureq::http::HeaderMap,
 }
 
 struct Client {
@@ -185,37 +114,7 @@ impl Client {
                 .clone()
                 .unwrap_or_else(|| self.device.to_string()),
         ));
-        let response = if method == "GET" {
-            let mut request = self.agent.get(&url);
-            for (name, value) in &headers {
-                request = request.header(*name, value.as_str());
-            }
-            request.call()
-        } else {
-            let mut request = self.agent.post(&url);
-            for (name, value) in &headers {
-                request = request.header(*name, value.as_str());
-            }
-            request = request.header("Content-Type", "application/json");
-            request.send(body.unwrap_or_default())
-        };
-        let mut response = response.expect("an HTTP response");
-        let status = response.status().as_u16();
-        let headers = response.headers().clone();
-        let text = response
-            .body_mut()
-            .read_to_string()
-            .expect("a readable body");
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-        };
-        Reply {
-            status,
-            body,
-            headers,
-        }
+        send(&self.agent, method, &url, &headers, body)
     }
 
     fn post_json(&self, path: &str, body: &Value) -> Reply {
@@ -241,21 +140,7 @@ impl Client {
 
     /// The next envelopes of this device, authored by its user.
     fn envelopes(&mut self, mutations: Vec<Mutation>) -> Vec<MutationEnvelope> {
-        mutations
-            .into_iter()
-            .map(|mutation| {
-                let client_seq = self.next_seq;
-                self.next_seq += 1;
-                MutationEnvelope {
-                    client_seq,
-                    mutation_id: Uuid::now_v7(),
-                    author_user_id: UserId::new(self.user.clone()),
-                    occurred_at_device: Timestamp::now(),
-                    base_seq: 0,
-                    mutation,
-                }
-            })
-            .collect()
+        envelopes(&mut self.next_seq, &self.user, mutations)
     }
 
     fn request(&self, mutations: Vec<MutationEnvelope>) -> Value {
@@ -283,96 +168,20 @@ impl Client {
 
 // ---- mutations -------------------------------------------------------------
 
-fn complaint_id(n: u128) -> ComplaintId {
-    ComplaintId(Uuid::from_u128(0xC0_0000 + n))
-}
-
 fn remedy_id(n: u128) -> RemedyId {
     RemedyId(Uuid::from_u128(0xE0_0000 + n))
 }
 
-fn record(id: ComplaintId) -> Mutation {
-    Mutation::Record {
-        complaint_id: id,
-        complaint: ComplaintDraft {
-            customer: Customer {
-                name: "Wang Fang".into(),
-                phone: "138 0013 8000".into(),
-                customer_id: None,
-            },
-            channel: Channel::Phone,
-            subject: Subject {
-                kind: SubjectKind::BusinessLine,
-                reference: "broadband".into(),
-            },
-            category: CategoryCode::new("broadband.dropout"),
-            demand: "a stable line".into(),
-            description: "the line drops every evening".into(),
-            kind: ComplaintKind::DemandDriven,
-            demand_class: DemandClass::ImmediateFix,
-            severity: Severity::MEDIUM,
-            public_exposure: false,
-            received_at: Timestamp::now() - SignedDuration::from_hours(1),
-        },
-    }
-}
-
-fn exec(id: ComplaintId, command: Command) -> Mutation {
-    Mutation::Execute {
-        complaint_id: id,
-        command,
-    }
-}
-
 /// Record, judge, assign, analyse and propose a remedy of `amount_minor`.
 fn up_to_approval(id: ComplaintId, remedy: RemedyId, amount_minor: i64) -> Vec<Mutation> {
-    vec![
-        record(id),
-        exec(
-            id,
-            Command::Judge {
-                valid: true,
-                reason: None,
-                note: String::new(),
-            },
-        ),
-        exec(
-            id,
-            Command::Assign {
-                department: DeptId::new("network"),
-                owner: None,
-            },
-        ),
-        exec(
-            id,
-            Command::SetRootCause {
-                categories: vec![RootCause::System],
-                note: "faulty port".into(),
-            },
-        ),
-        exec(
-            id,
-            Command::ProposeRemedy {
-                remedy_id: remedy,
-                kind: RemedyKind::FeeWaiver,
-                amount: Money::new(amount_minor, "CNY"),
-                tier: None,
-                note: String::new(),
-            },
-        ),
-    ]
+    let mut mutations = vec![record(id)];
+    mutations.extend(to_analysed(id));
+    mutations.push(propose(id, remedy, amount_minor));
+    mutations
 }
 
 fn approve(id: ComplaintId, remedy: RemedyId) -> Mutation {
-    exec(
-        id,
-        Command::DecideApproval {
-            approval_id: approval_id(remedy, 1),
-            remedy_revision: 1,
-            approve: true,
-            reason: String::new(),
-        },
-    )
+    decide(id, remedy, true)
 }
 
 fn assert_applied(result: &Value) {
@@ -383,18 +192,6 @@ fn assert_rejected(result: &Value, codes: &[&str]) {
     assert_eq!(result["status"], "rejected", "{result}");
     let code = result["code"].as_str().expect("a code");
     assert!(codes.contains(&code), "expected one of {codes:?}: {result}");
-}
-
-fn assert_error(reply: &Reply, status: u16, code: &str) {
-    assert_eq!(reply.status, status, "{}", reply.body);
-    assert_eq!(reply.body["code"], code, "{}", reply.body);
-    assert!(
-        reply.body["message"]
-            .as_str()
-            .is_some_and(|m| !m.is_empty()),
-        "a message: {}",
-        reply.body
-    );
 }
 
 /// The device's settled position and the log's high water, from the store.
@@ -466,7 +263,7 @@ fn login_returns_a_token_and_the_servers_policy() {
     assert_eq!(session.user.name.as_str(), "sam");
     assert_eq!(session.device, client.device);
     for file in ["server.sqlite3", "server.sqlite3-wal"] {
-        let bytes = std::fs::read(server.dir.path().join(file)).unwrap_or_default();
+        let bytes = std::fs::read(server.server.path().with_file_name(file)).unwrap_or_default();
         assert!(
             !bytes.windows(token.len()).any(|w| w == token.as_bytes()),
             "the raw token is in {file}"

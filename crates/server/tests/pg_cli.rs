@@ -4,36 +4,14 @@
 //! run through `scripts/with-postgres.sh`.
 
 mod pg_support;
+mod support;
 
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::io::{BufRead, BufReader};
+use std::process::Child;
+use std::time::Duration;
+use support::cli::{bin, run, serve, terminate};
 use uuid::Uuid;
-
-fn bin() -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_redress-server"));
-    command
-        .env_remove("REDRESS_DB")
-        .env_remove("REDRESS_LISTEN");
-    command
-}
-
-fn run(args: &[&str], stdin: &str) -> Output {
-    let mut child = bin()
-        .args(args)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the binary");
-    let _ = child
-        .stdin
-        .take()
-        .expect("stdin")
-        .write_all(stdin.as_bytes());
-    child.wait_with_output().expect("wait for the binary")
-}
 
 /// The test server's URL with the tables in `schema`.
 fn url_in(schema: &str) -> String {
@@ -57,59 +35,25 @@ struct Server {
 
 impl Server {
     fn start(url: &str) -> Server {
-        let mut child = bin()
+        let mut command = bin();
+        command
             .args(["serve", "--listen", "127.0.0.1:0"])
-            .env("REDRESS_DB", url)
-            .env("RUST_LOG", "info")
-            .env("NO_COLOR", "1")
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start the server");
-        let mut log = BufReader::new(child.stderr.take().expect("stderr"));
-        let addr = loop {
-            let mut line = String::new();
-            assert!(
-                log.read_line(&mut line).expect("read the log") > 0,
-                "the server ended before serving"
-            );
-            if let Some(password) = password_of(url) {
+            .env("REDRESS_DB", url);
+        let password = password_of(url);
+        let (child, addr) = serve(command, |line| {
+            if let Some(password) = &password {
                 assert!(
-                    !line.contains(&password),
+                    !line.contains(password),
                     "the log shows the password: {line}"
                 );
             }
-            if let Some(rest) = line.split("local=").nth(1) {
-                break rest
-                    .split_whitespace()
-                    .next()
-                    .expect("an address")
-                    .to_owned();
-            }
-        };
-        // Keep draining the log so the server never blocks on it.
-        std::thread::spawn(move || for _ in log.lines() {});
+        });
         Server { child, addr }
     }
 
     fn stop(mut self) {
-        let status = Command::new("kill")
-            .args(["-TERM", &self.child.id().to_string()])
-            .status()
-            .expect("send SIGTERM");
-        assert!(status.success());
-        let started = Instant::now();
-        loop {
-            if let Some(exit) = self.child.try_wait().expect("poll the server") {
-                assert!(exit.success(), "{exit:?}");
-                return;
-            }
-            if started.elapsed() > Duration::from_secs(10) {
-                let _ = self.child.kill();
-                panic!("the server did not stop on SIGTERM");
-            }
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        let exit = terminate(&mut self.child);
+        assert!(exit.success(), "{exit:?}");
     }
 }
 

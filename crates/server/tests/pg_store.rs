@@ -6,16 +6,12 @@
 mod pg_support;
 
 use jiff::Timestamp;
-use redress_domain::complaint::{Command, approval_id};
-use redress_domain::ids::{CategoryCode, ComplaintId, DeptId, RemedyId};
-use redress_domain::model::{
-    Actor, Channel, ComplaintKind, Customer, DemandClass, Money, RemedyKind, Role, RootCause,
-    Severity, Subject, SubjectKind,
-};
-use redress_protocol::{
-    Change, ComplaintDraft, DeviceId, Mutation, MutationEnvelope, PushRequest, PushResponse,
-};
-use redress_server::{PgStore, ServerStore, SqliteStore, StoreError, StoreOptions, conformance};
+use redress_domain::complaint::Command;
+use redress_domain::ids::{ComplaintId, RemedyId};
+use redress_domain::model::{Actor, Role};
+use redress_protocol::{Change, DeviceId, Mutation, MutationEnvelope, PushRequest, PushResponse};
+use redress_server::conformance::{self, all_changes, decide, draft, exec, propose, to_analysed};
+use redress_server::{PgStore, ServerStore, SqliteStore, StoreError, StoreOptions};
 use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicBool, Ordering};
 use uuid::Uuid;
@@ -31,33 +27,7 @@ fn complaint_id(device: u128, n: u128) -> ComplaintId {
 fn record(id: ComplaintId, phone: &str) -> Mutation {
     Mutation::Record {
         complaint_id: id,
-        complaint: ComplaintDraft {
-            customer: Customer {
-                name: "Li Lei".into(),
-                phone: phone.into(),
-                customer_id: None,
-            },
-            channel: Channel::Phone,
-            subject: Subject {
-                kind: SubjectKind::BusinessLine,
-                reference: "broadband".into(),
-            },
-            category: CategoryCode::new("broadband.dropout"),
-            demand: "a stable line".into(),
-            description: "the line drops every evening".into(),
-            kind: ComplaintKind::DemandDriven,
-            demand_class: DemandClass::ImmediateFix,
-            severity: Severity::MEDIUM,
-            public_exposure: false,
-            received_at: "2026-03-02T01:00:00Z".parse().expect("a timestamp"),
-        },
-    }
-}
-
-fn exec(id: ComplaintId, command: Command) -> Mutation {
-    Mutation::Execute {
-        complaint_id: id,
-        command,
+        complaint: draft(phone, "broadband.dropout", "2026-03-02T01:00:00Z"),
     }
 }
 
@@ -121,19 +91,6 @@ impl Device {
         store
             .push(self.id, &self.actor, &request, now())
             .expect("push")
-    }
-}
-
-fn all_changes(store: &dyn ServerStore, device: DeviceId) -> Vec<Change> {
-    let mut changes = Vec::new();
-    let mut after = 0;
-    loop {
-        let page = store.pull(device, after, 1000, now()).expect("pull");
-        after = page.changes.last().map_or(after, |c| c.seq);
-        changes.extend(page.changes);
-        if !page.has_more {
-            return changes;
-        }
     }
 }
 
@@ -346,56 +303,13 @@ fn sqlite_and_postgres_answer_alike() {
         let mut sam = Device::new(store, 2, "sam", Role::Supervisor);
         let id = complaint_id(1, 1);
         let remedy = RemedyId(Uuid::from_u128(0xE1));
-        let mut responses = vec![ann.push(
-            store,
-            vec![
-                record(id, "138 0013 8000"),
-                judge(id),
-                exec(
-                    id,
-                    Command::Assign {
-                        department: DeptId::new("network"),
-                        owner: None,
-                    },
-                ),
-                exec(
-                    id,
-                    Command::SetRootCause {
-                        categories: vec![RootCause::System],
-                        note: "faulty port".into(),
-                    },
-                ),
-                exec(
-                    id,
-                    Command::ProposeRemedy {
-                        remedy_id: remedy,
-                        kind: RemedyKind::FeeWaiver,
-                        amount: Money::new(20_000, "CNY"),
-                        tier: None,
-                        note: String::new(),
-                    },
-                ),
-                // Self-approval: rejected, and the seq is consumed.
-                exec(
-                    id,
-                    Command::DecideApproval {
-                        approval_id: approval_id(remedy, 1),
-                        remedy_revision: 1,
-                        approve: true,
-                        reason: String::new(),
-                    },
-                ),
-            ],
-        )];
-        let decision = exec(
-            id,
-            Command::DecideApproval {
-                approval_id: approval_id(remedy, 1),
-                remedy_revision: 1,
-                approve: true,
-                reason: String::new(),
-            },
-        );
+        let mut first = vec![record(id, "138 0013 8000")];
+        first.extend(to_analysed(id));
+        first.push(propose(id, remedy, 20_000));
+        // Self-approval: rejected, and the seq is consumed.
+        first.push(decide(id, remedy, true));
+        let mut responses = vec![ann.push(store, first)];
+        let decision = decide(id, remedy, true);
         responses.push(sam.push(store, vec![decision.clone()]));
         // Too late: already decided.
         responses.push(sam.push(store, vec![decision]));

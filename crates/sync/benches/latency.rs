@@ -17,9 +17,7 @@
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use jiff::Timestamp;
-use redress_app::{
-    App, Changed, EventSink, NewComplaintInput, Notification, Notifier, SystemClock,
-};
+use redress_app::{App, NewComplaintInput, Quiet, SystemClock};
 use redress_domain::Rules;
 use redress_domain::ids::{CategoryCode, ComplaintId, UserId};
 use redress_domain::model::{
@@ -27,33 +25,18 @@ use redress_domain::model::{
 };
 use redress_local::LocalStore;
 use redress_protocol::DeviceId;
-use redress_server::http::{self, AppState, HttpConfig, Shutdown};
-use redress_server::{AccountStore, BroadcastHub, NewUser, SqliteStore, UserKind, auth};
+use redress_server::testing::{PASSWORD, TestServer};
 use redress_sync::{LiveConfig, LiveEvent, LiveStatus, LiveSync, login};
 use std::collections::HashMap;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-const PASSWORD: &str = "a long enough secret";
 const USER: &str = "amy";
 const DEADLINE: Duration = Duration::from_secs(60);
 /// The server sends at most one poke per connection per 100 ms; rounds are
 /// spaced wider so each one measures an idle system's first poke.
 const ROUND_GAP: Duration = Duration::from_millis(250);
-
-#[derive(Debug)]
-struct Quiet;
-
-impl Notifier for Quiet {
-    fn notify(&self, _: &Notification) -> Result<(), String> {
-        Ok(())
-    }
-}
-
-impl EventSink for Quiet {
-    fn changed(&self, _: &Changed) {}
-}
 
 fn env_number(name: &str, default: usize) -> usize {
     std::env::var(name)
@@ -109,30 +92,8 @@ fn main() {
     let rounds = env_number("REDRESS_BENCH_ROUNDS", 20).max(1);
     let tmp = tempfile::tempdir().unwrap();
 
-    let store =
-        Arc::new(SqliteStore::open(tmp.path().join("server.sqlite3"), Rules::default()).unwrap());
-    store
-        .add_user(
-            &NewUser {
-                name: UserId::new(USER),
-                kind: UserKind::Person,
-                role: Role::Agent,
-                approval_limit_minor: None,
-                password_hash: auth::hash_password(PASSWORD).unwrap(),
-            },
-            Timestamp::now(),
-        )
-        .unwrap();
-    let shutdown = Shutdown::new();
-    let state = AppState::new(
-        store,
-        Arc::new(BroadcastHub::new()),
-        HttpConfig::default(),
-        shutdown.clone(),
-    )
-    .unwrap();
-    let (addr, server) = http::serve_in_background("127.0.0.1:0", state).unwrap();
-    let url = format!("http://{addr}");
+    let mut server = TestServer::start(&[(USER, Role::Agent, None)]);
+    let url = server.url();
 
     // Desktop 0 writes through the console's services; the others only
     // sync. Every pull that changed complaints reports (desktop, id, when).
@@ -225,8 +186,7 @@ fn main() {
         let n = local.read(|r| r.mirror_complaints()).unwrap().len();
         assert_eq!(n, rounds + 1, "desktop {d} has {n} complaints");
     }
-    shutdown.trigger();
-    let _ = server.join();
+    server.stop();
 
     println!(
         "live sync latency: {desktops} desktops (one user, {desktops} devices), {rounds} rounds, \

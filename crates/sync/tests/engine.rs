@@ -3,22 +3,22 @@
 //! answers.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use jiff::Timestamp;
-use redress_app::{App, Changed, Clock, EventSink, NewComplaintInput, Notification, Notifier};
+use redress_app::{App, Clock};
 use redress_domain::Rules;
 use redress_domain::complaint::{Command, ComplaintState};
-use redress_domain::ids::{ApprovalId, CategoryCode, DeptId, RemedyId, UpdateId, UserId};
-use redress_domain::model::{
-    Actor, Channel, ComplaintKind, Customer, DemandClass, Money, RemedyKind, Role, RootCause,
-    Severity, Subject, SubjectKind,
-};
-use redress_local::{DashboardQuery, LocalStore, OutboxState};
+use redress_domain::ids::{ApprovalId, UpdateId, UserId};
+use redress_domain::model::{Actor, Role};
+use redress_local::{DashboardQuery, OutboxState};
 use redress_protocol::{DeviceId, PullResponse, PushRequest, PushResponse, state_digest};
 use redress_server::{ServerStore, SqliteStore};
 use redress_sync::{SyncEngine, SyncError, Transport, TransportError};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
+use support::{new_complaint, open_console, set_user, up_to_approval};
 use uuid::Uuid;
 
 const T0: &str = "2026-11-23T01:00:00Z";
@@ -30,19 +30,6 @@ impl Clock for TestClock {
     fn now(&self) -> Timestamp {
         *self.0.lock().unwrap()
     }
-}
-
-#[derive(Debug)]
-struct Quiet;
-
-impl Notifier for Quiet {
-    fn notify(&self, _: &Notification) -> Result<(), String> {
-        Ok(())
-    }
-}
-
-impl EventSink for Quiet {
-    fn changed(&self, _: &Changed) {}
 }
 
 /// The server in this process, as one device's signed-in user sees it;
@@ -83,21 +70,8 @@ struct Desktop {
 
 fn desktop(dir: &Path, server: &Arc<SqliteStore>, user: &str, role: Role) -> Desktop {
     let now: Timestamp = T0.parse().unwrap();
-    let app = App::open(
-        dir,
-        Arc::new(Rules::default()),
-        Arc::new(TestClock(Mutex::new(now))),
-        Arc::new(Quiet),
-        Arc::new(Quiet),
-    )
-    .unwrap()
-    .with_server_sync();
-    let mut s = app.settings().unwrap();
-    s.user = UserId::new(user);
-    s.role = role;
-    app.set_settings(&s).unwrap();
-    let store = LocalStore::open_dir(dir).unwrap();
-    let device = DeviceId(store.read(|r| r.sync_state()).unwrap().device_id);
+    let (app, store, device) = open_console(dir, Arc::new(TestClock(Mutex::new(now))));
+    set_user(&app, user, role);
     server
         .register_device(device, &UserId::new(user), user, now)
         .unwrap();
@@ -133,29 +107,6 @@ impl Desktop {
     }
 }
 
-fn new_complaint() -> NewComplaintInput {
-    NewComplaintInput {
-        customer: Customer {
-            name: "王芳".into(),
-            phone: "13800138000".into(),
-            customer_id: None,
-        },
-        channel: Channel::Phone,
-        subject: Subject {
-            kind: SubjectKind::Order,
-            reference: "ORD-7".into(),
-        },
-        category: CategoryCode::new("billing.fee"),
-        demand: "退还重复扣费".into(),
-        description: "同一个月被扣了两次".into(),
-        kind: ComplaintKind::DemandDriven,
-        demand_class: DemandClass::ImmediateFix,
-        severity: Severity::MEDIUM,
-        public_exposure: false,
-        received_at: None,
-    }
-}
-
 fn server(dir: &Path) -> Arc<SqliteStore> {
     Arc::new(SqliteStore::open(dir.join("server.sqlite3"), Rules::default()).unwrap())
 }
@@ -164,31 +115,7 @@ fn server(dir: &Path) -> Arc<SqliteStore> {
 /// grant: it waits for a supervisor.
 fn work_up_to_approval(a: &Desktop) -> redress_domain::ids::ComplaintId {
     let id = a.app.record_complaint(new_complaint()).unwrap();
-    for c in [
-        Command::Judge {
-            valid: true,
-            reason: None,
-            note: String::new(),
-        },
-        Command::Assign {
-            department: DeptId::new("billing"),
-            owner: None,
-        },
-        Command::SetRootCause {
-            categories: vec![RootCause::System],
-            note: "double billing run".into(),
-        },
-        Command::ProposeRemedy {
-            remedy_id: RemedyId(Uuid::now_v7()),
-            kind: RemedyKind::Refund,
-            amount: Money {
-                amount_minor: 30_000,
-                currency: redress_domain::model::Currency::new("CNY"),
-            },
-            tier: None,
-            note: String::new(),
-        },
-    ] {
+    for c in up_to_approval() {
         a.app.execute(id, &c).unwrap();
     }
     id

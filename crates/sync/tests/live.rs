@@ -6,126 +6,40 @@
 //! returns promptly. Every wait is on a condition with a deadline.
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use jiff::Timestamp;
-use redress_app::{
-    App, Changed, EventSink, NewComplaintInput, Notification, Notifier, SystemClock,
-};
+use redress_app::{App, SystemClock};
 use redress_domain::Rules;
-use redress_domain::ids::{CategoryCode, ComplaintId, UserId};
-use redress_domain::model::{
-    Channel, ComplaintKind, Customer, DemandClass, Role, Severity, Subject, SubjectKind,
-};
+use redress_domain::ids::ComplaintId;
+use redress_domain::model::Role;
 use redress_local::LocalStore;
 use redress_protocol::DeviceId;
-use redress_server::http::{self, AppState, HttpConfig, Shutdown};
-use redress_server::{
-    AccountStore, BroadcastHub, NewUser, ServerStore, SqliteStore, UserKind, auth,
-};
+use redress_server::ServerStore;
+use redress_server::testing::{PASSWORD, TestServer};
 use redress_sync::backoff::Backoff;
 use redress_sync::live::{EPOCH_CHANGED, EPOCH_SETTING};
 use redress_sync::{
     HttpTransport, LiveConfig, LiveEvent, LiveStatus, LiveSync, Transport, login, logout,
 };
-use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
+use support::{new_complaint, open_console, set_user};
 use uuid::Uuid;
 
-const PASSWORD: &str = "a long enough secret";
 /// Long enough that no test passes thanks to the periodic sync.
 const NO_POLL: Duration = Duration::from_secs(3600);
 const DEADLINE: Duration = Duration::from_secs(30);
 
-/// A real server on a SQLite file, which can be stopped and started again
+/// A real server on a SQLite file with the users `amy` (agent) and `sam`
+/// (supervisor), served on a free port; it can be stopped and started again
 /// on the same file and port.
-struct Server {
-    db: PathBuf,
-    addr: SocketAddr,
-    running: Option<(Shutdown, JoinHandle<std::io::Result<()>>)>,
-}
-
-impl Server {
-    /// A fresh database with the users `amy` (agent) and `sam`
-    /// (supervisor), served on a free port.
-    fn start(dir: &Path) -> Server {
-        let db = dir.join("server.sqlite3");
-        let store = SqliteStore::open(&db, Rules::default()).unwrap();
-        for (name, role) in [("amy", Role::Agent), ("sam", Role::Supervisor)] {
-            let user = NewUser {
-                name: UserId::new(name),
-                kind: UserKind::Person,
-                role,
-                approval_limit_minor: None,
-                password_hash: auth::hash_password(PASSWORD).unwrap(),
-            };
-            store.add_user(&user, Timestamp::now()).unwrap();
-        }
-        drop(store);
-        let mut server = Server {
-            db,
-            addr: "127.0.0.1:0".parse().unwrap(),
-            running: None,
-        };
-        server.resume();
-        server
-    }
-
-    fn url(&self) -> String {
-        format!("http://{}", self.addr)
-    }
-
-    /// Serves the database file on the server's port (a free one the first
-    /// time).
-    fn resume(&mut self) {
-        assert!(self.running.is_none());
-        let store = Arc::new(SqliteStore::open(&self.db, Rules::default()).unwrap());
-        let shutdown = Shutdown::new();
-        let state = AppState::new(
-            store,
-            Arc::new(BroadcastHub::new()),
-            HttpConfig::default(),
-            shutdown.clone(),
-        )
-        .unwrap();
-        let (addr, thread) = http::serve_in_background(&self.addr.to_string(), state).unwrap();
-        self.addr = addr;
-        self.running = Some((shutdown, thread));
-    }
-
-    /// Stops serving and waits until the port is closed.
-    fn halt(&mut self) {
-        let (shutdown, thread) = self.running.take().unwrap();
-        shutdown.trigger();
-        thread.join().unwrap().unwrap();
-    }
-
-    /// The server's store, read directly.
-    fn store(&self) -> SqliteStore {
-        SqliteStore::open(&self.db, Rules::default()).unwrap()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some((shutdown, _)) = &self.running {
-            shutdown.trigger();
-        }
-    }
-}
-
-#[derive(Debug)]
-struct Quiet;
-
-impl Notifier for Quiet {
-    fn notify(&self, _: &Notification) -> Result<(), String> {
-        Ok(())
-    }
-}
-
-impl EventSink for Quiet {
-    fn changed(&self, _: &Changed) {}
+fn start_server(dir: &Path) -> TestServer {
+    TestServer::start_at(
+        &dir.join("server.sqlite3"),
+        &[("amy", Role::Agent, None), ("sam", Role::Supervisor, None)],
+    )
 }
 
 /// A signed-in console with its background sync.
@@ -139,22 +53,9 @@ struct Desktop {
 }
 
 impl Desktop {
-    fn open(dir: &Path, server: &Server, user: &str, role: Role) -> Desktop {
-        let app = App::open(
-            dir,
-            Arc::new(Rules::default()),
-            Arc::new(SystemClock),
-            Arc::new(Quiet),
-            Arc::new(Quiet),
-        )
-        .unwrap()
-        .with_server_sync();
-        let mut s = app.settings().unwrap();
-        s.user = UserId::new(user);
-        s.role = role;
-        app.set_settings(&s).unwrap();
-        let store = LocalStore::open_dir(dir).unwrap();
-        let device = DeviceId(store.read(|r| r.sync_state()).unwrap().device_id);
+    fn open(dir: &Path, server: &TestServer, user: &str, role: Role) -> Desktop {
+        let (app, store, device) = open_console(dir, Arc::new(SystemClock));
+        set_user(&app, user, role);
         let session = login(&server.url(), user, PASSWORD, device, "desk").unwrap();
         let mut desktop = Desktop {
             app,
@@ -237,29 +138,6 @@ fn wait_for<T>(what: &str, f: impl Fn() -> Option<T>) -> T {
     }
 }
 
-fn new_complaint() -> NewComplaintInput {
-    NewComplaintInput {
-        customer: Customer {
-            name: "王芳".into(),
-            phone: "13800138000".into(),
-            customer_id: None,
-        },
-        channel: Channel::Phone,
-        subject: Subject {
-            kind: SubjectKind::Order,
-            reference: "ORD-7".into(),
-        },
-        category: CategoryCode::new("billing.fee"),
-        demand: "退还重复扣费".into(),
-        description: "同一个月被扣了两次".into(),
-        kind: ComplaintKind::DemandDriven,
-        demand_class: DemandClass::ImmediateFix,
-        severity: Severity::MEDIUM,
-        public_exposure: false,
-        received_at: None,
-    }
-}
-
 fn is_online(s: &LiveStatus) -> bool {
     *s == LiveStatus::Online
 }
@@ -267,7 +145,7 @@ fn is_online(s: &LiveStatus) -> bool {
 #[test]
 fn a_change_on_one_desktop_reaches_another_by_poke_alone() {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path());
+    let server = start_server(tmp.path());
     let a = Desktop::open(&tmp.path().join("a"), &server, "amy", Role::Agent);
     let b = Desktop::open(&tmp.path().join("b"), &server, "sam", Role::Supervisor);
     a.wait_status("A online", is_online);
@@ -277,14 +155,17 @@ fn a_change_on_one_desktop_reaches_another_by_poke_alone() {
         .store
         .read(|r| r.get_setting::<String>(EPOCH_SETTING))
         .unwrap();
-    assert_eq!(epoch, Some(server.store().epoch().unwrap().to_string()));
+    assert_eq!(
+        epoch,
+        Some(server.open_store().epoch().unwrap().to_string())
+    );
 
     let id = a.record();
     assert!(!b.mirrors(id));
     wait_for("the change in B's mirror", || b.mirrors(id).then_some(()));
     wait_for("A's outbox empty", || (a.pending() == 0).then_some(()));
     assert!(a.mirrors(id), "A pulled its own change");
-    assert!(server.store().complaint(id).unwrap().is_some());
+    assert!(server.open_store().complaint(id).unwrap().is_some());
 
     // B learnt of it by the poke: a sync that pulled exactly that complaint.
     let pulled = b.events.lock().unwrap().iter().any(|e| {
@@ -308,7 +189,7 @@ fn a_change_on_one_desktop_reaches_another_by_poke_alone() {
     assert_eq!(stored.device_last_seq, 1);
     assert_eq!(stored.results.len(), 1);
     assert!(stored.results[0].is_applied());
-    assert_eq!(t.last_epoch(), Some(server.store().epoch().unwrap()));
+    assert_eq!(t.last_epoch(), Some(server.open_store().epoch().unwrap()));
 
     // Statuses are reported on change only.
     for d in [&a, &b] {
@@ -320,11 +201,11 @@ fn a_change_on_one_desktop_reaches_another_by_poke_alone() {
 #[test]
 fn a_stopped_server_is_retried_and_the_pending_change_pushed_when_it_is_back() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut server = Server::start(tmp.path());
+    let mut server = start_server(tmp.path());
     let a = Desktop::open(&tmp.path().join("a"), &server, "amy", Role::Agent);
     a.wait_status("online", is_online);
 
-    server.halt();
+    server.stop();
     let id = a.record();
     let offline = a.wait_status("offline", |s| matches!(s, LiveStatus::Offline { .. }));
     let LiveStatus::Offline { retry_in, reason } = offline else {
@@ -347,10 +228,10 @@ fn a_stopped_server_is_retried_and_the_pending_change_pushed_when_it_is_back() {
     });
     assert_eq!(a.pending(), 1);
 
-    server.resume();
+    server.restart();
     a.wait_status("online again", is_online);
     wait_for("the change pushed", || (a.pending() == 0).then_some(()));
-    assert!(server.store().complaint(id).unwrap().is_some());
+    assert!(server.open_store().complaint(id).unwrap().is_some());
     wait_for("the change confirmed", || a.mirrors(id).then_some(()));
     let s = a.statuses();
     let first_offline = s
@@ -363,7 +244,7 @@ fn a_stopped_server_is_retried_and_the_pending_change_pushed_when_it_is_back() {
 #[test]
 fn a_revoked_session_stops_syncing_and_keeps_the_outbox() {
     let tmp = tempfile::tempdir().unwrap();
-    let server = Server::start(tmp.path());
+    let server = start_server(tmp.path());
     let a = Desktop::open(&tmp.path().join("a"), &server, "amy", Role::Agent);
     a.wait_status("online", is_online);
 
@@ -375,12 +256,12 @@ fn a_revoked_session_stops_syncing_and_keeps_the_outbox() {
         "{refused:?}"
     );
     assert_eq!(a.pending(), 1, "the outbox keeps the intent");
-    assert!(server.store().complaint(id).unwrap().is_none());
+    assert!(server.open_store().complaint(id).unwrap().is_none());
 
     // Syncing has stopped: another change stays local too.
     let id2 = a.record();
     assert_eq!(a.pending(), 2);
-    assert!(server.store().complaint(id2).unwrap().is_none());
+    assert!(server.open_store().complaint(id2).unwrap().is_none());
     assert_eq!(a.live().status(), refused);
 
     let asked = Instant::now();
@@ -392,23 +273,23 @@ fn a_revoked_session_stops_syncing_and_keeps_the_outbox() {
 #[test]
 fn a_changed_server_epoch_stops_syncing_before_anything_is_pushed() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut server = Server::start(tmp.path());
+    let mut server = start_server(tmp.path());
     let a = Desktop::open(&tmp.path().join("a"), &server, "amy", Role::Agent);
     a.wait_status("online", is_online);
 
     // The server database is "restored": same users and sessions, a new
     // epoch (what a restore does).
-    server.halt();
+    server.stop();
     let id = a.record();
     a.wait_status("offline", |s| matches!(s, LiveStatus::Offline { .. }));
-    let db = rusqlite::Connection::open(&server.db).unwrap();
+    let db = rusqlite::Connection::open(server.path()).unwrap();
     db.execute(
         "UPDATE meta SET value = ?1 WHERE key = 'epoch'",
         [Uuid::now_v7().to_string()],
     )
     .unwrap();
     drop(db);
-    server.resume();
+    server.restart();
 
     let refused = a.wait_status("refused", |s| matches!(s, LiveStatus::Refused { .. }));
     assert!(
@@ -416,13 +297,13 @@ fn a_changed_server_epoch_stops_syncing_before_anything_is_pushed() {
         "{refused:?}"
     );
     assert_eq!(a.pending(), 1, "not pushed, kept");
-    assert!(server.store().complaint(id).unwrap().is_none());
+    assert!(server.open_store().complaint(id).unwrap().is_none());
 }
 
 #[test]
 fn stop_returns_promptly_while_streaming_offline_or_waiting_for_an_answer() {
     let tmp = tempfile::tempdir().unwrap();
-    let mut server = Server::start(tmp.path());
+    let mut server = start_server(tmp.path());
 
     // Online, the event stream open and silent.
     let mut a = Desktop::open(&tmp.path().join("a"), &server, "amy", Role::Agent);
@@ -438,7 +319,7 @@ fn stop_returns_promptly_while_streaming_offline_or_waiting_for_an_answer() {
     // Offline, between two tries.
     a.start_live(&server.url(), &tmp.path().join("a"));
     a.wait_status("online", is_online);
-    server.halt();
+    server.stop();
     a.live().nudge();
     a.wait_status("offline", |s| matches!(s, LiveStatus::Offline { .. }));
     let asked = Instant::now();

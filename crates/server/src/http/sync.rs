@@ -123,6 +123,23 @@ pub(super) fn fresh_high_water(results: &[MutationResult]) -> Option<i64> {
         .max()
 }
 
+/// The parsed query of a request, or `malformed_request` saying what is
+/// wrong with it.
+fn query<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+    match params {
+        Ok(Query(params)) => Ok(params),
+        Err(e) => Err(ApiError::malformed(e.body_text())),
+    }
+}
+
+/// The page size a query asked for (`default` when left out); 0 is refused.
+fn page_limit(limit: Option<u32>, default: u32) -> Result<u32, ApiError> {
+    match limit.unwrap_or(default) {
+        0 => Err(ApiError::malformed("`limit` is at least 1")),
+        limit => Ok(limit),
+    }
+}
+
 /// The query of `GET /sync/pull`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]
@@ -162,14 +179,11 @@ pub(super) async fn pull(
     auth: AuthSession,
     params: Result<Query<PullParams>, QueryRejection>,
 ) -> Result<Json<PullResponse>, ApiError> {
-    let Query(params) = params.map_err(|e| ApiError::malformed(e.body_text()))?;
+    let params = query(params)?;
     if params.after < 0 {
         return Err(ApiError::malformed("`after` is a seq, 0 or more"));
     }
-    let limit = params.limit.unwrap_or(DEFAULT_PULL_LIMIT);
-    if limit == 0 {
-        return Err(ApiError::malformed("`limit` is at least 1"));
-    }
+    let limit = page_limit(params.limit, DEFAULT_PULL_LIMIT)?;
     let device = auth.session.device;
     let page = state
         .blocking(move |store| store.pull(device, params.after, limit, Timestamp::now()))
@@ -221,11 +235,8 @@ pub(super) async fn results(
     auth: AuthSession,
     params: Result<Query<ResultsParams>, QueryRejection>,
 ) -> Result<Json<ResultsResponse>, ApiError> {
-    let Query(params) = params.map_err(|e| ApiError::malformed(e.body_text()))?;
-    let limit = params.limit.unwrap_or(DEFAULT_RESULTS_LIMIT);
-    if limit == 0 {
-        return Err(ApiError::malformed("`limit` is at least 1"));
-    }
+    let params = query(params)?;
+    let limit = page_limit(params.limit, DEFAULT_RESULTS_LIMIT)?;
     let device = auth.session.device;
     let response = state
         .blocking(move |store| {
@@ -292,11 +303,8 @@ pub(super) async fn bootstrap(
     _auth: AuthSession,
     params: Result<Query<BootstrapParams>, QueryRejection>,
 ) -> Result<Json<BootstrapPage>, ApiError> {
-    let Query(params) = params.map_err(|e| ApiError::malformed(e.body_text()))?;
-    let limit = params.limit.unwrap_or(DEFAULT_BOOTSTRAP_LIMIT);
-    if limit == 0 {
-        return Err(ApiError::malformed("`limit` is at least 1"));
-    }
+    let params = query(params)?;
+    let limit = page_limit(params.limit, DEFAULT_BOOTSTRAP_LIMIT)?;
     let page = state
         .blocking(move |store| store.snapshot_page(params.after, limit))
         .await?;

@@ -2,101 +2,55 @@
 //! client, for the test files that do not live in `http.rs`.
 #![allow(dead_code, reason = "each test file uses a part")]
 
+pub mod cli;
+
 use jiff::Timestamp;
-use redress_domain::Rules;
 use redress_domain::ids::{CategoryCode, ComplaintId, UserId};
 use redress_domain::model::{
     Channel, ComplaintKind, Customer, DemandClass, Role, Severity, Subject, SubjectKind,
 };
 use redress_protocol::{ComplaintDraft, DeviceId, Mutation, MutationEnvelope, PushRequest};
-use redress_server::http::{self, AppState, HttpConfig, Shutdown};
-use redress_server::{
-    AccountStore, BroadcastHub, NewUser, SqliteStore, TokenHash, UserKind, auth, integration,
-};
+use redress_server::testing;
+use redress_server::{AccountStore, SqliteStore, TokenHash, auth, integration};
 use serde_json::{Value, json};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 use uuid::Uuid;
 
-pub const PASSWORD: &str = "correct horse battery";
-
-/// One argon2 hash for every person (hashing is slow on purpose).
-fn password_hash() -> String {
-    static HASH: OnceLock<String> = OnceLock::new();
-    HASH.get_or_init(|| auth::hash_password(PASSWORD).expect("hash"))
-        .clone()
-}
+pub use redress_server::testing::PASSWORD;
 
 pub struct TestServer {
     pub base: String,
     pub store: Arc<SqliteStore>,
-    shutdown: Shutdown,
-    path: std::path::PathBuf,
-    _dir: Option<tempfile::TempDir>,
+    server: testing::TestServer,
 }
 
 impl TestServer {
     /// People: ann and amy (agents), sue (supervisor).
     pub fn start() -> TestServer {
-        let dir = tempfile::tempdir().expect("a temporary directory");
-        let path = dir.path().join("server.sqlite3");
-        let store = Arc::new(SqliteStore::open(&path, Rules::default()).expect("open the store"));
-        let now = Timestamp::now();
-        for (name, role) in [
-            ("ann", Role::Agent),
-            ("amy", Role::Agent),
-            ("sue", Role::Supervisor),
-        ] {
-            let user = NewUser {
-                name: UserId::new(name),
-                kind: UserKind::Person,
-                role,
-                approval_limit_minor: None,
-                password_hash: password_hash(),
-            };
-            store.add_user(&user, now).expect("add a user");
-        }
-        TestServer::serve(store, path, Some(dir))
+        TestServer::wrap(testing::TestServer::start(&[
+            ("ann", Role::Agent, None),
+            ("amy", Role::Agent, None),
+            ("sue", Role::Supervisor, None),
+        ]))
     }
 
     /// A second server process, as it were, over the same database file.
     pub fn beside(&self) -> TestServer {
-        let store =
-            Arc::new(SqliteStore::open(&self.path, Rules::default()).expect("open the store"));
-        TestServer::serve(store, self.path.clone(), None)
+        TestServer::wrap(self.server.beside())
     }
 
-    fn serve(
-        store: Arc<SqliteStore>,
-        path: std::path::PathBuf,
-        dir: Option<tempfile::TempDir>,
-    ) -> TestServer {
-        let shutdown = Shutdown::new();
-        let state = AppState::new(
-            store.clone(),
-            Arc::new(BroadcastHub::new()),
-            HttpConfig::default(),
-            shutdown.clone(),
-        )
-        .expect("server state");
-        let (addr, _thread) =
-            http::serve_in_background("127.0.0.1:0", state).expect("the server starts");
+    fn wrap(server: testing::TestServer) -> TestServer {
         TestServer {
-            base: format!("http://{addr}/api/v1"),
-            store,
-            shutdown,
-            path,
-            _dir: dir,
+            base: server.base_url(),
+            store: server.store().clone(),
+            server,
         }
     }
 
     fn client(&self) -> Client {
         Client {
-            agent: ureq::Agent::config_builder()
-                .http_status_as_error(false)
-                .timeout_global(Some(Duration::from_secs(30)))
-                .build()
-                .into(),
+            agent: agent(Duration::from_secs(30)),
             base: self.base.clone(),
             token: None,
             protocol: None,
@@ -162,17 +116,62 @@ impl TestServer {
     }
 }
 
-impl Drop for TestServer {
-    fn drop(&mut self) {
-        self.shutdown.trigger();
-    }
-}
-
-/// A reply: status and JSON body (null when empty).
+/// A reply: status, JSON body (null when empty) and headers.
 #[derive(Debug)]
 pub struct Reply {
     pub status: u16,
     pub body: Value,
+    pub headers: ureq::http::HeaderMap,
+}
+
+/// An HTTP agent that hands back error statuses as replies.
+pub fn agent(timeout: Duration) -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .timeout_global(Some(timeout))
+        .build()
+        .into()
+}
+
+/// Sends a GET, or a POST of JSON `body`, to `url` with `headers`.
+pub fn send(
+    agent: &ureq::Agent,
+    method: &str,
+    url: &str,
+    headers: &[(&str, String)],
+    body: Option<Vec<u8>>,
+) -> Reply {
+    let response = if method == "GET" {
+        let mut request = agent.get(url);
+        for (name, value) in headers {
+            request = request.header(*name, value.as_str());
+        }
+        request.call()
+    } else {
+        let mut request = agent.post(url);
+        for (name, value) in headers {
+            request = request.header(*name, value.as_str());
+        }
+        request = request.header("Content-Type", "application/json");
+        request.send(body.unwrap_or_default())
+    };
+    let mut response = response.expect("an HTTP response");
+    let status = response.status().as_u16();
+    let headers = response.headers().clone();
+    let text = response
+        .body_mut()
+        .read_to_string()
+        .expect("a readable body");
+    let body = if text.is_empty() {
+        Value::Null
+    } else {
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
+    };
+    Reply {
+        status,
+        body,
+        headers,
+    }
 }
 
 pub struct Client {
@@ -200,32 +199,7 @@ impl Client {
         if let Some(d) = &self.device {
             headers.push(("Redress-Device", d.to_string()));
         }
-        let response = if method == "GET" {
-            let mut request = self.agent.get(&url);
-            for (name, value) in &headers {
-                request = request.header(*name, value.as_str());
-            }
-            request.call()
-        } else {
-            let mut request = self.agent.post(&url);
-            for (name, value) in &headers {
-                request = request.header(*name, value.as_str());
-            }
-            request = request.header("Content-Type", "application/json");
-            request.send(body.unwrap_or_default())
-        };
-        let mut response = response.expect("an HTTP response");
-        let status = response.status().as_u16();
-        let text = response
-            .body_mut()
-            .read_to_string()
-            .expect("a readable body");
-        let body = if text.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
-        };
-        Reply { status, body }
+        send(&self.agent, method, &url, &headers, body)
     }
 
     pub fn get(&self, path: &str) -> Reply {
@@ -238,21 +212,7 @@ impl Client {
 
     /// The next envelopes of this client's device, authored by its user.
     pub fn envelopes(&mut self, mutations: Vec<Mutation>) -> Vec<MutationEnvelope> {
-        mutations
-            .into_iter()
-            .map(|mutation| {
-                let client_seq = self.next_seq;
-                self.next_seq += 1;
-                MutationEnvelope {
-                    client_seq,
-                    mutation_id: Uuid::now_v7(),
-                    author_user_id: UserId::new(self.user.clone()),
-                    occurred_at_device: Timestamp::now(),
-                    base_seq: 0,
-                    mutation,
-                }
-            })
-            .collect()
+        envelopes(&mut self.next_seq, &self.user, mutations)
     }
 
     /// Pushes `mutations` as the next of this client's device.
@@ -266,6 +226,30 @@ impl Client {
         .expect("a push body");
         self.post("/sync/push", &body)
     }
+}
+
+/// Envelopes for `mutations` authored by `user`, numbered from `next_seq` on
+/// (which they advance).
+pub fn envelopes(
+    next_seq: &mut u64,
+    user: &str,
+    mutations: Vec<Mutation>,
+) -> Vec<MutationEnvelope> {
+    mutations
+        .into_iter()
+        .map(|mutation| {
+            let client_seq = *next_seq;
+            *next_seq += 1;
+            MutationEnvelope {
+                client_seq,
+                mutation_id: Uuid::now_v7(),
+                author_user_id: UserId::new(user),
+                occurred_at_device: Timestamp::now(),
+                base_seq: 0,
+                mutation,
+            }
+        })
+        .collect()
 }
 
 pub fn complaint_id(n: u128) -> ComplaintId {

@@ -5,9 +5,10 @@
 //! answers or kill the server half-way through a batch, and
 //! [`settle_and_check`], the invariants every scenario ends with.
 #![allow(clippy::unwrap_used)]
+#![allow(dead_code, reason = "each test file uses a part")]
 
 use jiff::{SignedDuration, Timestamp};
-use redress_app::{App, Changed, Clock, EventSink, NewComplaintInput, Notification, Notifier};
+use redress_app::{App, Clock, NewComplaintInput, Quiet};
 use redress_domain::Rules;
 use redress_domain::complaint::{Command, Complaint, ComplaintState};
 use redress_domain::ids::UserId;
@@ -20,10 +21,8 @@ use redress_local::{LocalStore, OutboxRow, OutboxState};
 use redress_protocol::{
     DeviceId, PullResponse, PushRequest, PushResponse, ResultsResponse, state_digest,
 };
-use redress_server::http::{self, AppState, HttpConfig, Shutdown};
-use redress_server::{
-    AccountStore, BroadcastHub, NewUser, ServerStore, SqliteStore, UserKind, auth,
-};
+use redress_server::testing::TestServer;
+use redress_server::{ServerStore, SqliteStore};
 use redress_sync::{
     HttpTransport, PullReport, PushReport, SyncEngine, SyncError, Transport, TransportError,
 };
@@ -31,65 +30,42 @@ use redress_testkit::FakeClock;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
-use std::thread::JoinHandle;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use uuid::Uuid;
 
-pub const PASSWORD: &str = "simulated, but long enough";
+pub use redress_server::testing::PASSWORD;
 
 /// The people of every simulation: two agents and two supervisors.
-pub const USERS: &[(&str, Role)] = &[
-    ("amy", Role::Agent),
-    ("ann", Role::Agent),
-    ("sue", Role::Supervisor),
-    ("sam", Role::Supervisor),
+pub const USERS: &[(&str, Role, Option<i64>)] = &[
+    ("amy", Role::Agent, None),
+    ("ann", Role::Agent, None),
+    ("sue", Role::Supervisor, None),
+    ("sam", Role::Supervisor, None),
 ];
 
 // ---- the server --------------------------------------------------------------
 
-struct Running {
-    store: Arc<SqliteStore>,
-    shutdown: Shutdown,
-    thread: JoinHandle<std::io::Result<()>>,
-}
-
 /// The shared server: a SQLite file served over HTTP, which a test can stop
-/// and start again on the same file.
+/// and start again on the same file (from any thread).
 pub struct Server {
     db: PathBuf,
-    addr: Mutex<SocketAddr>,
-    running: Mutex<Option<Running>>,
+    server: Mutex<TestServer>,
 }
 
 impl Server {
     /// A fresh database at `db` with [`USERS`], served on a free port.
     pub fn start(db: &Path) -> Arc<Server> {
-        let store = Arc::new(SqliteStore::open(db, Rules::default()).unwrap());
-        let hash = auth::hash_password(PASSWORD).unwrap();
-        for (name, role) in USERS {
-            let user = NewUser {
-                name: UserId::new(*name),
-                kind: UserKind::Person,
-                role: *role,
-                approval_limit_minor: None,
-                password_hash: hash.clone(),
-            };
-            store.add_user(&user, Timestamp::now()).unwrap();
-        }
-        let (addr, running) = serve(store, "127.0.0.1:0");
         Arc::new(Server {
             db: db.to_owned(),
-            addr: Mutex::new(addr),
-            running: Mutex::new(Some(running)),
+            server: Mutex::new(TestServer::start_at(db, USERS)),
         })
     }
 
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr.lock().unwrap())
+        self.server.lock().unwrap().url()
     }
 
     pub fn db(&self) -> &Path {
@@ -98,85 +74,28 @@ impl Server {
 
     /// The running server's store (the same object the HTTP API uses).
     pub fn store(&self) -> Arc<SqliteStore> {
-        let running = self.running.lock().unwrap();
-        Arc::clone(&running.as_ref().expect("the server is running").store)
+        Arc::clone(self.server.lock().unwrap().store())
     }
 
     pub fn is_running(&self) -> bool {
-        self.running.lock().unwrap().is_some()
+        self.server.lock().unwrap().is_running()
     }
 
     /// Stops the server: the listener closes, the runtime ends, the store is
     /// dropped. Like a crash between two transactions: whatever committed
     /// is in the file, nothing else.
     pub fn kill(&self) {
-        let Some(running) = self.running.lock().unwrap().take() else {
-            return;
-        };
-        running.shutdown.trigger();
-        let started = Instant::now();
-        while !running.thread.is_finished() {
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "the server did not stop"
-            );
-            std::thread::sleep(Duration::from_millis(5));
-        }
-        running.thread.join().unwrap().unwrap();
-        drop(running.store);
+        self.server.lock().unwrap().stop();
     }
 
     /// Opens the same database file again and serves it on the same port
     /// (or, if that port was taken meanwhile, on a new one: clients are
     /// re-pointed with [`Flaky::repoint`]).
     pub fn restart(&self) {
-        assert!(!self.is_running(), "kill the server first");
-        let store = Arc::new(SqliteStore::open(&self.db, Rules::default()).unwrap());
-        let same = self.addr.lock().unwrap().to_string();
-        let state = app_state(Arc::clone(&store));
-        let (addr, running) = match http::serve_in_background(&same, state.clone()) {
-            Ok((addr, thread)) => (
-                addr,
-                Running {
-                    store,
-                    shutdown: state.shutdown().clone(),
-                    thread,
-                },
-            ),
-            Err(_) => serve(store, "127.0.0.1:0"),
-        };
-        *self.addr.lock().unwrap() = addr;
-        *self.running.lock().unwrap() = Some(running);
+        let mut server = self.server.lock().unwrap();
+        assert!(!server.is_running(), "kill the server first");
+        server.restart();
     }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        if let Some(running) = self.running.lock().unwrap().as_ref() {
-            running.shutdown.trigger();
-        }
-    }
-}
-
-fn app_state(store: Arc<SqliteStore>) -> AppState {
-    AppState::new(
-        store,
-        Arc::new(BroadcastHub::new()),
-        HttpConfig::default(),
-        Shutdown::new(),
-    )
-    .unwrap()
-}
-
-fn serve(store: Arc<SqliteStore>, addr: &str) -> (SocketAddr, Running) {
-    let state = app_state(Arc::clone(&store));
-    let (addr, thread) = http::serve_in_background(addr, state.clone()).unwrap();
-    let running = Running {
-        store,
-        shutdown: state.shutdown().clone(),
-        thread,
-    };
-    (addr, running)
 }
 
 // ---- the network -------------------------------------------------------------
@@ -324,16 +243,29 @@ impl Clock for DeskClock {
     }
 }
 
-struct Quiet;
-
-impl Notifier for Quiet {
-    fn notify(&self, _: &Notification) -> Result<(), String> {
-        Ok(())
-    }
+/// A console (the application services with the server's sync) on `dir`
+/// with `clock`, its local store and its device.
+pub fn open_console(dir: &Path, clock: Arc<dyn Clock>) -> (App, LocalStore, DeviceId) {
+    let app = App::open(
+        dir,
+        Arc::new(Rules::default()),
+        clock,
+        Arc::new(Quiet),
+        Arc::new(Quiet),
+    )
+    .unwrap()
+    .with_server_sync();
+    let store = LocalStore::open_dir(dir).unwrap();
+    let device = DeviceId(store.read(|r| r.sync_state()).unwrap().device_id);
+    (app, store, device)
 }
 
-impl EventSink for Quiet {
-    fn changed(&self, _: &Changed) {}
+/// Sets the console's user and role.
+pub fn set_user(app: &App, user: &str, role: Role) {
+    let mut settings = app.settings().unwrap();
+    settings.user = UserId::new(user);
+    settings.role = role;
+    app.set_settings(&settings).unwrap();
 }
 
 /// One console: the application services on its own data directory, the
@@ -351,17 +283,7 @@ impl Desktop {
     /// desktop's clock at `clock`.
     pub fn sign_in(dir: &Path, server: &Server, name: &str, user: &str, clock: FakeClock) -> Self {
         let data = dir.join(name);
-        let app = App::open(
-            &data,
-            Arc::new(Rules::default()),
-            Arc::new(DeskClock(clock.clone())),
-            Arc::new(Quiet),
-            Arc::new(Quiet),
-        )
-        .unwrap()
-        .with_server_sync();
-        let store = LocalStore::open_dir(&data).unwrap();
-        let device = DeviceId(store.read(|r| r.sync_state()).unwrap().device_id);
+        let (app, store, device) = open_console(&data, Arc::new(DeskClock(clock.clone())));
         let url = server.url();
         let session = redress_sync::login(&url, user, PASSWORD, device, name).unwrap();
         let mut settings = app.settings().unwrap();
@@ -483,6 +405,30 @@ impl Desktop {
                 reason: if approve { "fair" } else { "too much" }.to_owned(),
             },
         );
+    }
+}
+
+/// A new complaint about a double charge.
+pub fn new_complaint() -> NewComplaintInput {
+    NewComplaintInput {
+        customer: Customer {
+            name: "王芳".into(),
+            phone: "13800138000".into(),
+            customer_id: None,
+        },
+        channel: Channel::Phone,
+        subject: Subject {
+            kind: SubjectKind::Order,
+            reference: "ORD-7".into(),
+        },
+        category: CategoryCode::new("billing.fee"),
+        demand: "退还重复扣费".into(),
+        description: "同一个月被扣了两次".into(),
+        kind: ComplaintKind::DemandDriven,
+        demand_class: DemandClass::ImmediateFix,
+        severity: Severity::MEDIUM,
+        public_exposure: false,
+        received_at: None,
     }
 }
 

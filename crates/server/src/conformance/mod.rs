@@ -12,6 +12,11 @@
 //! fn new_database() -> redress_server::conformance::Open { /* ... */ }
 //! redress_server::conformance_tests!(new_database);
 //! ```
+//!
+//! The users and sessions of an [`AccountStore`](crate::AccountStore) have a
+//! suite of their own in [`accounts`].
+
+pub mod accounts;
 
 use crate::{ServerStore, StoreError};
 use jiff::Timestamp;
@@ -169,7 +174,8 @@ impl Client {
     }
 }
 
-fn draft(phone: &str, category: &str, received_at: &str) -> ComplaintDraft {
+/// A broadband complaint from Wang Fang on `phone`.
+pub fn draft(phone: &str, category: &str, received_at: &str) -> ComplaintDraft {
     ComplaintDraft {
         customer: Customer {
             name: "Wang Fang".into(),
@@ -199,7 +205,8 @@ fn record(id: ComplaintId) -> Mutation {
     }
 }
 
-fn exec(id: ComplaintId, command: Command) -> Mutation {
+/// Executes `command` on complaint `id`.
+pub fn exec(id: ComplaintId, command: Command) -> Mutation {
     Mutation::Execute {
         complaint_id: id,
         command,
@@ -207,7 +214,7 @@ fn exec(id: ComplaintId, command: Command) -> Mutation {
 }
 
 /// Judge, assign and analyse: the steps that lead to remedies.
-fn to_analysed(id: ComplaintId) -> Vec<Mutation> {
+pub fn to_analysed(id: ComplaintId) -> Vec<Mutation> {
     vec![
         exec(
             id,
@@ -234,7 +241,8 @@ fn to_analysed(id: ComplaintId) -> Vec<Mutation> {
     ]
 }
 
-fn propose(id: ComplaintId, remedy: RemedyId, amount_minor: i64) -> Mutation {
+/// Proposes fee waiver `remedy` of `amount_minor` CNY.
+pub fn propose(id: ComplaintId, remedy: RemedyId, amount_minor: i64) -> Mutation {
     exec(
         id,
         Command::ProposeRemedy {
@@ -247,7 +255,8 @@ fn propose(id: ComplaintId, remedy: RemedyId, amount_minor: i64) -> Mutation {
     )
 }
 
-fn decide(id: ComplaintId, remedy: RemedyId, approve: bool) -> Mutation {
+/// Decides the first approval of `remedy` (revision 1).
+pub fn decide(id: ComplaintId, remedy: RemedyId, approve: bool) -> Mutation {
     exec(
         id,
         Command::DecideApproval {
@@ -259,7 +268,8 @@ fn decide(id: ComplaintId, remedy: RemedyId, approve: bool) -> Mutation {
     )
 }
 
-fn all_changes(store: &dyn ServerStore, device: DeviceId) -> Vec<Change> {
+/// Every change in the log, as `device` pulls them page by page.
+pub fn all_changes(store: &dyn ServerStore, device: DeviceId) -> Vec<Change> {
     let mut changes = Vec::new();
     let mut after = 0;
     loop {
