@@ -1,6 +1,6 @@
 //! The intake API on a real server: integrations record complaints and add
 //! progress, idempotently by their `external_ref`; people's tokens are
-//! refused there and integrations' tokens on sync push.
+//! refused there, and integrations' tokens on every sync endpoint.
 
 mod support;
 
@@ -261,7 +261,7 @@ fn progress_on_a_closed_complaint_is_refused() {
 }
 
 #[test]
-fn peoples_tokens_are_refused_on_intake_and_integrations_on_push() {
+fn peoples_tokens_are_refused_on_intake_and_integrations_on_sync() {
     let server = TestServer::start();
     let ann = server.person("ann", 1);
     let reply = ann.post("/intake/complaints", &complaint_body("r1", "Wang Fang"));
@@ -279,6 +279,21 @@ fn peoples_tokens_are_refused_on_intake_and_integrations_on_push() {
     let reply = crm.push(device, vec![support::record(support::complaint_id(1))]);
     assert_error(&reply, 403, "forbidden_role");
     assert!(log(&server).is_empty(), "nothing stored");
+    // Nor may it read the change log, snapshots, results or the event
+    // stream: an integration sees only what it sent.
+    for path in [
+        "/sync/pull?after=0",
+        "/sync/bootstrap",
+        "/sync/results?from=1",
+        "/sync/events",
+    ] {
+        assert_error(&crm.get(path), 403, "forbidden_role");
+    }
+    assert_error(
+        &crm.send("POST", "/auth/logout", None),
+        403,
+        "forbidden_role",
+    );
 
     // Without any token, intake is unauthorized.
     let mut nobody = server.integration("web");

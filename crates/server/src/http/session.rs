@@ -2,7 +2,7 @@
 
 use super::error::ErrorBody;
 use super::{ApiError, AppState, code, headers};
-use crate::accounts::{NewSession, Session, TokenHash, role_name};
+use crate::accounts::{NewSession, Session, TokenHash, UserKind, role_name};
 use crate::auth;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -20,7 +20,9 @@ use uuid::Uuid;
 /// The longest device name kept.
 const MAX_DEVICE_NAME: usize = 200;
 
-/// A live session, checked against the request's `Redress-Device`.
+/// A person's live session, checked against the request's
+/// `Redress-Device`. Integration tokens are refused here (`forbidden_role`):
+/// they feed complaints in through the intake API and see nothing else.
 #[derive(Debug, Clone)]
 pub struct AuthSession {
     pub session: Session,
@@ -31,6 +33,13 @@ impl FromRequestParts<AppState> for AuthSession {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let session = live_session(parts, state).await?;
+        if session.user.kind == UserKind::Integration {
+            return Err(ApiError::new(
+                StatusCode::FORBIDDEN,
+                code::FORBIDDEN_ROLE,
+                "an integration's token is for the intake API only",
+            ));
+        }
         let device = parts
             .headers
             .get(headers::DEVICE)
@@ -275,7 +284,7 @@ pub(super) async fn login(
     responses(
         (status = 204, description = "Signed out; the token no longer works"),
         (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
-        (status = 403, description = "`device_mismatch`", body = ErrorBody),
+        (status = 403, description = "`device_mismatch`; `forbidden_role` for an integration's token", body = ErrorBody),
         (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
         (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
         (status = 503, description = "`store_unavailable`: retry later", body = ErrorBody),

@@ -3,7 +3,7 @@
 use super::error::ErrorBody;
 use super::openapi::{DeviceHeader, ProtocolHeader};
 use super::{ApiError, AppState, AuthSession, Shutdown};
-use crate::accounts::{TokenHash, UserKind};
+use crate::accounts::TokenHash;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
@@ -62,13 +62,6 @@ pub(super) async fn push(
     auth: AuthSession,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
-    if auth.session.user.kind == UserKind::Integration {
-        return Err(ApiError::new(
-            StatusCode::FORBIDDEN,
-            super::code::FORBIDDEN_ROLE,
-            "an integration feeds complaints in through the intake API, not sync push",
-        ));
-    }
     let body = ApiError::body(body)?;
     let request = PushRequest::from_json(&body).map_err(|e| {
         let mut error = ApiError::new(
@@ -168,7 +161,7 @@ pub(super) struct PullParams {
         (status = 200, description = "The next page of the change log", body = PullResponse),
         (status = 400, description = "`malformed_request`: a bad query", body = ErrorBody),
         (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
-        (status = 403, description = "`device_mismatch` or `unknown_device`", body = ErrorBody),
+        (status = 403, description = "`device_mismatch` or `unknown_device`; `forbidden_role` for an integration's token", body = ErrorBody),
         (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
         (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
         (status = 503, description = "`store_unavailable`: retry later", body = ErrorBody),
@@ -224,7 +217,7 @@ fn first_seq() -> u64 {
         (status = 200, description = "The stored results and the device's settled position", body = ResultsResponse),
         (status = 400, description = "`malformed_request`: a bad query", body = ErrorBody),
         (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
-        (status = 403, description = "`device_mismatch` or `unknown_device`", body = ErrorBody),
+        (status = 403, description = "`device_mismatch` or `unknown_device`; `forbidden_role` for an integration's token", body = ErrorBody),
         (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
         (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
         (status = 503, description = "`store_unavailable`: retry later", body = ErrorBody),
@@ -292,7 +285,7 @@ pub(super) struct BootstrapParams {
         (status = 200, description = "One snapshot page", body = BootstrapPage),
         (status = 400, description = "`malformed_request`: a bad query", body = ErrorBody),
         (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
-        (status = 403, description = "`device_mismatch`", body = ErrorBody),
+        (status = 403, description = "`device_mismatch`; `forbidden_role` for an integration's token", body = ErrorBody),
         (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
         (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
         (status = 503, description = "`store_unavailable`: retry later", body = ErrorBody),
@@ -346,7 +339,7 @@ pub(super) async fn bootstrap(
         (status = 200, description = "A server-sent event stream. Each `poke` event has the new high-water seq as its id and `{\"high_water\": n}` as its data; comments keep an idle stream open. Pull to learn what changed. A `session_revoked` event (data `{\"code\": \"unauthorized\"}`) is the last one of a stream whose session ended: sign in again.",
             content_type = "text/event-stream", body = String),
         (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
-        (status = 403, description = "`device_mismatch`", body = ErrorBody),
+        (status = 403, description = "`device_mismatch`; `forbidden_role` for an integration's token", body = ErrorBody),
         (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
         (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
         (status = 503, description = "`store_unavailable`: retry later", body = ErrorBody),
