@@ -86,7 +86,7 @@ bindings-check:
 	fi; \
 	echo "bindings up to date"
 
-bench: deps-rust
+bench: deps-rust deps-postgres
 	$(CARGO) bench -p redress-domain --bench planner
 	$(CARGO) bench -p redress-local --bench store
 	$(CARGO) bench -p redress-testkit --bench demo
@@ -102,7 +102,7 @@ bench-ui: deps-desktop ui-build
 ## REDRESS_DATA_DIR picks another directory.
 DEMO_DIR ?= $(if $(REDRESS_DATA_DIR),$(REDRESS_DATA_DIR),$(CURDIR)/.redress-demo)
 
-run: deps ui-build
+run: deps-rust deps-desktop deps-ui ui-build
 	$(CARGO) build -q --locked -p redressctl -p redress-desktop
 	@if [ ! -s "$(DEMO_DIR)/redress.sqlite3" ]; then \
 		$(CARGO) run -q --locked -p redressctl -- --data-dir "$(DEMO_DIR)" demo seed; \
