@@ -20,4 +20,4 @@ pub mod sla;
 
 pub use error::{DomainError, FieldError};
 pub use jiff::Timestamp;
-pub use rules::Rules;
+pub use rules::{Rules, RulesDocument};

@@ -3,8 +3,8 @@
 //! copy is authoritative and desktops hold a cached copy for their precheck.
 
 use crate::authority::AuthorityMatrix;
-use crate::calendar::Calendar;
-use crate::error::DomainError;
+use crate::calendar::{Calendar, CalendarSpec};
+use crate::error::{DomainError, FieldError};
 use crate::ids::CalendarId;
 use crate::sla::SlaPolicies;
 use std::collections::BTreeMap;
@@ -90,5 +90,173 @@ impl Rules {
             entity: "calendar",
             id: id.to_string(),
         })
+    }
+}
+
+/// The site's policy as an admin writes it (a TOML file the server is given)
+/// and as the server hands it to desktops (JSON): business calendars by id,
+/// SLA policies and the site's calling code. Whatever it leaves out keeps
+/// the built-in default, so an empty document is [`Rules::default`].
+///
+/// ```toml
+/// default_calling_code = "86"
+///
+/// [calendars.office]
+/// timezone = "Asia/Shanghai"
+/// hours.mon = [["09:00", "18:00"]]
+///
+/// [[sla.policies]]
+/// name = "resolution in office hours"
+/// resolution = { seconds = 86400, calendar = "office" }
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RulesDocument {
+    /// Business calendars by id; `24x7` is built in and cannot be redefined.
+    #[serde(default)]
+    pub calendars: BTreeMap<String, CalendarSpec>,
+    #[serde(default)]
+    pub sla: SlaPolicies,
+    /// The country calling code numbers without one are taken to be in;
+    /// `86` when left out.
+    #[serde(default = "site_calling_code")]
+    pub default_calling_code: Option<String>,
+}
+
+fn site_calling_code() -> Option<String> {
+    Rules::default().default_calling_code
+}
+
+impl Default for RulesDocument {
+    fn default() -> Self {
+        RulesDocument {
+            calendars: BTreeMap::new(),
+            sla: SlaPolicies::default(),
+            default_calling_code: site_calling_code(),
+        }
+    }
+}
+
+impl RulesDocument {
+    /// The rules this document describes, checked: every calendar valid,
+    /// `24x7` not redefined, and every SLA target on a known calendar (an
+    /// unknown one would stop every clock that uses it).
+    pub fn to_rules(&self) -> Result<Rules, DomainError> {
+        let mut calendars = BTreeMap::new();
+        for (id, spec) in &self.calendars {
+            if id == ALWAYS_ON {
+                return Err(DomainError::invalid(
+                    &format!("calendars.{id}"),
+                    "24x7 is built in and cannot be redefined",
+                ));
+            }
+            let calendar = Calendar::from_spec(spec).map_err(DomainError::Calendar)?;
+            calendars.insert(CalendarId::new(id.clone()), calendar);
+        }
+        let rules = Rules {
+            calendars,
+            sla: self.sla.clone(),
+            default_calling_code: self.default_calling_code.clone(),
+            ..Rules::default()
+        };
+        let mut unknown = Vec::new();
+        for (index, policy) in self.sla.policies.iter().enumerate() {
+            let targets = [
+                ("first_response", &policy.first_response),
+                ("progress_cadence", &policy.progress_cadence),
+                ("resolution", &policy.resolution),
+                ("approval", &policy.approval),
+                ("callback", &policy.callback),
+            ];
+            for (clock, target) in targets {
+                if let Some(target) = target
+                    && rules.calendar(&target.calendar).is_err()
+                {
+                    unknown.push(FieldError {
+                        field: format!("sla.policies[{index}].{clock}.calendar"),
+                        message: format!("no calendar {}", target.calendar),
+                    });
+                }
+            }
+        }
+        if unknown.is_empty() {
+            Ok(rules)
+        } else {
+            Err(DomainError::ValidationFailed(unknown))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sla::ClockTarget;
+
+    const SITE: &str = r#"
+        default_calling_code = "44"
+
+        [calendars.office]
+        timezone = "Europe/London"
+        hours.mon = [["09:00", "17:00"]]
+
+        [[sla.policies]]
+        name = "office resolution"
+        resolution = { seconds = 28800, calendar = "office" }
+    "#;
+
+    fn parse(text: &str) -> RulesDocument {
+        toml::from_str(text).expect("a rules document")
+    }
+
+    #[test]
+    fn an_empty_document_is_the_built_in_rules() {
+        let rules = parse("").to_rules().expect("valid");
+        let built_in = Rules::default();
+        assert_eq!(rules.default_calling_code, built_in.default_calling_code);
+        assert_eq!(rules.sla, built_in.sla);
+        assert!(rules.calendars.is_empty());
+        assert_eq!(RulesDocument::default(), parse(""));
+    }
+
+    #[test]
+    fn a_site_document_brings_its_calendars_and_policies() {
+        let doc = parse(SITE);
+        let rules = doc.to_rules().expect("valid");
+        assert_eq!(rules.default_calling_code.as_deref(), Some("44"));
+        assert!(rules.calendar(&CalendarId::new("office")).is_ok());
+        assert_eq!(
+            rules.sla.policies[0].resolution,
+            Some(ClockTarget {
+                seconds: 28_800,
+                calendar: CalendarId::new("office"),
+            })
+        );
+        // The JSON form the server serves reads back to the same document.
+        let json = serde_json::to_string(&doc).expect("json");
+        let back: RulesDocument = serde_json::from_str(&json).expect("read back");
+        assert_eq!(back, doc);
+    }
+
+    #[test]
+    fn bad_documents_are_refused_with_the_field() {
+        let unknown = parse(&SITE.replace("calendar = \"office\"", "calendar = \"shop\""));
+        let err = unknown.to_rules().expect_err("unknown calendar");
+        assert_eq!(err.code(), "validation_failed");
+        assert!(
+            err.to_string()
+                .contains("sla.policies[0].resolution.calendar: no calendar shop"),
+            "{err}"
+        );
+        let redefined = parse("[calendars.24x7]\ntimezone = \"UTC\"\n");
+        assert_eq!(
+            redefined.to_rules().expect_err("24x7").code(),
+            "validation_failed"
+        );
+        let zone = parse(&SITE.replace("Europe/London", "Mars/Olympus"));
+        assert_eq!(
+            zone.to_rules().expect_err("zone").code(),
+            "unknown_time_zone"
+        );
+        assert!(toml::from_str::<RulesDocument>("colour = \"red\"").is_err());
     }
 }
