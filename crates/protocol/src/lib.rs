@@ -18,6 +18,7 @@ pub mod intake;
 mod messages;
 mod mutation;
 mod rejection;
+mod rules;
 
 pub use catchup::{BootstrapPage, ResultsResponse, SnapshotComplaint};
 pub use digest::state_digest;
@@ -29,6 +30,7 @@ pub use messages::{
 };
 pub use mutation::{ComplaintDraft, Mutation, RECORD, WireError, command_tag, mutation_name};
 pub use rejection::Rejection;
+pub use rules::{RulesResponse, rules_digest};
 
 /// The protocol version this build speaks. Sent in the `Redress-Protocol`
 /// header; a server refuses versions outside its supported range.

@@ -5,12 +5,14 @@
 
 use clap::{Args, Parser, Subcommand};
 use jiff::Timestamp;
-use redress_domain::Rules;
 use redress_domain::ids::UserId;
+use redress_domain::{Rules, RulesDocument};
 use redress_server::http::{self, AppState, HttpConfig, Shutdown};
-use redress_server::{AccountStore, AnyStore, NewUser, StoreError, UserKind, auth, parse_role};
+use redress_server::{
+    AccountStore, AnyStore, NewUser, StoreError, StoreOptions, UserKind, auth, parse_role,
+};
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -37,6 +39,19 @@ enum Command {
         /// The address to listen on.
         #[arg(long, env = "REDRESS_LISTEN", default_value = "127.0.0.1:8470")]
         listen: String,
+        /// The site's rules (business calendars, SLA policies, calling code)
+        /// as a TOML file; without it the built-in rules.
+        #[arg(long, env = "REDRESS_RULES", value_name = "FILE")]
+        rules: Option<PathBuf>,
+        /// The site's IANA time zone; it decides the year in complaint
+        /// numbers.
+        #[arg(
+            long,
+            env = "REDRESS_TIME_ZONE",
+            value_name = "ZONE",
+            default_value = "UTC"
+        )]
+        time_zone: String,
     },
     /// Create the database or bring its schema up to date, then exit.
     Migrate {
@@ -183,7 +198,12 @@ fn open(db: &Db) -> Result<AnyStore, Failure> {
 
 fn run(cli: Cli) -> Result<(), Failure> {
     match cli.command {
-        Command::Serve { db, listen } => serve(&db, &listen),
+        Command::Serve {
+            db,
+            listen,
+            rules,
+            time_zone,
+        } => serve(&db, &listen, rules.as_deref(), &time_zone),
         Command::Migrate { db } => {
             let store = open(&db)?;
             say(&format!(
@@ -309,7 +329,53 @@ fn read_password() -> Result<String, Failure> {
     Ok(password)
 }
 
-fn serve(db: &Db, listen: &str) -> Result<(), Failure> {
+/// The rules document `--rules` names, or the built-in one, with the rules
+/// it describes.
+fn load_rules(path: Option<&Path>) -> Result<(RulesDocument, Rules), Failure> {
+    let Some(path) = path else {
+        let document = RulesDocument::default();
+        let rules = document
+            .to_rules()
+            .map_err(|e| Failure::runtime(e.code(), e.to_string()))?;
+        return Ok((document, rules));
+    };
+    let shown = path.display();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Failure::input("unreadable_file", format!("{shown}: {e}")))?;
+    let invalid = |e: &toml::de::Error| {
+        let (line, column) = line_column(&text, e.span().map_or(0, |s| s.start));
+        Failure::input(
+            "invalid_rules",
+            format!("{shown}:{line}:{column}: {}", e.message().trim()),
+        )
+    };
+    // Syntax first, so a typo is reported as one rather than as a
+    // document that does not fit.
+    toml::from_str::<toml::Table>(&text).map_err(|e| invalid(&e))?;
+    let document: RulesDocument = toml::from_str(&text).map_err(|e| invalid(&e))?;
+    let rules = document
+        .to_rules()
+        .map_err(|e| Failure::input(e.code(), format!("{shown}: {e}")))?;
+    Ok((document, rules))
+}
+
+/// 1-based line and column (in characters) of a byte offset.
+fn line_column(text: &str, at: usize) -> (usize, usize) {
+    let before = text.get(..at).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}
+
+fn serve(db: &Db, listen: &str, rules: Option<&Path>, time_zone: &str) -> Result<(), Failure> {
+    let (document, checked) = load_rules(rules)?;
+    let time_zone = jiff::tz::TimeZone::get(time_zone).map_err(|_| {
+        Failure::input(
+            "unknown_time_zone",
+            format!("{time_zone:?} is not an IANA time zone such as Asia/Shanghai"),
+        )
+    })?;
+    let zone_name = time_zone.iana_name().unwrap_or("UTC").to_owned();
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -323,7 +389,13 @@ fn serve(db: &Db, listen: &str) -> Result<(), Failure> {
             format!("{listen:?} is not an address such as 127.0.0.1:8470"),
         )
     })?;
-    let store = open(db)?;
+    let store = AnyStore::open_with(
+        &db.path,
+        StoreOptions {
+            rules: checked,
+            time_zone,
+        },
+    )?;
     let notifier = store.notifier()?;
     let described = store.describe().to_owned();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -337,7 +409,19 @@ fn serve(db: &Db, listen: &str) -> Result<(), Failure> {
             notifier,
             HttpConfig::default(),
             shutdown.clone(),
-        )?;
+        )?
+        .with_rules(document);
+        let source = rules.map_or_else(|| "built-in".to_owned(), |p| p.display().to_string());
+        let calendars: Vec<&str> = state.rules().calendars.keys().map(String::as_str).collect();
+        tracing::info!(
+            rules = %source,
+            calendars = ?calendars,
+            policies = state.rules().sla.policies.len(),
+            calling_code = ?state.rules().default_calling_code,
+            digest = %state.rules_digest(),
+            time_zone = %zone_name,
+            "rules in force"
+        );
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
             Failure::runtime("bind_failed", format!("cannot listen on {addr}: {e}"))
         })?;

@@ -11,7 +11,7 @@
 use crate::http::{self, AppState, Backend, HttpConfig, Shutdown};
 use crate::{AccountStore, BroadcastHub, NewUser, SqliteStore, UserKind, auth};
 use jiff::Timestamp;
-use redress_domain::Rules;
+use redress_domain::RulesDocument;
 use redress_domain::ids::UserId;
 use redress_domain::model::Role;
 use std::net::SocketAddr;
@@ -59,11 +59,22 @@ pub struct Serving {
 
 impl Serving {
     /// Serves `store` on `addr` (`127.0.0.1:0` for a free port) with a
-    /// notifier of its own.
+    /// notifier of its own, saying the built-in rules are in force.
     pub fn start(
         store: Arc<dyn Backend>,
         config: HttpConfig,
         addr: &str,
+    ) -> std::io::Result<Serving> {
+        Serving::start_with_rules(store, config, addr, RulesDocument::default())
+    }
+
+    /// [`Serving::start`] serving `rules` as the rules in force (the store
+    /// should have been opened with `rules.to_rules()`).
+    pub fn start_with_rules(
+        store: Arc<dyn Backend>,
+        config: HttpConfig,
+        addr: &str,
+        rules: RulesDocument,
     ) -> std::io::Result<Serving> {
         let shutdown = Shutdown::new();
         let state = AppState::new(
@@ -72,7 +83,8 @@ impl Serving {
             config,
             shutdown.clone(),
         )
-        .expect("server state");
+        .expect("server state")
+        .with_rules(rules);
         let (addr, thread) = http::serve_in_background(addr, state)?;
         Ok(Serving {
             addr,
@@ -123,6 +135,7 @@ pub struct TestServer {
     store: Option<Arc<SqliteStore>>,
     addr: SocketAddr,
     config: HttpConfig,
+    rules: RulesDocument,
     path: PathBuf,
     _dir: Option<tempfile::TempDir>,
 }
@@ -136,9 +149,26 @@ impl TestServer {
 
     /// [`TestServer::start`] with other limits and timings.
     pub fn start_with(config: HttpConfig, people: &[(&str, Role, Option<i64>)]) -> TestServer {
+        TestServer::start_ruled(config, RulesDocument::default(), people)
+    }
+
+    /// [`TestServer::start`] deciding with the site's `rules` (and serving
+    /// them at `GET /rules`). Panics when they are invalid.
+    pub fn start_with_rules(
+        rules: RulesDocument,
+        people: &[(&str, Role, Option<i64>)],
+    ) -> TestServer {
+        TestServer::start_ruled(HttpConfig::default(), rules, people)
+    }
+
+    fn start_ruled(
+        config: HttpConfig,
+        rules: RulesDocument,
+        people: &[(&str, Role, Option<i64>)],
+    ) -> TestServer {
         let dir = tempfile::tempdir().expect("a temporary directory");
         let path = dir.path().join("server.sqlite3");
-        let mut server = TestServer::create(path, config, people);
+        let mut server = TestServer::create(path, config, rules, people);
         server._dir = Some(dir);
         server
     }
@@ -146,31 +176,40 @@ impl TestServer {
     /// A fresh database at `path` (in a directory the caller keeps) with
     /// `people`, served on a free port.
     pub fn start_at(path: &Path, people: &[(&str, Role, Option<i64>)]) -> TestServer {
-        TestServer::create(path.to_owned(), HttpConfig::default(), people)
+        TestServer::create(
+            path.to_owned(),
+            HttpConfig::default(),
+            RulesDocument::default(),
+            people,
+        )
     }
 
     fn create(
         path: PathBuf,
         config: HttpConfig,
+        rules: RulesDocument,
         people: &[(&str, Role, Option<i64>)],
     ) -> TestServer {
-        let store = Arc::new(SqliteStore::open(&path, Rules::default()).expect("open the store"));
+        let store = Arc::new(open(&path, &rules));
         add_people(store.as_ref(), people);
-        TestServer::serve(store, path, config, "127.0.0.1:0").expect("the server starts")
+        TestServer::serve(store, path, config, rules, "127.0.0.1:0").expect("the server starts")
     }
 
     fn serve(
         store: Arc<SqliteStore>,
         path: PathBuf,
         config: HttpConfig,
+        rules: RulesDocument,
         addr: &str,
     ) -> std::io::Result<TestServer> {
-        let serving = Serving::start(store.clone(), config.clone(), addr)?;
+        let serving =
+            Serving::start_with_rules(store.clone(), config.clone(), addr, rules.clone())?;
         Ok(TestServer {
             addr: serving.addr(),
             serving: Some(serving),
             store: Some(store),
             config,
+            rules,
             path,
             _dir: None,
         })
@@ -179,10 +218,15 @@ impl TestServer {
     /// A second server process, as it were, over the same database file, on
     /// another port (the file stays with `self`).
     pub fn beside(&self) -> TestServer {
-        let store =
-            Arc::new(SqliteStore::open(&self.path, Rules::default()).expect("open the store"));
-        TestServer::serve(store, self.path.clone(), self.config.clone(), "127.0.0.1:0")
-            .expect("the server starts")
+        let store = Arc::new(self.open_store());
+        TestServer::serve(
+            store,
+            self.path.clone(),
+            self.config.clone(),
+            self.rules.clone(),
+            "127.0.0.1:0",
+        )
+        .expect("the server starts")
     }
 
     pub fn addr(&self) -> SocketAddr {
@@ -211,7 +255,7 @@ impl TestServer {
 
     /// Another store on the database file, running or not.
     pub fn open_store(&self) -> SqliteStore {
-        SqliteStore::open(&self.path, Rules::default()).expect("open the store")
+        open(&self.path, &self.rules)
     }
 
     pub fn is_running(&self) -> bool {
@@ -238,11 +282,20 @@ impl TestServer {
         self.stop();
         let store = Arc::new(self.open_store());
         let same = self.addr.to_string();
-        let serving = Serving::start(store.clone(), self.config.clone(), &same)
-            .or_else(|_| Serving::start(store.clone(), self.config.clone(), "127.0.0.1:0"))
+        let start = |addr: &str| {
+            Serving::start_with_rules(store.clone(), self.config.clone(), addr, self.rules.clone())
+        };
+        let serving = start(&same)
+            .or_else(|_| start("127.0.0.1:0"))
             .expect("the server starts");
         self.addr = serving.addr();
         self.serving = Some(serving);
         self.store = Some(store);
     }
+}
+
+/// The store at `path`, deciding with `rules`.
+fn open(path: &Path, rules: &RulesDocument) -> SqliteStore {
+    let rules = rules.to_rules().expect("valid rules");
+    SqliteStore::open(path, rules).expect("open the store")
 }

@@ -4,7 +4,7 @@
 mod support;
 
 use std::time::Duration;
-use support::cli::{assert_input_error, bin, db_arg, run, serve_db, terminate};
+use support::cli::{assert_input_error, bin, db_arg, run, serve, serve_db, terminate};
 
 #[test]
 fn migrate_and_manage_users() {
@@ -119,6 +119,135 @@ fn serve_answers_and_stops_on_sigterm() {
         .expect("JSON");
     assert_eq!(health["status"], "ok");
 
+    let exit = terminate(&mut child);
+    assert!(exit.success(), "{exit:?}");
+}
+
+/// A site's rules: an office calendar and resolution measured on it.
+const RULES: &str = r#"default_calling_code = "86"
+
+[calendars.office]
+timezone = "Asia/Shanghai"
+hours.mon = [["09:00", "18:00"]]
+
+[[sla.policies]]
+name = "resolution in office hours"
+resolution = { seconds = 28800, calendar = "office" }
+"#;
+
+#[test]
+fn serve_refuses_bad_rules_and_time_zones() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = db_arg(&dir.path().join("server.sqlite3"));
+    let serve_with = |rules: &str| {
+        let path = dir.path().join("rules.toml");
+        std::fs::write(&path, rules).expect("write the rules");
+        run(&["serve", "--db", &db, "--rules", &db_arg(&path)], "")
+    };
+    let stderr =
+        |output: &std::process::Output| String::from_utf8_lossy(&output.stderr).into_owned();
+
+    let missing = dir.path().join("no-such-rules.toml");
+    let output = run(&["serve", "--db", &db, "--rules", &db_arg(&missing)], "");
+    assert_input_error(&output, "unreadable_file");
+    assert!(
+        stderr(&output).contains("no-such-rules.toml"),
+        "{}",
+        stderr(&output)
+    );
+
+    // A TOML syntax error, with its line and column.
+    let output = serve_with("default_calling_code = \"86\"\n[calendars.office\n");
+    assert_input_error(&output, "invalid_rules");
+    assert!(
+        stderr(&output).contains("rules.toml:2:"),
+        "{}",
+        stderr(&output)
+    );
+
+    // A key the document does not have (a typo of `calendars`).
+    let output = serve_with(&RULES.replace("[calendars.office]", "[calendar.office]"));
+    assert_input_error(&output, "invalid_rules");
+    assert!(
+        stderr(&output).contains("rules.toml:3:2"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(stderr(&output).contains("calendar"), "{}", stderr(&output));
+
+    // A policy on a calendar the document does not define.
+    let output = serve_with(&RULES.replace("calendar = \"office\"", "calendar = \"shop\""));
+    assert_input_error(&output, "validation_failed");
+    assert!(
+        stderr(&output).contains("sla.policies[0].resolution.calendar"),
+        "{}",
+        stderr(&output)
+    );
+
+    // A calendar in a time zone that does not exist.
+    let output = serve_with(&RULES.replace("Asia/Shanghai", "Mars/Olympus_Mons"));
+    assert_input_error(&output, "unknown_time_zone");
+
+    // The site's time zone, by flag and through the environment.
+    assert_input_error(
+        &run(
+            &["serve", "--db", &db, "--time-zone", "Mars/Olympus_Mons"],
+            "",
+        ),
+        "unknown_time_zone",
+    );
+    let output = bin()
+        .args(["serve", "--db", &db])
+        .env("REDRESS_TIME_ZONE", "Nowhere/Special")
+        .output()
+        .expect("run");
+    assert_input_error(&output, "unknown_time_zone");
+
+    // Nothing was served: the database was not even created.
+    assert!(!dir.path().join("server.sqlite3").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_logs_the_rules_in_force() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = db_arg(&dir.path().join("server.sqlite3"));
+    let rules = dir.path().join("site-rules.toml");
+    std::fs::write(&rules, RULES).expect("write the rules");
+    let mut command = bin();
+    command
+        .args(["serve", "--db", &db, "--listen", "127.0.0.1:0"])
+        .env("REDRESS_RULES", &rules)
+        .env("REDRESS_TIME_ZONE", "Asia/Shanghai");
+    let logged = std::sync::Mutex::new(Vec::new());
+    let (mut child, addr) = serve(command, |line| {
+        logged.lock().expect("the log").push(line.to_owned());
+    });
+    let logged = logged.into_inner().expect("the log");
+    let line = logged
+        .iter()
+        .find(|l| l.contains("rules in force"))
+        .unwrap_or_else(|| panic!("no rules line in {logged:?}"));
+    assert!(line.contains("site-rules.toml"), "{line}");
+    assert!(line.contains("\"office\""), "{line}");
+    assert!(line.contains("policies=1"), "{line}");
+    assert!(line.contains("time_zone=Asia/Shanghai"), "{line}");
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .timeout_global(Some(Duration::from_secs(10)))
+        .build()
+        .into();
+    let meta: serde_json::Value = agent
+        .get(format!("http://{addr}/api/v1/meta"))
+        .call()
+        .expect("meta")
+        .body_mut()
+        .read_json()
+        .expect("JSON");
+    let document: redress_domain::RulesDocument = toml::from_str(RULES).expect("the rules");
+    assert_eq!(
+        meta["rules_digest"],
+        redress_protocol::rules_digest(&document).as_str()
+    );
     let exit = terminate(&mut child);
     assert!(exit.success(), "{exit:?}");
 }

@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// Every route of [`http::router`], by method and full path. A route added
 /// to the router belongs here and in the document.
-const ROUTES: [(&str, &str); 12] = [
+const ROUTES: [(&str, &str); 13] = [
     ("get", "/api/v1/health"),
     ("get", "/api/v1/meta"),
     ("get", "/api/v1/openapi.json"),
@@ -24,6 +24,7 @@ const ROUTES: [(&str, &str); 12] = [
     ("get", "/api/v1/sync/events"),
     ("get", "/api/v1/sync/results"),
     ("get", "/api/v1/sync/bootstrap"),
+    ("get", "/api/v1/rules"),
     ("post", "/api/v1/intake/complaints"),
     ("post", "/api/v1/intake/complaints/{id}/progress"),
 ];

@@ -37,7 +37,8 @@ use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
-use redress_protocol::{PROTOCOL_VERSION, codes};
+use redress_domain::rules::RulesDocument;
+use redress_protocol::{PROTOCOL_VERSION, codes, rules_digest};
 use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -141,6 +142,23 @@ impl Default for Shutdown {
 #[derive(Clone)]
 pub struct AppState {
     inner: Arc<Inner>,
+    rules: Arc<RulesInForce>,
+}
+
+/// The rules document the store decides with, and its digest.
+#[derive(Debug)]
+struct RulesInForce {
+    document: RulesDocument,
+    digest: String,
+}
+
+impl RulesInForce {
+    fn new(document: RulesDocument) -> RulesInForce {
+        RulesInForce {
+            digest: rules_digest(&document),
+            document,
+        }
+    }
 }
 
 struct Inner {
@@ -158,12 +176,15 @@ impl std::fmt::Debug for AppState {
         f.debug_struct("AppState")
             .field("epoch", &self.inner.epoch)
             .field("config", &self.inner.config)
+            .field("rules_digest", &self.rules.digest)
             .finish_non_exhaustive()
     }
 }
 
 impl AppState {
     /// Reads the store's epoch once; it cannot change while the server runs.
+    /// The rules served are the built-in ones ([`RulesDocument::default`]);
+    /// see [`AppState::with_rules`].
     pub fn new(
         store: Arc<dyn Backend>,
         notifier: Arc<dyn ChangeNotifier>,
@@ -182,7 +203,27 @@ impl AppState {
                 shutdown,
                 intake_locks: intake::IntakeLocks::default(),
             }),
+            rules: Arc::new(RulesInForce::new(RulesDocument::default())),
         })
+    }
+
+    /// Serves `document` as the rules in force (`GET /rules`, the digest in
+    /// `GET /meta`). It must be the document the store was opened with
+    /// (`document.to_rules()`): this only says which rules the store
+    /// decides with, it does not change them.
+    pub fn with_rules(mut self, document: RulesDocument) -> AppState {
+        self.rules = Arc::new(RulesInForce::new(document));
+        self
+    }
+
+    /// The rules document in force.
+    pub fn rules(&self) -> &RulesDocument {
+        &self.rules.document
+    }
+
+    /// [`rules_digest`] of the rules in force.
+    pub fn rules_digest(&self) -> &str {
+        &self.rules.digest
     }
 
     pub fn shutdown(&self) -> &Shutdown {
@@ -221,6 +262,7 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/events", get(sync::events))
         .route("/sync/results", get(sync::results))
         .route("/sync/bootstrap", get(sync::bootstrap))
+        .route("/rules", get(sync::rules))
         .route_layer(middleware::from_fn(require_protocol));
     // Third-party systems may leave the protocol header out.
     let intake = Router::new()
@@ -376,6 +418,9 @@ struct Meta {
     /// The identity of the server's database.
     server_epoch: Uuid,
     server_time: Timestamp,
+    /// The digest of the rules the server decides with, as in
+    /// `GET /rules`: when it changes, fetch the rules again.
+    rules_digest: String,
 }
 
 /// `GET /health`: the server is up.
@@ -404,6 +449,7 @@ async fn meta(State(state): State<AppState>) -> Json<Meta> {
         protocol_max: PROTOCOL_MAX,
         server_epoch: state.epoch(),
         server_time: Timestamp::now(),
+        rules_digest: state.rules_digest().to_owned(),
     })
 }
 

@@ -14,7 +14,7 @@ use redress_protocol::intake::schema::{
 use redress_protocol::{
     BootstrapPage, Change, ChangeCause, ChangeOp, DeviceId, IntakeAccepted, IntakeComplaint,
     IntakeProgress, IntakeRejected, MutationEnvelope, MutationResult, Outcome, PullResponse,
-    PushRequest, PushResponse, ResultsResponse, SnapshotComplaint,
+    PushRequest, PushResponse, ResultsResponse, RulesResponse, SnapshotComplaint,
 };
 use std::sync::OnceLock;
 use utoipa::openapi::OpenApi as Document;
@@ -77,6 +77,7 @@ pub(super) struct DeviceHeader {
         sync::events,
         sync::results,
         sync::bootstrap,
+        sync::rules,
         intake::create_complaint,
         intake::add_progress,
     ),
@@ -99,6 +100,7 @@ pub(super) struct DeviceHeader {
         ResultsResponse,
         BootstrapPage,
         SnapshotComplaint,
+        RulesResponse,
         IntakeComplaint,
         IntakeCustomer,
         IntakeSubject,
@@ -114,7 +116,7 @@ pub(super) struct DeviceHeader {
     tags(
         (name = "server", description = "Liveness, version and this document; no session needed"),
         (name = "auth", description = "Sessions: sign in and out"),
-        (name = "sync", description = "Push mutations, pull changes, listen for pokes, fetch stored results and the bootstrap snapshot"),
+        (name = "sync", description = "Push mutations, pull changes, listen for pokes, fetch stored results, the bootstrap snapshot and the rules in force"),
         (name = "intake", description = "Complaints fed in by other systems (CRM, IVR, web forms) with an integration token"),
     )
 )]

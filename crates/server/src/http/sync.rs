@@ -15,7 +15,7 @@ use jiff::Timestamp;
 use redress_domain::ids::ComplaintId;
 use redress_protocol::{
     BootstrapPage, MAX_PUSH_BATCH, MutationResult, Outcome, PullResponse, PushRequest,
-    PushResponse, ResultsResponse, SnapshotComplaint,
+    PushResponse, ResultsResponse, RulesResponse, SnapshotComplaint,
 };
 use serde::Deserialize;
 use std::convert::Infallible;
@@ -468,4 +468,31 @@ impl Pokes {
             return Some(Announce::Poke(high));
         }
     }
+}
+
+/// `GET /rules`: the site's rules the server decides with.
+#[utoipa::path(
+    get,
+    path = "/api/v1/rules",
+    summary = "The rules the server decides with",
+    description = "The site's rules document (business calendars by id, SLA policies, the site's calling code) the server decides SLA due times and everything else with, as the admin configured it with `redress-server serve --rules`, or the built-in rules. Desktops use the same calendars for their provisional countdowns. `digest` is the SHA-256 of the document's canonical JSON (compact, keys sorted); `GET /meta` carries it as `rules_digest`, so a change shows without fetching the document.",
+    tag = "sync",
+    params(ProtocolHeader, DeviceHeader),
+    security(("bearer" = [])),
+    responses(
+        (status = 200, description = "The rules in force and their digest", body = RulesResponse),
+        (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
+        (status = 403, description = "`device_mismatch`; `forbidden_role` for an integration's token", body = ErrorBody),
+        (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
+        (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
+    )
+)]
+pub(super) async fn rules(
+    State(state): State<AppState>,
+    _auth: AuthSession,
+) -> Json<RulesResponse> {
+    Json(RulesResponse {
+        digest: state.rules_digest().to_owned(),
+        document: state.rules().clone(),
+    })
 }

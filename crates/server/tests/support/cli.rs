@@ -11,7 +11,9 @@ pub fn bin() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_redress-server"));
     command
         .env_remove("REDRESS_DB")
-        .env_remove("REDRESS_LISTEN");
+        .env_remove("REDRESS_LISTEN")
+        .env_remove("REDRESS_RULES")
+        .env_remove("REDRESS_TIME_ZONE");
     command
 }
 

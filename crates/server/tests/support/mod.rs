@@ -35,6 +35,18 @@ impl TestServer {
         ]))
     }
 
+    /// [`TestServer::start`] deciding with the site's `rules`.
+    pub fn start_with_rules(rules: redress_domain::RulesDocument) -> TestServer {
+        TestServer::wrap(testing::TestServer::start_with_rules(
+            rules,
+            &[
+                ("ann", Role::Agent, None),
+                ("amy", Role::Agent, None),
+                ("sue", Role::Supervisor, None),
+            ],
+        ))
+    }
+
     /// A second server process, as it were, over the same database file.
     pub fn beside(&self) -> TestServer {
         TestServer::wrap(self.server.beside())
