@@ -428,8 +428,15 @@ fn serve(db: &Db, listen: &str, rules: Option<&Path>, time_zone: &str) -> Result
         let local = listener
             .local_addr()
             .map_err(|e| Failure::runtime("bind_failed", e.to_string()))?;
+        // The handlers are in place before "serving" is logged, so a
+        // SIGTERM sent as soon as the server says it serves stops it cleanly.
+        #[cfg(unix)]
+        let term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .map_err(|e| Failure::runtime("signal_failed", e.to_string()))?;
+        #[cfg(not(unix))]
+        let term = ();
+        tokio::spawn(stop_on_signal(shutdown, term));
         tracing::info!(%local, db = %described, epoch = %state.epoch(), "serving");
-        tokio::spawn(stop_on_signal(shutdown));
         http::serve(listener, state)
             .await
             .map_err(|e| Failure::runtime("serve_failed", e.to_string()))?;
@@ -438,28 +445,31 @@ fn serve(db: &Db, listen: &str, rules: Option<&Path>, time_zone: &str) -> Result
     })
 }
 
-/// Triggers `shutdown` on Ctrl-C or (on Unix) SIGTERM.
-async fn stop_on_signal(shutdown: Shutdown) {
+/// Triggers `shutdown` on Ctrl-C or (on Unix) SIGTERM, whose handler
+/// `term` the caller registered.
+#[cfg(unix)]
+async fn stop_on_signal(shutdown: Shutdown, mut term: tokio::signal::unix::Signal) {
     let ctrl_c = async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
     };
-    #[cfg(unix)]
     let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
+        term.recv().await;
     };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
     tokio::select! {
         () = ctrl_c => {}
         () = term => {}
     }
     tracing::info!("shutting down: finishing open requests, ending event streams");
     shutdown.trigger();
+}
+
+/// Triggers `shutdown` on Ctrl-C.
+#[cfg(not(unix))]
+async fn stop_on_signal(shutdown: Shutdown, (): ()) {
+    if tokio::signal::ctrl_c().await.is_ok() {
+        tracing::info!("shutting down: finishing open requests, ending event streams");
+        shutdown.trigger();
+    }
 }
