@@ -111,13 +111,32 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let sync = Arc::new(SyncManager::new(
         Arc::clone(&shared),
         handle.clone(),
-        notifier,
+        Arc::clone(&notifier) as Arc<dyn redress_app::Notifier>,
         dir.clone(),
     ));
     // Decided before any command can run, so no change made on a linked
     // store is settled standalone.
     if matches!(shared.server_link(), Ok(Some(_))) {
         shared.set_server_sync(true);
+        // And with the server's rules stored at its last sync; a stored
+        // document that does not check out is reported, the built-in rules
+        // stay until the server's next ones arrive.
+        if let Err(e) = shared.load_server_rules() {
+            eprintln!("error[{}]: {}", e.code, e.message);
+            let lang = shared
+                .settings()
+                .map(|s| s.language)
+                .unwrap_or(Language::ZhCn);
+            let (title, body) = redress_app::messages::rules_invalid_text(lang, &e.message);
+            let _ = redress_app::Notifier::notify(
+                notifier.as_ref(),
+                &redress_app::Notification {
+                    title,
+                    body,
+                    complaint: None,
+                },
+            );
+        }
     }
     app.manage(Arc::clone(&sync));
     // Reading the token may wait on the keychain (a D-Bus call): off the

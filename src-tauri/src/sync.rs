@@ -14,10 +14,9 @@
 
 use crate::keychain;
 use jiff::Timestamp;
-use redress_app::messages::changed_offline_text;
+use redress_app::messages::{changed_offline_text, rules_invalid_text};
 use redress_app::{App, AppError, AppResult, Notification, Notifier, ServerLink, SyncOverview};
 use redress_app::{Language, SyncStatus};
-use redress_domain::Rules;
 use redress_local::LocalStore;
 use redress_protocol::DeviceId;
 use redress_sync::{LiveConfig, LiveEvent, LiveStatus, LiveSync, TransportError};
@@ -158,7 +157,9 @@ impl SyncManager {
         let inner = Arc::clone(&self.inner);
         let live = LiveSync::start(
             store,
-            Rules::default(),
+            // The app's own handle: the loop and the screens decide with the
+            // same rules, and the loop replaces them when the server's change.
+            self.app().rules_handle(),
             LiveConfig::new(url, token, device),
             Arc::new(Timestamp::now),
             move |ev| inner.on_event(generation, ev),
@@ -271,6 +272,25 @@ impl Inner {
                 if !changed.is_empty() && self.catching_up.swap(false, Ordering::SeqCst) {
                     self.announce_catch_up(changed.len());
                 }
+            }
+            // The loop stored the new rules and put them in the app's
+            // handle: re-plan the watcher and refresh every screen.
+            LiveEvent::RulesChanged { .. } => {
+                let _ = self.app.set_rules(self.app.rules());
+            }
+            LiveEvent::RulesInvalid { message, .. } => {
+                eprintln!("error[invalid_rules]: {message}");
+                let lang = self
+                    .app
+                    .settings()
+                    .map(|s| s.language)
+                    .unwrap_or(Language::ZhCn);
+                let (title, body) = rules_invalid_text(lang, &message);
+                let _ = self.notifier.notify(&Notification {
+                    title,
+                    body,
+                    complaint: None,
+                });
             }
         }
         self.emit_status();

@@ -25,7 +25,7 @@ pub use error::{AppError, AppResult};
 pub use ports::{Changed, Clock, EventSink, Notification, Notifier, Quiet, SystemClock};
 pub use service::App;
 pub use settings::{Language, NotifyPrefs, Settings};
-pub use sync::{ServerLink, SyncIssue, SyncOverview, SyncStatus, TokenStore};
+pub use sync::{SERVER_RULES_KEY, ServerLink, SyncIssue, SyncOverview, SyncStatus, TokenStore};
 pub use views::{
     ApprovalItem, CallbackItem, ClockView, ComplaintView, DashboardView, LinkedComplaint,
     NewComplaintInput,

@@ -108,6 +108,21 @@ pub fn changed_offline_text(lang: Language, count: usize) -> (String, String) {
     }
 }
 
+/// One notification for server rules that cannot be used: the console
+/// keeps deciding with the rules it had.
+pub fn rules_invalid_text(lang: Language, reason: &str) -> (String, String) {
+    match lang {
+        Language::ZhCn => (
+            "服务器规则无法使用，继续使用原有规则".to_owned(),
+            reason.to_owned(),
+        ),
+        Language::En => (
+            "The server's rules cannot be used; the previous rules stay".to_owned(),
+            reason.to_owned(),
+        ),
+    }
+}
+
 /// The tray tooltip: what needs the supervisor now.
 pub fn tray_text(lang: Language, c: &HeaderCounts) -> String {
     match lang {

@@ -23,13 +23,15 @@ use redress_local::{
 use redress_protocol::{ComplaintDraft, Mutation};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
 use uuid::Uuid;
 
 /// The application: one per console window.
 pub struct App {
     pub(crate) store: LocalStore,
-    pub(crate) rules: Arc<Rules>,
+    /// The rules every decision uses; shared with the sync engine (see
+    /// [`App::rules_handle`]), replaced by [`App::set_rules`].
+    pub(crate) rules: Arc<RwLock<Arc<Rules>>>,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) notifier: Arc<dyn Notifier>,
     pub(crate) events: Arc<dyn EventSink>,
@@ -62,7 +64,7 @@ impl App {
         let store = LocalStore::open_dir(data_dir)?;
         let app = App {
             store,
-            rules,
+            rules: Arc::new(RwLock::new(rules)),
             clock,
             notifier,
             events,
@@ -101,8 +103,30 @@ impl App {
         !self.standalone.load(Ordering::SeqCst)
     }
 
-    pub fn rules(&self) -> &Rules {
-        &self.rules
+    /// The rules decisions are made with now.
+    pub fn rules(&self) -> Arc<Rules> {
+        Arc::clone(&self.rules.read().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The shared handle on the rules, for a sync engine that must decide
+    /// with the same rules as this app (`redress_sync::SharedRules`):
+    /// replacing them through either replaces them for both.
+    pub fn rules_handle(&self) -> Arc<RwLock<Arc<Rules>>> {
+        Arc::clone(&self.rules)
+    }
+
+    /// Decides with `rules` from now on (the server's rules changed): the
+    /// SLA watcher re-plans every open complaint and every screen refreshes.
+    pub fn set_rules(&self, rules: Arc<Rules>) -> AppResult<()> {
+        *self.rules.write().unwrap_or_else(PoisonError::into_inner) = rules;
+        self.reindex()?;
+        self.events.changed(&Changed {
+            complaints: Vec::new(),
+            all: true,
+            reminders: true,
+            settings: false,
+        });
+        Ok(())
     }
 
     pub fn now(&self) -> Timestamp {
@@ -118,10 +142,11 @@ impl App {
     /// Rebuilds the watcher's index from the store (start-up, bulk imports).
     pub fn reindex(&self) -> AppResult<()> {
         let open = self.store.read(|r| r.open_complaints())?;
+        let rules = self.rules();
         let mut w = self.watch_state();
         w.reset();
         for c in &open {
-            w.planner.upsert(c.watch(), &self.rules);
+            w.planner.upsert(c.watch(), &rules);
         }
         drop(w);
         self.wake.notify_one();
@@ -192,12 +217,13 @@ impl App {
             }
             Ok::<_, AppError>((stored, linked))
         })?;
+        let rules = self.rules();
         let clocks = stored
             .complaint
             .clocks
             .iter()
             .map(|clock| {
-                let cal = self.rules.calendar(&clock.calendar)?;
+                let cal = rules.calendar(&clock.calendar)?;
                 Ok(ClockView {
                     status: clock.status(now, cal),
                     warn_at: clock
@@ -222,6 +248,7 @@ impl App {
         let me = self.settings()?.actor();
         let now = self.now();
         let stored = self.store.read(|r| r.with_pending_approvals())?;
+        let rules = self.rules();
         let mut items = Vec::new();
         for StoredComplaint { complaint: c, .. } in stored {
             for a in c.pending_approvals() {
@@ -230,13 +257,13 @@ impl App {
                 };
                 let clock = c.clocks.iter().find(|k| k.approval == Some(a.id));
                 let status = clock.and_then(|k| {
-                    self.rules
+                    rules
                         .calendar(&k.calendar)
                         .ok()
                         .map(|cal| k.status(now, cal))
                 });
                 let blocked = c
-                    .check_decider(a, &me, &self.rules)
+                    .check_decider(a, &me, &rules)
                     .err()
                     .map(|e| e.code().to_owned());
                 items.push(ApprovalItem {
@@ -296,7 +323,7 @@ impl App {
         let mut probe_customer = input.customer.clone();
         if let Some(phone) = normalize_phone(
             &probe_customer.phone,
-            self.rules.default_calling_code.as_deref(),
+            self.rules().default_calling_code.as_deref(),
         ) {
             probe_customer.phone = phone;
         }
@@ -318,7 +345,7 @@ impl App {
             let prior = tx.reader().repeat_probes(&customer_key)?;
             let number = tx.next_local_number(now.to_zoned(self.tz.clone()).year())?;
             let new = draft.clone().into_new(id, number);
-            let recorded = Complaint::record(new, &prior, &actor, now, &self.rules)?;
+            let recorded = Complaint::record(new, &prior, &actor, now, &self.rules())?;
             let intent = Mutation::Record {
                 complaint_id: id,
                 complaint: draft.clone(),
@@ -344,7 +371,7 @@ impl App {
                 .complaint(id)?
                 .ok_or_else(|| AppError::not_found("complaint", id))?
                 .complaint;
-            let alerts = c.execute(command, &actor, now, &self.rules)?;
+            let alerts = c.execute(command, &actor, now, &self.rules())?;
             self.persist(tx, &c, &intent, &actor.user, now)?;
             Ok::<_, AppError>((c, alerts))
         })?;
@@ -398,7 +425,7 @@ impl App {
             occurred_at_device: now,
             base_seq: 0,
         })?;
-        tx.stage_complaint(c, &self.rules, client_seq)?;
+        tx.stage_complaint(c, &self.rules(), client_seq)?;
         if self.standalone.load(Ordering::SeqCst) {
             tx.settle_local(client_seq, c.id)?;
         }
@@ -406,7 +433,7 @@ impl App {
     }
 
     fn after_write(&self, c: &Complaint, alerts: &[redress_domain::complaint::Alert]) {
-        self.watch_state().planner.upsert(c.watch(), &self.rules);
+        self.watch_state().planner.upsert(c.watch(), &self.rules());
         self.wake.notify_one();
         crate::watcher::notify_alerts(self, c, alerts);
         self.events.changed(&Changed {

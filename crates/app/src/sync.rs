@@ -14,9 +14,11 @@ use crate::settings::Settings;
 use jiff::Timestamp;
 use redress_domain::ids::{ComplaintId, UserId};
 use redress_domain::model::Role;
+use redress_domain::rules::RulesDocument;
 use redress_local::OutboxRow;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 /// The server a data directory works with, kept in the local store's
 /// settings under [`ServerLink::KEY`] (the key `redressctl login` uses too).
@@ -129,6 +131,10 @@ pub struct SyncIssue {
 
 /// The settings key of the dismissed issues' client sequences.
 const DISMISSED_KEY: &str = "sync_issues_dismissed";
+
+/// The setting holding the server's rules document (JSON), as the sync
+/// engine stores it (`redress_sync::RULES_SETTING`).
+pub const SERVER_RULES_KEY: &str = "server.rules";
 
 impl App {
     /// The data directory's server, if it was ever linked to one.
@@ -307,7 +313,7 @@ impl App {
         })?;
         let mut w = self.watch_state();
         for c in &stored {
-            w.planner.upsert(c.watch(), &self.rules);
+            w.planner.upsert(c.watch(), &self.rules());
         }
         drop(w);
         self.wake.notify_one();
@@ -324,6 +330,32 @@ impl App {
             settings: false,
         });
         Ok(())
+    }
+
+    /// At launch: a store linked to a server decides with the server's rules
+    /// stored at its last sync ([`SERVER_RULES_KEY`]); a standalone store,
+    /// or a linked one with none stored yet, keeps the rules it was opened
+    /// with. `Ok(true)` when the stored rules were taken. A stored document
+    /// that does not check out is an `invalid_rules` error, and the rules
+    /// stay as they were.
+    pub fn load_server_rules(&self) -> AppResult<bool> {
+        if self.server_link()?.is_none() {
+            return Ok(false);
+        }
+        let Some(doc) = self
+            .store
+            .read(|r| r.get_setting::<RulesDocument>(SERVER_RULES_KEY))?
+        else {
+            return Ok(false);
+        };
+        let rules = doc.to_rules().map_err(|e| {
+            AppError::new(
+                "invalid_rules",
+                format!("the stored server rules cannot be used: {e}"),
+            )
+        })?;
+        self.set_rules(Arc::new(rules))?;
+        Ok(true)
     }
 
     /// Hides one refused intent from the inbox (the outbox row is kept).

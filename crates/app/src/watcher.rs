@@ -59,7 +59,7 @@ impl App {
     pub fn tick(&self) -> AppResult<TickReport> {
         let now = self.now();
         let settings = self.settings()?;
-        let due = self.watch_state().planner.poll(&self.rules, now);
+        let due = self.watch_state().planner.poll(&self.rules(), now);
         let mine: Vec<Reminder> = due.into_iter().filter(|r| concerns(r, &settings)).collect();
         let lang = settings.language;
         let fresh = self.store.write(|tx| {

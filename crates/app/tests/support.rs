@@ -61,11 +61,15 @@ pub struct Harness {
 }
 
 pub fn open(dir: &Path, clock: Arc<TestClock>) -> Harness {
+    open_with_rules(dir, clock, Rules::default())
+}
+
+pub fn open_with_rules(dir: &Path, clock: Arc<TestClock>, rules: Rules) -> Harness {
     let toasts = Arc::new(Toasts::default());
     let events = Arc::new(Events::default());
     let app = App::open(
         dir,
-        Arc::new(Rules::default()),
+        Arc::new(rules),
         clock.clone(),
         toasts.clone(),
         events.clone(),

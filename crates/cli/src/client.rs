@@ -7,6 +7,11 @@
 //! [`ServerLink::KEY`]. The token sits there in plain text, readable by
 //! whoever can read the data directory; the desktop is meant to keep it in
 //! the OS keychain instead.
+//!
+//! A signed-in directory also keeps the server's rules (calendars, SLA
+//! policies, calling code; `redress_sync::RULES_SETTING`), fetched by
+//! `login` and refreshed by every `sync` when their digest changed, and
+//! every command on a linked directory decides with them, like the console.
 
 use crate::error::CliError;
 use clap::Args;
@@ -16,7 +21,7 @@ use redress_domain::Rules;
 use redress_domain::ids::UserId;
 use redress_local::LocalStore;
 use redress_protocol::DeviceId;
-use redress_sync::{HttpTransport, SyncEngine};
+use redress_sync::{HttpTransport, RulesUpdate, SyncEngine, refresh_rules, stored_rules};
 use serde::{Deserialize, Serialize};
 use std::io::BufRead;
 use std::path::Path;
@@ -78,7 +83,43 @@ pub fn open_app(dir: &Path) -> Result<App, CliError> {
         Arc::new(Quiet),
         Arc::new(Quiet),
     )?;
-    Ok(if linked { app.with_server_sync() } else { app })
+    if !linked {
+        return Ok(app);
+    }
+    // The server's rules stored at the last login or sync; a stored
+    // document that does not check out is reported and the built-in rules
+    // stay.
+    if let Err(e) = app.load_server_rules() {
+        eprintln!("warning[{}]: {}", e.code, e.message);
+    }
+    Ok(app.with_server_sync())
+}
+
+/// Fetches the server's rules into `store` when their digest changed; what
+/// to tell the user about it, if anything.
+fn update_rules(transport: &HttpTransport, store: &LocalStore) -> Result<Option<String>, CliError> {
+    Ok(match refresh_rules(transport, store)? {
+        RulesUpdate::Unchanged => None,
+        RulesUpdate::Changed { digest, .. } => Some(format!("server rules {digest} stored")),
+        RulesUpdate::Invalid { message, .. } => {
+            eprintln!("warning[invalid_rules]: {message}");
+            None
+        }
+    })
+}
+
+/// The rules the store's data decides with: the stored server rules, else
+/// the built-in ones (a stored document that does not check out is
+/// reported).
+fn rules_of(store: &LocalStore) -> Result<Rules, CliError> {
+    Ok(match stored_rules(store)? {
+        Some(Ok(rules)) => rules,
+        Some(Err(message)) => {
+            eprintln!("warning[invalid_rules]: the stored server rules cannot be used: {message}");
+            Rules::default()
+        }
+        None => Rules::default(),
+    })
 }
 
 pub fn login(args: LoginArgs, dir: &Path) -> Result<String, CliError> {
@@ -120,6 +161,7 @@ pub fn login(args: LoginArgs, dir: &Path) -> Result<String, CliError> {
         token: Some(session.token.clone()),
     }
     .save(&store)?;
+    update_rules(&HttpTransport::new(&url, &session.token, device), &store)?;
     drop(store);
 
     // Local prechecks (who may decide what) follow the server's account.
@@ -176,11 +218,14 @@ pub fn sync(dir: &Path) -> Result<String, CliError> {
     })?;
     let device = DeviceId(store.read(|r| r.sync_state())?.device_id);
     let transport = HttpTransport::new(&link.url, token, device);
-    let engine = SyncEngine::new(store, Rules::default(), transport);
+    let rules_note = update_rules(&transport, &store)?;
+    let rules = rules_of(&store)?;
+    let engine = SyncEngine::new(store, rules, transport);
     let (pushed, pulled) = engine.sync(Timestamp::now())?;
     let pending = engine.store().read(|r| r.outbox_pending())?.len();
+    let rules_note = rules_note.map_or_else(String::new, |n| format!(", {n}"));
     Ok(format!(
-        "pushed {} (applied {}, rejected {}, replayed {}), pulled {} changes, cursor {}, pending {pending}",
+        "pushed {} (applied {}, rejected {}, replayed {}), pulled {} changes, cursor {}, pending {pending}{rules_note}",
         pushed.applied + pushed.rejected,
         pushed.applied,
         pushed.rejected,

@@ -255,3 +255,56 @@ fn bad_input_is_one_line_and_exit_2() {
         "{run:?}"
     );
 }
+
+#[test]
+fn a_signed_in_data_dir_decides_with_the_server_rules() {
+    let tmp = tempfile::tempdir().unwrap();
+    let doc: redress_domain::rules::RulesDocument = serde_json::from_value(serde_json::json!({
+        "calendars": {
+            "office": { "timezone": "Asia/Shanghai", "hours": { "mon": [["09:00", "18:00"]] } }
+        },
+        "sla": { "policies": [{
+            "name": "office resolution",
+            "resolution": { "seconds": 28800, "calendar": "office" }
+        }]}
+    }))
+    .unwrap();
+    let server = TestServer::start_with_rules(doc.clone(), &[("amy", Role::Agent, None)]);
+    let dir = tmp.path().join("agent");
+
+    // `login` stores the server's rules and their digest.
+    login(&dir, &server, "amy").ok();
+    let store = LocalStore::open_dir(&dir).unwrap();
+    let stored = store
+        .read(|r| {
+            Ok::<_, redress_local::StoreError>((
+                r.get_setting::<redress_domain::rules::RulesDocument>(redress_sync::RULES_SETTING)?,
+                r.get_setting::<String>(redress_sync::RULES_DIGEST_SETTING)?,
+            ))
+        })
+        .unwrap();
+    drop(store);
+    assert_eq!(
+        stored,
+        (
+            Some(doc.clone()),
+            Some(redress_protocol::rules_digest(&doc))
+        )
+    );
+
+    // Commands decide with them: the resolution clock runs on office hours,
+    // which the built-in rules do not know.
+    let id = ctl(&dir, &["complaint", "add", "--customer", "Wang Fang"]).ok();
+    let view = complaint(&dir, &id);
+    let clocks = view["clocks"].as_array().unwrap();
+    assert!(
+        clocks.iter().any(|c| c["clock"]["calendar"] == "office"),
+        "{view}"
+    );
+    // The server agrees; the rules did not change since `login`.
+    let line = ctl(&dir, &["sync"]).ok();
+    assert!(
+        line.contains("rejected 0") && line.ends_with("pending 0"),
+        "{line}"
+    );
+}

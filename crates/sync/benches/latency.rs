@@ -122,7 +122,7 @@ fn main() {
         let arrived = Arc::clone(&arrived);
         lives.push(LiveSync::start(
             local,
-            Rules::default(),
+            redress_sync::shared_rules(Rules::default()),
             LiveConfig::new(&url, &session.token, device),
             Arc::new(Timestamp::now),
             move |e| {

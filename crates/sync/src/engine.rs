@@ -1,3 +1,4 @@
+use crate::rules::{SharedRules, current_rules, shared_rules};
 use crate::{Transport, TransportError};
 use jiff::Timestamp;
 use redress_domain::Rules;
@@ -9,6 +10,7 @@ use redress_protocol::{
     ChangeOp, DeviceId, Mutation, MutationEnvelope, MutationResult, PushRequest, entity,
 };
 use std::collections::{BTreeMap, HashSet};
+use std::sync::Arc;
 
 /// At most this many intents go in one push.
 pub const PUSH_BATCH: usize = 100;
@@ -69,17 +71,28 @@ pub struct PullReport {
 #[derive(Debug)]
 pub struct SyncEngine<T: Transport> {
     store: LocalStore,
-    rules: Rules,
+    rules: SharedRules,
     transport: T,
 }
 
 impl<T: Transport> SyncEngine<T> {
     pub fn new(store: LocalStore, rules: Rules, transport: T) -> SyncEngine<T> {
+        SyncEngine::with_shared_rules(store, shared_rules(rules), transport)
+    }
+
+    /// An engine deciding with whatever rules `rules` holds at each pull,
+    /// the handle the console's `App` decides with too.
+    pub fn with_shared_rules(store: LocalStore, rules: SharedRules, transport: T) -> SyncEngine<T> {
         SyncEngine {
             store,
             rules,
             transport,
         }
+    }
+
+    /// The rules the engine decides with now.
+    pub fn rules(&self) -> Arc<Rules> {
+        current_rules(&self.rules)
     }
 
     pub fn store(&self) -> &LocalStore {
@@ -155,6 +168,7 @@ impl<T: Transport> SyncEngine<T> {
                 page.high_water.max(cursor)
             };
             let answers = self.lost_answers(page.device_last_seq)?;
+            let rules = self.rules();
             self.store.write(|tx| {
                 record_results(tx, &answers, &mut report.recovered)?;
                 for change in &page.changes {
@@ -162,7 +176,7 @@ impl<T: Transport> SyncEngine<T> {
                     if change.entity == entity::COMPLAINT && change.op == ChangeOp::Upsert {
                         let c: Complaint =
                             serde_json::from_value(change.data.clone()).map_err(wire)?;
-                        tx.put_mirror(&c, &self.rules, change.version, change.seq)?;
+                        tx.put_mirror(&c, &rules, change.version, change.seq)?;
                         report.complaints.push(c.id);
                     }
                     // Rejections reach their author through the push result
@@ -170,7 +184,7 @@ impl<T: Transport> SyncEngine<T> {
                     // clients and skipped.
                 }
                 tx.set_sync_cursor(next, now)?;
-                rebase(tx, &self.rules, page.device_last_seq)?;
+                rebase(tx, &rules, page.device_last_seq)?;
                 Ok::<_, SyncError>(())
             })?;
             report.cursor = next;

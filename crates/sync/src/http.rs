@@ -17,6 +17,7 @@ use redress_domain::ids::UserId;
 use redress_domain::model::Role;
 use redress_protocol::{
     DeviceId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, ResultsResponse,
+    RulesResponse,
 };
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
@@ -231,6 +232,19 @@ impl HttpTransport {
             .header("Authorization", &self.authorization)
             .header(DEVICE_HEADER, self.device.to_string())
             .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+    }
+
+    /// Asks `GET /rules`: the site's rules the server decides with, and
+    /// their digest.
+    pub fn rules(&self) -> Result<RulesResponse, TransportError> {
+        let answer = self
+            .agent
+            .get(format!("{}/rules", self.base))
+            .header("Authorization", &self.authorization)
+            .header(DEVICE_HEADER, self.device.to_string())
+            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .call();
+        read_answer(self.note_epoch(answer))
     }
 
     /// Revokes this session on the server.

@@ -30,6 +30,7 @@ mod engine;
 pub mod events;
 mod http;
 pub mod live;
+pub mod rules;
 
 pub use backoff::Backoff;
 pub use engine::{PullReport, PushReport, SyncEngine, SyncError};
@@ -39,6 +40,10 @@ pub use http::{
     api_base, login, logout,
 };
 pub use live::{LiveConfig, LiveEvent, LiveStatus, LiveSync};
+pub use rules::{
+    RULES_DIGEST_SETTING, RULES_SETTING, RulesUpdate, SharedRules, current_rules, refresh_rules,
+    shared_rules, stored_rules,
+};
 
 use redress_protocol::{PullResponse, PushRequest, PushResponse, ResultsResponse};
 

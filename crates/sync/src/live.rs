@@ -28,6 +28,14 @@
 //! `Refused { code: "server_epoch_changed" }`. Starting over (bootstrap,
 //! re-queueing intents the server lost) is not implemented yet.
 //!
+//! **Rules.** Right after the epoch check of every (re)connection the
+//! server's rules are fetched (`GET /rules`); when their digest differs from
+//! the stored one they are checked, stored ([`crate::rules`]), put into the
+//! [`SharedRules`] handle the engine and the console's `App` decide with,
+//! and reported as [`LiveEvent::RulesChanged`] before the sync goes on. A
+//! document that does not check out is reported as
+//! [`LiveEvent::RulesInvalid`] and the previous rules stay.
+//!
 //! Status events are sent only when the status changes; [`LiveEvent::Synced`]
 //! after a sync that settled or pulled something. Both come from the sync
 //! thread, in order.
@@ -36,9 +44,9 @@ use crate::backoff::Backoff;
 use crate::engine::{PullReport, PushReport, SyncEngine, SyncError};
 use crate::events::EventStream;
 use crate::http::HttpTransport;
+use crate::rules::{RulesUpdate, SharedRules, refresh_rules};
 use crate::{Transport, TransportError};
 use jiff::Timestamp;
-use redress_domain::Rules;
 use redress_domain::ids::ComplaintId;
 use redress_local::LocalStore;
 use redress_protocol::{DeviceId, PullResponse, PushRequest, PushResponse, ResultsResponse};
@@ -119,6 +127,11 @@ pub enum LiveEvent {
         /// Complaints whose mirror state changed, each once.
         changed: Vec<ComplaintId>,
     },
+    /// The server's rules changed and were stored; the shared rules handle
+    /// holds them already (the console re-plans and refreshes).
+    RulesChanged { digest: String },
+    /// The server's rules do not check out here; the previous ones stay.
+    RulesInvalid { digest: String, message: String },
 }
 
 /// The background sync of one signed-in desktop. Dropping it stops its
@@ -143,7 +156,7 @@ impl LiveSync {
     /// `on_event` is called from the sync thread.
     pub fn start(
         store: LocalStore,
-        rules: Rules,
+        rules: SharedRules,
         config: LiveConfig,
         now: Arc<dyn Fn() -> Timestamp + Send + Sync>,
         on_event: impl Fn(LiveEvent) + Send + Sync + 'static,
@@ -161,7 +174,8 @@ impl LiveSync {
             expected: Mutex::new(None),
         };
         let worker = Worker {
-            engine: SyncEngine::new(store, rules, guard),
+            engine: SyncEngine::with_shared_rules(store, Arc::clone(&rules), guard),
+            rules,
             shared: Arc::clone(&shared),
             now,
             on_event: Box::new(on_event),
@@ -367,6 +381,7 @@ enum Failed {
 
 struct Worker {
     engine: SyncEngine<EpochGuard>,
+    rules: SharedRules,
     shared: Arc<Shared>,
     now: Arc<dyn Fn() -> Timestamp + Send + Sync>,
     on_event: Box<dyn Fn(LiveEvent) + Send + Sync>,
@@ -397,6 +412,9 @@ impl Worker {
             match wake {
                 Wake::Refused(code, message) => return self.refuse(code, message),
                 Wake::Opened(Some(epoch)) => {
+                    // A (re)connection: ask the epoch and the rules again
+                    // before syncing.
+                    self.verified = false;
                     if let Err(Failed::Refused(code, message)) = self.accept_epoch(epoch) {
                         return self.refuse(code, message);
                     }
@@ -412,7 +430,8 @@ impl Worker {
                         continue;
                     }
                 }
-                Wake::Opened(None) | Wake::Sync => {}
+                Wake::Opened(None) => self.verified = false,
+                Wake::Sync => {}
             }
             match self.sync_once() {
                 Ok(()) => next_at = Instant::now() + self.poll_interval,
@@ -472,6 +491,7 @@ impl Worker {
                 .meta()
                 .map_err(|e| classify(SyncError::Transport(e)))?;
             self.accept_epoch(meta.server_epoch)?;
+            self.refresh_rules()?;
             self.verified = true;
         }
         match self.engine.sync((self.now)()) {
@@ -489,6 +509,23 @@ impl Worker {
                 Err(failed)
             }
         }
+    }
+
+    /// Takes the server's rules when they changed (see the module docs).
+    fn refresh_rules(&self) -> Result<(), Failed> {
+        let update =
+            refresh_rules(&self.engine.transport().http, self.engine.store()).map_err(classify)?;
+        match update {
+            RulesUpdate::Unchanged => {}
+            RulesUpdate::Changed { digest, rules } => {
+                *self.rules.write().unwrap_or_else(PoisonError::into_inner) = Arc::clone(&rules);
+                self.emit(LiveEvent::RulesChanged { digest });
+            }
+            RulesUpdate::Invalid { digest, message } => {
+                self.emit(LiveEvent::RulesInvalid { digest, message });
+            }
+        }
+        Ok(())
     }
 
     /// Remembers the server's epoch at first contact; refuses another one

@@ -77,7 +77,7 @@ impl Desktop {
         let events = Arc::clone(&self.events);
         self.live = Some(LiveSync::start(
             LocalStore::open_dir(dir).unwrap(),
-            Rules::default(),
+            redress_sync::shared_rules(Rules::default()),
             config,
             Arc::new(Timestamp::now),
             move |e| events.lock().unwrap().push(e),
@@ -113,7 +113,7 @@ impl Desktop {
             .iter()
             .filter_map(|e| match e {
                 LiveEvent::Status(s) => Some(s.clone()),
-                LiveEvent::Synced { .. } => None,
+                _ => None,
             })
             .collect()
     }

@@ -1,0 +1,202 @@
+//! The rules an app decides with can change while it runs (the server's
+//! rules arrived or changed), and a server-linked store starts with the
+//! server's rules it stored.
+#![allow(clippy::unwrap_used)]
+
+mod support;
+
+use jiff::Timestamp;
+use redress_app::{App, NewComplaintInput, SERVER_RULES_KEY, ServerLink};
+use redress_domain::Rules;
+use redress_domain::ids::{CalendarId, CategoryCode, ComplaintId, UserId};
+use redress_domain::model::{
+    Channel, ComplaintKind, Customer, DemandClass, Role, Severity, Subject, SubjectKind,
+};
+use redress_domain::planner::ReminderKind;
+use redress_domain::rules::RulesDocument;
+use redress_domain::sla::ClockKind;
+use redress_local::LocalStore;
+use std::sync::Arc;
+use support::{TestClock, open, open_with_rules};
+
+/// A site whose office (Shanghai time) opens on Mondays at `opens`, with
+/// every clock on office hours; first response within one office hour.
+fn office(opens: &str) -> RulesDocument {
+    serde_json::from_value(serde_json::json!({
+        "calendars": {
+            "office": {
+                "timezone": "Asia/Shanghai",
+                "hours": { "mon": [[opens, "18:00"]] }
+            }
+        },
+        "sla": { "policies": [{
+            "name": "office hours",
+            "first_response": { "seconds": 3600, "calendar": "office" },
+            "progress_cadence": { "seconds": 1800, "calendar": "office" },
+            "resolution": { "seconds": 28800, "calendar": "office" }
+        }]}
+    }))
+    .unwrap()
+}
+
+fn rules(opens: &str) -> Rules {
+    office(opens).to_rules().unwrap()
+}
+
+fn input() -> NewComplaintInput {
+    NewComplaintInput {
+        customer: Customer {
+            name: "客户".into(),
+            phone: "13900000001".into(),
+            customer_id: None,
+        },
+        channel: Channel::Phone,
+        subject: Subject {
+            kind: SubjectKind::Order,
+            reference: "SO-1".into(),
+        },
+        category: CategoryCode::new("logistics.late"),
+        demand: "尽快送达".into(),
+        description: "包裹延误一周".into(),
+        kind: ComplaintKind::EmotionDriven,
+        demand_class: DemandClass::ImmediateFix,
+        severity: Severity::MEDIUM,
+        public_exposure: false,
+        received_at: None,
+    }
+}
+
+/// When the first-response clock of `id` warns, as the screen shows it.
+fn first_response_warning(app: &App, id: ComplaintId) -> Timestamp {
+    let view = app.complaint(id).unwrap();
+    let clock = view
+        .clocks
+        .iter()
+        .find(|c| c.clock.kind == ClockKind::FirstResponse)
+        .unwrap();
+    assert_eq!(clock.clock.calendar, CalendarId::new("office"));
+    clock.warn_at.unwrap()
+}
+
+fn ts(s: &str) -> Timestamp {
+    s.parse().unwrap()
+}
+
+#[test]
+fn new_rules_time_business_clocks_and_move_the_watcher() {
+    let dir = tempfile::tempdir().unwrap();
+    // Monday 09:00 in Shanghai.
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open(dir.path(), clock.clone());
+    h.act_as("sup", Role::Supervisor);
+
+    // The server's rules arrive: an office opening at 13:00.
+    h.app.set_rules(Arc::new(rules("13:00"))).unwrap();
+    assert!(
+        h.events.0.lock().unwrap().iter().any(|c| c.all),
+        "the screens are told to refresh"
+    );
+    let id = h.app.record_complaint(input()).unwrap();
+    // One office hour from 13:00 (the built-in rules: 10:00, round the
+    // clock), warned at 75%.
+    let view = h.app.complaint(id).unwrap();
+    let first = view
+        .clocks
+        .iter()
+        .find(|c| c.clock.kind == ClockKind::FirstResponse)
+        .unwrap();
+    assert_eq!(first.clock.due_at, Some(ts("2026-11-23T06:00:00Z")));
+    assert_eq!(
+        first_response_warning(&h.app, id),
+        ts("2026-11-23T05:45:00Z")
+    );
+
+    // Nothing falls due in the morning under these rules.
+    clock.advance_mins(50);
+    assert_eq!(h.app.tick().unwrap().notified, 0);
+    assert!(h.app.reminders(50).unwrap().is_empty());
+
+    // The office now opens at 09:00: the watcher re-plans, and the
+    // first-response warning moves to 09:45 and is shown at once.
+    h.events.0.lock().unwrap().clear();
+    h.app.set_rules(Arc::new(rules("09:00"))).unwrap();
+    assert!(h.events.0.lock().unwrap().iter().any(|c| c.all));
+    assert_eq!(
+        first_response_warning(&h.app, id),
+        ts("2026-11-23T01:45:00Z")
+    );
+    h.app.tick().unwrap();
+    let inbox = h.app.reminders(50).unwrap();
+    assert!(
+        inbox
+            .iter()
+            .any(|r| r.kind == ReminderKind::SlaWarning && r.at == ts("2026-11-23T01:45:00Z")),
+        "{inbox:?}"
+    );
+    assert!(!h.toasts.take().is_empty());
+}
+
+fn link(app: &App) {
+    app.complete_sign_in(
+        &ServerLink {
+            url: "http://redress.example:8080".into(),
+            user: UserId::new("sup"),
+            token: Some("t".into()),
+            keychain: false,
+        },
+        Role::Supervisor,
+        None,
+    )
+    .unwrap();
+}
+
+fn store_rules(dir: &std::path::Path, doc: &RulesDocument) {
+    let store = LocalStore::open_dir(dir).unwrap();
+    store
+        .write(|tx| tx.set_setting(SERVER_RULES_KEY, doc))
+        .unwrap();
+}
+
+#[test]
+fn a_linked_store_starts_with_the_server_rules_it_stored() {
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+
+    // Standalone: the built-in rules, whatever is stored.
+    let alone = tempfile::tempdir().unwrap();
+    store_rules(alone.path(), &office("13:00"));
+    let h = open(alone.path(), clock.clone());
+    assert!(!h.app.load_server_rules().unwrap());
+    assert!(h.app.rules().calendars.is_empty());
+    drop(h);
+
+    // A linked store with a complaint timed on the server's office calendar.
+    let dir = tempfile::tempdir().unwrap();
+    let h = open_with_rules(dir.path(), clock.clone(), rules("13:00"));
+    link(&h.app);
+    let id = h.app.record_complaint(input()).unwrap();
+    drop(h);
+    store_rules(dir.path(), &office("13:00"));
+
+    // Opened with the built-in rules, it cannot time that clock...
+    let h = open(dir.path(), clock.clone());
+    assert!(h.app.complaint(id).is_err());
+    // ...until it takes the stored server rules.
+    assert!(h.app.load_server_rules().unwrap());
+    assert_eq!(
+        first_response_warning(&h.app, id),
+        ts("2026-11-23T05:45:00Z")
+    );
+
+    // A stored document that does not check out is reported; the rules
+    // the app had stay.
+    let mut bad = office("09:00");
+    bad.sla.policies[0].resolution.as_mut().unwrap().calendar = CalendarId::new("shop");
+    store_rules(dir.path(), &bad);
+    let err = h.app.load_server_rules().unwrap_err();
+    assert_eq!(err.code, "invalid_rules");
+    assert!(err.message.contains("no calendar shop"), "{}", err.message);
+    assert_eq!(
+        first_response_warning(&h.app, id),
+        ts("2026-11-23T05:45:00Z")
+    );
+}
