@@ -15,6 +15,12 @@ const CHECK_AFTER: Duration = Duration::from_secs(30);
 /// How long that ping may take.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long opening a connection may take.
+const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Idle time before TCP keepalive probes start on a connection.
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(60);
+
 /// Run on every new connection. A statement waiting longer than
 /// `lock_timeout` for a lock (the push lock included) fails, and the client
 /// retries (503) instead of hanging; a session that sits in an open
@@ -56,6 +62,16 @@ impl Pool {
         if config.get_application_name().is_none() {
             config.application_name("redress-server");
         }
+        // A database host that stops answering must not hold a blocking
+        // thread for the kernel's minutes-long defaults: connecting gives up
+        // after CONNECT_TIMEOUT, and an idle connection to a vanished host is
+        // found dead by TCP keepalives within a couple of minutes. A URL that
+        // sets its own connect timeout keeps it.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
+        }
+        config.keepalives(true);
+        config.keepalives_idle(KEEPALIVE_IDLE);
         Pool {
             config,
             max: max.max(1),
