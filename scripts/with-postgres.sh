@@ -101,7 +101,9 @@ started=""
 cleanup() {
     # A second Ctrl-C must not leave the cluster behind.
     trap '' INT TERM
-    if [ -n "$started" ]; then
+    # Also when pg_ctl gave up waiting on a server that went on starting:
+    # its pid file says it may be running.
+    if [ -n "$started" ] || [ -f "$data/postmaster.pid" ]; then
         as_pg "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
     fi
     rm -rf "$dir"
@@ -129,6 +131,9 @@ for _ in $(seq 1 20); do
         started=1
         break
     fi
+    # A start that timed out may still be coming up: stop it before the
+    # next port is tried.
+    as_pg "$bindir/pg_ctl" -D "$data" -m immediate -w stop >/dev/null 2>&1 || true
 done
 if [ -z "$port" ]; then
     cat "$log" >&2 || true
