@@ -192,7 +192,7 @@ pub(super) struct ResultsParams {
     /// The first `client_seq` to return (1, the default, is the device's
     /// first mutation).
     #[serde(default = "first_seq")]
-    #[param(minimum = 0)]
+    #[param(minimum = 0, maximum = 9_223_372_036_854_775_807_i64)]
     from: u64,
     /// The most results in one answer (100 when left out; at most 1000).
     #[param(minimum = 1)]
@@ -230,6 +230,14 @@ pub(super) async fn results(
 ) -> Result<Json<ResultsResponse>, ApiError> {
     let params = query(params)?;
     let limit = page_limit(params.limit, DEFAULT_RESULTS_LIMIT)?;
+    // Client seqs are stored as 64-bit signed integers.
+    if i64::try_from(params.from).is_err() {
+        return Err(ApiError::malformed(format!(
+            "from {} is beyond any client_seq (at most {})",
+            params.from,
+            i64::MAX
+        )));
+    }
     let device = auth.session.device;
     let response = state
         .blocking(move |store| {
