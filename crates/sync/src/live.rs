@@ -69,7 +69,7 @@ const STOP_WAIT: Duration = Duration::from_secs(1);
 const STREAM_STABLE: Duration = Duration::from_secs(5);
 
 /// Where and as whom to sync.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct LiveConfig {
     /// The server's address, with or without `/api/v1`.
     pub server_url: String,
@@ -79,6 +79,17 @@ pub struct LiveConfig {
     pub device: DeviceId,
     /// The safety-net periodic sync; [`DEFAULT_POLL_INTERVAL`] is 60 s.
     pub poll_interval: Duration,
+}
+
+impl std::fmt::Debug for LiveConfig {
+    // The token stays out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LiveConfig")
+            .field("server_url", &self.server_url)
+            .field("device", &self.device)
+            .field("poll_interval", &self.poll_interval)
+            .finish_non_exhaustive()
+    }
 }
 
 impl LiveConfig {
@@ -460,9 +471,16 @@ impl Worker {
                 c.nudged = false;
                 return Some(Wake::Opened(epoch));
             }
-            if c.nudged || c.lost {
+            if c.lost {
+                // The stream dropped: the server may have restarted on
+                // another database, so its epoch is asked again before
+                // anything is pushed.
                 c.nudged = false;
                 c.lost = false;
+                return Some(Wake::Opened(None));
+            }
+            if c.nudged {
+                c.nudged = false;
                 return Some(Wake::Sync);
             }
             if let Some(high_water) = c.poked.take() {
