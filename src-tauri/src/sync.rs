@@ -173,7 +173,10 @@ impl SyncManager {
     pub fn stop(&self) {
         self.inner.generation.fetch_add(1, Ordering::SeqCst);
         *lock(&self.inner.status) = None;
-        if let Some(live) = lock(&self.live).take() {
+        // Taken out first: the lock is not held while the loop winds down,
+        // so a nudge from a save meanwhile does not wait on it.
+        let live = lock(&self.live).take();
+        if let Some(live) = live {
             live.stop();
         }
     }

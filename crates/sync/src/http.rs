@@ -52,7 +52,7 @@ pub fn api_base(server_url: &str) -> String {
 }
 
 /// A signed-in session, as the server's sign-in answers it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Session {
     /// The bearer token; it works only together with `device_id`.
     pub token: String,
@@ -66,6 +66,21 @@ pub struct Session {
     pub expires_at: Timestamp,
     pub server_time: Timestamp,
     pub server_epoch: Uuid,
+}
+
+impl std::fmt::Debug for Session {
+    // The token stays out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Session")
+            .field("user", &self.user)
+            .field("role", &self.role)
+            .field("approval_limit_minor", &self.approval_limit_minor)
+            .field("device_id", &self.device_id)
+            .field("expires_at", &self.expires_at)
+            .field("server_time", &self.server_time)
+            .field("server_epoch", &self.server_epoch)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Serialize)]
@@ -136,13 +151,23 @@ pub fn logout(server_url: &str, token: &str, device_id: DeviceId) -> Result<(), 
 /// The shared server over HTTP, as one signed-in device.
 ///
 /// Clones share the connection pool and the last epoch seen.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct HttpTransport {
     agent: ureq::Agent,
     base: String,
     authorization: String,
     device: DeviceId,
     epoch: Arc<Mutex<Option<Uuid>>>,
+}
+
+impl std::fmt::Debug for HttpTransport {
+    // The bearer token stays out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("HttpTransport")
+            .field("base", &self.base)
+            .field("device", &self.device)
+            .finish_non_exhaustive()
+    }
 }
 
 impl HttpTransport {
