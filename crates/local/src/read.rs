@@ -211,22 +211,17 @@ impl<'a> Reader<'a> {
 
     /// Intents not answered yet, in the order they were made.
     pub fn outbox_pending(&self) -> Result<Vec<OutboxRow>> {
-        let sql =
-            format!("SELECT {OUTBOX} FROM outbox WHERE state = 'pending' ORDER BY client_seq");
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut rows = stmt.query([])?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next()? {
-            out.push(outbox_row(row)?);
-        }
-        Ok(out)
+        self.outbox_rows("WHERE state = 'pending' ORDER BY client_seq")
     }
 
     /// Intents the server refused, newest first (the sync-issues inbox).
     pub fn outbox_rejected(&self) -> Result<Vec<OutboxRow>> {
-        let sql = format!(
-            "SELECT {OUTBOX} FROM outbox WHERE state = 'rejected' ORDER BY client_seq DESC"
-        );
+        self.outbox_rows("WHERE state = 'rejected' ORDER BY client_seq DESC")
+    }
+
+    /// Outbox rows selected and ordered by `clause` (a constant of ours).
+    fn outbox_rows(&self, clause: &str) -> Result<Vec<OutboxRow>> {
+        let sql = format!("SELECT {OUTBOX} FROM outbox {clause}");
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
