@@ -10,6 +10,15 @@
 /// device must re-register under a new id (sync design §12.8).
 pub const DEVICE_FORKED: &str = "device_forked";
 
+/// A mutation id that another user's device already settled. Idempotency
+/// is per client and bound to its user: someone else's outcome is never
+/// answered. Nothing of the batch from this mutation on is processed.
+pub const MUTATION_ID_TAKEN: &str = "mutation_id_taken";
+
+/// A settled sequence number and mutation id arrived again with other
+/// arguments (or another name or author). Nothing changes.
+pub const REPLAY_MISMATCH: &str = "replay_mismatch";
+
 /// The envelope names another author than the signed-in user. The mutation
 /// is recorded as rejected and consumes its sequence number.
 pub const AUTHOR_MISMATCH: &str = "author_mismatch";

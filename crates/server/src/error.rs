@@ -25,6 +25,31 @@ pub enum StoreError {
         stored: Uuid,
         pushed: Uuid,
     },
+    /// A mutation id that another user's device already settled.
+    /// Idempotency is scoped to the client and its user, so that result is
+    /// never given out; nothing of the rest of the batch was processed.
+    #[error(
+        "device {device} pushed mutation {mutation_id} as client_seq {client_seq}, but another user's device settled that mutation id"
+    )]
+    MutationIdTaken {
+        device: DeviceId,
+        client_seq: u64,
+        mutation_id: Uuid,
+    },
+    /// A settled (device, client_seq, mutation id) arrived again with other
+    /// arguments, name or author. Nothing changed; nothing of the rest of the
+    /// batch was processed.
+    #[error(
+        "client_seq {client_seq} of device {device} is mutation {mutation_id}, settled with other arguments than these"
+    )]
+    ReplayMismatch {
+        device: DeviceId,
+        client_seq: u64,
+        mutation_id: Uuid,
+    },
+    /// A client_seq below 1.
+    #[error("client_seq starts at 1")]
+    InvalidSeq,
     /// A user of that name exists already.
     #[error("user {0} already exists")]
     UserExists(UserId),
@@ -63,6 +88,9 @@ impl StoreError {
             StoreError::DeviceMismatch { .. } => codes::DEVICE_MISMATCH,
             StoreError::DeviceTaken { .. } => "device_taken",
             StoreError::DeviceForked { .. } => codes::DEVICE_FORKED,
+            StoreError::MutationIdTaken { .. } => codes::MUTATION_ID_TAKEN,
+            StoreError::ReplayMismatch { .. } => codes::REPLAY_MISMATCH,
+            StoreError::InvalidSeq => codes::MALFORMED_REQUEST,
             StoreError::UserExists(_) => "user_exists",
             StoreError::UnknownUser(_) => "unknown_user",
             StoreError::InvalidUser(_) => "invalid_user",

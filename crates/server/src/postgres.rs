@@ -28,8 +28,8 @@ pub use self::notify::PgNotifier;
 use self::pool::{Conn, Pool};
 use crate::error::StoreError;
 use crate::settle::{
-    ChangeRow, ComplaintRow, Ledger, LogEntry, NewChange, Push, Step, StoreOptions, cut_page,
-    op_name, page_limit, to_i64, to_u64,
+    ChangeRow, ComplaintRow, Ledger, LogEntry, NewChange, Push, SettledAt, Step, StoreOptions,
+    StoredMutation, cut_page, op_name, page_limit, to_i64, to_u64,
 };
 use crate::store::{MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint};
 use ::postgres::types::Json;
@@ -240,6 +240,18 @@ fn device_last_seq(client: &mut impl GenericClient, device: DeviceId) -> Result<
 
 fn parse_result(json: Value) -> Result<MutationResult> {
     serde_json::from_value(json).map_err(StoreError::corrupt)
+}
+
+/// A mutation-log row read as `mutation_id, name, author_user_id, args,
+/// result` from column `at` on.
+fn stored_mutation(row: &Row, at: usize) -> Result<StoredMutation> {
+    Ok(StoredMutation {
+        mutation_id: row.try_get(at)?,
+        name: row.try_get(at + 1)?,
+        author: UserId::new(row.try_get::<_, String>(at + 2)?),
+        args: row.try_get(at + 3)?,
+        result: parse_result(row.try_get(at + 4)?)?,
+    })
 }
 
 fn parse_complaint(json: Value) -> Result<Complaint> {
@@ -480,28 +492,32 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
         &mut self,
         device: DeviceId,
         client_seq: u64,
-    ) -> Result<Option<(Uuid, MutationResult)>> {
+    ) -> Result<Option<StoredMutation>> {
         let rows = self.0.query(
-            "SELECT mutation_id, result FROM mutation_log
+            "SELECT mutation_id, name, author_user_id, args, result FROM mutation_log
              WHERE device_id = $1 AND client_seq = $2
              UNION ALL
-             SELECT l.mutation_id, l.result
+             SELECT l.mutation_id, l.name, l.author_user_id, l.args, l.result
              FROM mutation_alias a JOIN mutation_log l USING (mutation_id)
              WHERE a.device_id = $1 AND a.client_seq = $2",
             &[&device.0, &to_i64(client_seq)?],
         )?;
-        let Some(row) = rows.first() else {
-            return Ok(None);
-        };
-        Ok(Some((row.try_get(0)?, parse_result(row.try_get(1)?)?)))
+        rows.first().map(|row| stored_mutation(row, 0)).transpose()
     }
 
-    fn result_by_mutation_id(&mut self, mutation_id: Uuid) -> Result<Option<MutationResult>> {
+    fn settled_mutation(&mut self, mutation_id: Uuid) -> Result<Option<SettledAt>> {
         let row = self.0.query_opt(
-            "SELECT result FROM mutation_log WHERE mutation_id = $1",
+            "SELECT mutation_id, name, author_user_id, args, result, actor_user_id
+             FROM mutation_log WHERE mutation_id = $1",
             &[&mutation_id],
         )?;
-        row.map(|row| parse_result(row.try_get(0)?)).transpose()
+        row.map(|row| {
+            Ok(SettledAt {
+                pusher: UserId::new(row.try_get::<_, String>(5)?),
+                stored: stored_mutation(&row, 0)?,
+            })
+        })
+        .transpose()
     }
 
     fn add_alias(&mut self, device: DeviceId, client_seq: u64, mutation_id: Uuid) -> Result<()> {

@@ -56,15 +56,15 @@ pub(crate) trait Ledger {
     /// when it never registered.
     fn last_client_seq(&mut self, device: DeviceId) -> Result<u64>;
     fn set_last_client_seq(&mut self, device: DeviceId, client_seq: u64) -> Result<()>;
-    /// The result stored for `(device, client_seq)`, directly or through an
-    /// alias, with the mutation id it was settled for.
+    /// What was settled under `(device, client_seq)`, directly or through an
+    /// alias.
     fn stored_result(
         &mut self,
         device: DeviceId,
         client_seq: u64,
-    ) -> Result<Option<(Uuid, MutationResult)>>;
-    /// The result of a mutation id settled under any device and seq.
-    fn result_by_mutation_id(&mut self, mutation_id: Uuid) -> Result<Option<MutationResult>>;
+    ) -> Result<Option<StoredMutation>>;
+    /// Where a mutation id was settled, under any device and seq.
+    fn settled_mutation(&mut self, mutation_id: Uuid) -> Result<Option<SettledAt>>;
     /// Records that `(device, client_seq)` carried an already settled mutation.
     fn add_alias(&mut self, device: DeviceId, client_seq: u64, mutation_id: Uuid) -> Result<()>;
     fn load_complaint(&mut self, id: ComplaintId) -> Result<Option<StoredComplaint>>;
@@ -78,6 +78,33 @@ pub(crate) trait Ledger {
     fn insert_complaint(&mut self, row: &ComplaintRow<'_>) -> Result<()>;
     fn update_complaint(&mut self, row: &ComplaintRow<'_>) -> Result<()>;
     fn log_mutation(&mut self, entry: &LogEntry<'_>) -> Result<()>;
+}
+
+/// A settled mutation as the log holds it: enough to tell a true replay
+/// from a different mutation sent under the same id.
+pub(crate) struct StoredMutation {
+    pub mutation_id: Uuid,
+    pub name: String,
+    pub author: UserId,
+    pub args: Value,
+    pub result: MutationResult,
+}
+
+impl StoredMutation {
+    /// Whether `m` is the mutation that was settled (same name, author and
+    /// arguments), not merely one with the same id.
+    fn matches(&self, m: &MutationEnvelope) -> Result<bool> {
+        Ok(self.name == m.mutation.name()
+            && self.author == m.author_user_id
+            && self.args == m.mutation.args().map_err(StoreError::corrupt)?)
+    }
+}
+
+/// Who pushed a settled mutation id, and its result.
+pub(crate) struct SettledAt {
+    /// The user whose device settled it.
+    pub pusher: UserId,
+    pub stored: StoredMutation,
 }
 
 /// A change-log row to append.
@@ -174,26 +201,46 @@ impl<'a> Push<'a> {
     }
 
     /// Settles `m` inside the backend's transaction.
+    ///
+    /// Idempotency is scoped to the client and bound to its user: a stored
+    /// result is answered to the device that settled it, or to another
+    /// device of the same user (a desktop that re-registered after a fork
+    /// pushes its outbox again under a new device id). A mutation id that
+    /// another user's device settled is refused
+    /// ([`StoreError::MutationIdTaken`]) and never answered from that log,
+    /// so nobody can pre-empt or read someone else's outcome by sending its
+    /// id first. A settled id that arrives with other arguments is refused
+    /// too ([`StoreError::ReplayMismatch`]).
     pub fn step(&self, ledger: &mut impl Ledger, m: &MutationEnvelope) -> Result<Step> {
         let device = self.device;
+        if m.client_seq == 0 {
+            return Err(StoreError::InvalidSeq);
+        }
         let last = ledger.last_client_seq(device)?;
         if m.client_seq <= last {
             // Already settled: a retry after a lost response or a crash.
-            let (stored_id, mut result) =
-                ledger.stored_result(device, m.client_seq)?.ok_or_else(|| {
-                    StoreError::corrupt(format!(
-                        "device {device} settled {last} but has no result for {}",
-                        m.client_seq
-                    ))
-                })?;
-            if stored_id != m.mutation_id {
+            let stored = ledger.stored_result(device, m.client_seq)?.ok_or_else(|| {
+                StoreError::corrupt(format!(
+                    "device {device} settled {last} but has no result for {}",
+                    m.client_seq
+                ))
+            })?;
+            if stored.mutation_id != m.mutation_id {
                 return Err(StoreError::DeviceForked {
                     device,
                     client_seq: m.client_seq,
-                    stored: stored_id,
+                    stored: stored.mutation_id,
                     pushed: m.mutation_id,
                 });
             }
+            if !stored.matches(m)? {
+                return Err(StoreError::ReplayMismatch {
+                    device,
+                    client_seq: m.client_seq,
+                    mutation_id: m.mutation_id,
+                });
+            }
+            let mut result = stored.result;
             result.client_seq = m.client_seq;
             result.replayed = true;
             return Ok(Step::Replay(result));
@@ -202,12 +249,27 @@ impl<'a> Push<'a> {
             // A gap: the client resends from next_expected_seq.
             return Ok(Step::Gap);
         }
-        if let Some(mut result) = ledger.result_by_mutation_id(m.mutation_id)? {
-            // Settled before under another (device, seq), e.g. renumbered
-            // after the device re-registered: consume the new seq, keep the
-            // one decision.
+        if let Some(settled) = ledger.settled_mutation(m.mutation_id)? {
+            if settled.pusher != self.actor.user {
+                return Err(StoreError::MutationIdTaken {
+                    device,
+                    client_seq: m.client_seq,
+                    mutation_id: m.mutation_id,
+                });
+            }
+            if !settled.stored.matches(m)? {
+                return Err(StoreError::ReplayMismatch {
+                    device,
+                    client_seq: m.client_seq,
+                    mutation_id: m.mutation_id,
+                });
+            }
+            // Settled before by this user under another (device, seq), e.g.
+            // renumbered after the device re-registered: consume the new
+            // seq, keep the one decision.
             ledger.add_alias(device, m.client_seq, m.mutation_id)?;
             ledger.set_last_client_seq(device, m.client_seq)?;
+            let mut result = settled.stored.result;
             result.client_seq = m.client_seq;
             result.replayed = true;
             return Ok(Step::Commit(result));

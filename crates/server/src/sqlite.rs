@@ -6,8 +6,8 @@
 
 use crate::error::{StoreError, db};
 use crate::settle::{
-    ChangeRow, ComplaintRow, Ledger, LogEntry, NewChange, Push, Step, StoreOptions, cut_page,
-    op_name, page_limit, to_i64, to_u64,
+    ChangeRow, ComplaintRow, Ledger, LogEntry, NewChange, Push, SettledAt, Step, StoreOptions,
+    StoredMutation, cut_page, op_name, page_limit, to_i64, to_u64,
 };
 use crate::store::{MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint};
 use jiff::Timestamp;
@@ -401,40 +401,53 @@ impl Ledger for Sql<'_> {
         &mut self,
         device: DeviceId,
         client_seq: u64,
-    ) -> Result<Option<(Uuid, MutationResult)>> {
-        let row: Option<(String, String)> = self
-            .0
+    ) -> Result<Option<StoredMutation>> {
+        self.0
             .query_row(
-                "SELECT mutation_id, result FROM mutation_log
+                "SELECT mutation_id, name, author_user_id, args, result FROM mutation_log
                  WHERE device_id = ?1 AND client_seq = ?2
                  UNION ALL
-                 SELECT l.mutation_id, l.result
+                 SELECT l.mutation_id, l.name, l.author_user_id, l.args, l.result
                  FROM mutation_alias a JOIN mutation_log l USING (mutation_id)
                  WHERE a.device_id = ?1 AND a.client_seq = ?2",
                 params![device.to_string(), to_i64(client_seq)?],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+                read_stored,
             )
             .optional()
-            .map_err(db)?;
-        let Some((id, json)) = row else {
-            return Ok(None);
-        };
-        let result = serde_json::from_str(&json).map_err(StoreError::corrupt)?;
-        Ok(Some((parse_uuid(&id)?, result)))
+            .map_err(db)?
+            .map(SqlStored::parse)
+            .transpose()
     }
 
-    fn result_by_mutation_id(&mut self, mutation_id: Uuid) -> Result<Option<MutationResult>> {
-        let json: Option<String> = self
+    fn settled_mutation(&mut self, mutation_id: Uuid) -> Result<Option<SettledAt>> {
+        let row: Option<(String, SqlStored)> = self
             .0
             .query_row(
-                "SELECT result FROM mutation_log WHERE mutation_id = ?1",
+                "SELECT actor_user_id, mutation_id, name, author_user_id, args, result
+                 FROM mutation_log WHERE mutation_id = ?1",
                 [mutation_id.to_string()],
-                |r| r.get(0),
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        SqlStored {
+                            mutation_id: r.get(1)?,
+                            name: r.get(2)?,
+                            author: r.get(3)?,
+                            args: r.get(4)?,
+                            result: r.get(5)?,
+                        },
+                    ))
+                },
             )
             .optional()
             .map_err(db)?;
-        json.map(|json| serde_json::from_str(&json).map_err(StoreError::corrupt))
-            .transpose()
+        row.map(|(pusher, stored)| {
+            Ok(SettledAt {
+                pusher: UserId::new(pusher),
+                stored: stored.parse()?,
+            })
+        })
+        .transpose()
     }
 
     fn add_alias(&mut self, device: DeviceId, client_seq: u64, mutation_id: Uuid) -> Result<()> {
@@ -623,6 +636,37 @@ impl Ledger for Sql<'_> {
             )
             .map_err(db)?;
         Ok(())
+    }
+}
+
+/// A mutation-log row as SQLite returns it, before its text is parsed.
+struct SqlStored {
+    mutation_id: String,
+    name: String,
+    author: String,
+    args: String,
+    result: String,
+}
+
+fn read_stored(r: &rusqlite::Row<'_>) -> rusqlite::Result<SqlStored> {
+    Ok(SqlStored {
+        mutation_id: r.get(0)?,
+        name: r.get(1)?,
+        author: r.get(2)?,
+        args: r.get(3)?,
+        result: r.get(4)?,
+    })
+}
+
+impl SqlStored {
+    fn parse(self) -> Result<StoredMutation> {
+        Ok(StoredMutation {
+            mutation_id: parse_uuid(&self.mutation_id)?,
+            name: self.name,
+            author: UserId::new(self.author),
+            args: serde_json::from_str(&self.args).map_err(StoreError::corrupt)?,
+            result: serde_json::from_str(&self.result).map_err(StoreError::corrupt)?,
+        })
     }
 }
 

@@ -250,6 +250,8 @@ describe("catalogue", () => {
       "approval_already_decided",
       "remedy_changed_since_viewed",
       "author_mismatch",
+      "replay_mismatch",
+      "mutation_id_taken",
     ];
     for (const code of codes) {
       expect(hasKey(`error.${code}`), code).toBe(true);

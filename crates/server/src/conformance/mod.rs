@@ -52,6 +52,8 @@ macro_rules! conformance_tests {
             replay_returns_the_stored_result,
             a_reused_seq_with_another_mutation_is_a_fork,
             a_renumbered_mutation_is_not_applied_twice,
+            a_replay_with_other_arguments_is_refused,
+            another_users_mutation_id_is_refused,
             a_gap_stops_the_batch,
             rejections_are_recorded_once_and_consume_the_seq,
             first_decision_wins,
@@ -81,6 +83,8 @@ pub fn run_all(new_database: &dyn Fn() -> Open) {
     replay_returns_the_stored_result(new_database);
     a_reused_seq_with_another_mutation_is_a_fork(new_database);
     a_renumbered_mutation_is_not_applied_twice(new_database);
+    a_replay_with_other_arguments_is_refused(new_database);
+    another_users_mutation_id_is_refused(new_database);
     a_gap_stops_the_batch(new_database);
     rejections_are_recorded_once_and_consume_the_seq(new_database);
     first_decision_wins(new_database);
@@ -530,6 +534,81 @@ pub fn a_reused_seq_with_another_mutation_is_a_fork(new_database: &dyn Fn() -> O
         StoreError::DeviceForked { client_seq: 1, .. }
     ));
     assert!(store.complaint(complaint_id(2)).expect("read").is_none());
+}
+
+/// A settled seq and mutation id pushed again with other arguments is not
+/// answered as a replay: it is refused and nothing changes, also when the
+/// same mutation id comes back under a new seq.
+pub fn a_replay_with_other_arguments_is_refused(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let id = complaint_id(1);
+    let settled = ann.envelope(record(id));
+    assert_applied(&ann.push_envelopes(store, vec![settled.clone()]).results[0]);
+    let digest = store.digest().expect("digest");
+    let changes = all_changes(store, ann.device);
+
+    let mut altered = settled.clone();
+    altered.mutation = Mutation::Record {
+        complaint_id: id,
+        complaint: draft("139 0000 0000", "billing.other", "2026-03-02T01:00:00Z"),
+    };
+    let err = store
+        .push(
+            ann.device,
+            &ann.actor,
+            &ann.request(vec![altered.clone()]),
+            now(),
+        )
+        .expect_err("another mutation under a settled seq and id");
+    assert_eq!(err.code(), codes::REPLAY_MISMATCH);
+
+    // The same id under the next seq, with other arguments: refused too,
+    // and the seq is not consumed.
+    altered.client_seq = 2;
+    let err = store
+        .push(ann.device, &ann.actor, &ann.request(vec![altered]), now())
+        .expect_err("another mutation under a settled id");
+    assert_eq!(err.code(), codes::REPLAY_MISMATCH);
+    assert_eq!(store.digest().expect("digest"), digest);
+    assert_eq!(all_changes(store, ann.device), changes);
+    assert_eq!(store.results(ann.device, 1, 10).expect("results").len(), 1);
+
+    // The true replay is still answered.
+    let again = ann.push_envelopes(store, vec![settled]);
+    assert!(again.results[0].replayed);
+    assert_eq!(again.device_last_seq, 1);
+}
+
+/// A mutation id that another user's device settled is refused, never
+/// answered from that device's log, and takes nothing from either device.
+pub fn another_users_mutation_id_is_refused(new_database: &dyn Fn() -> Open) {
+    let store = new_database()();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let mut bob = Client::new(store, 2, "bob", Role::Agent);
+    let ann_record = ann.envelope(record(complaint_id(1)));
+    assert_applied(&ann.push_envelopes(store, vec![ann_record.clone()]).results[0]);
+
+    let mut stolen = bob.envelope(record(complaint_id(1)));
+    stolen.mutation_id = ann_record.mutation_id;
+    let err = store
+        .push(bob.device, &bob.actor, &bob.request(vec![stolen]), now())
+        .expect_err("another user's mutation id");
+    assert_eq!(err.code(), codes::MUTATION_ID_TAKEN);
+    assert!(
+        store
+            .results(bob.device, 1, 10)
+            .expect("results")
+            .is_empty()
+    );
+
+    // Bob's own next mutation still takes seq 1.
+    bob.next_seq = 1;
+    let own = bob.push_one(store, record(complaint_id(2)));
+    assert_applied(&own);
+    assert_eq!(own.client_seq, 1);
 }
 
 /// After a fork the desktop re-registers under a new device id and pushes its

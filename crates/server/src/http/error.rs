@@ -118,8 +118,11 @@ impl From<StoreError> for ApiError {
             StoreError::DeviceMismatch { .. } | StoreError::UnknownDevice(_) => {
                 StatusCode::FORBIDDEN
             }
+            StoreError::InvalidSeq => StatusCode::BAD_REQUEST,
             StoreError::DeviceTaken { .. }
             | StoreError::DeviceForked { .. }
+            | StoreError::MutationIdTaken { .. }
+            | StoreError::ReplayMismatch { .. }
             | StoreError::UserExists(_) => StatusCode::CONFLICT,
             StoreError::UnknownUser(_) => StatusCode::NOT_FOUND,
             StoreError::InvalidUser(_) => StatusCode::BAD_REQUEST,

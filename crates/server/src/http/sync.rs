@@ -50,7 +50,7 @@ const DEFAULT_BOOTSTRAP_LIMIT: u32 = 200;
         (status = 400, description = "`malformed_request`, or `unsupported_mutation` (a mutation name this server does not know); `index` names the mutation", body = ErrorBody),
         (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
         (status = 403, description = "`device_mismatch` or `unknown_device`; `forbidden_role` for an integration's token (integrations use the intake API)", body = ErrorBody),
-        (status = 409, description = "`device_forked`: the device's local database was cloned or restored", body = ErrorBody),
+        (status = 409, description = "`device_forked`: the device's local database was cloned or restored; `replay_mismatch`: a settled seq and mutation id sent with other arguments; `mutation_id_taken`: another user's device settled that mutation id. Nothing of the batch from that mutation on was processed", body = ErrorBody),
         (status = 413, description = "`payload_too_large`: the body or the batch is too large", body = ErrorBody),
         (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
         (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
