@@ -10,8 +10,11 @@
 use crate::messages::Outcome;
 use crate::mutation::ComplaintDraft;
 use jiff::Timestamp;
+use redress_domain::DomainError;
+use redress_domain::complaint::check_entered_text;
 use redress_domain::ids::{CategoryCode, ComplaintId, UpdateId};
 use redress_domain::model::{Channel, ComplaintKind, Customer, DemandClass, Severity, Subject};
+use redress_domain::text::{self, TextLimit};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -59,6 +62,22 @@ pub struct IntakeComplaint {
 }
 
 impl IntakeComplaint {
+    /// The body's text against the rulebook's limits (see
+    /// [`redress_domain::text`]) and `external_ref` against
+    /// [`MAX_EXTERNAL_REF`]: `text_too_long` or `invalid_text` naming the
+    /// first offending field, for the server to answer before it records
+    /// anything.
+    pub fn check_text(&self) -> Result<(), DomainError> {
+        check_external_ref(&self.external_ref)?;
+        check_entered_text(
+            &self.customer,
+            &self.subject,
+            &self.category,
+            &self.demand,
+            &self.description,
+        )
+    }
+
     /// The caller's reference and the draft to record.
     pub fn into_parts(self) -> (String, ComplaintDraft) {
         let IntakeComplaint {
@@ -108,6 +127,26 @@ pub struct IntakeProgress {
     /// The customer was told; such updates count for the SLA.
     #[serde(default)]
     pub customer_informed: bool,
+}
+
+impl IntakeProgress {
+    /// Like [`IntakeComplaint::check_text`], for the update's text.
+    pub fn check_text(&self) -> Result<(), DomainError> {
+        check_external_ref(&self.external_ref)?;
+        text::check("text", &self.text, text::PROGRESS_TEXT)
+    }
+}
+
+/// `external_ref` is one line of at most [`MAX_EXTERNAL_REF`] characters.
+fn check_external_ref(external_ref: &str) -> Result<(), DomainError> {
+    text::check(
+        "external_ref",
+        external_ref,
+        TextLimit {
+            max_chars: MAX_EXTERNAL_REF,
+            multiline: false,
+        },
+    )
 }
 
 /// The answer to an intake request the rulebook accepted (`201`, or `200`
