@@ -73,6 +73,10 @@ impl Default for ReceivedAtPolicy {
 }
 
 impl ReceivedAtPolicy {
+    fn is_default(&self) -> bool {
+        *self == ReceivedAtPolicy::default()
+    }
+
     /// The earliest and latest `received_at` accepted when recording at `now`.
     pub fn bounds(&self, now: jiff::Timestamp) -> (jiff::Timestamp, jiff::Timestamp) {
         let age = jiff::SignedDuration::from_secs(self.max_age_days.max(0).saturating_mul(86_400));
@@ -158,8 +162,10 @@ pub struct RulesDocument {
     #[serde(default = "site_calling_code")]
     pub default_calling_code: Option<String>,
     /// How old (and how far ahead) a new complaint's `received_at` may be;
-    /// 30 days and 5 minutes when left out.
-    #[serde(default)]
+    /// 30 days and 5 minutes when left out. Left out of the JSON when it is
+    /// the default, so documents (and their digests) that do not set it
+    /// read as before.
+    #[serde(default, skip_serializing_if = "ReceivedAtPolicy::is_default")]
     pub received_at: ReceivedAtPolicy,
 }
 
