@@ -32,7 +32,7 @@ pub struct IntakeComplaint {
     /// The caller's own id for this complaint (1 to 200 characters), its
     /// idempotency key: a request with an `external_ref` already seen gets
     /// the first request's outcome, whatever its body.
-    #[cfg_attr(feature = "openapi", schema(example = "crm-4711"))]
+    #[cfg_attr(feature = "openapi", schema(example = "crm-4711", max_length = 200))]
     pub external_ref: String,
     #[cfg_attr(feature = "openapi", schema(value_type = schema::IntakeCustomer))]
     pub customer: Customer,
@@ -42,10 +42,16 @@ pub struct IntakeComplaint {
     pub subject: Subject,
     /// A complaint category code of the server's catalogue
     /// (`broadband.dropout`).
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "broadband.dropout"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, example = "broadband.dropout", max_length = 64)
+    )]
     pub category: CategoryCode,
-    /// What the customer asks for.
+    /// What the customer asks for (several lines allowed).
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub demand: String,
+    /// Several lines allowed.
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
     pub description: String,
     #[cfg_attr(feature = "openapi", schema(value_type = schema::ComplaintKind))]
     pub kind: ComplaintKind,
@@ -121,8 +127,13 @@ impl IntakeComplaint {
 pub struct IntakeProgress {
     /// The caller's own id for this update (1 to 200 characters), its
     /// idempotency key within the complaint.
-    #[cfg_attr(feature = "openapi", schema(example = "crm-4711-note-2"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "crm-4711-note-2", max_length = 200)
+    )]
     pub external_ref: String,
+    /// Several lines allowed.
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub text: String,
     /// The customer was told; such updates count for the SLA.
     #[serde(default)]
@@ -197,7 +208,9 @@ pub struct IntakeRejected {
 
 /// Schemas of the rulebook's types an intake body uses; the OpenAPI
 /// document describes them by these mirrors, and a server test checks them
-/// against the real types' JSON.
+/// against the real types' JSON. Text lengths are `max_length` literals
+/// (utoipa takes no constants); a test below checks them against
+/// [`redress_domain::text`].
 #[cfg(feature = "openapi")]
 pub mod schema {
     #![allow(dead_code, reason = "schemas only; never built")]
@@ -205,10 +218,13 @@ pub mod schema {
     /// The complainant.
     #[derive(Debug, utoipa::ToSchema)]
     pub struct IntakeCustomer {
+        #[schema(max_length = 100)]
         pub name: String,
         /// Normalised by the server.
+        #[schema(max_length = 40)]
         pub phone: String,
         /// The caller's customer number, if any.
+        #[schema(max_length = 64)]
         pub customer_id: Option<String>,
     }
 
@@ -217,6 +233,7 @@ pub mod schema {
     pub struct IntakeSubject {
         pub kind: SubjectKind,
         /// Product name, order number, business line or agent id.
+        #[schema(max_length = 200)]
         pub reference: String,
     }
 
@@ -258,5 +275,68 @@ pub mod schema {
         ImmediateFix,
         LongTermImprovement,
         EmotionalCompensation,
+    }
+}
+
+#[cfg(all(test, feature = "openapi"))]
+mod tests {
+    use super::*;
+    use redress_domain::text;
+    use utoipa::PartialSchema;
+    use utoipa::openapi::schema::Schema;
+    use utoipa::openapi::{RefOr, Type};
+
+    /// `maxLength` of every string property of `schema` that has one.
+    fn max_lengths(schema: RefOr<Schema>) -> Vec<(String, usize)> {
+        let RefOr::T(Schema::Object(object)) = schema else {
+            panic!("an object schema");
+        };
+        object
+            .properties
+            .into_iter()
+            .filter_map(|(name, property)| match property {
+                RefOr::T(Schema::Object(p)) => p.max_length.map(|m| (name, m)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_schemas_state_the_rulebook_limits() {
+        let limits = |schema| {
+            let mut found = max_lengths(schema);
+            found.sort();
+            found
+        };
+        let pair = |name: &str, max: usize| (name.to_owned(), max);
+        assert_eq!(
+            limits(IntakeComplaint::schema()),
+            [
+                pair("category", text::CODE.max_chars),
+                pair("demand", text::DEMAND.max_chars),
+                pair("description", text::DESCRIPTION.max_chars),
+                pair("external_ref", MAX_EXTERNAL_REF),
+            ]
+        );
+        assert_eq!(
+            limits(IntakeProgress::schema()),
+            [
+                pair("external_ref", MAX_EXTERNAL_REF),
+                pair("text", text::PROGRESS_TEXT.max_chars),
+            ]
+        );
+        assert_eq!(
+            limits(schema::IntakeCustomer::schema()),
+            [
+                pair("customer_id", text::CODE.max_chars),
+                pair("name", text::PERSON_NAME.max_chars),
+                pair("phone", text::PHONE.max_chars),
+            ]
+        );
+        assert_eq!(
+            limits(schema::IntakeSubject::schema()),
+            [pair("reference", text::SUBJECT_REFERENCE.max_chars)]
+        );
+        let _ = Type::String;
     }
 }

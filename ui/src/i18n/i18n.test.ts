@@ -250,6 +250,10 @@ describe("catalogue", () => {
       "approval_already_decided",
       "remedy_changed_since_viewed",
       "author_mismatch",
+      "text_too_long",
+      "invalid_text",
+      "complaint_limit_reached",
+      "malformed_request",
     ];
     for (const code of codes) {
       expect(hasKey(`error.${code}`), code).toBe(true);
