@@ -134,7 +134,7 @@ mod tests {
         let limit = line(3);
         assert_eq!(code("n", "王先生", limit), None);
         assert_eq!(code("n", "", limit), None);
-        let e = check("customer.name", "王先生们", limit).unwrap_err();
+        let e = check("customer.name", "王先生们", limit).expect_err("too long");
         assert_eq!(
             e,
             DomainError::TextTooLong {
@@ -161,7 +161,7 @@ mod tests {
         ] {
             assert_eq!(code("note", bad, NOTE), Some("invalid_text"), "{bad:?}");
         }
-        let e = check("note", "ab\u{0}", NOTE).unwrap_err();
+        let e = check("note", "ab\u{0}", NOTE).expect_err("a NUL");
         assert_eq!(
             e,
             DomainError::InvalidText {

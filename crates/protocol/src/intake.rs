@@ -284,7 +284,7 @@ mod tests {
     use redress_domain::text;
     use utoipa::PartialSchema;
     use utoipa::openapi::schema::Schema;
-    use utoipa::openapi::{RefOr, Type};
+    use utoipa::openapi::RefOr;
 
     /// `maxLength` of every string property of `schema` that has one.
     fn max_lengths(schema: RefOr<Schema>) -> Vec<(String, usize)> {
@@ -337,6 +337,5 @@ mod tests {
             limits(schema::IntakeSubject::schema()),
             [pair("reference", text::SUBJECT_REFERENCE.max_chars)]
         );
-        let _ = Type::String;
     }
 }
