@@ -419,8 +419,18 @@ fn client_seq_starts_at_one() {
     let mut json = serde_json::to_value(envelope(1)).expect("serialises");
     assert!(serde_json::from_value::<MutationEnvelope>(json.clone()).is_ok());
     json["client_seq"] = json!(0);
-    let e = serde_json::from_value::<MutationEnvelope>(json).expect_err("seq 0");
+    let e = serde_json::from_value::<MutationEnvelope>(json.clone()).expect_err("seq 0");
     assert!(e.to_string().contains("client_seq starts at 1"), "{e}");
+    // In a push body it is a malformed request, naming the mutation.
+    let body = json!({
+        "device_id": id(9),
+        "sent_at_device": "2026-03-02T01:42:00Z",
+        "mutations": [json],
+    });
+    let err = PushRequest::from_json(&serde_json::to_vec(&body).expect("serialises"))
+        .expect_err("seq 0 in a push");
+    assert_eq!(err.code, codes::MALFORMED_REQUEST);
+    assert_eq!(err.index, Some(0));
 }
 
 #[test]
