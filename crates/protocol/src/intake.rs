@@ -283,8 +283,8 @@ mod tests {
     use super::*;
     use redress_domain::text;
     use utoipa::PartialSchema;
-    use utoipa::openapi::schema::Schema;
     use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
 
     /// `maxLength` of every string property of `schema` that has one.
     fn max_lengths(schema: RefOr<Schema>) -> Vec<(String, usize)> {
