@@ -13,7 +13,8 @@ pub struct AppError {
     pub code: String,
     pub message: String,
     pub transient: bool,
-    /// Field errors for `validation_failed`, so a form can mark its fields.
+    /// Field errors for `validation_failed` (and the field of a text error),
+    /// so a form can mark its fields.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<redress_domain::FieldError>,
 }
@@ -43,10 +44,7 @@ impl AppError {
 
 impl From<DomainError> for AppError {
     fn from(e: DomainError) -> AppError {
-        let fields = match &e {
-            DomainError::ValidationFailed(f) => f.clone(),
-            _ => Vec::new(),
-        };
+        let fields = e.field_errors();
         AppError {
             fields,
             ..AppError::new(e.code(), e.to_string())

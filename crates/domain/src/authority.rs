@@ -6,6 +6,11 @@
 //! the proposer's grant limit goes to the lowest role on the ladder
 //! agent < supervisor < manager < admin whose approve limit covers it; anyone
 //! whose own approve limit covers it may decide, except the proposer.
+//!
+//! The grant limit is cumulative: what one proposer granted without approval
+//! on one complaint in one handling round counts against it, so twenty small
+//! remedies cannot add up to more than the proposer could grant in one (see
+//! [`AuthorityMatrix::route_after`]).
 
 use crate::error::DomainError;
 use crate::ids::UserId;
@@ -97,14 +102,37 @@ impl AuthorityMatrix {
             .unwrap_or_else(|| self.approve_limit(actor.role, kind))
     }
 
-    /// Routes a remedy of `amount_minor` proposed by `proposer`.
+    /// Routes a remedy of `amount_minor` proposed by `proposer`, who has
+    /// granted nothing else on its own yet.
     pub fn route(
         &self,
         proposer: &Actor,
         kind: RemedyKind,
         amount_minor: i64,
     ) -> Result<Routing, DomainError> {
-        if amount_minor <= self.grant_limit(proposer.role, kind) {
+        self.route_after(proposer, kind, amount_minor, 0)
+    }
+
+    /// Routes a remedy of `amount_minor` proposed by `proposer`, who already
+    /// granted `granted_minor` without approval on the same complaint in the
+    /// same handling round (remedies of any kind). It is approved
+    /// automatically only when the sum stays within the proposer's grant
+    /// limit for `kind`; otherwise it goes to the role whose approve limit
+    /// covers the remedy's own amount.
+    pub fn route_after(
+        &self,
+        proposer: &Actor,
+        kind: RemedyKind,
+        amount_minor: i64,
+        granted_minor: i64,
+    ) -> Result<Routing, DomainError> {
+        // Nothing granted adds nothing: an apology is never held up.
+        let cumulative = if amount_minor > 0 {
+            amount_minor.saturating_add(granted_minor.max(0))
+        } else {
+            amount_minor
+        };
+        if cumulative <= self.grant_limit(proposer.role, kind) {
             return Ok(Routing::AutoApproved);
         }
         Role::LADDER
@@ -196,6 +224,28 @@ mod tests {
             m.route(&sup, RemedyKind::Refund, 30_000),
             Ok(Routing::AutoApproved)
         );
+    }
+
+    #[test]
+    fn what_was_granted_before_counts_against_the_grant_limit() {
+        let m = AuthorityMatrix::default();
+        let agent = Actor::new("li", Role::Agent);
+        let route = |amount, granted| m.route_after(&agent, RemedyKind::Refund, amount, granted);
+        assert_eq!(route(1_000, 4_000), Ok(Routing::AutoApproved));
+        assert_eq!(
+            route(1_000, 4_001),
+            Ok(Routing::NeedsApproval {
+                required_role: Role::Supervisor
+            })
+        );
+        // Routing past the grant limit still follows the remedy's own amount.
+        assert_eq!(
+            route(60_000, 5_000),
+            Ok(Routing::NeedsApproval {
+                required_role: Role::Manager
+            })
+        );
+        assert_eq!(route(0, i64::MAX), Ok(Routing::AutoApproved));
     }
 
     #[test]

@@ -40,6 +40,26 @@ pub enum DomainError {
     RemedyChangedSinceViewed { expected: u32, actual: u32 },
     #[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
     ValidationFailed(Vec<FieldError>),
+    /// A text field is longer than its limit (see [`crate::text`]).
+    #[error("{field} is {length} characters long; at most {limit} are allowed")]
+    TextTooLong {
+        field: String,
+        limit: usize,
+        length: usize,
+    },
+    /// A text field holds a character it may not (a control character, or
+    /// a bidirectional override; see [`crate::text`]). `position` counts
+    /// characters from 0.
+    #[error("{field} holds a character that is not allowed (U+{code_point:04X} at {position})")]
+    InvalidText {
+        field: String,
+        position: usize,
+        code_point: u32,
+    },
+    /// The complaint holds as many `what` (progress updates, timeline
+    /// entries) as one complaint may.
+    #[error("the complaint already holds the most {what} allowed ({limit})")]
+    ComplaintLimitReached { what: &'static str, limit: usize },
     #[error(transparent)]
     Calendar(#[from] CalendarError),
 }
@@ -57,7 +77,25 @@ impl DomainError {
             DomainError::ApprovalAlreadyDecided { .. } => "approval_already_decided",
             DomainError::RemedyChangedSinceViewed { .. } => "remedy_changed_since_viewed",
             DomainError::ValidationFailed(_) => "validation_failed",
+            DomainError::TextTooLong { .. } => "text_too_long",
+            DomainError::InvalidText { .. } => "invalid_text",
+            DomainError::ComplaintLimitReached { .. } => "complaint_limit_reached",
             DomainError::Calendar(e) => e.code(),
+        }
+    }
+
+    /// The fields a form should mark: those of `validation_failed`, and the
+    /// one field of a text error.
+    pub fn field_errors(&self) -> Vec<FieldError> {
+        match self {
+            DomainError::ValidationFailed(fields) => fields.clone(),
+            DomainError::TextTooLong { field, .. } | DomainError::InvalidText { field, .. } => {
+                vec![FieldError {
+                    field: field.clone(),
+                    message: self.to_string(),
+                }]
+            }
+            _ => Vec::new(),
         }
     }
 

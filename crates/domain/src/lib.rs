@@ -17,6 +17,7 @@ pub mod planner;
 pub mod repeat;
 pub mod rules;
 pub mod sla;
+pub mod text;
 
 pub use error::{DomainError, FieldError};
 pub use jiff::Timestamp;

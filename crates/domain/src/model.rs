@@ -44,6 +44,7 @@ pub enum SubjectKind {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
 pub struct Subject {
     pub kind: SubjectKind,
     /// Product name, order number, business line or agent id.
@@ -53,6 +54,7 @@ pub struct Subject {
 /// The complainant. `phone` is stored normalised (see [`crate::phone`]).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
 pub struct Customer {
     pub name: String,
     pub phone: String,
@@ -196,6 +198,7 @@ impl Currency {
 /// An amount in minor units (fen, cents) of a currency.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
 pub struct Money {
     pub amount_minor: i64,
     pub currency: Currency,

@@ -2,7 +2,7 @@
 //! called from "138-0013-8000" and "+86 138 0013 8000".
 
 /// Normalises a phone number towards E.164: drops spaces, dashes, dots and
-/// brackets, turns a leading `00` into `+`, and, when the site has a default
+/// brackets (full-width ones too, as a Chinese keyboard types them), turns a leading `00` into `+`, and, when the site has a default
 /// country calling code (`86` in China), writes national numbers as
 /// international ones, dropping the trunk prefix `0` (`010 6552 1234` becomes
 /// `+861065521234`, `138 0013 8000` becomes `+8613800138000`). Returns `None`
@@ -10,7 +10,7 @@
 pub fn normalize_phone(raw: &str, default_calling_code: Option<&str>) -> Option<String> {
     let trimmed = raw.trim();
     let mut out = String::with_capacity(trimmed.len());
-    for (i, ch) in trimmed.chars().enumerate() {
+    for (i, ch) in trimmed.chars().map(crate::repeat::fold_width).enumerate() {
         match ch {
             '0'..='9' => out.push(ch),
             '+' if i == 0 => out.push('+'),
@@ -54,6 +54,10 @@ mod tests {
         }
         assert_eq!(n("(010) 6552-1234").as_deref(), Some("+861065521234"));
         assert_eq!(n("+1 212 555 0100").as_deref(), Some("+12125550100"));
+        assert_eq!(
+            n("１３８－００１３－８０００").as_deref(),
+            Some("+8613800138000")
+        );
     }
 
     #[test]

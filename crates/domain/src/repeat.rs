@@ -4,10 +4,16 @@
 //!
 //! A customer is recognised by the customer id when the complaint has one and
 //! by the normalised phone otherwise; an issue is the complaint's category.
+//! Keys are compared normalised, so trivial variants still link: customer
+//! ids and categories are trimmed, case-folded, with full-width forms read
+//! as their ASCII ones and inner white space dropped (`" c-42 "`, `"C-42"`
+//! and `"Ｃ－４２"` are one customer), and phones are normalised (see
+//! [`crate::phone`]).
 
 use crate::complaint::Complaint;
 use crate::ids::{CategoryCode, ComplaintId};
 use crate::model::Customer;
+use crate::phone::normalize_phone;
 use crate::rules::RepeatPolicy;
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
@@ -34,13 +40,43 @@ impl RepeatProbe {
         }
     }
 
-    /// The key one customer is recognised by. `customer.phone` must already be
-    /// normalised (it is, on a recorded complaint).
+    /// The key one customer is recognised by: `id:` and the normalised
+    /// customer id when there is one, else `tel:` and the normalised phone
+    /// (as stored on a recorded complaint; a phone that does not normalise is
+    /// used as written, trimmed).
     pub fn customer_key(customer: &Customer) -> String {
-        match customer.customer_id.as_deref().map(str::trim) {
-            Some(id) if !id.is_empty() => format!("id:{id}"),
-            _ => format!("tel:{}", customer.phone),
+        let id = customer
+            .customer_id
+            .as_deref()
+            .map(normalize_key)
+            .filter(|id| !id.is_empty());
+        match id {
+            Some(id) => format!("id:{id}"),
+            None => {
+                let phone = normalize_phone(&customer.phone, None)
+                    .unwrap_or_else(|| customer.phone.trim().to_owned());
+                format!("tel:{phone}")
+            }
         }
+    }
+}
+
+/// A code as compared for repeats: full-width forms as ASCII, white space
+/// dropped, lower case.
+pub fn normalize_key(raw: &str) -> String {
+    raw.chars()
+        .map(fold_width)
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// A full-width form (U+FF01–U+FF5E) as its ASCII character; others as they are.
+pub(crate) fn fold_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(u32::from(c) - 0xFEE0).unwrap_or(c),
+        '\u{3000}' => ' ',
+        _ => c,
     }
 }
 
@@ -70,12 +106,13 @@ pub fn detect(
         .received_at
         .saturating_sub(window)
         .unwrap_or(Timestamp::MIN);
+    let category = normalize_key(new.category.as_str());
     let mut linked: Vec<&RepeatProbe> = prior
         .iter()
         .filter(|p| {
             p.complaint != new.complaint
                 && p.customer_key == new.customer_key
-                && p.category == new.category
+                && normalize_key(p.category.as_str()) == category
                 && p.received_at >= since
                 && p.received_at <= new.received_at
         })
@@ -188,8 +225,37 @@ mod tests {
             phone: "+8613800138000".into(),
             customer_id: Some(" C-42 ".into()),
         };
-        assert_eq!(RepeatProbe::customer_key(&c), "id:C-42");
+        assert_eq!(RepeatProbe::customer_key(&c), "id:c-42");
         c.customer_id = Some("  ".into());
         assert_eq!(RepeatProbe::customer_key(&c), "tel:+8613800138000");
+    }
+
+    #[test]
+    fn trivial_variants_of_a_key_are_one_key() {
+        let key = |id: Option<&str>, phone: &str| {
+            RepeatProbe::customer_key(&Customer {
+                name: "Wang".into(),
+                phone: phone.into(),
+                customer_id: id.map(str::to_owned),
+            })
+        };
+        let one = key(Some("C-42"), "+8613800138000");
+        for id in [" c-42 ", "C-42\t", "Ｃ－４２", "c - 42"] {
+            assert_eq!(key(Some(id), "+8613800138000"), one, "{id:?}");
+        }
+        assert_ne!(key(Some("C-43"), "+8613800138000"), one);
+        let tel = key(None, "+8613800138000");
+        for phone in [
+            " +86 138 0013 8000 ",
+            "+86-138-0013-8000",
+            "0086 13800138000",
+        ] {
+            assert_eq!(key(None, phone), tel, "{phone:?}");
+        }
+        // Categories compare the same way.
+        let policy = RepeatPolicy::default();
+        let new = probe(9, &tel, " Broadband.Dropout ", "2026-11-30T10:00:00Z");
+        let prior = [probe(1, &tel, "broadband.dropout", "2026-11-20T10:00:00Z")];
+        assert_eq!(detect(&new, &prior, &policy).map(|l| l.ordinal), Some(2));
     }
 }

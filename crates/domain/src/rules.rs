@@ -51,6 +51,43 @@ impl Default for RepeatPolicy {
     }
 }
 
+/// How far `received_at` of a newly recorded complaint may lie from the
+/// time it is recorded: not later than `max_skew_secs` ahead (device clocks
+/// drift; default 5 minutes) and not earlier than `max_age_days` before
+/// (default 30 days; older history comes in through an import, not through
+/// recording).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ReceivedAtPolicy {
+    pub max_age_days: i64,
+    pub max_skew_secs: i64,
+}
+
+impl Default for ReceivedAtPolicy {
+    fn default() -> Self {
+        ReceivedAtPolicy {
+            max_age_days: 30,
+            max_skew_secs: 5 * 60,
+        }
+    }
+}
+
+impl ReceivedAtPolicy {
+    fn is_default(&self) -> bool {
+        *self == ReceivedAtPolicy::default()
+    }
+
+    /// The earliest and latest `received_at` accepted when recording at `now`.
+    pub fn bounds(&self, now: jiff::Timestamp) -> (jiff::Timestamp, jiff::Timestamp) {
+        let age = jiff::SignedDuration::from_secs(self.max_age_days.max(0).saturating_mul(86_400));
+        let skew = jiff::SignedDuration::from_secs(self.max_skew_secs.max(0));
+        (
+            now.saturating_sub(age).unwrap_or(jiff::Timestamp::MIN),
+            now.saturating_add(skew).unwrap_or(jiff::Timestamp::MAX),
+        )
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Rules {
     /// Business calendars by id; [`ALWAYS_ON`] is always available.
@@ -63,6 +100,8 @@ pub struct Rules {
     /// one are stored as international numbers in this country, so one
     /// customer is one number however it was typed. `None` stores them as typed.
     pub default_calling_code: Option<String>,
+    /// The window `received_at` must fall in when a complaint is recorded.
+    pub received_at: ReceivedAtPolicy,
 }
 
 impl Default for Rules {
@@ -74,6 +113,7 @@ impl Default for Rules {
             callbacks: CallbackPolicy::default(),
             repeats: RepeatPolicy::default(),
             default_calling_code: Some("86".to_owned()),
+            received_at: ReceivedAtPolicy::default(),
         }
     }
 }
@@ -121,6 +161,12 @@ pub struct RulesDocument {
     /// `86` when left out.
     #[serde(default = "site_calling_code")]
     pub default_calling_code: Option<String>,
+    /// How old (and how far ahead) a new complaint's `received_at` may be;
+    /// 30 days and 5 minutes when left out. Left out of the JSON when it is
+    /// the default, so documents (and their digests) that do not set it
+    /// read as before.
+    #[serde(default, skip_serializing_if = "ReceivedAtPolicy::is_default")]
+    pub received_at: ReceivedAtPolicy,
 }
 
 fn site_calling_code() -> Option<String> {
@@ -133,6 +179,7 @@ impl Default for RulesDocument {
             calendars: BTreeMap::new(),
             sla: SlaPolicies::default(),
             default_calling_code: site_calling_code(),
+            received_at: ReceivedAtPolicy::default(),
         }
     }
 }
@@ -157,6 +204,7 @@ impl RulesDocument {
             calendars,
             sla: self.sla.clone(),
             default_calling_code: self.default_calling_code.clone(),
+            received_at: self.received_at.clone(),
             ..Rules::default()
         };
         let mut unknown = Vec::new();
@@ -178,6 +226,19 @@ impl RulesDocument {
                     });
                 }
             }
+        }
+        let window = &self.received_at;
+        if window.max_age_days < 0 {
+            unknown.push(FieldError {
+                field: "received_at.max_age_days".to_owned(),
+                message: "must not be negative".to_owned(),
+            });
+        }
+        if window.max_skew_secs < 0 {
+            unknown.push(FieldError {
+                field: "received_at.max_skew_secs".to_owned(),
+                message: "must not be negative".to_owned(),
+            });
         }
         if unknown.is_empty() {
             Ok(rules)
@@ -258,5 +319,24 @@ mod tests {
             "unknown_time_zone"
         );
         assert!(toml::from_str::<RulesDocument>("colour = \"red\"").is_err());
+        let negative = parse("[received_at]\nmax_age_days = -1\n");
+        assert_eq!(
+            negative.to_rules().expect_err("negative").code(),
+            "validation_failed"
+        );
+        assert!(toml::from_str::<RulesDocument>("[received_at]\nmax_age = 3\n").is_err());
+    }
+
+    #[test]
+    fn the_received_at_window_defaults_and_can_be_set() {
+        assert_eq!(parse("").received_at, ReceivedAtPolicy::default());
+        let doc = parse("[received_at]\nmax_age_days = 90\n");
+        let rules = doc.to_rules().expect("valid");
+        assert_eq!(rules.received_at.max_age_days, 90);
+        assert_eq!(rules.received_at.max_skew_secs, 300);
+        let now: jiff::Timestamp = "2026-12-03T12:00:00Z".parse().expect("time");
+        let (earliest, latest) = ReceivedAtPolicy::default().bounds(now);
+        assert_eq!(earliest, "2026-11-03T12:00:00Z".parse().expect("time"));
+        assert_eq!(latest, "2026-12-03T12:05:00Z".parse().expect("time"));
     }
 }

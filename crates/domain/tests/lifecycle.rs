@@ -1430,3 +1430,240 @@ fn complaints_outside_the_window_or_about_something_else_do_not_link() {
         "the window is inclusive"
     );
 }
+
+// ---------------------------------------------------------------- input limits
+
+#[test]
+fn authority_is_cumulative_per_proposer_complaint_and_round() {
+    // Today's abuse: twenty ¥5 refunds where one ¥100 refund needs approval.
+    let mut c = analysed();
+    for n in 1..=20 {
+        run(&mut c, propose(n, RemedyKind::Refund, 500), &li(), 100);
+    }
+    let auto = |c: &Complaint| {
+        c.remedies
+            .iter()
+            .filter(|r| r.auto_approved)
+            .map(|r| r.amount.amount_minor)
+            .sum::<i64>()
+    };
+    assert_eq!(auto(&c), 5_000, "only up to li's grant limit of ¥50");
+    assert_eq!(c.pending_approvals().count(), 10);
+    assert_eq!(c.remedy(rid(10)).unwrap().state, RemedyState::Approved);
+    assert_eq!(
+        c.remedy(rid(11)).unwrap().state,
+        RemedyState::PendingApproval
+    );
+    assert_eq!(c.state, ComplaintState::AwaitingApproval);
+    // Another proposer has their own allowance; an apology costs nothing.
+    run(
+        &mut c,
+        propose(30, RemedyKind::Voucher, 5_000),
+        &chen(),
+        110,
+    );
+    assert!(c.remedy(rid(30)).unwrap().auto_approved);
+    run(&mut c, propose(31, RemedyKind::ApologyOnly, 0), &li(), 111);
+    assert!(c.remedy(rid(31)).unwrap().auto_approved);
+    // A revision of a pending remedy is counted the same way.
+    run(&mut c, revise(11, 1, 1), &li(), 112);
+    assert_eq!(
+        c.remedy(rid(11)).unwrap().state,
+        RemedyState::PendingApproval
+    );
+}
+
+#[test]
+fn a_reopen_starts_a_new_allowance() {
+    let mut c = analysed();
+    run(&mut c, propose(1, RemedyKind::FeeWaiver, 5_000), &li(), 100);
+    run(&mut c, implement(1), &li(), 101);
+    run(&mut c, resolve(), &li(), 102);
+    run(&mut c, reopen(), &li(), 103);
+    run(&mut c, root_cause(), &li(), 104);
+    run(&mut c, propose(2, RemedyKind::FeeWaiver, 5_000), &li(), 105);
+    assert!(c.remedy(rid(2)).unwrap().auto_approved);
+    run(&mut c, propose(3, RemedyKind::FeeWaiver, 1), &li(), 106);
+    assert_eq!(
+        c.remedy(rid(3)).unwrap().state,
+        RemedyState::PendingApproval
+    );
+}
+
+#[test]
+fn recording_refuses_over_long_and_bad_text_naming_the_field() {
+    let rules = Rules::default();
+    let mut long = new_complaint(2);
+    long.description = "很".repeat(redress_domain::text::DESCRIPTION.max_chars + 1);
+    let e = Complaint::record(long, &[], &li(), at(1), &rules).unwrap_err();
+    assert_eq!(
+        e,
+        DomainError::TextTooLong {
+            field: "description".into(),
+            limit: 10_000,
+            length: 10_001,
+        }
+    );
+    let mut multi = new_complaint(3);
+    multi.description = "line one\n\tline two".into();
+    assert!(Complaint::record(multi, &[], &li(), at(1), &rules).is_ok());
+    let mut bidi = new_complaint(4);
+    bidi.customer.name = "Wang\u{202E}gnaW".into();
+    let e = Complaint::record(bidi, &[], &li(), at(1), &rules).unwrap_err();
+    assert_eq!(e.code(), "invalid_text");
+    assert_eq!(e.field_errors()[0].field, "customer.name");
+    let mut newline = new_complaint(5);
+    newline.subject.reference = "order\n42".into();
+    let e = Complaint::record(newline, &[], &li(), at(1), &rules).unwrap_err();
+    assert_eq!(e.code(), "invalid_text");
+    let mut id = new_complaint(6);
+    id.customer.customer_id = Some("C".repeat(65));
+    let e = Complaint::record(id, &[], &li(), at(1), &rules).unwrap_err();
+    assert_eq!(e.code(), "text_too_long");
+}
+
+#[test]
+fn every_command_carrying_text_checks_it() {
+    let long = "x".repeat(4_001);
+    let bad = "ok\u{1b}[2J".to_owned();
+    let mut c = analysed();
+    let commands = [
+        Command::AddProgress {
+            update_id: uid(1),
+            text: long.clone(),
+            customer_informed: true,
+        },
+        Command::SetRootCause {
+            categories: vec![RootCause::System],
+            note: bad.clone(),
+        },
+        Command::ProposeRemedy {
+            remedy_id: rid(1),
+            kind: RemedyKind::Refund,
+            amount: Money::new(100, "CNY"),
+            tier: None,
+            note: long.clone(),
+        },
+        Command::ProposeRemedy {
+            remedy_id: rid(1),
+            kind: RemedyKind::Refund,
+            amount: Money::new(100, "CNY"),
+            tier: Some(Tier {
+                extra_minor: 100,
+                extra_kind: RemedyKind::Voucher,
+                condition: "x".repeat(501),
+            }),
+            note: String::new(),
+        },
+        Command::Assign {
+            department: DeptId::new("d".repeat(65)),
+            owner: None,
+        },
+        Command::Judge {
+            valid: true,
+            reason: None,
+            note: bad.clone(),
+        },
+        Command::Resolve { note: long.clone() },
+        Command::Reopen {
+            reason: bad.clone(),
+        },
+        Command::Review {
+            lessons: String::from("fine"),
+            actions: vec!["fine".into(), bad.clone()],
+        },
+        Command::Close { note: long.clone() },
+    ];
+    for cmd in commands {
+        let e = err(&mut c, cmd.clone(), &zhang(), 200);
+        assert!(
+            matches!(e.code(), "text_too_long" | "invalid_text"),
+            "{}: {e}",
+            cmd.action()
+        );
+        assert_eq!(cmd.check_text(), Err(e));
+    }
+    let e = err(
+        &mut c,
+        Command::Review {
+            lessons: "fine".into(),
+            actions: vec!["a".into(); 51],
+        },
+        &zhang(),
+        200,
+    );
+    assert_eq!(e.code(), "validation_failed");
+}
+
+#[test]
+fn received_at_must_be_recent() {
+    let rules = Rules::default();
+    let mut old = new_complaint(2);
+    old.received_at = at(1) - jiff::SignedDuration::from_hours(30 * 24 + 1);
+    let e = Complaint::record(old.clone(), &[], &li(), at(1), &rules).unwrap_err();
+    assert_eq!(e.code(), "validation_failed");
+    assert_eq!(e.field_errors()[0].field, "received_at");
+    old.received_at = at(1) - jiff::SignedDuration::from_hours(30 * 24);
+    assert!(Complaint::record(old.clone(), &[], &li(), at(1), &rules).is_ok());
+    // The window is the site's to set.
+    let mut wide = Rules::default();
+    wide.received_at.max_age_days = 365;
+    old.received_at = at(1) - jiff::SignedDuration::from_hours(200 * 24);
+    assert!(Complaint::record(old, &[], &li(), at(1), &wide).is_ok());
+    let mut early = new_complaint(3);
+    early.received_at = Timestamp::UNIX_EPOCH;
+    assert!(Complaint::record(early, &[], &li(), at(1), &rules).is_err());
+}
+
+#[test]
+fn a_complaint_holds_a_bounded_number_of_progress_updates_and_entries() {
+    use redress_domain::complaint::{CLOSING_HEADROOM, MAX_PROGRESS_UPDATES, MAX_TIMELINE_ENTRIES};
+    let mut c = analysed();
+    let limit = u128::try_from(MAX_PROGRESS_UPDATES).unwrap();
+    for n in 0..limit {
+        run(&mut c, progress(n, false), &li(), 100);
+    }
+    let e = err(&mut c, progress(limit, false), &li(), 100);
+    assert_eq!(
+        e,
+        DomainError::ComplaintLimitReached {
+            what: "progress updates",
+            limit: MAX_PROGRESS_UPDATES,
+        }
+    );
+    assert_eq!(e.code(), "complaint_limit_reached");
+    // Pausing and resuming fill the timeline; at the cap only the steps
+    // that close the loop still go through.
+    run(&mut c, propose(1, RemedyKind::FeeWaiver, 100), &li(), 150);
+    run(&mut c, implement(1), &li(), 151);
+    let clock = clock_id(c.id, ClockKind::Resolution);
+    let mut minute = 200;
+    let pause = Command::PauseClock {
+        clock_id: clock,
+        reason: PauseReason::WaitingOnCustomer,
+    };
+    let resume = Command::ResumeClock { clock_id: clock };
+    while c.timeline.len() < MAX_TIMELINE_ENTRIES {
+        let paused = c.clock(ClockKind::Resolution).unwrap().is_paused();
+        let step = if paused {
+            resume.clone()
+        } else {
+            pause.clone()
+        };
+        run(&mut c, step, &li(), minute);
+        minute += 1;
+    }
+    assert_eq!(c.timeline.len(), MAX_TIMELINE_ENTRIES);
+    let e = err(&mut c, assign(), &li(), minute);
+    assert_eq!(
+        e,
+        DomainError::ComplaintLimitReached {
+            what: "timeline entries",
+            limit: MAX_TIMELINE_ENTRIES,
+        }
+    );
+    run(&mut c, resolve(), &li(), minute);
+    assert_eq!(c.state, ComplaintState::Resolved);
+    assert!(c.timeline.len() > MAX_TIMELINE_ENTRIES);
+    assert!(c.timeline.len() <= MAX_TIMELINE_ENTRIES + CLOSING_HEADROOM);
+}

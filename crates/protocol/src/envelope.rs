@@ -42,6 +42,7 @@ pub struct MutationEnvelope {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 struct WireEnvelope {
     /// The device's gap-free number for this mutation, from 1.
+    #[cfg_attr(feature = "openapi", schema(minimum = 1))]
     client_seq: u64,
     /// Globally unique (UUID v7); the idempotency and audit key.
     mutation_id: Uuid,
@@ -112,6 +113,15 @@ impl Serialize for MutationEnvelope {
 impl<'de> Deserialize<'de> for MutationEnvelope {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         let wire = WireEnvelope::deserialize(deserializer)?;
+        if wire.client_seq == 0 {
+            return Err(serde::de::Error::custom("client_seq starts at 1"));
+        }
+        redress_domain::text::check(
+            "author_user_id",
+            wire.author_user_id.as_str(),
+            redress_domain::text::USER_NAME,
+        )
+        .map_err(serde::de::Error::custom)?;
         let mutation =
             Mutation::from_wire(&wire.name, wire.args).map_err(serde::de::Error::custom)?;
         Ok(MutationEnvelope {

@@ -10,8 +10,11 @@
 use crate::messages::Outcome;
 use crate::mutation::ComplaintDraft;
 use jiff::Timestamp;
+use redress_domain::DomainError;
+use redress_domain::complaint::check_entered_text;
 use redress_domain::ids::{CategoryCode, ComplaintId, UpdateId};
 use redress_domain::model::{Channel, ComplaintKind, Customer, DemandClass, Severity, Subject};
+use redress_domain::text::{self, TextLimit};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -29,7 +32,7 @@ pub struct IntakeComplaint {
     /// The caller's own id for this complaint (1 to 200 characters), its
     /// idempotency key: a request with an `external_ref` already seen gets
     /// the first request's outcome, whatever its body.
-    #[cfg_attr(feature = "openapi", schema(example = "crm-4711"))]
+    #[cfg_attr(feature = "openapi", schema(example = "crm-4711", max_length = 200))]
     pub external_ref: String,
     #[cfg_attr(feature = "openapi", schema(value_type = schema::IntakeCustomer))]
     pub customer: Customer,
@@ -39,10 +42,16 @@ pub struct IntakeComplaint {
     pub subject: Subject,
     /// A complaint category code of the server's catalogue
     /// (`broadband.dropout`).
-    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "broadband.dropout"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(value_type = String, example = "broadband.dropout", max_length = 64)
+    )]
     pub category: CategoryCode,
-    /// What the customer asks for.
+    /// What the customer asks for (several lines allowed).
+    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
     pub demand: String,
+    /// Several lines allowed.
+    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
     pub description: String,
     #[cfg_attr(feature = "openapi", schema(value_type = schema::ComplaintKind))]
     pub kind: ComplaintKind,
@@ -59,6 +68,22 @@ pub struct IntakeComplaint {
 }
 
 impl IntakeComplaint {
+    /// The body's text against the rulebook's limits (see
+    /// [`redress_domain::text`]) and `external_ref` against
+    /// [`MAX_EXTERNAL_REF`]: `text_too_long` or `invalid_text` naming the
+    /// first offending field, for the server to answer before it records
+    /// anything.
+    pub fn check_text(&self) -> Result<(), DomainError> {
+        check_external_ref(&self.external_ref)?;
+        check_entered_text(
+            &self.customer,
+            &self.subject,
+            &self.category,
+            &self.demand,
+            &self.description,
+        )
+    }
+
     /// The caller's reference and the draft to record.
     pub fn into_parts(self) -> (String, ComplaintDraft) {
         let IntakeComplaint {
@@ -102,12 +127,37 @@ impl IntakeComplaint {
 pub struct IntakeProgress {
     /// The caller's own id for this update (1 to 200 characters), its
     /// idempotency key within the complaint.
-    #[cfg_attr(feature = "openapi", schema(example = "crm-4711-note-2"))]
+    #[cfg_attr(
+        feature = "openapi",
+        schema(example = "crm-4711-note-2", max_length = 200)
+    )]
     pub external_ref: String,
+    /// Several lines allowed.
+    #[cfg_attr(feature = "openapi", schema(max_length = 4000))]
     pub text: String,
     /// The customer was told; such updates count for the SLA.
     #[serde(default)]
     pub customer_informed: bool,
+}
+
+impl IntakeProgress {
+    /// Like [`IntakeComplaint::check_text`], for the update's text.
+    pub fn check_text(&self) -> Result<(), DomainError> {
+        check_external_ref(&self.external_ref)?;
+        text::check("text", &self.text, text::PROGRESS_TEXT)
+    }
+}
+
+/// `external_ref` is one line of at most [`MAX_EXTERNAL_REF`] characters.
+fn check_external_ref(external_ref: &str) -> Result<(), DomainError> {
+    text::check(
+        "external_ref",
+        external_ref,
+        TextLimit {
+            max_chars: MAX_EXTERNAL_REF,
+            multiline: false,
+        },
+    )
 }
 
 /// The answer to an intake request the rulebook accepted (`201`, or `200`
@@ -158,7 +208,9 @@ pub struct IntakeRejected {
 
 /// Schemas of the rulebook's types an intake body uses; the OpenAPI
 /// document describes them by these mirrors, and a server test checks them
-/// against the real types' JSON.
+/// against the real types' JSON. Text lengths are `max_length` literals
+/// (utoipa takes no constants); a test below checks them against
+/// [`redress_domain::text`].
 #[cfg(feature = "openapi")]
 pub mod schema {
     #![allow(dead_code, reason = "schemas only; never built")]
@@ -166,10 +218,13 @@ pub mod schema {
     /// The complainant.
     #[derive(Debug, utoipa::ToSchema)]
     pub struct IntakeCustomer {
+        #[schema(max_length = 100)]
         pub name: String,
         /// Normalised by the server.
+        #[schema(max_length = 40)]
         pub phone: String,
         /// The caller's customer number, if any.
+        #[schema(max_length = 64)]
         pub customer_id: Option<String>,
     }
 
@@ -178,6 +233,7 @@ pub mod schema {
     pub struct IntakeSubject {
         pub kind: SubjectKind,
         /// Product name, order number, business line or agent id.
+        #[schema(max_length = 200)]
         pub reference: String,
     }
 
@@ -219,5 +275,67 @@ pub mod schema {
         ImmediateFix,
         LongTermImprovement,
         EmotionalCompensation,
+    }
+}
+
+#[cfg(all(test, feature = "openapi"))]
+mod tests {
+    use super::*;
+    use redress_domain::text;
+    use utoipa::PartialSchema;
+    use utoipa::openapi::RefOr;
+    use utoipa::openapi::schema::Schema;
+
+    /// `maxLength` of every string property of `schema` that has one.
+    fn max_lengths(schema: RefOr<Schema>) -> Vec<(String, usize)> {
+        let RefOr::T(Schema::Object(object)) = schema else {
+            panic!("an object schema");
+        };
+        object
+            .properties
+            .into_iter()
+            .filter_map(|(name, property)| match property {
+                RefOr::T(Schema::Object(p)) => p.max_length.map(|m| (name, m)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn the_schemas_state_the_rulebook_limits() {
+        let limits = |schema| {
+            let mut found = max_lengths(schema);
+            found.sort();
+            found
+        };
+        let pair = |name: &str, max: usize| (name.to_owned(), max);
+        assert_eq!(
+            limits(IntakeComplaint::schema()),
+            [
+                pair("category", text::CODE.max_chars),
+                pair("demand", text::DEMAND.max_chars),
+                pair("description", text::DESCRIPTION.max_chars),
+                pair("external_ref", MAX_EXTERNAL_REF),
+            ]
+        );
+        assert_eq!(
+            limits(IntakeProgress::schema()),
+            [
+                pair("external_ref", MAX_EXTERNAL_REF),
+                pair("text", text::PROGRESS_TEXT.max_chars),
+            ]
+        );
+        assert_eq!(
+            limits(schema::IntakeCustomer::schema()),
+            [
+                pair("customer_id", text::CODE.max_chars),
+                pair("name", text::PERSON_NAME.max_chars),
+                pair("phone", text::PHONE.max_chars),
+            ]
+        );
+        assert_eq!(
+            limits(schema::IntakeSubject::schema()),
+            [pair("reference", text::SUBJECT_REFERENCE.max_chars)]
+        );
     }
 }

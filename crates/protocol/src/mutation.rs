@@ -240,15 +240,53 @@ impl Mutation {
                 })
             }
             Some(tag) => {
-                let tagged = serde_json::json!({ "name": tag, "args": Value::Object(args) });
-                let command =
+                let args = Value::Object(args);
+                let tagged = serde_json::json!({ "name": tag, "args": &args });
+                let command: Command =
                     serde_json::from_value(tagged).map_err(|e| malformed(e.to_string()))?;
+                // The rulebook's commands accept unknown fields (one of them
+                // flattens the callback outcome, which serde cannot combine
+                // with deny_unknown_fields): refuse any field the command
+                // does not write back.
+                let mut known =
+                    serde_json::to_value(&command).map_err(|e| malformed(e.to_string()))?;
+                let known = known
+                    .get_mut("args")
+                    .map(Value::take)
+                    .unwrap_or(Value::Null);
+                if let Some(field) = unknown_field(&args, &known) {
+                    return Err(malformed(format!("unknown field `{field}`")));
+                }
                 Ok(Mutation::Execute {
                     complaint_id,
                     command,
                 })
             }
         }
+    }
+}
+
+/// The path of the first field of `input` that `known` (the same value as
+/// the type writes it back) does not have, looking into nested objects and
+/// arrays; `None` when every field is known.
+fn unknown_field(input: &Value, known: &Value) -> Option<String> {
+    match (input, known) {
+        (Value::Object(input), Value::Object(known)) => {
+            input.iter().find_map(|(key, value)| match known.get(key) {
+                None => Some(key.clone()),
+                Some(known) => unknown_field(value, known).map(|inner| format!("{key}.{inner}")),
+            })
+        }
+        (Value::Array(input), Value::Array(known)) => {
+            input
+                .iter()
+                .zip(known)
+                .enumerate()
+                .find_map(|(i, (value, known))| {
+                    unknown_field(value, known).map(|inner| format!("[{i}].{inner}"))
+                })
+        }
+        _ => None,
     }
 }
 

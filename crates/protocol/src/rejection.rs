@@ -51,6 +51,19 @@ impl Rejection {
                 json!({ "expected": expected, "actual": actual })
             }
             DomainError::ValidationFailed(fields) => json!({ "fields": fields }),
+            DomainError::TextTooLong {
+                field,
+                limit,
+                length,
+            } => json!({ "field": field, "limit": limit, "length": length }),
+            DomainError::InvalidText {
+                field,
+                position,
+                code_point,
+            } => json!({ "field": field, "position": position, "code_point": code_point }),
+            DomainError::ComplaintLimitReached { what, limit } => {
+                json!({ "what": what, "limit": limit })
+            }
             DomainError::Calendar(_) => Value::Null,
         };
         Rejection::new(error.code(), error.to_string(), details)

@@ -352,3 +352,143 @@ fn results_have_the_documented_shape() {
     assert_eq!(back, rejected);
     assert_eq!(back.rejection_code(), Some("approval_already_decided"));
 }
+
+/// `{name, args}` of a mutation, for editing.
+fn wire_of(mutation: &Mutation) -> (String, Value) {
+    let json = serde_json::to_value(mutation).expect("serialises");
+    (
+        json["name"].as_str().expect("name").to_owned(),
+        json["args"].clone(),
+    )
+}
+
+#[test]
+fn unknown_fields_are_refused_all_the_way_down() {
+    let refused = |name: &str, args: Value, what: &str| {
+        let e = Mutation::from_wire(name, args).expect_err(what);
+        assert_eq!(e.code(), codes::MALFORMED_REQUEST, "{what}: {e}");
+        e.to_string()
+    };
+    // Every command: one unknown field next to its own refuses it.
+    for command in every_command() {
+        let mutation = Mutation::Execute {
+            complaint_id: ComplaintId(id(1)),
+            command,
+        };
+        let (name, mut args) = wire_of(&mutation);
+        assert_eq!(Mutation::from_wire(&name, args.clone()), Ok(mutation));
+        args["surprise"] = json!(1);
+        let message = refused(&name, args, &name);
+        assert!(message.contains("surprise"), "{message}");
+    }
+    // Nested in a command: the amount and the tier of a remedy.
+    let propose = Mutation::Execute {
+        complaint_id: ComplaintId(id(1)),
+        command: every_command().swap_remove(4),
+    };
+    let (name, args) = wire_of(&propose);
+    let mut in_amount = args.clone();
+    in_amount["amount"]["rate"] = json!(7);
+    assert!(refused(&name, in_amount, "amount").contains("rate"));
+    let mut in_tier = args;
+    in_tier["tier"]["bonus"] = json!(true);
+    assert!(refused(&name, in_tier, "tier").contains("bonus"));
+    // The flattened callback outcome: a score on an unreachable attempt.
+    let unreachable = json!({
+        "complaint_id": id(1), "attempt_id": id(2), "outcome": "unreachable",
+        "score": 3, "note": ""
+    });
+    refused("callback.record", unreachable, "score without satisfied");
+    // Nested in a new complaint: customer and subject.
+    let record = Mutation::Record {
+        complaint_id: ComplaintId(id(1)),
+        complaint: draft(),
+    };
+    let (name, args) = wire_of(&record);
+    assert_eq!(Mutation::from_wire(&name, args.clone()), Ok(record));
+    let mut in_customer = args.clone();
+    in_customer["customer"]["vip"] = json!(true);
+    refused(&name, in_customer, "customer");
+    let mut in_subject = args;
+    in_subject["subject"]["sku"] = json!("X");
+    refused(&name, in_subject, "subject");
+}
+
+#[test]
+fn client_seq_starts_at_one() {
+    let mut json = serde_json::to_value(envelope(1)).expect("serialises");
+    assert!(serde_json::from_value::<MutationEnvelope>(json.clone()).is_ok());
+    json["client_seq"] = json!(0);
+    let e = serde_json::from_value::<MutationEnvelope>(json.clone()).expect_err("seq 0");
+    assert!(e.to_string().contains("client_seq starts at 1"), "{e}");
+    // In a push body it is a malformed request, naming the mutation.
+    let body = json!({
+        "device_id": id(9),
+        "sent_at_device": "2026-03-02T01:42:00Z",
+        "mutations": [json],
+    });
+    let err = PushRequest::from_json(&serde_json::to_vec(&body).expect("serialises"))
+        .expect_err("seq 0 in a push");
+    assert_eq!(err.code, codes::MALFORMED_REQUEST);
+    assert_eq!(err.index, Some(0));
+}
+
+#[test]
+fn an_over_long_author_is_refused_at_parse_time() {
+    let mut json = serde_json::to_value(envelope(1)).expect("serialises");
+    json["author_user_id"] = json!("l".repeat(65));
+    let e = serde_json::from_value::<MutationEnvelope>(json).expect_err("long author");
+    assert!(e.to_string().contains("author_user_id"), "{e}");
+}
+
+#[test]
+fn rulebook_text_refusals_carry_their_field_and_limit() {
+    let e = redress_domain::text::check("note", &"x".repeat(4_001), redress_domain::text::NOTE)
+        .expect_err("too long");
+    let rejection = redress_protocol::Rejection::from_domain(&e);
+    assert_eq!(rejection.code, "text_too_long");
+    assert_eq!(
+        rejection.details,
+        json!({ "field": "note", "limit": 4_000, "length": 4_001 })
+    );
+}
+
+#[test]
+fn intake_bodies_check_their_text() {
+    use redress_protocol::intake::{IntakeComplaint, IntakeProgress};
+    let body = |description: &str| -> IntakeComplaint {
+        serde_json::from_value(json!({
+            "external_ref": "crm-1",
+            "customer": { "name": "Wang", "phone": "138 0013 8000" },
+            "channel": "phone",
+            "subject": { "kind": "order", "reference": "A-1" },
+            "category": "broadband.dropout",
+            "demand": "fix",
+            "description": description,
+            "kind": "compound",
+            "demand_class": "immediate_fix",
+            "severity": 2,
+            "received_at": "2026-03-02T01:00:00Z"
+        }))
+        .expect("an intake body")
+    };
+    assert_eq!(body("two\nlines").check_text(), Ok(()));
+    assert_eq!(
+        body("bell\u{7}").check_text().map_err(|e| e.code()),
+        Err("invalid_text")
+    );
+    let progress = IntakeProgress {
+        external_ref: "r".repeat(201),
+        text: "ok".into(),
+        customer_informed: false,
+    };
+    assert_eq!(
+        progress.check_text().map_err(|e| e.code()),
+        Err("text_too_long")
+    );
+    let nested = json!({
+        "external_ref": "crm-1",
+        "customer": { "name": "Wang", "phone": "138", "vip": true },
+    });
+    assert!(serde_json::from_value::<IntakeComplaint>(nested).is_err());
+}

@@ -3,6 +3,7 @@ import type { FieldError } from "./FieldError";
 
 export type AppError = { code: string, message: string, transient: boolean, 
 /**
- * Field errors for `validation_failed`, so a form can mark its fields.
+ * Field errors for `validation_failed` (and the field of a text error),
+ * so a form can mark its fields.
  */
 fields?: Array<FieldError>, };

@@ -252,6 +252,10 @@ describe("catalogue", () => {
       "author_mismatch",
       "replay_mismatch",
       "mutation_id_taken",
+      "text_too_long",
+      "invalid_text",
+      "complaint_limit_reached",
+      "malformed_request",
     ];
     for (const code of codes) {
       expect(hasKey(`error.${code}`), code).toBe(true);

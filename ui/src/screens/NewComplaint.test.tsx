@@ -197,6 +197,26 @@ describe("new-complaint form rules", () => {
     expect(rest).toEqual([{ field: "number", message: "must not be empty" }]);
   });
 
+  it("marks a text error on its field with the text message", () => {
+    const long = mapServerFields(
+      [{ field: "description", message: "description is 10001 characters long; at most 10000 are allowed" }],
+      "text_too_long",
+    );
+    expect(long.errors).toEqual({ description: "error.text_too_long" });
+    const bad = mapServerFields([{ field: "customer.name", message: "bad" }], "invalid_text");
+    expect(bad.errors).toEqual({ name: "error.invalid_text" });
+  });
+
+  it("tells a time received too long ago from one in the future", () => {
+    const old = mapServerFields(
+      [{ field: "received_at", message: "lies more than 30 days in the past" }],
+      "validation_failed",
+    );
+    expect(old.errors).toEqual({ "received-at": "newComplaint.err.received_too_old" });
+    const future = mapServerFields([{ field: "received_at", message: "lies in the future" }], "validation_failed");
+    expect(future.errors).toEqual({ "received-at": "newComplaint.err.received_future" });
+  });
+
   it("refuses a malformed time received", () => {
     const form = {
       ...EMPTY_FORM,

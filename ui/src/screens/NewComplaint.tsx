@@ -71,7 +71,7 @@ export function NewComplaint() {
       (id) => go({ screen: "complaint", id }),
       (e: unknown) => {
         const err = toAppError(e);
-        const { errors, rest } = mapServerFields(err.fields ?? []);
+        const { errors, rest } = mapServerFields(err.fields ?? [], err.code);
         setServerErrors(errors);
         setFailure({ ...err, fields: rest });
         setBusy(false);

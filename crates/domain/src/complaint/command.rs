@@ -2,15 +2,21 @@
 //! sync mutations (`complaint.judge`, `approval.decide`, ...) minus the
 //! envelope; the complaint id is the aggregate the command is executed on.
 
+use crate::error::DomainError;
 use crate::ids::{ApprovalId, AttemptId, ClockId, DeptId, RemedyId, UpdateId, UserId};
 use crate::model::{CallbackOutcome, InvalidReason, Money, PauseReason, RemedyKind, RootCause};
+use crate::text::{self, check};
 use serde::{Deserialize, Serialize};
+
+/// The most improvement actions one review may list.
+pub const MAX_REVIEW_ACTIONS: usize = 50;
 
 /// The optional second step of a tiered remedy (階梯式補償): `extra_minor` more,
 /// of `extra_kind`, if the customer accepts `condition`. Approval covers the
 /// base amount plus the extra.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
 pub struct Tier {
     pub extra_minor: i64,
     pub extra_kind: RemedyKind,
@@ -124,6 +130,53 @@ pub enum Command {
 }
 
 impl Command {
+    /// Every text the command carries against its limit (see
+    /// [`crate::text`]): `text_too_long` or `invalid_text` naming the field.
+    /// [`super::Complaint::execute`] runs it first, so a desktop refuses bad
+    /// text before it queues the command.
+    pub fn check_text(&self) -> Result<(), DomainError> {
+        match self {
+            Command::Judge { note, .. }
+            | Command::SetRootCause { note, .. }
+            | Command::ReviseRemedy { note, .. }
+            | Command::MarkImplemented { note, .. }
+            | Command::Resolve { note }
+            | Command::RecordCallback { note, .. }
+            | Command::Close { note } => check("note", note, text::NOTE),
+            Command::Assign { department, owner } => {
+                check("department", department.as_str(), text::CODE)?;
+                text::check_opt("owner", owner.as_ref().map(UserId::as_str), text::USER_NAME)
+            }
+            Command::AddProgress { text: body, .. } => check("text", body, text::PROGRESS_TEXT),
+            Command::ProposeRemedy {
+                amount, tier, note, ..
+            } => {
+                check("amount.currency", &amount.currency.0, text::CODE)?;
+                if let Some(tier) = tier {
+                    check("tier.condition", &tier.condition, text::SHORT_TEXT)?;
+                }
+                check("note", note, text::NOTE)
+            }
+            Command::DecideApproval { reason, .. } | Command::Reopen { reason } => {
+                check("reason", reason, text::NOTE)
+            }
+            Command::Review { lessons, actions } => {
+                check("lessons", lessons, text::NOTE)?;
+                if actions.len() > MAX_REVIEW_ACTIONS {
+                    return Err(DomainError::invalid(
+                        "actions",
+                        format!("at most {MAX_REVIEW_ACTIONS} actions"),
+                    ));
+                }
+                for (i, action) in actions.iter().enumerate() {
+                    check(&format!("actions[{i}]"), action, text::SHORT_TEXT)?;
+                }
+                Ok(())
+            }
+            Command::PauseClock { .. } | Command::ResumeClock { .. } => Ok(()),
+        }
+    }
+
     /// The snake_case command name, used as the `action` of errors.
     pub fn action(&self) -> &'static str {
         match self {

@@ -22,9 +22,9 @@ mod timeline;
 pub use approval::{Approval, ApprovalState};
 pub use callback::{Callback, CallbackAttempt};
 pub use clocks::{approval_clock_id, approval_id, clock_id};
-pub use command::{Command, Tier};
+pub use command::{Command, MAX_REVIEW_ACTIONS, Tier};
 pub use progress::ProgressUpdate;
-pub use record::{NewComplaint, Recorded};
+pub use record::{NewComplaint, Recorded, check_entered_text};
 pub use remedy::{Remedy, RemedyState};
 pub use state::ComplaintState;
 pub use timeline::{TimelineEntry, TimelineEvent};
@@ -41,6 +41,19 @@ use crate::rules::Rules;
 use crate::sla::{ClockKind, SlaClock};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
+
+/// The most progress updates one complaint holds; one more is refused with
+/// `complaint_limit_reached`.
+pub const MAX_PROGRESS_UPDATES: usize = 200;
+
+/// The most timeline entries one complaint holds: a command that would take
+/// it past this is refused with `complaint_limit_reached`. The steps that
+/// close the loop (resolve, callback, review, close) may still use
+/// [`CLOSING_HEADROOM`] more, so a full complaint can still be finished.
+pub const MAX_TIMELINE_ENTRIES: usize = 1_000;
+
+/// Timeline entries beyond [`MAX_TIMELINE_ENTRIES`] kept for closing the loop.
+pub const CLOSING_HEADROOM: usize = 50;
 
 /// One complaint and everything that happened to it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -166,6 +179,7 @@ impl Complaint {
         if self.state == ComplaintState::Closed && !matches!(cmd, Command::Reopen { .. }) {
             return Err(DomainError::ComplaintClosed);
         }
+        cmd.check_text()?;
         let mut next = self.clone();
         let mut cx = Ctx {
             actor,
@@ -181,6 +195,24 @@ impl Complaint {
                 to: next.state,
             };
             next.log(&cx, event);
+        }
+        let closing = matches!(
+            cmd,
+            Command::Resolve { .. }
+                | Command::RecordCallback { .. }
+                | Command::Review { .. }
+                | Command::Close { .. }
+        );
+        let cap = if closing {
+            MAX_TIMELINE_ENTRIES + CLOSING_HEADROOM
+        } else {
+            MAX_TIMELINE_ENTRIES
+        };
+        if next.timeline.len() > cap {
+            return Err(DomainError::ComplaintLimitReached {
+                what: "timeline entries",
+                limit: cap,
+            });
         }
         *self = next;
         Ok(cx.alerts)

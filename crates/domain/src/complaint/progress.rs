@@ -29,6 +29,12 @@ impl Complaint {
         customer_informed: bool,
     ) -> Result<(), DomainError> {
         required_text("text", text)?;
+        if self.progress.len() >= super::MAX_PROGRESS_UPDATES {
+            return Err(DomainError::ComplaintLimitReached {
+                what: "progress updates",
+                limit: super::MAX_PROGRESS_UPDATES,
+            });
+        }
         if self.progress.iter().any(|p| p.id == id) {
             return Err(DomainError::invalid(
                 "update_id",

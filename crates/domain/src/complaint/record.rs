@@ -9,15 +9,14 @@ use crate::phone::normalize_phone;
 use crate::repeat::{RepeatProbe, detect};
 use crate::rules::Rules;
 use crate::sla::ClockKind;
-use jiff::{SignedDuration, Timestamp};
+use crate::text;
+use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
-
-/// How far in the future `received_at` may lie (device clocks drift).
-const MAX_CLOCK_SKEW: SignedDuration = SignedDuration::from_mins(5);
 
 /// What the recording agent entered.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
 pub struct NewComplaint {
     /// Chosen by the creator (the desktop may create offline).
     pub id: ComplaintId,
@@ -61,7 +60,8 @@ impl Complaint {
         now: Timestamp,
         rules: &Rules,
     ) -> Result<Recorded, DomainError> {
-        let customer = validate(&new, now, rules.default_calling_code.as_deref())?;
+        check_text(&new)?;
+        let customer = validate(&new, now, rules)?;
         let probe = RepeatProbe {
             complaint: new.id,
             customer_key: RepeatProbe::customer_key(&customer),
@@ -132,12 +132,50 @@ impl Complaint {
     }
 }
 
+/// Every text field against its limit (see [`crate::text`]); the first
+/// offending field is reported.
+fn check_text(new: &NewComplaint) -> Result<(), DomainError> {
+    text::check("number", &new.number, text::CODE)?;
+    check_entered_text(
+        &new.customer,
+        &new.subject,
+        &new.category,
+        &new.demand,
+        &new.description,
+    )
+}
+
+/// The text a recording agent (or an intake caller) enters for a new
+/// complaint, against its limits: `text_too_long` or `invalid_text` for the
+/// first offending field. [`Complaint::record`] runs it; the server's intake
+/// runs it before anything is recorded.
+pub fn check_entered_text(
+    customer: &Customer,
+    subject: &Subject,
+    category: &CategoryCode,
+    demand: &str,
+    description: &str,
+) -> Result<(), DomainError> {
+    text::check("customer.name", &customer.name, text::PERSON_NAME)?;
+    text::check("customer.phone", &customer.phone, text::PHONE)?;
+    text::check_opt(
+        "customer.customer_id",
+        customer.customer_id.as_deref(),
+        text::CODE,
+    )?;
+    text::check(
+        "subject.reference",
+        &subject.reference,
+        text::SUBJECT_REFERENCE,
+    )?;
+    text::check("category", category.as_str(), text::CODE)?;
+    text::check("demand", demand, text::DEMAND)?;
+    text::check("description", description, text::DESCRIPTION)
+}
+
 /// Checks every field at once and returns the customer with a normalised phone.
-fn validate(
-    new: &NewComplaint,
-    now: Timestamp,
-    calling_code: Option<&str>,
-) -> Result<Customer, DomainError> {
+fn validate(new: &NewComplaint, now: Timestamp, rules: &Rules) -> Result<Customer, DomainError> {
+    let calling_code = rules.default_calling_code.as_deref();
     let mut errors = Vec::new();
     let mut need = |field: &str, text: &str| {
         if text.trim().is_empty() {
@@ -160,11 +198,19 @@ fn validate(
             message: "not a phone number".to_owned(),
         });
     }
-    let latest = now.saturating_add(MAX_CLOCK_SKEW).unwrap_or(Timestamp::MAX);
+    let (earliest, latest) = rules.received_at.bounds(now);
     if new.received_at > latest {
         errors.push(FieldError {
             field: "received_at".to_owned(),
             message: "lies in the future".to_owned(),
+        });
+    } else if new.received_at < earliest {
+        errors.push(FieldError {
+            field: "received_at".to_owned(),
+            message: format!(
+                "lies more than {} days in the past",
+                rules.received_at.max_age_days
+            ),
         });
     }
     match phone {

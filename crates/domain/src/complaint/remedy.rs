@@ -3,7 +3,9 @@
 //!
 //! A remedy within the proposer's own grant limit is approved at once
 //! ("auto-approved", recorded as approved by the proposer); anything more asks
-//! for an approval routed by the authority matrix (see `approval.rs`).
+//! for an approval routed by the authority matrix (see `approval.rs`). The
+//! limit is cumulative: what the proposer already granted alone on this
+//! complaint in this handling round counts against it.
 
 use super::{Complaint, ComplaintState, Ctx, Tier, TimelineEvent, required_text};
 use crate::authority::Routing;
@@ -145,7 +147,11 @@ impl Complaint {
             ));
         }
         let total = checked_total(kind, amount.amount_minor, tier)?;
-        let routing = cx.rules.authority.route(cx.actor, kind, total)?;
+        let granted = self.granted_alone_by(&cx.actor.user, None);
+        let routing = cx
+            .rules
+            .authority
+            .route_after(cx.actor, kind, total, granted)?;
         self.remedies.push(Remedy {
             id,
             kind,
@@ -205,7 +211,11 @@ impl Complaint {
             });
         }
         let total = checked_total(remedy.kind, amount_minor, remedy.tier.as_ref())?;
-        let routing = cx.rules.authority.route(cx.actor, remedy.kind, total)?;
+        let granted = self.granted_alone_by(&cx.actor.user, Some(id));
+        let routing = cx
+            .rules
+            .authority
+            .route_after(cx.actor, remedy.kind, total, granted)?;
         self.supersede_pending(cx, id)?;
         let round = self.reopen_count;
         let remedy = &mut self.remedies[index];
@@ -284,6 +294,23 @@ impl Complaint {
                 self.request_approval(cx, index, required_role)
             }
         }
+    }
+
+    /// What `user` granted within their own authority (auto-approved
+    /// remedies, carried out or not) on this complaint in the current
+    /// handling round, base plus tier, leaving out `except`.
+    pub fn granted_alone_by(&self, user: &UserId, except: Option<RemedyId>) -> i64 {
+        let round = self.reopen_count;
+        self.remedies
+            .iter()
+            .filter(|r| {
+                r.round == round
+                    && r.auto_approved
+                    && r.approved_by.as_ref() == Some(user)
+                    && matches!(r.state, RemedyState::Approved | RemedyState::Implemented)
+                    && Some(r.id) != except
+            })
+            .fold(0i64, |sum, r| sum.saturating_add(r.total_minor()))
     }
 
     pub(super) fn remedy_index(&self, id: RemedyId) -> Result<usize, DomainError> {

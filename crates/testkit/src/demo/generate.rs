@@ -712,7 +712,15 @@ impl Flow<'_> {
     }
 
     fn route(&self, kind: RemedyKind, total: i64) -> Option<Routing> {
-        self.rules.authority.route(&self.owner, kind, total).ok()
+        self.route_after(kind, total, 0)
+    }
+
+    /// Routing once the owner already granted `granted` alone in this round.
+    fn route_after(&self, kind: RemedyKind, total: i64, granted: i64) -> Option<Routing> {
+        self.rules
+            .authority
+            .route_after(&self.owner, kind, total, granted)
+            .ok()
     }
 
     /// An amount in `[lo, hi]`, in whole yuan when possible.
@@ -806,8 +814,10 @@ impl Flow<'_> {
     }
 
     /// A small extra remedy within the owner's own authority (an apology or
-    /// a voucher), or `None` if the rules would send it for approval.
-    fn small_remedy(&mut self) -> Option<RemedyPlan> {
+    /// a voucher), or `None` if the rules would send it for approval. The
+    /// owner already granted `granted` alone in this round, which counts
+    /// against their authority.
+    fn small_remedy(&mut self, granted: i64) -> Option<RemedyPlan> {
         let (kind, base) = if self.rng.chance(0.6) {
             (RemedyKind::ApologyOnly, 0)
         } else {
@@ -820,7 +830,11 @@ impl Flow<'_> {
                 (self.range(10, 51) * 100).min(grant.max(0)),
             )
         };
-        matches!(self.route(kind, base), Some(Routing::AutoApproved)).then(|| RemedyPlan {
+        let auto = matches!(
+            self.route_after(kind, base, granted),
+            Some(Routing::AutoApproved)
+        );
+        auto.then(|| RemedyPlan {
             id: RemedyId(self.rng.uuid()),
             kind,
             base,
@@ -921,7 +935,13 @@ impl Flow<'_> {
         let secondary = if reject_only || !self.rng.chance(0.15) {
             None
         } else {
-            self.small_remedy()
+            // The primary remedy counts when it was granted alone.
+            let granted = if primary.approver.is_none() {
+                primary.base + primary.tier.as_ref().map_or(0, |t| t.extra_minor)
+            } else {
+                0
+            };
+            self.small_remedy(granted)
         };
         let gap = self.range(10 * MIN, 3 * HOUR);
         v.push(self.propose_nom(gap, &primary));
@@ -952,8 +972,10 @@ impl Flow<'_> {
                     actor: owner.clone(),
                     cmd: revise(primary.id, 1, lower, "按审批意见下调金额后重新提交"),
                 });
+                // The secondary remedy, if any, was granted alone before.
+                let granted = secondary.as_ref().map_or(0, |s| s.base);
                 if let Some(Routing::NeedsApproval { required_role }) =
-                    self.route(primary.kind, total)
+                    self.route_after(primary.kind, total, granted)
                 {
                     let approver_2 = approver(&mut self.rng, required_role, &owner.user);
                     v.push(Nom {
@@ -1061,7 +1083,7 @@ impl Flow<'_> {
                 );
                 // A new handling round: its own remedy, then resolve again.
                 let owner = self.owner.clone();
-                let remedy = self.small_remedy().unwrap_or_else(|| RemedyPlan {
+                let remedy = self.small_remedy(0).unwrap_or_else(|| RemedyPlan {
                     id: RemedyId(self.rng.uuid()),
                     kind: RemedyKind::ApologyOnly,
                     base: 0,

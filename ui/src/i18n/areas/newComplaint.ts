@@ -36,6 +36,7 @@ export const en = {
   "newComplaint.err.description_required": "Describe what happened.",
   "newComplaint.err.received_invalid": "Enter a complete date and time.",
   "newComplaint.err.received_future": "The time received cannot be in the future.",
+  "newComplaint.err.received_too_old": "The time received is too long ago to record; older complaints come in through an import.",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
@@ -75,4 +76,5 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "newComplaint.err.description_required": "请描述事情经过。",
   "newComplaint.err.received_invalid": "请输入完整的日期和时间。",
   "newComplaint.err.received_future": "受理时间不能晚于现在。",
+  "newComplaint.err.received_too_old": "受理时间过早，无法登记；更早的投诉需通过导入录入。",
 };

@@ -184,14 +184,35 @@ const SERVER_FIELDS: Record<string, { field: FormField; message: Key }> = {
   received_at: { field: "received-at", message: "newComplaint.err.received_future" },
 };
 
-/** Splits server field errors into those the form can show and the rest. */
-export function mapServerFields(fields: readonly FieldError[]): { errors: FormErrors; rest: FieldError[] } {
+/** Codes whose one field error is about the text itself, not a blank field. */
+const TEXT_CODES: Record<string, Key> = {
+  text_too_long: "error.text_too_long",
+  invalid_text: "error.invalid_text",
+};
+
+/**
+ * Splits server field errors into those the form can show and the rest.
+ * `code` is the error's code: for a text error (`text_too_long`,
+ * `invalid_text`) the field is marked with that code's message.
+ */
+export function mapServerFields(
+  fields: readonly FieldError[],
+  code?: string,
+): { errors: FormErrors; rest: FieldError[] } {
   const errors: FormErrors = {};
   const rest: FieldError[] = [];
+  const textMessage = code === undefined ? undefined : TEXT_CODES[code];
   for (const f of fields) {
     const m = SERVER_FIELDS[f.field];
-    if (m) errors[m.field] ??= m.message;
-    else rest.push(f);
+    if (!m) {
+      rest.push(f);
+      continue;
+    }
+    let message = textMessage ?? m.message;
+    if (!textMessage && f.field === "received_at" && !f.message.includes("future")) {
+      message = "newComplaint.err.received_too_old";
+    }
+    errors[m.field] ??= message;
   }
   return { errors, rest };
 }
