@@ -46,3 +46,8 @@ pub const INSECURE_TRANSPORT: &str = "insecure_transport";
 /// The trusted certificate file a client was given cannot be read or holds
 /// no PEM certificate.
 pub const INVALID_CA_FILE: &str = "invalid_ca_file";
+
+/// The TLS connection to the server failed for a reason waiting will not
+/// fix: its certificate is not trusted (add the CA file) or not for this
+/// host.
+pub const TLS_FAILED: &str = "tls_failed";
