@@ -446,6 +446,13 @@ pub(crate) fn check_status(response: &mut Response<ureq::Body>) -> Result<(), Tr
     })
 }
 
+fn tls_failed(e: &dyn std::fmt::Display) -> TransportError {
+    TransportError::Refused {
+        code: redress_protocol::codes::TLS_FAILED.to_owned(),
+        message: format!("the TLS connection to the server failed: {e}"),
+    }
+}
+
 /// An agent for `endpoint`; for an endpoint that did not pass its check,
 /// one that is never used (every request is refused first).
 fn agent_of(endpoint: &Result<ServerEndpoint, EndpointError>, timeout: Duration) -> ureq::Agent {
@@ -460,10 +467,15 @@ fn agent_of(endpoint: &Result<ServerEndpoint, EndpointError>, timeout: Duration)
 /// is a server certificate this client does not trust.
 pub(crate) fn network_error(e: ureq::Error) -> TransportError {
     match e {
-        ureq::Error::Rustls(e) => TransportError::Refused {
-            code: redress_protocol::codes::TLS_FAILED.to_owned(),
-            message: format!("the TLS connection to the server failed: {e}"),
-        },
+        ureq::Error::Rustls(e) => tls_failed(&e),
+        ureq::Error::Io(io)
+            if io
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                .is_some() =>
+        {
+            tls_failed(&io)
+        }
         ureq::Error::BadUri(_)
         | ureq::Error::Http(_)
         | ureq::Error::TlsRequired
