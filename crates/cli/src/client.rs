@@ -21,7 +21,9 @@ use redress_domain::Rules;
 use redress_domain::ids::UserId;
 use redress_local::LocalStore;
 use redress_protocol::DeviceId;
-use redress_sync::{HttpTransport, ServerEndpoint, RulesUpdate, SyncEngine, refresh_rules, stored_rules};
+use redress_sync::{
+    HttpTransport, RulesUpdate, ServerEndpoint, SyncEngine, refresh_rules, stored_rules,
+};
 use serde::{Deserialize, Serialize};
 use std::io::BufRead;
 use std::path::Path;

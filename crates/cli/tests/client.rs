@@ -78,7 +78,14 @@ fn login(dir: &Path, server: &TestServer, user: &str) -> Run {
 
 fn login_with(dir: &Path, server: &TestServer, user: &str, extra: &[&str]) -> Run {
     let url = server.url();
-    let mut args = vec!["login", "--server", &url, "--user", user, "--password-stdin"];
+    let mut args = vec![
+        "login",
+        "--server",
+        &url,
+        "--user",
+        user,
+        "--password-stdin",
+    ];
     args.extend_from_slice(extra);
     ctl_in(dir, &args, &format!("{PASSWORD}\n"))
 }
@@ -333,7 +340,12 @@ fn a_tls_server_is_trusted_through_the_ca_file_for_a_full_sync() {
     // A file that is no certificate is bad input.
     let bogus = tmp.path().join("bogus.pem");
     std::fs::write(&bogus, "not a certificate").unwrap();
-    let run = login_with(&agent, &server, "amy", &["--ca-file", bogus.to_str().unwrap()]);
+    let run = login_with(
+        &agent,
+        &server,
+        "amy",
+        &["--ca-file", bogus.to_str().unwrap()],
+    );
     assert_eq!(run.code, 2, "{run:?}");
     assert!(run.stderr.starts_with("error[invalid_ca_file]"), "{run:?}");
 
@@ -348,7 +360,14 @@ fn a_tls_server_is_trusted_through_the_ca_file_for_a_full_sync() {
     let run = Command::new(env!("CARGO_BIN_EXE_redressctl"))
         .arg("--data-dir")
         .arg(&supervisor)
-        .args(["login", "--server", &server.url(), "--user", "sue", "--password-stdin"])
+        .args([
+            "login",
+            "--server",
+            &server.url(),
+            "--user",
+            "sue",
+            "--password-stdin",
+        ])
         .env_remove("REDRESS_DATA_DIR")
         .env("REDRESS_CA_FILE", ca)
         .stdin(Stdio::piped())
@@ -366,7 +385,10 @@ fn a_tls_server_is_trusted_through_the_ca_file_for_a_full_sync() {
         .unwrap();
     assert!(run.status.success(), "{run:?}");
     ctl(&supervisor, &["sync"]).ok();
-    assert_eq!(complaint(&supervisor, &id)["complaint"]["state"], "awaiting_approval");
+    assert_eq!(
+        complaint(&supervisor, &id)["complaint"]["state"],
+        "awaiting_approval"
+    );
     let a = ctl(&agent, &["state", "digest"]).ok();
     let s = ctl(&supervisor, &["state", "digest"]).ok();
     assert_eq!(a, s);
@@ -383,7 +405,14 @@ fn plain_http_to_another_host_is_refused_before_connecting() {
     for server in ["http://10.255.255.1:8470", "http://redress.example:8470"] {
         let run = ctl_in(
             &dir,
-            &["login", "--server", server, "--user", "amy", "--password-stdin"],
+            &[
+                "login",
+                "--server",
+                server,
+                "--user",
+                "amy",
+                "--password-stdin",
+            ],
             &format!("{PASSWORD}\n"),
         );
         assert_eq!(run.code, 2, "{run:?}");
@@ -407,5 +436,8 @@ fn plain_http_to_another_host_is_refused_before_connecting() {
         ],
         &format!("{PASSWORD}\n"),
     );
-    assert!(run.stderr.starts_with("error[server_unreachable]"), "{run:?}");
+    assert!(
+        run.stderr.starts_with("error[server_unreachable]"),
+        "{run:?}"
+    );
 }

@@ -118,10 +118,20 @@ enum IntegrationCommand {
 struct Transport {
     /// The server's certificate chain (PEM, its own certificate first);
     /// with --tls-key, the server speaks HTTPS only.
-    #[arg(long, env = "REDRESS_TLS_CERT", value_name = "PEM", requires = "tls_key")]
+    #[arg(
+        long,
+        env = "REDRESS_TLS_CERT",
+        value_name = "PEM",
+        requires = "tls_key"
+    )]
     tls_cert: Option<PathBuf>,
     /// The private key of --tls-cert (PEM).
-    #[arg(long, env = "REDRESS_TLS_KEY", value_name = "PEM", requires = "tls_cert")]
+    #[arg(
+        long,
+        env = "REDRESS_TLS_KEY",
+        value_name = "PEM",
+        requires = "tls_cert"
+    )]
     tls_key: Option<PathBuf>,
     /// Serve plain HTTP on an address other than loopback (behind a
     /// TLS-terminating proxy on the same host or network, say). Passwords
@@ -155,8 +165,11 @@ impl Transport {
             )),
             Some(s) => Ok(std::time::Duration::from_secs(s)),
         };
-        config.header_read_timeout =
-            seconds("header-timeout", self.header_timeout, config.header_read_timeout)?;
+        config.header_read_timeout = seconds(
+            "header-timeout",
+            self.header_timeout,
+            config.header_read_timeout,
+        )?;
         config.body_timeout = seconds("body-timeout", self.body_timeout, config.body_timeout)?;
         config.idle_timeout = seconds("idle-timeout", self.idle_timeout, config.idle_timeout)?;
         if let Some(max) = self.max_connections {
@@ -171,7 +184,8 @@ impl Transport {
         match (&self.tls_cert, &self.tls_key) {
             (Some(cert), Some(key)) => {
                 config.tls = Some(
-                    http::load_tls(cert, key).map_err(|e| Failure::input(e.code(), e.to_string()))?,
+                    http::load_tls(cert, key)
+                        .map_err(|e| Failure::input(e.code(), e.to_string()))?,
                 );
             }
             _ if addr.ip().is_loopback() => {}
@@ -499,13 +513,8 @@ fn serve(
         .map_err(|e| Failure::runtime("runtime_failed", e.to_string()))?;
     runtime.block_on(async move {
         let shutdown = Shutdown::new();
-        let state = AppState::new(
-            Arc::new(store),
-            notifier,
-            config,
-            shutdown.clone(),
-        )?
-        .with_rules(document);
+        let state = AppState::new(Arc::new(store), notifier, config, shutdown.clone())?
+            .with_rules(document);
         let source = rules.map_or_else(|| "built-in".to_owned(), |p| p.display().to_string());
         let calendars: Vec<&str> = state.rules().calendars.keys().map(String::as_str).collect();
         tracing::info!(

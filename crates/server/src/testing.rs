@@ -78,7 +78,11 @@ impl Serving {
         rules: RulesDocument,
     ) -> std::io::Result<Serving> {
         let shutdown = Shutdown::new();
-        let scheme = if config.tls.is_some() { "https" } else { "http" };
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         let state = AppState::new(
             store,
             Arc::new(BroadcastHub::new()),
@@ -240,7 +244,11 @@ impl TestServer {
     /// The server's root, as the desktop's client takes it (`https://`
     /// when the config has a certificate).
     pub fn url(&self) -> String {
-        let scheme = if self.config.tls.is_some() { "https" } else { "http" };
+        let scheme = if self.config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         format!("{scheme}://{}", self.addr)
     }
 
@@ -339,7 +347,9 @@ impl TestCertificates {
         params
             .distinguished_name
             .push(DnType::CommonName, "redress test server");
-        let cert = params.signed_by(&key, &ca, &ca_key).expect("the server certificate");
+        let cert = params
+            .signed_by(&key, &ca, &ca_key)
+            .expect("the server certificate");
         TestCertificates {
             ca_pem: ca.pem(),
             cert_pem: cert.pem(),

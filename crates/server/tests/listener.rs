@@ -123,7 +123,10 @@ fn an_idle_connection_is_closed() {
     let head = read_response(&mut stream);
     assert!(head.starts_with("HTTP/1.1 200"), "{head}");
     // Kept alive, then idle: the server closes it (long before SAFETY).
-    assert!(closed_by_server(&mut stream), "the idle connection stayed open");
+    assert!(
+        closed_by_server(&mut stream),
+        "the idle connection stayed open"
+    );
 }
 
 #[test]
@@ -192,7 +195,10 @@ fn the_connection_cap_holds() {
     // A third is closed without an answer.
     let mut third = connect(&server);
     let _ = third.write_all(HEALTH);
-    assert!(closed_by_server(&mut third), "a third connection was served");
+    assert!(
+        closed_by_server(&mut third),
+        "a third connection was served"
+    );
     // Once one closes, a new connection is served again (the server frees
     // the slot when it notices the close).
     drop(open.pop());

@@ -87,7 +87,9 @@ impl ServerEndpoint {
         let bad = || {
             EndpointError::new(
                 BAD_SERVER_URL,
-                format!("{url:?}: expected an http:// or https:// address such as https://redress.example:8470"),
+                format!(
+                    "{url:?}: expected an http:// or https:// address such as https://redress.example:8470"
+                ),
             )
         };
         let uri: ureq::http::Uri = url.parse().map_err(|_| bad())?;
@@ -223,8 +225,7 @@ fn system_roots() -> Arc<Vec<Certificate<'static>>> {
 /// `localhost` (and names under it), `127.0.0.0/8` and `::1`.
 fn is_loopback(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');
-    if host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost")
-    {
+    if host.eq_ignore_ascii_case("localhost") || host.to_ascii_lowercase().ends_with(".localhost") {
         return true;
     }
     host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
@@ -251,10 +252,17 @@ mod tests {
         ] {
             assert!(ServerEndpoint::parse(ok, None, false).is_ok(), "{ok}");
         }
-        for refused in ["http://redress.example:8470", "http://10.0.0.5", "http://[::2]"] {
+        for refused in [
+            "http://redress.example:8470",
+            "http://10.0.0.5",
+            "http://[::2]",
+        ] {
             let e = ServerEndpoint::parse(refused, None, false).expect_err(refused);
             assert_eq!(e.code, INSECURE_TRANSPORT, "{refused}");
-            assert!(ServerEndpoint::parse(refused, None, true).is_ok(), "{refused}");
+            assert!(
+                ServerEndpoint::parse(refused, None, true).is_ok(),
+                "{refused}"
+            );
         }
         for bad in ["redress.example", "ftp://h", "https://", ""] {
             let e = ServerEndpoint::parse(bad, None, false).expect_err(bad);

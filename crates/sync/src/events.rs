@@ -102,7 +102,10 @@ impl EventStream {
         if stop.load(Ordering::SeqCst) {
             return Ok(());
         }
-        let endpoint = self.endpoint.as_ref().map_err(|e| TransportError::from(e.clone()))?;
+        let endpoint = self
+            .endpoint
+            .as_ref()
+            .map_err(|e| TransportError::from(e.clone()))?;
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .tls_config(endpoint.tls_config())

@@ -41,10 +41,10 @@
 //! thread, in order.
 
 use crate::backoff::Backoff;
+use crate::endpoint::ServerEndpoint;
 use crate::engine::{PullReport, PushReport, SyncEngine, SyncError};
 use crate::events::EventStream;
 use crate::http::HttpTransport;
-use crate::endpoint::ServerEndpoint;
 use crate::rules::{RulesUpdate, SharedRules, refresh_rules};
 use crate::{Transport, TransportError};
 use jiff::Timestamp;

@@ -63,7 +63,10 @@ impl TlsSetupError {
 /// certificate first) and its private key (PEM: PKCS#8, PKCS#1 or SEC1).
 /// TLS 1.2 and 1.3 through rustls with the ring provider; HTTP/2 and
 /// HTTP/1.1 are offered by ALPN.
-pub fn tls_config(cert_pem: &[u8], key_pem: &[u8]) -> Result<Arc<rustls::ServerConfig>, TlsSetupError> {
+pub fn tls_config(
+    cert_pem: &[u8],
+    key_pem: &[u8],
+) -> Result<Arc<rustls::ServerConfig>, TlsSetupError> {
     let certs = CertificateDer::pem_slice_iter(cert_pem)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| TlsSetupError(format!("the certificate file is not PEM: {e}")))?;
@@ -196,9 +199,13 @@ async fn serve_connection<I>(
             let guard = activity.begin();
             let app = app.clone();
             async move {
-                let mut request = request.map(|body| Body::new(DeadlineBody::new(body, body_timeout)));
+                let mut request =
+                    request.map(|body| Body::new(DeadlineBody::new(body, body_timeout)));
                 request.extensions_mut().insert(ConnectInfo(peer));
-                let response = app.oneshot(request).await.unwrap_or_else(|e: Infallible| match e {});
+                let response = app
+                    .oneshot(request)
+                    .await
+                    .unwrap_or_else(|e: Infallible| match e {});
                 Ok::<_, Infallible>(response.map(|inner| Guarded {
                     inner,
                     _guard: guard,
@@ -260,7 +267,10 @@ impl Activity {
     }
 
     fn idle_since(&self) -> Instant {
-        *self.idle_since.lock().unwrap_or_else(PoisonError::into_inner)
+        *self
+            .idle_since
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// When to look again whether the connection is idle.
@@ -283,7 +293,11 @@ struct InFlight(Arc<Activity>);
 
 impl Drop for InFlight {
     fn drop(&mut self) {
-        let mut since = self.0.idle_since.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut since = self
+            .0
+            .idle_since
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
         *since = Instant::now();
         self.0.in_flight.fetch_sub(1, Ordering::SeqCst);
     }
