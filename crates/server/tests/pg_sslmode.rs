@@ -1,8 +1,9 @@
 //! `sslmode` in the database URL, against the throwaway test cluster (which
-//! runs without TLS): the server's PostgreSQL client has no TLS, so
-//! `disable` and `prefer` connect in plain text, `require` is refused with
-//! a clear error instead of silently going unencrypted, and the verifying
-//! modes are refused when the URL is read.
+//! runs without TLS): `disable` and `prefer` connect in plain text,
+//! `require` (TLS through rustls) is refused with a clear error instead of
+//! silently going unencrypted, and the verifying modes are refused when the
+//! URL is read. A TLS connection to a cluster with a certificate is not
+//! tested here.
 
 mod pg_support;
 
@@ -29,7 +30,7 @@ fn disable_and_prefer_connect_without_tls() {
 }
 
 #[test]
-fn require_is_refused_rather_than_served_unencrypted() {
+fn require_against_a_server_without_tls_is_refused() {
     let schema = Schema::new();
     let store = PgStore::connect_with(
         with_sslmode(schema.config(), postgres::config::SslMode::Require),
