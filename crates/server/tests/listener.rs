@@ -216,3 +216,29 @@ fn the_connection_cap_holds() {
     }
     assert!(served, "the freed slot was never given to a new connection");
 }
+
+#[test]
+fn a_body_that_does_not_arrive_in_time_fails_its_request() {
+    let server = start(HttpConfig {
+        body_timeout: Duration::from_millis(200),
+        header_read_timeout: Duration::from_secs(60),
+        idle_timeout: Duration::from_secs(60),
+        ..HttpConfig::default()
+    });
+    let mut stream = connect(&server);
+    // Announces 100 bytes, sends 10 and waits.
+    let request = format!(
+        "POST /api/v1/auth/login HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\n\
+         Content-Length: 100\r\nRedress-Protocol: {}\r\n\r\n{{\"username\"",
+        redress_protocol::PROTOCOL_VERSION
+    );
+    stream.write_all(request.as_bytes()).expect("send");
+    // The server gives up on the body: an error answer, not a hang.
+    let head = read_response(&mut stream);
+    let status: u16 = head
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .expect("a status");
+    assert!((400..500).contains(&status), "{head}");
+}
