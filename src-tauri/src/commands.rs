@@ -128,8 +128,18 @@ pub async fn sign_in(
     url: String,
     user: String,
     password: String,
+    ca_file: Option<String>,
+    insecure_http: bool,
 ) -> Result<SyncOverview, AppError> {
-    blocking_sync(&sync, move |s| s.sign_in(&url, &user, &password)).await
+    // An empty field means no file.
+    let ca_file = ca_file
+        .map(|f| f.trim().to_owned())
+        .filter(|f| !f.is_empty())
+        .map(std::path::PathBuf::from);
+    blocking_sync(&sync, move |s| {
+        s.sign_in(&url, &user, &password, ca_file.as_deref(), insecure_http)
+    })
+    .await
 }
 
 #[tauri::command]

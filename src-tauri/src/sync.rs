@@ -19,8 +19,10 @@ use redress_app::{App, AppError, AppResult, Notification, Notifier, ServerLink, 
 use redress_app::{Language, SyncStatus};
 use redress_local::LocalStore;
 use redress_protocol::DeviceId;
-use redress_sync::{LiveConfig, LiveEvent, LiveStatus, LiveSync, TransportError};
-use std::path::PathBuf;
+use redress_sync::{
+    EndpointError, LiveConfig, LiveEvent, LiveStatus, LiveSync, ServerEndpoint, TransportError,
+};
+use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use tauri::{AppHandle, Emitter};
@@ -67,6 +69,16 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 }
 
 /// A sign-in or sign-out failure as the UI knows errors.
+fn endpoint_error(e: EndpointError) -> AppError {
+    AppError::new(e.code, e.message)
+}
+
+/// The server of `link`, with the trust settings it was signed in with.
+fn endpoint_of(link: &ServerLink) -> AppResult<ServerEndpoint> {
+    ServerEndpoint::parse(&link.url, link.ca_pem.clone(), link.insecure_http)
+        .map_err(endpoint_error)
+}
+
 fn transport_error(e: TransportError) -> AppError {
     match e {
         TransportError::Unreachable(message) => AppError {
@@ -144,11 +156,11 @@ impl SyncManager {
             },
         };
         self.inner.catching_up.store(true, Ordering::SeqCst);
-        self.start(&link.url, &token)
+        self.start(&endpoint_of(&link)?, &token)
     }
 
-    /// Starts (or restarts) the loop for `url` with `token`.
-    fn start(&self, url: &str, token: &str) -> AppResult<()> {
+    /// Starts (or restarts) the loop for `endpoint` with `token`.
+    fn start(&self, endpoint: &ServerEndpoint, token: &str) -> AppResult<()> {
         self.stop();
         let store = LocalStore::open_dir(&self.dir)?;
         let device = DeviceId(self.app().device_id()?);
@@ -160,7 +172,7 @@ impl SyncManager {
             // The app's own handle: the loop and the screens decide with the
             // same rules, and the loop replaces them when the server's change.
             self.app().rules_handle(),
-            LiveConfig::new(url, token, device),
+            LiveConfig::for_endpoint(endpoint, token, device),
             Arc::new(Timestamp::now),
             move |ev| inner.on_event(generation, ev),
         );
@@ -194,13 +206,25 @@ impl SyncManager {
     }
 
     /// Signs in to `url`, keeps the token (keychain, else local settings),
-    /// links the store and starts the loop.
-    pub fn sign_in(&self, url: &str, user: &str, password: &str) -> AppResult<SyncOverview> {
+    /// links the store and starts the loop. `ca_file` names a PEM file of
+    /// certificates to trust besides the system's (kept with the link);
+    /// `insecure_http` allows plain HTTP to a host that is not loopback.
+    /// Both are checked before any connection.
+    pub fn sign_in(
+        &self,
+        url: &str,
+        user: &str,
+        password: &str,
+        ca_file: Option<&Path>,
+        insecure_http: bool,
+    ) -> AppResult<SyncOverview> {
         let url = url.trim();
         let user = user.trim();
         self.app().check_can_join(url)?;
+        let endpoint =
+            ServerEndpoint::with_ca_file(url, ca_file, insecure_http).map_err(endpoint_error)?;
         let device = DeviceId(self.app().device_id()?);
-        let session = redress_sync::login(url, user, password, device, DEVICE_NAME)
+        let session = redress_sync::login_to(&endpoint, user, password, device, DEVICE_NAME)
             .map_err(transport_error)?;
         let account = self.account()?;
         let in_keychain = keychain::save(&account, &session.token).is_ok();
@@ -209,6 +233,8 @@ impl SyncManager {
             user: session.user.clone(),
             token: (!in_keychain).then(|| session.token.clone()),
             keychain: in_keychain,
+            ca_pem: endpoint.ca_pem().map(str::to_owned),
+            insecure_http: endpoint.insecure_http(),
         };
         if let Err(e) =
             self.app()
@@ -219,7 +245,7 @@ impl SyncManager {
             }
             return Err(e);
         }
-        self.start(url, &session.token)?;
+        self.start(&endpoint, &session.token)?;
         self.overview()
     }
 
@@ -240,7 +266,9 @@ impl SyncManager {
             }
             if let Some(token) = token {
                 let device = DeviceId(self.app().device_id()?);
-                let _ = redress_sync::logout(&old.url, &token, device);
+                if let Ok(endpoint) = endpoint_of(&old) {
+                    let _ = redress_sync::logout_from(&endpoint, &token, device);
+                }
             }
         }
         let o = self.overview()?;

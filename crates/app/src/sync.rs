@@ -34,6 +34,14 @@ pub struct ServerLink {
     /// The token is in the OS keychain, not in `token`.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub keychain: bool,
+    /// Certificates trusted besides the system's roots (PEM, read from the
+    /// trusted certificate file at sign-in), for every later connection.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_pem: Option<String>,
+    /// Plain HTTP to a host that is not loopback was explicitly allowed at
+    /// sign-in.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub insecure_http: bool,
 }
 
 impl ServerLink {

@@ -143,6 +143,8 @@ fn link(app: &App) {
             user: UserId::new("sup"),
             token: Some("t".into()),
             keychain: false,
+            ca_pem: None,
+            insecure_http: false,
         },
         Role::Supervisor,
         None,

@@ -54,6 +54,8 @@ fn link(token: Option<&str>, keychain: bool) -> ServerLink {
         user: UserId::new("amy"),
         token: token.map(str::to_owned),
         keychain,
+        ca_pem: None,
+        insecure_http: false,
     }
 }
 

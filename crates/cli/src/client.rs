@@ -21,7 +21,9 @@ use redress_domain::Rules;
 use redress_domain::ids::UserId;
 use redress_local::LocalStore;
 use redress_protocol::DeviceId;
-use redress_sync::{HttpTransport, RulesUpdate, SyncEngine, refresh_rules, stored_rules};
+use redress_sync::{
+    HttpTransport, RulesUpdate, ServerEndpoint, SyncEngine, refresh_rules, stored_rules,
+};
 use serde::{Deserialize, Serialize};
 use std::io::BufRead;
 use std::path::Path;
@@ -36,6 +38,13 @@ pub struct ServerLink {
     /// The session token; `None` after `logout`.
     #[serde(default)]
     pub token: Option<String>,
+    /// The certificates of `login --ca-file` (PEM), trusted besides the
+    /// system's roots by every later `sync`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_pem: Option<String>,
+    /// `login --insecure-http`: plain HTTP to a host that is not loopback.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub insecure_http: bool,
 }
 
 impl ServerLink {
@@ -46,6 +55,15 @@ impl ServerLink {
         Ok(store.read(|r| r.get_setting::<ServerLink>(Self::KEY))?)
     }
 
+    /// The server with the trust settings `login` was given.
+    pub fn endpoint(&self) -> Result<ServerEndpoint, CliError> {
+        Ok(ServerEndpoint::parse(
+            &self.url,
+            self.ca_pem.clone(),
+            self.insecure_http,
+        )?)
+    }
+
     fn save(&self, store: &LocalStore) -> Result<(), CliError> {
         store.write(|tx| tx.set_setting(Self::KEY, self))?;
         Ok(())
@@ -54,9 +72,18 @@ impl ServerLink {
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    /// The server's address, e.g. http://redress.example:8080.
+    /// The server's address, e.g. https://redress.example:8470. Plain
+    /// http:// only to this machine unless --insecure-http.
     #[arg(long, value_name = "URL")]
     server: String,
+    /// Trust the certificates in this PEM file (a private CA) besides the
+    /// system's roots; kept for later syncs.
+    #[arg(long, env = "REDRESS_CA_FILE", value_name = "PEM")]
+    ca_file: Option<std::path::PathBuf>,
+    /// Allow plain http:// to a host that is not loopback: the password and
+    /// the session token then cross the network unencrypted.
+    #[arg(long)]
+    insecure_http: bool,
     /// The user name on the server.
     #[arg(long, value_name = "NAME")]
     user: String,
@@ -144,24 +171,27 @@ pub fn login(args: LoginArgs, dir: &Path) -> Result<String, CliError> {
             message: "the password on standard input is empty".to_owned(),
         });
     }
-    let url = args.server.trim().to_owned();
-    if !(url.starts_with("http://") || url.starts_with("https://")) {
-        return Err(CliError::BadInput {
-            code: "bad_server_url",
-            message: format!("--server {url:?}: expected an http:// or https:// address"),
-        });
-    }
+    // Checked before anything is opened or connected to.
+    let endpoint =
+        ServerEndpoint::with_ca_file(&args.server, args.ca_file.as_deref(), args.insecure_http)?;
+    let url = endpoint.url().to_owned();
 
     let store = LocalStore::open_dir(dir)?;
     let device = DeviceId(store.read(|r| r.sync_state())?.device_id);
-    let session = redress_sync::login(&url, &args.user, password, device, &args.device_name)?;
+    let session =
+        redress_sync::login_to(&endpoint, &args.user, password, device, &args.device_name)?;
     ServerLink {
         url: url.clone(),
         user: session.user.clone(),
         token: Some(session.token.clone()),
+        ca_pem: endpoint.ca_pem().map(str::to_owned),
+        insecure_http: endpoint.insecure_http(),
     }
     .save(&store)?;
-    update_rules(&HttpTransport::new(&url, &session.token, device), &store)?;
+    update_rules(
+        &HttpTransport::for_endpoint(&endpoint, &session.token, device),
+        &store,
+    )?;
     drop(store);
 
     // Local prechecks (who may decide what) follow the server's account.
@@ -200,7 +230,7 @@ pub fn logout(dir: &Path) -> Result<String, CliError> {
     // Forget the token first: it is useless here even if the server
     // cannot be told.
     link.save(&store)?;
-    redress_sync::logout(&link.url, &token, device)?;
+    redress_sync::logout_from(&link.endpoint()?, &token, device)?;
     Ok(format!("signed out of {}", link.url))
 }
 
@@ -217,7 +247,7 @@ pub fn sync(dir: &Path) -> Result<String, CliError> {
         ))
     })?;
     let device = DeviceId(store.read(|r| r.sync_state())?.device_id);
-    let transport = HttpTransport::new(&link.url, token, device);
+    let transport = HttpTransport::for_endpoint(&link.endpoint()?, token, device);
     let rules_note = update_rules(&transport, &store)?;
     let rules = rules_of(&store)?;
     let engine = SyncEngine::new(store, rules, transport);

@@ -2,7 +2,7 @@
 //! maps to an exit status.
 
 use redress_domain::calendar::CalendarError;
-use redress_sync::{SyncError, TransportError};
+use redress_sync::{EndpointError, SyncError, TransportError};
 
 /// Exit status for bad input (clap uses the same for usage errors).
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -64,6 +64,10 @@ pub enum CliError {
     /// The console's services refused or failed (the rulebook, the store).
     #[error("{}", .0.message)]
     App(#[from] redress_app::AppError),
+    /// The server's address or trust settings cannot be used (checked
+    /// before connecting).
+    #[error("{}", .0.message)]
+    Endpoint(#[from] EndpointError),
     /// The server could not be asked, or refused.
     #[error("{}", transport_message(.0))]
     Transport(#[from] TransportError),
@@ -93,6 +97,7 @@ impl CliError {
             CliError::NoDataDir => "no_data_dir",
             CliError::BadInput { code, .. } => code,
             CliError::App(e) => &e.code,
+            CliError::Endpoint(e) => e.code,
             CliError::Transport(e) => transport_code(e),
             CliError::Sync(SyncError::Transport(e)) => transport_code(e),
             CliError::Sync(SyncError::Store(e)) => e.code(),

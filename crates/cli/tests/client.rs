@@ -5,7 +5,8 @@
 use redress_domain::model::Role;
 use redress_local::LocalStore;
 use redress_server::ServerStore;
-use redress_server::testing::{PASSWORD, TestServer};
+use redress_server::http::HttpConfig;
+use redress_server::testing::{PASSWORD, TestCertificates, TestServer};
 use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
@@ -47,6 +48,7 @@ fn ctl_in(dir: &Path, args: &[&str], stdin: &str) -> Run {
         .arg(dir)
         .args(args)
         .env_remove("REDRESS_DATA_DIR")
+        .env_remove("REDRESS_CA_FILE")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -71,18 +73,21 @@ fn ctl(dir: &Path, args: &[&str]) -> Run {
 }
 
 fn login(dir: &Path, server: &TestServer, user: &str) -> Run {
-    ctl_in(
-        dir,
-        &[
-            "login",
-            "--server",
-            &server.url(),
-            "--user",
-            user,
-            "--password-stdin",
-        ],
-        &format!("{PASSWORD}\n"),
-    )
+    login_with(dir, server, user, &[])
+}
+
+fn login_with(dir: &Path, server: &TestServer, user: &str, extra: &[&str]) -> Run {
+    let url = server.url();
+    let mut args = vec![
+        "login",
+        "--server",
+        &url,
+        "--user",
+        user,
+        "--password-stdin",
+    ];
+    args.extend_from_slice(extra);
+    ctl_in(dir, &args, &format!("{PASSWORD}\n"))
 }
 
 fn pending(dir: &Path) -> usize {
@@ -306,5 +311,133 @@ fn a_signed_in_data_dir_decides_with_the_server_rules() {
     assert!(
         line.contains("rejected 0") && line.ends_with("pending 0"),
         "{line}"
+    );
+}
+
+#[test]
+fn a_tls_server_is_trusted_through_the_ca_file_for_a_full_sync() {
+    let tmp = tempfile::tempdir().unwrap();
+    let certs = TestCertificates::generate();
+    let server = TestServer::start_with(
+        certs.config(HttpConfig::default()),
+        &[("amy", Role::Agent, None), ("sue", Role::Supervisor, None)],
+    );
+    assert!(server.url().starts_with("https://"), "{}", server.url());
+    let ca_file = tmp.path().join("ca.pem");
+    std::fs::write(&ca_file, &certs.ca_pem).unwrap();
+    let ca = ca_file.to_str().unwrap();
+    let agent = tmp.path().join("agent");
+    let supervisor = tmp.path().join("supervisor");
+
+    // The system's roots do not know the test CA: refused, and waiting
+    // will not help.
+    let untrusted = login(&agent, &server, "amy");
+    assert_eq!(untrusted.code, 1, "{untrusted:?}");
+    assert!(
+        untrusted.stderr.starts_with("error[tls_failed]"),
+        "{untrusted:?}"
+    );
+    // A file that is no certificate is bad input.
+    let bogus = tmp.path().join("bogus.pem");
+    std::fs::write(&bogus, "not a certificate").unwrap();
+    let run = login_with(
+        &agent,
+        &server,
+        "amy",
+        &["--ca-file", bogus.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 2, "{run:?}");
+    assert!(run.stderr.starts_with("error[invalid_ca_file]"), "{run:?}");
+
+    login_with(&agent, &server, "amy", &["--ca-file", ca]).ok();
+    let id = work_up_to_a_big_refund(&agent);
+    // `sync` trusts the CA file given at `login`.
+    let summary = ctl(&agent, &["sync"]).ok();
+    assert!(summary.contains("applied 6"), "{summary}");
+    assert_eq!(pending(&agent), 0);
+
+    // The environment variable works like the flag.
+    let run = Command::new(env!("CARGO_BIN_EXE_redressctl"))
+        .arg("--data-dir")
+        .arg(&supervisor)
+        .args([
+            "login",
+            "--server",
+            &server.url(),
+            "--user",
+            "sue",
+            "--password-stdin",
+        ])
+        .env_remove("REDRESS_DATA_DIR")
+        .env("REDRESS_CA_FILE", ca)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .and_then(|mut child| {
+            child
+                .stdin
+                .take()
+                .unwrap()
+                .write_all(format!("{PASSWORD}\n").as_bytes())?;
+            child.wait_with_output()
+        })
+        .unwrap();
+    assert!(run.status.success(), "{run:?}");
+    ctl(&supervisor, &["sync"]).ok();
+    assert_eq!(
+        complaint(&supervisor, &id)["complaint"]["state"],
+        "awaiting_approval"
+    );
+    let a = ctl(&agent, &["state", "digest"]).ok();
+    let s = ctl(&supervisor, &["state", "digest"]).ok();
+    assert_eq!(a, s);
+    assert_eq!(a, digest(&server));
+    ctl(&agent, &["logout"]).ok();
+}
+
+#[test]
+fn plain_http_to_another_host_is_refused_before_connecting() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("desk");
+    // Nothing listens there (and this machine reaches only loopback): a
+    // connection attempt would end as server_unreachable, not as this.
+    for server in ["http://10.255.255.1:8470", "http://redress.example:8470"] {
+        let run = ctl_in(
+            &dir,
+            &[
+                "login",
+                "--server",
+                server,
+                "--user",
+                "amy",
+                "--password-stdin",
+            ],
+            &format!("{PASSWORD}\n"),
+        );
+        assert_eq!(run.code, 2, "{run:?}");
+        assert!(
+            run.stderr.starts_with("error[insecure_transport]"),
+            "{run:?}"
+        );
+    }
+    // The explicit switch lets the address through (to a connection
+    // attempt, which fails here: nothing listens on a closed port).
+    let run = ctl_in(
+        &dir,
+        &[
+            "login",
+            "--server",
+            "http://127.0.0.1:1",
+            "--user",
+            "amy",
+            "--password-stdin",
+            "--insecure-http",
+        ],
+        &format!("{PASSWORD}\n"),
+    );
+    assert!(
+        run.stderr.starts_with("error[server_unreachable]"),
+        "{run:?}"
     );
 }

@@ -46,3 +46,17 @@ pub const COMPLAINT_EXISTS: &str = "complaint_exists";
 
 /// The server's store is busy or unavailable; retry the same request later.
 pub const STORE_UNAVAILABLE: &str = "store_unavailable";
+
+/// A client was asked to talk plain `http://` to a host that is not
+/// loopback (or a server to listen so) without the explicit insecure-HTTP
+/// switch. Refused before any connection is made.
+pub const INSECURE_TRANSPORT: &str = "insecure_transport";
+
+/// The trusted certificate file a client was given cannot be read or holds
+/// no PEM certificate.
+pub const INVALID_CA_FILE: &str = "invalid_ca_file";
+
+/// The TLS connection to the server failed for a reason waiting will not
+/// fix: its certificate is not trusted (add the CA file) or not for this
+/// host.
+pub const TLS_FAILED: &str = "tls_failed";

@@ -52,6 +52,8 @@ enum Command {
             default_value = "UTC"
         )]
         time_zone: String,
+        #[command(flatten)]
+        transport: Transport,
     },
     /// Create the database or bring its schema up to date, then exit.
     Migrate {
@@ -109,6 +111,103 @@ enum IntegrationCommand {
         #[command(flatten)]
         db: Db,
     },
+}
+
+/// TLS and the connection limits of `serve`.
+#[derive(Debug, Args)]
+struct Transport {
+    /// The server's certificate chain (PEM, its own certificate first);
+    /// with --tls-key, the server speaks HTTPS only.
+    #[arg(
+        long,
+        env = "REDRESS_TLS_CERT",
+        value_name = "PEM",
+        requires = "tls_key"
+    )]
+    tls_cert: Option<PathBuf>,
+    /// The private key of --tls-cert (PEM).
+    #[arg(
+        long,
+        env = "REDRESS_TLS_KEY",
+        value_name = "PEM",
+        requires = "tls_cert"
+    )]
+    tls_key: Option<PathBuf>,
+    /// Serve plain HTTP on an address other than loopback (behind a
+    /// TLS-terminating proxy on the same host or network, say). Passwords
+    /// and session tokens then cross the network unencrypted.
+    #[arg(long, env = "REDRESS_INSECURE_HTTP")]
+    insecure_http: bool,
+    /// Seconds a client has for the TLS handshake and each request's headers.
+    #[arg(long, env = "REDRESS_HEADER_TIMEOUT", value_name = "SECONDS")]
+    header_timeout: Option<u64>,
+    /// Seconds a request's body may take to arrive.
+    #[arg(long, env = "REDRESS_BODY_TIMEOUT", value_name = "SECONDS")]
+    body_timeout: Option<u64>,
+    /// Seconds a connection without a request in flight stays open.
+    #[arg(long, env = "REDRESS_IDLE_TIMEOUT", value_name = "SECONDS")]
+    idle_timeout: Option<u64>,
+    /// The most connections open at once.
+    #[arg(long, env = "REDRESS_MAX_CONNECTIONS", value_name = "N")]
+    max_connections: Option<usize>,
+}
+
+impl Transport {
+    /// The HTTP config these flags ask for, refusing plain HTTP on a
+    /// non-loopback `addr` unless --insecure-http says so.
+    fn config(&self, addr: std::net::SocketAddr) -> Result<HttpConfig, Failure> {
+        let mut config = HttpConfig::default();
+        let seconds = |flag: &str, value: Option<u64>, default: std::time::Duration| match value {
+            None => Ok(default),
+            Some(0) => Err(Failure::input(
+                "invalid_timeout",
+                format!("--{flag} must be at least 1 second"),
+            )),
+            Some(s) => Ok(std::time::Duration::from_secs(s)),
+        };
+        config.header_read_timeout = seconds(
+            "header-timeout",
+            self.header_timeout,
+            config.header_read_timeout,
+        )?;
+        config.body_timeout = seconds("body-timeout", self.body_timeout, config.body_timeout)?;
+        config.idle_timeout = seconds("idle-timeout", self.idle_timeout, config.idle_timeout)?;
+        if let Some(max) = self.max_connections {
+            if max == 0 {
+                return Err(Failure::input(
+                    "invalid_limit",
+                    "--max-connections must be at least 1",
+                ));
+            }
+            config.max_connections = max;
+        }
+        match (&self.tls_cert, &self.tls_key) {
+            (Some(cert), Some(key)) => {
+                config.tls = Some(
+                    http::load_tls(cert, key)
+                        .map_err(|e| Failure::input(e.code(), e.to_string()))?,
+                );
+            }
+            _ if addr.ip().is_loopback() => {}
+            _ if self.insecure_http => {
+                tracing::warn!(
+                    %addr,
+                    "serving plain HTTP on a non-loopback address (--insecure-http): \
+                     passwords and session tokens cross the network unencrypted"
+                );
+            }
+            _ => {
+                return Err(Failure::input(
+                    redress_protocol::codes::INSECURE_TRANSPORT,
+                    format!(
+                        "{addr} is not a loopback address: pass --tls-cert and --tls-key to \
+                         serve HTTPS, or --insecure-http to serve plain HTTP anyway"
+                    ),
+                ));
+            }
+        }
+        Ok(config)
+    }
 }
 
 #[derive(Debug, Args)]
@@ -203,7 +302,8 @@ fn run(cli: Cli) -> Result<(), Failure> {
             listen,
             rules,
             time_zone,
-        } => serve(&db, &listen, rules.as_deref(), &time_zone),
+            transport,
+        } => serve(&db, &listen, rules.as_deref(), &time_zone, &transport),
         Command::Migrate { db } => {
             let store = open(&db)?;
             say(&format!(
@@ -367,7 +467,13 @@ fn line_column(text: &str, at: usize) -> (usize, usize) {
     (line, column)
 }
 
-fn serve(db: &Db, listen: &str, rules: Option<&Path>, time_zone: &str) -> Result<(), Failure> {
+fn serve(
+    db: &Db,
+    listen: &str,
+    rules: Option<&Path>,
+    time_zone: &str,
+    transport: &Transport,
+) -> Result<(), Failure> {
     let (document, checked) = load_rules(rules)?;
     let time_zone = jiff::tz::TimeZone::get(time_zone).map_err(|_| {
         Failure::input(
@@ -389,6 +495,9 @@ fn serve(db: &Db, listen: &str, rules: Option<&Path>, time_zone: &str) -> Result
             format!("{listen:?} is not an address such as 127.0.0.1:8470"),
         )
     })?;
+    // Before the store is opened: a refused transport touches nothing.
+    let config = transport.config(addr)?;
+    let tls = config.tls.is_some();
     let store = AnyStore::open_with(
         &db.path,
         StoreOptions {
@@ -404,13 +513,8 @@ fn serve(db: &Db, listen: &str, rules: Option<&Path>, time_zone: &str) -> Result
         .map_err(|e| Failure::runtime("runtime_failed", e.to_string()))?;
     runtime.block_on(async move {
         let shutdown = Shutdown::new();
-        let state = AppState::new(
-            Arc::new(store),
-            notifier,
-            HttpConfig::default(),
-            shutdown.clone(),
-        )?
-        .with_rules(document);
+        let state = AppState::new(Arc::new(store), notifier, config, shutdown.clone())?
+            .with_rules(document);
         let source = rules.map_or_else(|| "built-in".to_owned(), |p| p.display().to_string());
         let calendars: Vec<&str> = state.rules().calendars.keys().map(String::as_str).collect();
         tracing::info!(
@@ -436,7 +540,8 @@ fn serve(db: &Db, listen: &str, rules: Option<&Path>, time_zone: &str) -> Result
         #[cfg(not(unix))]
         let term = ();
         tokio::spawn(stop_on_signal(shutdown, term));
-        tracing::info!(%local, db = %described, epoch = %state.epoch(), "serving");
+        let scheme = if tls { "https" } else { "http" };
+        tracing::info!(%local, %scheme, db = %described, epoch = %state.epoch(), "serving");
         http::serve(listener, state)
             .await
             .map_err(|e| Failure::runtime("serve_failed", e.to_string()))?;

@@ -53,6 +53,7 @@ pub fn add_people(store: &(impl AccountStore + ?Sized), people: &[(&str, Role, O
 #[derive(Debug)]
 pub struct Serving {
     addr: SocketAddr,
+    scheme: &'static str,
     shutdown: Shutdown,
     thread: Option<JoinHandle<std::io::Result<()>>>,
 }
@@ -77,6 +78,11 @@ impl Serving {
         rules: RulesDocument,
     ) -> std::io::Result<Serving> {
         let shutdown = Shutdown::new();
+        let scheme = if config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
         let state = AppState::new(
             store,
             Arc::new(BroadcastHub::new()),
@@ -88,6 +94,7 @@ impl Serving {
         let (addr, thread) = http::serve_in_background(addr, state)?;
         Ok(Serving {
             addr,
+            scheme,
             shutdown,
             thread: Some(thread),
         })
@@ -97,9 +104,10 @@ impl Serving {
         self.addr
     }
 
-    /// The server's root, as the desktop's client takes it.
+    /// The server's root, as the desktop's client takes it (`https://`
+    /// when the config has a certificate).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        format!("{}://{}", self.scheme, self.addr)
     }
 
     /// Triggers shutdown and waits (bounded) until the server has ended
@@ -233,14 +241,20 @@ impl TestServer {
         self.addr
     }
 
-    /// The server's root, as the desktop's client takes it.
+    /// The server's root, as the desktop's client takes it (`https://`
+    /// when the config has a certificate).
     pub fn url(&self) -> String {
-        format!("http://{}", self.addr)
+        let scheme = if self.config.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        format!("{scheme}://{}", self.addr)
     }
 
     /// The root of the HTTP API (`/api/v1`).
     pub fn base_url(&self) -> String {
-        format!("http://{}/api/v1", self.addr)
+        format!("{}/api/v1", self.url())
     }
 
     /// The database file.
@@ -298,4 +312,59 @@ impl TestServer {
 fn open(path: &Path, rules: &RulesDocument) -> SqliteStore {
     let rules = rules.to_rules().expect("valid rules");
     SqliteStore::open(path, rules).expect("open the store")
+}
+
+/// A certificate authority made at test time, and a server certificate it
+/// signed for `localhost`, `127.0.0.1` and `::1`.
+#[derive(Debug)]
+pub struct TestCertificates {
+    /// The authority's certificate (PEM): what a client trusts.
+    pub ca_pem: String,
+    /// The server's certificate (PEM).
+    pub cert_pem: String,
+    /// The server's private key (PEM, PKCS#8).
+    pub key_pem: String,
+}
+
+impl TestCertificates {
+    pub fn generate() -> TestCertificates {
+        use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair, KeyUsagePurpose};
+        let ca_key = KeyPair::generate().expect("a CA key");
+        let mut ca_params = CertificateParams::new(Vec::<String>::new()).expect("CA params");
+        ca_params
+            .distinguished_name
+            .push(DnType::CommonName, "Redress test CA");
+        ca_params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        ca_params.key_usages = vec![KeyUsagePurpose::KeyCertSign, KeyUsagePurpose::CrlSign];
+        let ca = ca_params.self_signed(&ca_key).expect("the CA certificate");
+        let key = KeyPair::generate().expect("a server key");
+        let mut params = CertificateParams::new(vec![
+            "localhost".to_owned(),
+            "127.0.0.1".to_owned(),
+            "::1".to_owned(),
+        ])
+        .expect("server params");
+        params
+            .distinguished_name
+            .push(DnType::CommonName, "redress test server");
+        let cert = params
+            .signed_by(&key, &ca, &ca_key)
+            .expect("the server certificate");
+        TestCertificates {
+            ca_pem: ca.pem(),
+            cert_pem: cert.pem(),
+            key_pem: key.serialize_pem(),
+        }
+    }
+
+    /// An [`HttpConfig`] serving TLS with this certificate.
+    pub fn config(&self, config: HttpConfig) -> HttpConfig {
+        HttpConfig {
+            tls: Some(
+                http::tls_config(self.cert_pem.as_bytes(), self.key_pem.as_bytes())
+                    .expect("the test certificate"),
+            ),
+            ..config
+        }
+    }
 }

@@ -251,3 +251,74 @@ fn serve_logs_the_rules_in_force() {
     let exit = terminate(&mut child);
     assert!(exit.success(), "{exit:?}");
 }
+
+#[test]
+fn serve_refuses_plain_http_off_loopback_and_unusable_certificates() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = db_arg(&dir.path().join("server.sqlite3"));
+    // Refused before anything is bound or opened.
+    assert_input_error(
+        &run(&["serve", "--db", &db, "--listen", "0.0.0.0:0"], ""),
+        "insecure_transport",
+    );
+    assert!(!dir.path().join("server.sqlite3").exists());
+    let junk = dir.path().join("junk.pem");
+    std::fs::write(&junk, "not a certificate").expect("write");
+    let junk = db_arg(&junk);
+    assert_input_error(
+        &run(
+            &[
+                "serve",
+                "--db",
+                &db,
+                "--listen",
+                "0.0.0.0:0",
+                "--tls-cert",
+                &junk,
+                "--tls-key",
+                &junk,
+            ],
+            "",
+        ),
+        "invalid_tls",
+    );
+    // The one without the other is a usage error.
+    assert_input_error(
+        &run(&["serve", "--db", &db, "--tls-cert", &junk], ""),
+        "usage",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_speaks_tls_with_a_certificate() {
+    use redress_server::testing::TestCertificates;
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let db = db_arg(&dir.path().join("server.sqlite3"));
+    let certs = TestCertificates::generate();
+    let cert = dir.path().join("cert.pem");
+    let key = dir.path().join("key.pem");
+    std::fs::write(&cert, &certs.cert_pem).expect("write");
+    std::fs::write(&key, &certs.key_pem).expect("write");
+    let mut command = bin();
+    command
+        .args(["serve", "--db", &db, "--listen", "127.0.0.1:0"])
+        .env("REDRESS_TLS_CERT", &cert)
+        .env("REDRESS_TLS_KEY", &key);
+    let (mut child, addr) = serve(command, |_| {});
+    let endpoint = redress_sync::ServerEndpoint::parse(
+        &format!("https://{addr}"),
+        Some(certs.ca_pem.clone()),
+        false,
+    )
+    .expect("an endpoint");
+    let transport = redress_sync::HttpTransport::for_endpoint(
+        &endpoint,
+        "no session",
+        redress_protocol::DeviceId(uuid::Uuid::nil()),
+    );
+    let meta = transport.meta().expect("GET /meta over TLS");
+    assert_eq!(meta.protocol_max, redress_protocol::PROTOCOL_VERSION);
+    let exit = terminate(&mut child);
+    assert!(exit.success(), "{exit:?}");
+}

@@ -18,6 +18,7 @@
 //!   reconnects after a backoff delay.
 
 use crate::TransportError;
+use crate::endpoint::{EndpointError, ServerEndpoint};
 use crate::http::{
     CONNECT_TIMEOUT, DEVICE_HEADER, HttpTransport, PROTOCOL_HEADER, api_base, check_status,
     epoch_of, network_error,
@@ -45,6 +46,7 @@ const CUT_IDLE: u8 = 2;
 /// One device's event stream on the shared server.
 #[derive(Debug, Clone)]
 pub struct EventStream {
+    endpoint: Result<ServerEndpoint, EndpointError>,
     url: String,
     authorization: String,
     device: DeviceId,
@@ -54,8 +56,12 @@ pub struct EventStream {
 impl EventStream {
     /// The stream of the server at `server_url` (with or without `/api/v1`)
     /// for the session `token` of `device`.
+    /// The URL is checked as a [`ServerEndpoint`] without a CA file or
+    /// insecure HTTP; when it does not pass, [`EventStream::listen`] is
+    /// refused before connecting.
     pub fn new(server_url: &str, token: &str, device: DeviceId) -> EventStream {
         EventStream {
+            endpoint: ServerEndpoint::parse(server_url, None, false),
             url: format!("{}/sync/events", api_base(server_url)),
             authorization: format!("Bearer {token}"),
             device,
@@ -66,6 +72,7 @@ impl EventStream {
     /// The stream of the server and session `transport` talks to.
     pub fn for_transport(transport: &HttpTransport) -> EventStream {
         EventStream {
+            endpoint: transport.checked_endpoint().clone(),
             url: format!("{}/sync/events", transport.base()),
             authorization: transport.authorization().to_owned(),
             device: transport.device(),
@@ -95,8 +102,13 @@ impl EventStream {
         if stop.load(Ordering::SeqCst) {
             return Ok(());
         }
+        let endpoint = self
+            .endpoint
+            .as_ref()
+            .map_err(|e| TransportError::from(e.clone()))?;
         let agent: ureq::Agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
+            .tls_config(endpoint.tls_config())
             .timeout_connect(Some(CONNECT_TIMEOUT))
             .build()
             .into();

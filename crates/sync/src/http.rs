@@ -8,9 +8,14 @@
 //! with the same request); any other refusal (`401`, `403`, `426`, other
 //! `4xx`) is [`TransportError::Refused`] with the server's `{code, message}`.
 //!
-//! The client is built without TLS support (like the other HTTP clients in
-//! this workspace); `https://` servers need ureq's `rustls` feature.
+//! The server is a [`ServerEndpoint`]: `https://` through rustls (the
+//! system's roots plus a trusted CA file), plain `http://` only to loopback
+//! unless explicitly allowed. The functions and constructors that take a
+//! plain URL check it the same way (with no CA file, no insecure HTTP) and
+//! refuse before connecting. A certificate the client does not trust is
+//! refused with `tls_failed`: waiting will not fix it.
 
+use crate::endpoint::{EndpointError, ServerEndpoint, refused};
 use crate::{Transport, TransportError};
 use jiff::Timestamp;
 use redress_domain::ids::UserId;
@@ -111,9 +116,10 @@ struct ErrorBody {
     message: String,
 }
 
-fn agent(timeout: Duration) -> ureq::Agent {
+fn agent(endpoint: &ServerEndpoint, timeout: Duration) -> ureq::Agent {
     ureq::Agent::config_builder()
         .http_status_as_error(false)
+        .tls_config(endpoint.tls_config())
         .timeout_connect(Some(CONNECT_TIMEOUT.min(timeout)))
         .timeout_global(Some(timeout))
         .build()
@@ -121,7 +127,8 @@ fn agent(timeout: Duration) -> ureq::Agent {
 }
 
 /// Signs `username` in on `device_id` (registering the device to the user
-/// on first use) and returns the new session.
+/// on first use) and returns the new session. `server_url` is checked as a
+/// [`ServerEndpoint`] without a CA file or insecure HTTP; see [`login_to`].
 pub fn login(
     server_url: &str,
     username: &str,
@@ -129,14 +136,26 @@ pub fn login(
     device_id: DeviceId,
     device_name: &str,
 ) -> Result<Session, TransportError> {
-    let url = format!("{}/auth/login", api_base(server_url));
+    let endpoint = ServerEndpoint::parse(server_url, None, false)?;
+    login_to(&endpoint, username, password, device_id, device_name)
+}
+
+/// [`login`] to `endpoint`, trusting what it trusts.
+pub fn login_to(
+    endpoint: &ServerEndpoint,
+    username: &str,
+    password: &str,
+    device_id: DeviceId,
+    device_name: &str,
+) -> Result<Session, TransportError> {
+    let url = format!("{}/auth/login", endpoint.api_base());
     let body = LoginBody {
         username,
         password,
         device_id,
         device_name,
     };
-    let answer = agent(REQUEST_TIMEOUT)
+    let answer = agent(endpoint, REQUEST_TIMEOUT)
         .post(&url)
         .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
         .send_json(&body);
@@ -148,12 +167,22 @@ pub fn logout(server_url: &str, token: &str, device_id: DeviceId) -> Result<(), 
     HttpTransport::new(server_url, token, device_id).logout()
 }
 
+/// [`logout`] from `endpoint`.
+pub fn logout_from(
+    endpoint: &ServerEndpoint,
+    token: &str,
+    device_id: DeviceId,
+) -> Result<(), TransportError> {
+    HttpTransport::for_endpoint(endpoint, token, device_id).logout()
+}
+
 /// The shared server over HTTP, as one signed-in device.
 ///
 /// Clones share the connection pool and the last epoch seen.
 #[derive(Clone)]
 pub struct HttpTransport {
     agent: ureq::Agent,
+    endpoint: Result<ServerEndpoint, EndpointError>,
     base: String,
     authorization: String,
     device: DeviceId,
@@ -172,11 +201,34 @@ impl std::fmt::Debug for HttpTransport {
 
 impl HttpTransport {
     /// A client of the server at `server_url` (with or without `/api/v1`)
-    /// using the session `token` of `device`.
+    /// using the session `token` of `device`. The URL is checked as a
+    /// [`ServerEndpoint`] without a CA file or insecure HTTP; when it does
+    /// not pass, every request is refused with the check's code, before any
+    /// connection. See [`HttpTransport::for_endpoint`].
     pub fn new(server_url: &str, token: &str, device: DeviceId) -> HttpTransport {
+        HttpTransport::checked(
+            ServerEndpoint::parse(server_url, None, false),
+            api_base(server_url),
+            token,
+            device,
+        )
+    }
+
+    /// A client of `endpoint` using the session `token` of `device`.
+    pub fn for_endpoint(endpoint: &ServerEndpoint, token: &str, device: DeviceId) -> HttpTransport {
+        HttpTransport::checked(Ok(endpoint.clone()), endpoint.api_base(), token, device)
+    }
+
+    fn checked(
+        endpoint: Result<ServerEndpoint, EndpointError>,
+        base: String,
+        token: &str,
+        device: DeviceId,
+    ) -> HttpTransport {
         HttpTransport {
-            agent: agent(REQUEST_TIMEOUT),
-            base: api_base(server_url),
+            agent: agent_of(&endpoint, REQUEST_TIMEOUT),
+            endpoint,
+            base,
             authorization: format!("Bearer {token}"),
             device,
             epoch: Arc::new(Mutex::new(None)),
@@ -185,8 +237,17 @@ impl HttpTransport {
 
     /// Gives up on a request after `timeout` instead of [`REQUEST_TIMEOUT`].
     pub fn with_timeout(mut self, timeout: Duration) -> HttpTransport {
-        self.agent = agent(timeout);
+        self.agent = agent_of(&self.endpoint, timeout);
         self
+    }
+
+    pub(crate) fn checked_endpoint(&self) -> &Result<ServerEndpoint, EndpointError> {
+        &self.endpoint
+    }
+
+    /// The server this transport talks to, or why it cannot.
+    pub fn endpoint(&self) -> Result<&ServerEndpoint, TransportError> {
+        self.endpoint.as_ref().map_err(refused)
     }
 
     /// The API root requests go to.
@@ -219,6 +280,7 @@ impl HttpTransport {
     /// Refused with `protocol_mismatch` when the server does not speak this
     /// client's protocol version.
     pub fn meta(&self) -> Result<ServerMeta, TransportError> {
+        self.endpoint()?;
         let answer = self
             .agent
             .get(format!("{}/meta", self.base))
@@ -262,6 +324,7 @@ impl HttpTransport {
     /// Asks `GET /rules`: the site's rules the server decides with, and
     /// their digest.
     pub fn rules(&self) -> Result<RulesResponse, TransportError> {
+        self.endpoint()?;
         let answer = self
             .agent
             .get(format!("{}/rules", self.base))
@@ -274,6 +337,7 @@ impl HttpTransport {
 
     /// Revokes this session on the server.
     pub fn logout(&self) -> Result<(), TransportError> {
+        self.endpoint()?;
         let answer = self.note_epoch(self.post("/auth/logout").send_empty());
         let mut response = answer.map_err(network_error)?;
         check_status(&mut response)?;
@@ -283,10 +347,12 @@ impl HttpTransport {
 
 impl Transport for HttpTransport {
     fn push(&self, request: &PushRequest) -> Result<PushResponse, TransportError> {
+        self.endpoint()?;
         read_answer(self.note_epoch(self.post("/sync/push").send_json(request)))
     }
 
     fn pull(&self, after: i64, limit: u32) -> Result<PullResponse, TransportError> {
+        self.endpoint()?;
         let answer = self
             .agent
             .get(format!("{}/sync/pull", self.base))
@@ -300,6 +366,7 @@ impl Transport for HttpTransport {
     }
 
     fn results(&self, from: u64, limit: u32) -> Result<ResultsResponse, TransportError> {
+        self.endpoint()?;
         let answer = self
             .agent
             .get(format!("{}/sync/results", self.base))
@@ -379,10 +446,36 @@ pub(crate) fn check_status(response: &mut Response<ureq::Body>) -> Result<(), Tr
     })
 }
 
+fn tls_failed(e: &dyn std::fmt::Display) -> TransportError {
+    TransportError::Refused {
+        code: redress_protocol::codes::TLS_FAILED.to_owned(),
+        message: format!("the TLS connection to the server failed: {e}"),
+    }
+}
+
+/// An agent for `endpoint`; for an endpoint that did not pass its check,
+/// one that is never used (every request is refused first).
+fn agent_of(endpoint: &Result<ServerEndpoint, EndpointError>, timeout: Duration) -> ureq::Agent {
+    match endpoint {
+        Ok(endpoint) => agent(endpoint, timeout),
+        Err(_) => ureq::Agent::config_builder().build().into(),
+    }
+}
+
 /// Sorts a failure to get an answer: network trouble is transient, a
-/// request this client cannot even make (bad address, no TLS) is not.
+/// request this client cannot even make (bad address, no TLS) is not, nor
+/// is a server certificate this client does not trust.
 pub(crate) fn network_error(e: ureq::Error) -> TransportError {
     match e {
+        ureq::Error::Rustls(e) => tls_failed(&e),
+        ureq::Error::Io(io)
+            if io
+                .get_ref()
+                .and_then(|inner| inner.downcast_ref::<rustls::Error>())
+                .is_some() =>
+        {
+            tls_failed(&io)
+        }
         ureq::Error::BadUri(_)
         | ureq::Error::Http(_)
         | ureq::Error::TlsRequired

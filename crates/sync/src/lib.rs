@@ -26,6 +26,7 @@
 #![forbid(unsafe_code)]
 
 pub mod backoff;
+pub mod endpoint;
 mod engine;
 pub mod events;
 mod http;
@@ -33,11 +34,12 @@ pub mod live;
 pub mod rules;
 
 pub use backoff::Backoff;
+pub use endpoint::{EndpointError, ServerEndpoint};
 pub use engine::{PullReport, PushReport, SyncEngine, SyncError};
 pub use events::EventStream;
 pub use http::{
     CONNECT_TIMEOUT, HttpTransport, REQUEST_TIMEOUT, SERVER_EPOCH_HEADER, ServerMeta, Session,
-    api_base, login, logout,
+    api_base, login, login_to, logout, logout_from,
 };
 pub use live::{LiveConfig, LiveEvent, LiveStatus, LiveSync};
 pub use rules::{

@@ -41,6 +41,7 @@
 //! thread, in order.
 
 use crate::backoff::Backoff;
+use crate::endpoint::ServerEndpoint;
 use crate::engine::{PullReport, PushReport, SyncEngine, SyncError};
 use crate::events::EventStream;
 use crate::http::HttpTransport;
@@ -79,6 +80,10 @@ pub struct LiveConfig {
     pub device: DeviceId,
     /// The safety-net periodic sync; [`DEFAULT_POLL_INTERVAL`] is 60 s.
     pub poll_interval: Duration,
+    /// The server with its trust settings (a CA file, insecure HTTP); when
+    /// set it is used instead of `server_url`, which is otherwise checked
+    /// as an endpoint with neither.
+    pub endpoint: Option<ServerEndpoint>,
 }
 
 impl std::fmt::Debug for LiveConfig {
@@ -100,6 +105,15 @@ impl LiveConfig {
             token: token.to_owned(),
             device,
             poll_interval: DEFAULT_POLL_INTERVAL,
+            endpoint: None,
+        }
+    }
+
+    /// A configuration for `endpoint` with the default poll interval.
+    pub fn for_endpoint(endpoint: &ServerEndpoint, token: &str, device: DeviceId) -> LiveConfig {
+        LiveConfig {
+            endpoint: Some(endpoint.clone()),
+            ..LiveConfig::new(endpoint.url(), token, device)
         }
     }
 }
@@ -172,7 +186,10 @@ impl LiveSync {
         now: Arc<dyn Fn() -> Timestamp + Send + Sync>,
         on_event: impl Fn(LiveEvent) + Send + Sync + 'static,
     ) -> LiveSync {
-        let http = HttpTransport::new(&config.server_url, &config.token, config.device);
+        let http = match &config.endpoint {
+            Some(endpoint) => HttpTransport::for_endpoint(endpoint, &config.token, config.device),
+            None => HttpTransport::new(&config.server_url, &config.token, config.device),
+        };
         let stream = EventStream::for_transport(&http);
         let shared = Arc::new(Shared {
             control: Mutex::new(Control::default()),

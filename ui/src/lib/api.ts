@@ -31,8 +31,22 @@ export const api = {
   settings: () => invoke<Settings>("settings"),
   setSettings: (settings: Settings) => invoke<null>("set_settings", { settings }),
   syncOverview: () => invoke<SyncOverview>("sync_overview"),
-  signIn: (url: string, user: string, password: string) =>
-    invoke<SyncOverview>("sign_in", { url, user, password }),
+  signIn: (
+    url: string,
+    user: string,
+    password: string,
+    transport: { caFile: string | null; insecureHttp: boolean } = {
+      caFile: null,
+      insecureHttp: false,
+    },
+  ) =>
+    invoke<SyncOverview>("sign_in", {
+      url,
+      user,
+      password,
+      caFile: transport.caFile,
+      insecureHttp: transport.insecureHttp,
+    }),
   signOut: () => invoke<SyncOverview>("sign_out"),
   syncIssues: () => invoke<SyncIssue[]>("sync_issues"),
   dismissSyncIssue: (clientSeq: number) => invoke<null>("dismiss_sync_issue", { clientSeq }),

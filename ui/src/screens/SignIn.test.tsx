@@ -44,7 +44,10 @@ describe("SignIn", () => {
     await waitFor(() => expect(syncOverview).toHaveBeenCalled());
     fill(" http://127.0.0.1:8470 ", "amy", "correct horse");
     pressEnter();
-    expect(signIn).toHaveBeenCalledWith("http://127.0.0.1:8470", "amy", "correct horse");
+    expect(signIn).toHaveBeenCalledWith("http://127.0.0.1:8470", "amy", "correct horse", {
+      caFile: null,
+      insecureHttp: false,
+    });
     const button = screen.getByTestId("signin-submit") as HTMLButtonElement;
     expect(button.disabled).toBe(true);
     expect(button.textContent).toBe("Signing in…");
@@ -56,6 +59,36 @@ describe("SignIn", () => {
     expect(go).toHaveBeenCalledWith({ screen: "dashboard" });
     expect(seen.at(-1)?.status.state).toBe("online");
     off();
+  });
+
+  it("sends the trusted certificate file and, after a visible warning, the insecure-http permission", async () => {
+    signIn.mockResolvedValue(overview());
+    const { go } = renderScreen(<SignIn />);
+    fill("http://redress.lan:8470", "amy", "correct horse");
+    fireEvent.change(screen.getByTestId("signin-ca-file"), { target: { value: " /etc/redress/ca.pem " } });
+    expect(screen.queryByTestId("signin-insecure-warning")).toBeNull();
+    fireEvent.click(screen.getByTestId("signin-insecure-http"));
+    expect(screen.getByTestId("signin-insecure-warning").textContent).toContain("Without encryption");
+    pressEnter();
+    expect(signIn).toHaveBeenCalledWith("http://redress.lan:8470", "amy", "correct horse", {
+      caFile: "/etc/redress/ca.pem",
+      insecureHttp: true,
+    });
+    await waitFor(() => expect(go).toHaveBeenCalledWith({ screen: "dashboard" }));
+  });
+
+  it.each([
+    ["insecure_transport", "Unencrypted http:// is allowed only to this computer."],
+    ["tls_failed", "The secure connection to the server failed"],
+    ["invalid_ca_file", "The trusted certificate file cannot be read"],
+  ])("explains the transport refusal %s", async (code, text) => {
+    signIn.mockRejectedValue({ code, message: "from rust", transient: false, fields: [] });
+    renderScreen(<SignIn />);
+    fill("http://h:1", "amy", "pw");
+    pressEnter();
+    const error = await screen.findByTestId("error");
+    expect(error.dataset.code).toBe(code);
+    expect(error.textContent).toContain(text);
   });
 
   it.each([

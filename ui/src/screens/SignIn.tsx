@@ -1,4 +1,6 @@
-// Sign-in to the shared server: address, user name, password. Enter submits
+// Sign-in to the shared server: address, user name, password, optionally a
+// trusted certificate file (a private CA) and, with a warning, permission
+// for unencrypted http:// to another machine. Enter submits
 // (it is a form); while the server is asked the button says so and nothing
 // can be sent twice; a refusal shows its translated message and stable code.
 import { useEffect, useRef, useState, type FormEvent } from "react";
@@ -16,6 +18,8 @@ export function SignIn() {
   const [url, setUrl] = useState("");
   const [user, setUser] = useState("");
   const [password, setPassword] = useState("");
+  const [caFile, setCaFile] = useState("");
+  const [insecureHttp, setInsecureHttp] = useState(false);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<AppError>();
   const [missing, setMissing] = useState(false);
@@ -43,7 +47,10 @@ export function SignIn() {
     setMissing(false);
     setBusy(true);
     try {
-      const o = await api.signIn(url.trim(), user.trim(), password);
+      const o = await api.signIn(url.trim(), user.trim(), password, {
+        caFile: caFile.trim() === "" ? null : caFile.trim(),
+        insecureHttp,
+      });
       setPassword("");
       publishSyncStatus(o);
       go({ screen: "dashboard" });
@@ -82,7 +89,7 @@ export function SignIn() {
             value={url}
             autoComplete="url"
             spellCheck={false}
-            placeholder="http://"
+            placeholder="https://"
             disabled={busy}
             onChange={(e) => setUrl(e.target.value)}
           />
@@ -112,6 +119,34 @@ export function SignIn() {
             onChange={(e) => setPassword(e.target.value)}
           />
         </label>
+        <label>
+          {t("sync.signin.ca_file")}
+          <input
+            data-testid="signin-ca-file"
+            value={caFile}
+            spellCheck={false}
+            disabled={busy}
+            onChange={(e) => setCaFile(e.target.value)}
+          />
+          <span className="muted" style={{ fontSize: 12 }}>
+            {t("sync.signin.ca_file_hint")}
+          </span>
+        </label>
+        <label style={{ flexDirection: "row", alignItems: "center", gap: 8 }}>
+          <input
+            type="checkbox"
+            data-testid="signin-insecure-http"
+            checked={insecureHttp}
+            disabled={busy}
+            onChange={(e) => setInsecureHttp(e.target.checked)}
+          />
+          {t("sync.signin.insecure_http")}
+        </label>
+        {insecureHttp && (
+          <div className="error" role="alert" data-testid="signin-insecure-warning">
+            {t("sync.signin.insecure_http_warning")}
+          </div>
+        )}
         {missing && (
           <div className="field-error" role="alert" data-testid="signin-missing">
             {t("sync.signin.required")}

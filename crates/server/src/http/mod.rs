@@ -16,6 +16,7 @@
 mod error;
 mod intake;
 mod limiter;
+mod listen;
 mod openapi;
 mod session;
 mod sync;
@@ -23,6 +24,7 @@ mod sync;
 pub use error::{ApiError, code};
 pub use intake::IntegrationSession;
 pub use limiter::LoginLimiter;
+pub use listen::{INVALID_TLS, TlsSetupError, load_tls, tls_config};
 pub use openapi::{openapi, openapi_json};
 pub use session::AuthSession;
 
@@ -85,6 +87,20 @@ pub struct HttpConfig {
     /// How often an event stream checks that its session is still live; a
     /// revoked or expired one gets `session_revoked` and the stream ends.
     pub session_check: Duration,
+    /// How long a client has for the TLS handshake and for each request's
+    /// headers (on HTTP/1.1 counted from when the server waits for the next
+    /// request on the connection).
+    pub header_read_timeout: Duration,
+    /// How long a request's body may take to arrive, from its headers.
+    pub body_timeout: Duration,
+    /// How long a connection without a request in flight stays open. An
+    /// event stream is in flight for as long as it lasts.
+    pub idle_timeout: Duration,
+    /// The most connections open at once; one more is closed at once.
+    pub max_connections: usize,
+    /// The certificate and key to serve TLS with ([`tls_config`]); `None`
+    /// serves plain HTTP.
+    pub tls: Option<Arc<tokio_rustls::rustls::ServerConfig>>,
 }
 
 impl Default for HttpConfig {
@@ -97,6 +113,11 @@ impl Default for HttpConfig {
             keep_alive: Duration::from_secs(15),
             poke_interval: Duration::from_millis(100),
             session_check: Duration::from_secs(15),
+            header_read_timeout: Duration::from_secs(10),
+            body_timeout: Duration::from_secs(30),
+            idle_timeout: Duration::from_secs(60),
+            max_connections: 1024,
+            tls: None,
         }
     }
 }
@@ -290,15 +311,14 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves the API on `listener` until the state's [`Shutdown`] is
-/// triggered, then lets open requests finish (event streams end by
-/// themselves).
+/// Serves the API on `listener` (over TLS if the config has a
+/// certificate) until the state's [`Shutdown`] is triggered, then lets open
+/// requests finish (event streams end by themselves). The connection
+/// limits and timeouts are the config's: see [`HttpConfig`].
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     let shutdown = state.shutdown().clone();
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move { shutdown.wait().await })
-        .await
+    let config = state.config().clone();
+    listen::accept_loop(listener, router(state), config, shutdown).await
 }
 
 /// Serves the API from a thread of its own with its own runtime, for
