@@ -46,6 +46,10 @@ pub enum StoreError {
         device: DeviceId,
         client_seq: u64,
         mutation_id: Uuid,
+        /// What that mutation id was settled with: the intake API, whose
+        /// idempotency key is the caller's reference rather than the body,
+        /// answers it; a push never does.
+        stored: Box<redress_protocol::MutationResult>,
     },
     /// A client_seq below 1.
     #[error("client_seq starts at 1")]

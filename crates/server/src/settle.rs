@@ -238,6 +238,7 @@ impl<'a> Push<'a> {
                     device,
                     client_seq: m.client_seq,
                     mutation_id: m.mutation_id,
+                    stored: Box::new(stored.result),
                 });
             }
             let mut result = stored.result;
@@ -262,6 +263,7 @@ impl<'a> Push<'a> {
                     device,
                     client_seq: m.client_seq,
                     mutation_id: m.mutation_id,
+                    stored: Box::new(settled.stored.result),
                 });
             }
             // Settled before by this user under another (device, seq), e.g.

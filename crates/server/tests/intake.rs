@@ -362,13 +362,47 @@ fn malformed_bodies_and_unknown_fields_are_refused() {
         400,
         "malformed_request",
     );
-    for bad in ["", "   ", &"x".repeat(201)] {
+    for bad in ["", "   "] {
         assert_error(
             &crm.post("/intake/complaints", &complaint_body(bad, "Wang Fang")),
             400,
             "malformed_request",
         );
     }
+    // The rulebook's text rules hold at the HTTP layer, before anything is
+    // settled: limits are `text_too_long`, control characters and bidi
+    // overrides `invalid_text`.
+    assert_error(
+        &crm.post(
+            "/intake/complaints",
+            &complaint_body(&"x".repeat(201), "Wang Fang"),
+        ),
+        400,
+        "text_too_long",
+    );
+    assert_error(
+        &crm.post(
+            "/intake/complaints",
+            &complaint_body("r1", &"王".repeat(10_000)),
+        ),
+        400,
+        "text_too_long",
+    );
+    let mut escape = complaint_body("r1", "Wang Fang");
+    escape["description"] = json!(format!("fine{}[2J", '\u{1b}'));
+    assert_error(
+        &crm.post("/intake/complaints", &escape),
+        400,
+        "invalid_text",
+    );
+    assert_error(
+        &crm.post(
+            "/intake/complaints/00000000-0000-0000-0000-000000000001/progress",
+            &json!({ "external_ref": "n1", "text": format!("ok{}kcatta", '\u{202e}') }),
+        ),
+        400,
+        "invalid_text",
+    );
 
     let mut bad_channel = complaint_body("r1", "Wang Fang");
     bad_channel["channel"] = json!("carrier pigeon");

@@ -22,6 +22,7 @@ use super::session::live_session;
 use super::sync::fresh_high_water;
 use super::{ApiError, AppState, code};
 use crate::accounts::{Session, UserKind};
+use crate::error::StoreError;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
 use axum::extract::{FromRequestParts, Path, State};
@@ -29,6 +30,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::response::{IntoResponse, Json, Response};
 use jiff::Timestamp;
+use redress_domain::DomainError;
 use redress_domain::complaint::Command;
 use redress_domain::ids::{ComplaintId, UpdateId};
 use redress_protocol::intake::MAX_EXTERNAL_REF;
@@ -98,17 +100,15 @@ fn read_body<T: DeserializeOwned>(body: Result<Bytes, BytesRejection>) -> Result
     serde_json::from_slice(&body).map_err(|e| ApiError::malformed(e.to_string()))
 }
 
-fn check_ref(external_ref: &str) -> Result<(), ApiError> {
-    let length = external_ref.chars().count();
-    if external_ref.trim().is_empty() || length > MAX_EXTERNAL_REF {
+/// The text rules of the rulebook (limits, characters) for an intake body,
+/// as `400 text_too_long` / `400 invalid_text` before anything is settled;
+/// and a reference that is not blank.
+fn check_text(checked: Result<(), DomainError>, external_ref: &str) -> Result<(), ApiError> {
+    checked.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.code(), e.to_string()))?;
+    if external_ref.trim().is_empty() {
         return Err(ApiError::malformed(format!(
             "`external_ref` has 1 to {MAX_EXTERNAL_REF} characters, not only spaces"
         )));
-    }
-    if external_ref.chars().any(char::is_control) {
-        return Err(ApiError::malformed(
-            "`external_ref` has no control characters",
-        ));
     }
     Ok(())
 }
@@ -150,11 +150,22 @@ async fn submit(
             }],
         };
         let push_actor = actor.clone();
-        match state
-            .blocking(move |store| store.push(device, &push_actor, &request, now))
-            .await
-        {
-            Ok(response) => {
+        // The same reference with another body: the reference is the key,
+        // so the stored outcome is the answer.
+        let pushed =
+            state.blocking(
+                move |store| match store.push(device, &push_actor, &request, now) {
+                    Ok(response) => Ok(Ok(response)),
+                    Err(StoreError::ReplayMismatch { stored, .. }) => Ok(Err(*stored)),
+                    Err(e) => Err(e),
+                },
+            );
+        match pushed.await {
+            Ok(Err(mut stored)) => {
+                stored.replayed = true;
+                return Ok(stored);
+            }
+            Ok(Ok(response)) => {
                 if let Some(result) = response
                     .results
                     .into_iter()
@@ -260,8 +271,8 @@ pub(super) async fn create_complaint(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let intake: IntakeComplaint = read_body(body)?;
+    check_text(intake.check_text(), &intake.external_ref)?;
     let (external_ref, draft) = intake.into_parts();
-    check_ref(&external_ref)?;
     let device = auth.session.device;
     let complaint_id = ComplaintId(derived(device, &format!("complaint:{external_ref}")));
     let mutation_id = derived(device, &format!("complaint.record:{external_ref}"));
@@ -308,7 +319,7 @@ pub(super) async fn add_progress(
 ) -> Result<Response, ApiError> {
     let Path(id) = id.map_err(|e| ApiError::malformed(e.body_text()))?;
     let progress: IntakeProgress = read_body(body)?;
-    check_ref(&progress.external_ref)?;
+    check_text(progress.check_text(), &progress.external_ref)?;
     let device = auth.session.device;
     let complaint_id = ComplaintId(id);
     let reference = &progress.external_ref;
