@@ -501,8 +501,8 @@ fn serve(
     let store = AnyStore::open_with(
         &db.path,
         StoreOptions {
-            rules: checked,
             time_zone,
+            ..StoreOptions::new(checked)
         },
     )?;
     let notifier = store.notifier()?;

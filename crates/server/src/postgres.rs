@@ -28,8 +28,8 @@ pub use self::notify::PgNotifier;
 use self::pool::{Conn, Pool};
 use crate::error::StoreError;
 use crate::settle::{
-    ChangeRow, ComplaintRow, Ledger, LogEntry, NewChange, Push, SettledAt, Step, StoreOptions,
-    StoredMutation, cut_page, op_name, page_limit, to_i64, to_u64,
+    ChangeRow, ComplaintRow, Ledger, LogEntry, NewChange, Page, Push, SettledAt, Step,
+    StoreOptions, StoredMutation, op_name, page_limit, to_i64, to_u64,
 };
 use crate::store::{MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint};
 use ::postgres::types::Json;
@@ -55,6 +55,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0001_init.sql"),
     include_str!("../migrations/postgres/0002_accounts.sql"),
     include_str!("../migrations/postgres/0003_user_kind.sql"),
+    include_str!("../migrations/postgres/0004_lean_change_log.sql"),
 ];
 
 /// The advisory lock every transaction that may write change seqs takes
@@ -346,29 +347,29 @@ impl ServerStore for PgStore {
         limit: u32,
         now: Timestamp,
     ) -> Result<PullResponse> {
-        let limit = page_limit(limit);
         let mut conn = self.conn()?;
         // One snapshot, so the page, the high water and the device's
         // position agree with each other.
         let mut tx = read_transaction(&mut conn)?;
         let device_last_seq = device_last_seq(&mut tx, device)?;
         let high_water = high_water(&mut tx)?;
-        let rows = tx.query(
-            "SELECT seq, entity, entity_id, op, version, data,
-                    mutation_id, device_id, client_seq, actor_user_id
-             FROM change_log WHERE seq > $1 ORDER BY seq LIMIT $2",
-            &[&after, &(i64::from(limit) + 1)],
+        let rows = read_page(
+            &mut tx,
+            PULL,
+            &[&after, &(i64::from(page_limit(limit)) + 1)],
+            Page::new(limit, &self.options),
+            5,
         )?;
         tx.commit()?;
-        let mut changes = Vec::with_capacity(rows.len());
-        for row in rows {
-            changes.push(change_row(&row)?.into_change()?);
-        }
-        let has_more = cut_page(&mut changes, limit);
+        let changes = rows
+            .0
+            .iter()
+            .map(|row| change_row(row)?.into_change())
+            .collect::<Result<Vec<_>>>()?;
         Ok(PullResponse {
             changes,
             high_water,
-            has_more,
+            has_more: rows.1,
             device_last_seq,
             server_time: now,
         })
@@ -406,25 +407,33 @@ impl ServerStore for PgStore {
     }
 
     fn snapshot_page(&self, after: Option<ComplaintId>, limit: u32) -> Result<SnapshotPage> {
-        let limit = page_limit(limit);
         let mut conn = self.conn()?;
         // One snapshot: the page and the high water agree.
         let mut tx = read_transaction(&mut conn)?;
         let as_of_seq = high_water(&mut tx)?;
         // uuid order is byte order, the same as SQLite's order of the
         // lower-case text form.
-        let rows = tx.query(
-            "SELECT data, version, last_seq FROM complaints
+        let (rows, has_more) = read_page(
+            &mut tx,
+            "SELECT data::text, version, last_seq FROM complaints
              WHERE $1::uuid IS NULL OR id > $1
              ORDER BY id LIMIT $2",
-            &[&after.map(|id| id.0), &(i64::from(limit) + 1)],
+            &[&after.map(|id| id.0), &(i64::from(page_limit(limit)) + 1)],
+            Page::new(limit, &self.options),
+            0,
         )?;
         tx.commit()?;
-        let mut complaints = rows
+        let complaints = rows
             .iter()
-            .map(stored_complaint)
+            .map(|row| {
+                Ok(StoredComplaint {
+                    complaint: serde_json::from_str(row.try_get(0)?)
+                        .map_err(StoreError::corrupt)?,
+                    version: row.try_get(1)?,
+                    last_seq: row.try_get(2)?,
+                })
+            })
             .collect::<Result<Vec<_>>>()?;
-        let has_more = cut_page(&mut complaints, limit);
         Ok(SnapshotPage {
             as_of_seq,
             complaints,
@@ -452,6 +461,53 @@ impl ServerStore for PgStore {
     }
 }
 
+/// The pull feed (see [`ServerStore::pull`]): each complaint changed after
+/// the cursor once, at its latest state, with the cause of its last change,
+/// merged in seq order with the changes that are not complaint states.
+/// JSON is read as text, so a page can be cut by its size before parsing.
+const PULL: &str = "
+    SELECT l.seq, l.entity, l.entity_id, l.op, l.version, c.data::text,
+           l.mutation_id, l.device_id, l.client_seq, l.actor_user_id
+    FROM complaints c JOIN change_log l ON l.seq = c.last_seq
+    WHERE c.last_seq > $1
+    UNION ALL
+    SELECT seq, entity, entity_id, op, version, data::text,
+           mutation_id, device_id, client_seq, actor_user_id
+    FROM change_log WHERE seq > $1 AND op <> 'upsert'
+    ORDER BY 1 LIMIT $2";
+
+/// Rows fetched from a portal at a time while a page fills, so a page of
+/// large complaints never holds more than this many beyond its budget.
+const PAGE_FETCH: i32 = 8;
+
+/// Reads `query`'s rows through a portal into a [`Page`] until it is full,
+/// sizing each by the text in column `json_column`; the rows and whether
+/// more remain.
+fn read_page(
+    tx: &mut Transaction<'_>,
+    query: &str,
+    params: &[&(dyn ::postgres::types::ToSql + Sync)],
+    mut page: Page<Row>,
+    json_column: usize,
+) -> Result<(Vec<Row>, bool)> {
+    let portal = tx.bind(query, params)?;
+    'fill: loop {
+        let rows = tx.query_portal(&portal, PAGE_FETCH)?;
+        if rows.is_empty() {
+            break;
+        }
+        for row in rows {
+            let bytes = row
+                .try_get::<_, Option<&str>>(json_column)?
+                .map_or(0, str::len);
+            if !page.offer(row, bytes) {
+                break 'fill;
+            }
+        }
+    }
+    Ok(page.finish())
+}
+
 fn change_row(row: &Row) -> Result<ChangeRow> {
     Ok(ChangeRow {
         seq: row.try_get(0)?,
@@ -459,7 +515,10 @@ fn change_row(row: &Row) -> Result<ChangeRow> {
         entity_id: row.try_get(2)?,
         op: row.try_get(3)?,
         version: row.try_get(4)?,
-        data: row.try_get(5)?,
+        data: row
+            .try_get::<_, Option<&str>>(5)?
+            .map(|json| serde_json::from_str(json).map_err(StoreError::corrupt))
+            .transpose()?,
         mutation_id: row.try_get(6)?,
         device_id: row.try_get(7)?,
         client_seq: row.try_get(8)?,
@@ -582,7 +641,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
                 &change.entity_id,
                 &op_name(change.op),
                 &change.version,
-                change.data,
+                &change.data,
                 &cause.mutation_id,
                 &cause.device_id.0,
                 &to_i64(cause.client_seq)?,

@@ -6,7 +6,7 @@
 //! them.
 
 use crate::error::StoreError;
-use crate::store::{MAX_PULL_LIMIT, StoredComplaint};
+use crate::store::{MAX_PAGE_BYTES, MAX_PULL_LIMIT, StoredComplaint};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::complaint::{Command, Complaint};
@@ -34,6 +34,9 @@ pub struct StoreOptions {
     pub rules: Rules,
     /// The site's time zone; it decides the year in complaint numbers.
     pub time_zone: TimeZone,
+    /// About the most bytes of JSON in one pull or snapshot page
+    /// ([`MAX_PAGE_BYTES`] unless a test wants small pages).
+    pub page_bytes: usize,
 }
 
 impl StoreOptions {
@@ -42,6 +45,7 @@ impl StoreOptions {
         StoreOptions {
             rules,
             time_zone: TimeZone::UTC,
+            page_bytes: MAX_PAGE_BYTES,
         }
     }
 }
@@ -113,7 +117,10 @@ pub(crate) struct NewChange<'a> {
     pub entity_id: Uuid,
     pub op: ChangeOp,
     pub version: i64,
-    pub data: &'a Value,
+    /// What everyone pulls about the change; `None` for a complaint upsert,
+    /// whose state is the complaint's own row (pull joins it), so a change
+    /// costs a few hundred bytes however large the complaint grows.
+    pub data: Option<&'a Value>,
     pub cause: &'a ChangeCause,
     pub applied_at: Timestamp,
 }
@@ -327,7 +334,7 @@ impl<'a> Push<'a> {
                     entity_id: m.mutation_id,
                     op: ChangeOp::Rejection,
                     version: 1,
-                    data: &data,
+                    data: Some(&data),
                     cause: &cause,
                     applied_at: now,
                 })?;
@@ -507,7 +514,7 @@ fn write_complaint(
         entity_id: c.id.0,
         op: ChangeOp::Upsert,
         version: write.version,
-        data: &data,
+        data: None,
         cause,
         applied_at: now,
     })?;
@@ -582,11 +589,51 @@ pub(crate) fn page_limit(limit: u32) -> u32 {
     limit.clamp(1, MAX_PULL_LIMIT)
 }
 
-/// Cuts rows read with `LIMIT limit + 1` to `limit`; whether more remain.
-pub(crate) fn cut_page<T>(rows: &mut Vec<T>, limit: u32) -> bool {
-    let has_more = rows.len() > limit as usize;
-    rows.truncate(limit as usize);
-    has_more
+/// What a page costs beside its items' JSON, per item (seq, ids, cause).
+const ITEM_OVERHEAD: usize = 256;
+
+/// A pull or snapshot page being filled from rows read in order with
+/// `LIMIT limit + 1`: it takes at most `limit` items and, beyond the
+/// first, only while their JSON stays within the store's page budget
+/// ([`StoreOptions::page_bytes`]), so a page
+/// is bounded however large complaints grow and always moves the reader on.
+pub(crate) struct Page<T> {
+    items: Vec<T>,
+    limit: usize,
+    bytes: usize,
+    budget: usize,
+    has_more: bool,
+}
+
+impl<T> Page<T> {
+    pub fn new(limit: u32, options: &StoreOptions) -> Page<T> {
+        Page {
+            items: Vec::new(),
+            limit: page_limit(limit) as usize,
+            bytes: 0,
+            budget: options.page_bytes,
+            has_more: false,
+        }
+    }
+
+    /// Adds an item whose JSON is about `json_bytes` long; `false` when the
+    /// page is full, the item left for the next page (stop reading then).
+    pub fn offer(&mut self, item: T, json_bytes: usize) -> bool {
+        let size = json_bytes.saturating_add(ITEM_OVERHEAD);
+        let over = self.bytes.saturating_add(size) > self.budget;
+        if self.items.len() >= self.limit || (over && !self.items.is_empty()) {
+            self.has_more = true;
+            return false;
+        }
+        self.bytes = self.bytes.saturating_add(size);
+        self.items.push(item);
+        true
+    }
+
+    /// The items, and whether more remain after them.
+    pub fn finish(self) -> (Vec<T>, bool) {
+        (self.items, self.has_more)
+    }
 }
 
 /// A change-log row as read, with typed columns.

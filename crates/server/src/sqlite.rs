@@ -6,8 +6,8 @@
 
 use crate::error::{StoreError, db};
 use crate::settle::{
-    ChangeRow, ComplaintRow, Ledger, LogEntry, NewChange, Push, SettledAt, Step, StoreOptions,
-    StoredMutation, cut_page, op_name, page_limit, to_i64, to_u64,
+    ChangeRow, ComplaintRow, Ledger, LogEntry, NewChange, Page, Push, SettledAt, Step,
+    StoreOptions, StoredMutation, op_name, page_limit, to_i64, to_u64,
 };
 use crate::store::{MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint};
 use jiff::Timestamp;
@@ -19,6 +19,7 @@ use redress_protocol::{
     DeviceId, MutationResult, PullResponse, PushRequest, PushResponse, state_digest,
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
+use serde_json::Value;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
@@ -30,7 +31,23 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0001_init.sql"),
     include_str!("../migrations/0002_accounts.sql"),
     include_str!("../migrations/0003_user_kind.sql"),
+    include_str!("../migrations/0004_lean_change_log.sql"),
 ];
+
+/// The pull feed (see [`ServerStore::pull`]): each complaint changed after
+/// the cursor once, at its latest state, with the cause of its last change,
+/// merged in seq order with the changes that are not complaint states.
+/// Both halves are read in seq order from an index, so SQLite merges them.
+const PULL: &str = "
+    SELECT l.seq, l.entity, l.entity_id, l.op, l.version, c.data,
+           l.mutation_id, l.device_id, l.client_seq, l.actor_user_id
+    FROM complaints c JOIN change_log l ON l.seq = c.last_seq
+    WHERE c.last_seq > ?1
+    UNION ALL
+    SELECT seq, entity, entity_id, op, version, data,
+           mutation_id, device_id, client_seq, actor_user_id
+    FROM change_log WHERE seq > ?1 AND op <> 'upsert'
+    ORDER BY 1 LIMIT ?2";
 
 /// How long a statement waits for another connection's lock.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
@@ -179,7 +196,6 @@ impl ServerStore for SqliteStore {
         limit: u32,
         now: Timestamp,
     ) -> Result<PullResponse> {
-        let limit = page_limit(limit);
         let mut conn = self.lock();
         // One read transaction, so the page, the high water and the device's
         // position agree with each other.
@@ -188,21 +204,23 @@ impl ServerStore for SqliteStore {
             .map_err(db)?;
         let device_last_seq = Sql(&tx).last_client_seq(device)?;
         let high_water = high_water(&tx)?;
-        let mut stmt = tx
-            .prepare(
-                "SELECT seq, entity, entity_id, op, version, data,
-                        mutation_id, device_id, client_seq, actor_user_id
-                 FROM change_log WHERE seq > ?1 ORDER BY seq LIMIT ?2",
-            )
+        let mut stmt = tx.prepare(PULL).map_err(db)?;
+        let mut rows = stmt
+            .query(params![after, i64::from(page_limit(limit)) + 1])
             .map_err(db)?;
-        let rows = stmt
-            .query_map(params![after, i64::from(limit) + 1], read_change_row)
-            .map_err(db)?;
-        let mut changes = Vec::new();
-        for row in rows {
-            changes.push(row.map_err(db)?.parse()?.into_change()?);
+        let mut page = Page::new(limit, &self.options);
+        while let Some(row) = rows.next().map_err(db)? {
+            let row = read_change_row(row).map_err(db)?;
+            let bytes = row.data.as_ref().map_or(0, String::len);
+            if !page.offer(row, bytes) {
+                break;
+            }
         }
-        let has_more = cut_page(&mut changes, limit);
+        let (rows, has_more) = page.finish();
+        let changes = rows
+            .into_iter()
+            .map(|row| row.parse()?.into_change())
+            .collect::<Result<Vec<_>>>()?;
         Ok(PullResponse {
             changes,
             high_water,
@@ -253,7 +271,6 @@ impl ServerStore for SqliteStore {
     }
 
     fn snapshot_page(&self, after: Option<ComplaintId>, limit: u32) -> Result<SnapshotPage> {
-        let limit = page_limit(limit);
         let mut conn = self.lock();
         // One read transaction: the page and the high water agree.
         let tx = conn
@@ -269,25 +286,30 @@ impl ServerStore for SqliteStore {
         // Ids are stored as lower-case hyphenated text, whose order is the
         // UUIDs' byte order; the empty string is below every id.
         let after = after.map(|id| id.to_string()).unwrap_or_default();
-        let rows = stmt
-            .query_map(params![after, i64::from(limit) + 1], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, i64>(1)?,
-                    r.get::<_, i64>(2)?,
-                ))
-            })
+        let mut rows = stmt
+            .query(params![after, i64::from(page_limit(limit)) + 1])
             .map_err(db)?;
-        let mut complaints = Vec::new();
-        for row in rows {
-            let (json, version, last_seq) = row.map_err(db)?;
-            complaints.push(StoredComplaint {
-                complaint: serde_json::from_str(&json).map_err(StoreError::corrupt)?,
-                version,
-                last_seq,
-            });
+        let mut page = Page::new(limit, &self.options);
+        while let Some(row) = rows.next().map_err(db)? {
+            let json: String = row.get(0).map_err(db)?;
+            let (version, last_seq): (i64, i64) =
+                (row.get(1).map_err(db)?, row.get(2).map_err(db)?);
+            let bytes = json.len();
+            if !page.offer((json, version, last_seq), bytes) {
+                break;
+            }
         }
-        let has_more = cut_page(&mut complaints, limit);
+        let (rows, has_more) = page.finish();
+        let complaints = rows
+            .into_iter()
+            .map(|(json, version, last_seq)| {
+                Ok(StoredComplaint {
+                    complaint: serde_json::from_str(&json).map_err(StoreError::corrupt)?,
+                    version,
+                    last_seq,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
         Ok(SnapshotPage {
             as_of_seq,
             complaints,
@@ -546,7 +568,7 @@ impl Ledger for Sql<'_> {
                     change.entity_id.to_string(),
                     op_name(change.op),
                     change.version,
-                    change.data.to_string(),
+                    change.data.map(Value::to_string),
                     cause.mutation_id.to_string(),
                     cause.device_id.to_string(),
                     to_i64(cause.client_seq)?,

@@ -11,6 +11,11 @@ use uuid::Uuid;
 /// The most changes one pull returns, whatever the caller asks for.
 pub const MAX_PULL_LIMIT: u32 = 1000;
 
+/// About the most bytes of JSON one pull or snapshot page carries; a page
+/// always holds at least one item, so a single complaint larger than this
+/// still gets through (the per-complaint caps of the rulebook bound it).
+pub const MAX_PAGE_BYTES: usize = 4 * 1024 * 1024;
+
 /// A complaint as the server holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StoredComplaint {
@@ -64,8 +69,13 @@ pub trait ServerStore: Send + Sync {
         now: Timestamp,
     ) -> Result<PushResponse, StoreError>;
 
-    /// Up to `limit` changes (at most [`MAX_PULL_LIMIT`]) with `seq > after`,
-    /// ascending, read consistently.
+    /// The changes with `seq > after`, ascending, read consistently: the
+    /// latest state of each complaint changed after `after` (at the seq of
+    /// its last change, so several changes of one complaint cost one copy)
+    /// and every other change (rejections). At most `limit` of them (at
+    /// most [`MAX_PULL_LIMIT`]) and, beyond the first, at most about
+    /// [`MAX_PAGE_BYTES`]; `has_more` says whether to pull again after the
+    /// last seq.
     fn pull(
         &self,
         device: DeviceId,
@@ -83,7 +93,8 @@ pub trait ServerStore: Send + Sync {
         limit: u32,
     ) -> Result<Vec<MutationResult>, StoreError>;
 
-    /// Up to `limit` complaints (at most [`MAX_PULL_LIMIT`]) with an id
+    /// Up to `limit` complaints (at most [`MAX_PULL_LIMIT`], and beyond the
+    /// first at most about [`MAX_PAGE_BYTES`]) with an id
     /// greater than `after` (all when `None`), ascending by id, read in one
     /// transaction together with the change log's high water. Each page is
     /// consistent on its own; a client that pulls after the smallest

@@ -13,7 +13,7 @@ fn migrate_and_manage_users() {
 
     let output = run(&["migrate", "--db", &db], "");
     assert!(output.status.success(), "{output:?}");
-    assert!(String::from_utf8_lossy(&output.stdout).contains("schema version 3"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("schema version 4"));
 
     let add = [
         "user",

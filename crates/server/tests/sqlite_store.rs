@@ -51,7 +51,7 @@ fn wal_schema_version_and_corrected_device_times() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("user version");
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     let (occurred_at, suspect, status): (String, bool, String) = conn
         .query_row(
             "SELECT occurred_at, clock_suspect, status FROM mutation_log",
@@ -83,4 +83,15 @@ fn a_newer_schema_is_refused() {
     drop(conn);
     let err = SqliteStore::open(&path, Rules::default()).expect_err("too new");
     assert!(err.to_string().contains("schema version 99"), "{err}");
+}
+
+#[test]
+fn pages_are_cut_by_size() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let options = redress_server::StoreOptions {
+        page_bytes: 16 * 1024,
+        ..redress_server::StoreOptions::new(redress_server::conformance::rules())
+    };
+    let store = SqliteStore::open_with(dir.path().join("server.sqlite3"), options).expect("open");
+    redress_server::conformance::pages_are_cut_by_size(&store, 16 * 1024);
 }

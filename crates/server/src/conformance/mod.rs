@@ -359,19 +359,25 @@ pub fn record_and_execute_apply(new_database: &dyn Fn() -> Open) {
     assert_eq!(stored.version, 4);
     assert_eq!(Some(stored.last_seq), seqs.last().copied());
 
-    let changes = all_changes(store, ann.device);
-    assert_eq!(changes.len(), 4);
-    for (i, change) in changes.iter().enumerate() {
-        assert_eq!(change.seq, seqs[i]);
+    // Four changes in the log; a pull from the start answers the latest.
+    let page = store.pull(ann.device, 0, 100, now()).expect("pull");
+    assert_eq!(page.high_water, seqs[3], "one change per mutation");
+    let changes = page.changes;
+    assert_eq!(changes.len(), 1);
+    for change in &changes {
+        assert_eq!(change.seq, seqs[3]);
         assert_eq!(change.entity, entity::COMPLAINT);
         assert_eq!(change.id, id.0);
         assert_eq!(change.op, ChangeOp::Upsert);
-        assert_eq!(change.version, i as i64 + 1);
+        assert_eq!(change.version, 4);
         let cause = change.cause.as_ref().expect("a cause");
         assert_eq!(cause.device_id, ann.device);
-        assert_eq!(cause.client_seq, i as u64 + 1);
+        assert_eq!(cause.client_seq, 4);
         assert_eq!(cause.actor, ann.actor.user);
     }
+    // From the middle of the history, too.
+    let later = store.pull(ann.device, seqs[1], 100, now()).expect("pull");
+    assert_eq!(later.changes, changes);
     let last = changes.last().expect("changes");
     assert_eq!(last.data["state"], "analysed");
 
@@ -638,7 +644,8 @@ pub fn a_renumbered_mutation_is_not_applied_twice(new_database: &dyn Fn() -> Ope
         .expect("read")
         .expect("exists");
     assert_eq!(stored.version, 2, "recorded once, judged once");
-    assert_eq!(all_changes(store, new.device).len(), 2);
+    let page = store.pull(new.device, 0, 100, now()).expect("pull");
+    assert_eq!(page.high_water, 2, "one change per applied mutation");
     // Replaying under the new numbering works as well.
     let replay = store.results(new.device, 1, 10).expect("results");
     assert_eq!(replay.len(), 2);
@@ -868,7 +875,9 @@ pub fn unknown_and_mismatched_devices_are_refused(new_database: &dyn Fn() -> Ope
         .expect("re-register");
 }
 
-/// Pull returns the log in seq order, in pages, with `has_more`.
+/// Pull answers, in seq order and in pages with `has_more`, the latest
+/// state of each complaint changed after the cursor (once, at the seq of its
+/// last change, with that change's cause) and every rejection.
 pub fn pull_pages_in_seq_order(new_database: &dyn Fn() -> Open) {
     let store = new_database()();
     let store = store.as_ref();
@@ -884,19 +893,44 @@ pub fn pull_pages_in_seq_order(new_database: &dyn Fn() -> Open) {
         ann.push(store, batch);
     }
     // One rejection in the middle of the log, too.
-    ann.push(
+    let rejected = ann.push_one(
         store,
-        vec![exec(
+        exec(
             complaint_id(1),
             Command::Close {
                 note: String::new(),
             },
-        )],
+        ),
     );
+    let rejection_seq = assert_rejected(&rejected, "invalid_transition");
+    // Seven changes, but complaint 1's first one is superseded by its second.
     let all = all_changes(store, ann.device);
-    assert_eq!(all.len(), 7);
-    assert!(all.windows(2).all(|w| w[0].seq < w[1].seq));
-    let high_water = all.last().expect("changes").seq;
+    let seqs: Vec<i64> = all.iter().map(|c| c.seq).collect();
+    assert_eq!(seqs, vec![2, 4, 6, rejection_seq]);
+    for (change, n) in all.iter().zip(1..=3) {
+        let stored = store
+            .complaint(complaint_id(n))
+            .expect("read")
+            .expect("exists");
+        assert_eq!(change.entity, entity::COMPLAINT);
+        assert_eq!(change.op, ChangeOp::Upsert);
+        assert_eq!(change.id, complaint_id(n).0);
+        assert_eq!(change.version, 2);
+        assert_eq!(change.seq, stored.last_seq);
+        let cause = change.cause.as_ref().expect("a cause");
+        assert_eq!(
+            cause.client_seq,
+            2 * n as u64,
+            "the cause of the last change"
+        );
+        assert_eq!(
+            change.data,
+            serde_json::to_value(&stored.complaint).expect("json"),
+            "the complaint's current state"
+        );
+    }
+    assert_eq!(all[3].entity, entity::MUTATION_REJECTION);
+    let high_water = rejection_seq;
 
     let mut paged = Vec::new();
     let mut after = 0;
@@ -914,17 +948,111 @@ pub fn pull_pages_in_seq_order(new_database: &dyn Fn() -> Open) {
             break;
         }
     }
-    assert_eq!(pages, 3);
+    assert_eq!(pages, 2);
     assert_eq!(paged, all);
+    // From the middle of complaint 1's history: its latest state only.
+    let tail = store.pull(ann.device, 1, 100, now()).expect("pull");
+    assert_eq!(tail.changes, all);
     let tail = store
-        .pull(ann.device, all[4].seq, 100, now())
+        .pull(ann.device, all[1].seq, 100, now())
         .expect("pull");
-    assert_eq!(tail.changes, all[5..].to_vec());
+    assert_eq!(tail.changes, all[2..].to_vec());
     assert!(!tail.has_more);
     let past = store
         .pull(ann.device, high_water, 100, now())
         .expect("pull");
     assert!(past.changes.is_empty());
+    // A complaint changed again moves to the end of the feed.
+    ann.push(store, to_analysed(complaint_id(1))[1..2].to_vec());
+    let moved = store
+        .pull(ann.device, high_water, 100, now())
+        .expect("pull");
+    assert_eq!(moved.changes.len(), 1);
+    assert_eq!(moved.changes[0].id, complaint_id(1).0);
+    assert_eq!(moved.changes[0].version, 3);
+    assert_eq!(moved.changes[0].seq, high_water + 1);
+    let seqs: Vec<i64> = all_changes(store, ann.device)
+        .iter()
+        .map(|c| c.seq)
+        .collect();
+    assert_eq!(seqs, vec![4, 6, rejection_seq, high_water + 1]);
+}
+
+/// With a page budget of `page_bytes`, pull and snapshot pages stop at the
+/// budget but always carry at least one item, so a reader gets through
+/// complaints larger than a page. Run by each backend's tests on a store
+/// opened with that budget (a small one, so the test stays quick).
+pub fn pages_are_cut_by_size(store: &dyn ServerStore, page_bytes: usize) {
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    assert!(
+        page_bytes <= 600_000,
+        "a budget this test can exceed quickly"
+    );
+    // Complaint 1 alone is larger than a page; 2..=13 are small.
+    let big = complaint_id(1);
+    ann.push(store, vec![record(big)]);
+    let text = "进展".repeat(1000);
+    for n in 0..(page_bytes / text.len() + 1) as u128 {
+        ann.push(
+            store,
+            vec![exec(
+                big,
+                Command::AddProgress {
+                    update_id: redress_domain::ids::UpdateId(Uuid::from_u128(0xD0_0000 + n)),
+                    text: text.clone(),
+                    customer_informed: false,
+                },
+            )],
+        );
+    }
+    for n in 2..=13 {
+        ann.push(store, vec![record(complaint_id(n))]);
+    }
+    let sizes = |changes: &[Change]| -> usize {
+        changes
+            .iter()
+            .map(|c| serde_json::to_vec(&c.data).expect("json").len())
+            .sum()
+    };
+    let mut after = 0;
+    let mut pages = Vec::new();
+    loop {
+        let page = store.pull(ann.device, after, 1000, now()).expect("pull");
+        assert!(!page.changes.is_empty(), "every page moves the reader on");
+        if page.changes.len() > 1 {
+            assert!(sizes(&page.changes) <= page_bytes, "within the budget");
+        }
+        after = page.changes.last().map_or(after, |c| c.seq);
+        pages.push(page.changes);
+        if !page.has_more {
+            break;
+        }
+    }
+    assert!(pages.len() >= 3, "{} pages", pages.len());
+    assert_eq!(pages[0].len(), 1, "the large complaint goes alone");
+    assert_eq!(pages[0][0].id, big.0);
+    assert!(sizes(&pages[0]) > page_bytes);
+    let ids: Vec<Uuid> = pages.iter().flatten().map(|c| c.id).collect();
+    assert_eq!(ids, (1..=13).map(|n| complaint_id(n).0).collect::<Vec<_>>());
+
+    let mut after = None;
+    let mut seen = Vec::new();
+    let mut snapshots = 0;
+    loop {
+        let page = store.snapshot_page(after, 1000).expect("snapshot");
+        assert!(
+            !page.complaints.is_empty(),
+            "every page moves the reader on"
+        );
+        snapshots += 1;
+        seen.extend(page.complaints.iter().map(|c| c.complaint.id));
+        after = seen.last().copied();
+        if !page.has_more {
+            break;
+        }
+    }
+    assert!(snapshots >= 3, "{snapshots} snapshot pages");
+    assert_eq!(seen, (1..=13).map(complaint_id).collect::<Vec<_>>());
 }
 
 /// Snapshot pages walk the complaints in id order, each page agreeing with
@@ -1046,8 +1174,10 @@ pub fn a_crash_between_mutations_loses_nothing(new_database: &dyn Fn() -> Open) 
     assert_eq!(unmarked, committed[0]);
     assert_applied(&response.results[1]);
     assert_eq!(response.device_last_seq, 2);
-    let changes = all_changes(store, ann.device);
-    assert_eq!(changes.len(), 2, "one change per mutation");
+    let page = store.pull(ann.device, 0, 100, now()).expect("pull");
+    assert_eq!(page.high_water, 2, "one change per mutation");
+    assert_eq!(page.changes.len(), 1);
+    assert_eq!(page.changes[0].version, 2);
     assert_eq!(state(store, id), ComplaintState::Validated);
     assert_eq!(
         store.complaint(id).expect("read").expect("exists").version,
