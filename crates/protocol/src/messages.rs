@@ -213,7 +213,10 @@ pub struct Change {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PullResponse {
-    /// Changes with `seq > after`, ascending.
+    /// Changes with `seq > after`, ascending: each complaint changed after
+    /// `after` once, at its latest state and the seq of its last change, and
+    /// every rejection. A page holds at most the asked number and about
+    /// 4 MiB, but always at least one change.
     pub changes: Vec<Change>,
     /// The newest seq in the log when the page was read.
     pub high_water: i64,
