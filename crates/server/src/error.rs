@@ -51,6 +51,10 @@ pub enum StoreError {
         /// answers it; a push never does.
         stored: Box<redress_protocol::MutationResult>,
     },
+    /// An integration asked to add progress to a complaint it did not
+    /// record (or that does not exist). Nothing was written.
+    #[error("complaint {0} was not recorded by this integration")]
+    NotIntegrationsComplaint(redress_domain::ids::ComplaintId),
     /// A client_seq below 1.
     #[error("client_seq starts at 1")]
     InvalidSeq,
@@ -90,11 +94,12 @@ impl StoreError {
         match self {
             StoreError::UnknownDevice(_) => codes::UNKNOWN_DEVICE,
             StoreError::DeviceMismatch { .. } => codes::DEVICE_MISMATCH,
-            StoreError::DeviceTaken { .. } => "device_taken",
+            StoreError::DeviceTaken { .. } => crate::http::code::DEVICE_TAKEN,
             StoreError::DeviceForked { .. } => codes::DEVICE_FORKED,
             StoreError::MutationIdTaken { .. } => codes::MUTATION_ID_TAKEN,
             StoreError::ReplayMismatch { .. } => codes::REPLAY_MISMATCH,
             StoreError::InvalidSeq => codes::MALFORMED_REQUEST,
+            StoreError::NotIntegrationsComplaint(_) => crate::http::code::NOT_FOUND,
             StoreError::UserExists(_) => "user_exists",
             StoreError::UnknownUser(_) => "unknown_user",
             StoreError::InvalidUser(_) => "invalid_user",

@@ -43,6 +43,9 @@ pub use notify::{BroadcastHub, ChangeNotifier};
 pub use open::AnyStore;
 pub use settle::StoreOptions;
 pub use sqlite::SqliteStore;
-pub use store::{MAX_PAGE_BYTES, MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint};
+pub use store::{
+    IntakeRequest, IntakeSettled, MAX_PAGE_BYTES, MAX_PULL_LIMIT, ServerStore, SnapshotPage,
+    StoredComplaint,
+};
 
 pub use http::{openapi, openapi_json};

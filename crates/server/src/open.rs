@@ -122,6 +122,16 @@ impl ServerStore for AnyStore {
         self.server().push(device, actor, request, now)
     }
 
+    fn intake(
+        &self,
+        device: DeviceId,
+        actor: &Actor,
+        request: &crate::IntakeRequest,
+        now: Timestamp,
+    ) -> Result<crate::IntakeSettled> {
+        self.server().intake(device, actor, request, now)
+    }
+
     fn pull(
         &self,
         device: DeviceId,

@@ -28,16 +28,18 @@ pub use self::notify::PgNotifier;
 use self::pool::{Conn, Pool};
 use crate::error::StoreError;
 use crate::settle::{
-    ChangeRow, ComplaintRow, Ledger, LogEntry, NewChange, Page, Push, SettledAt, Step,
-    StoreOptions, StoredMutation, op_name, page_limit, to_i64, to_u64,
+    ChangeRow, ComplaintRow, IntakeIds, IntakeKey, IntakeStep, Ledger, LogEntry, NewChange, Page,
+    Push, SettledAt, Step, StoreOptions, StoredMutation, op_name, page_limit, to_i64, to_u64,
 };
-use crate::store::{MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint};
+use crate::store::{
+    IntakeRequest, IntakeSettled, MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint,
+};
 use ::postgres::types::Json;
 use ::postgres::{Config, GenericClient, IsolationLevel, Row, Transaction};
 use jiff::Timestamp;
 use redress_domain::Rules;
 use redress_domain::complaint::Complaint;
-use redress_domain::ids::{CategoryCode, ComplaintId, UserId};
+use redress_domain::ids::{CategoryCode, ComplaintId, UpdateId, UserId};
 use redress_domain::model::Actor;
 use redress_domain::repeat::RepeatProbe;
 use redress_protocol::{
@@ -338,6 +340,28 @@ impl ServerStore for PgStore {
         }
         let device_last_seq = device_last_seq(&mut *conn, device)?;
         Ok(push.response(results, device_last_seq))
+    }
+
+    fn intake(
+        &self,
+        device: DeviceId,
+        actor: &Actor,
+        request: &IntakeRequest,
+        now: Timestamp,
+    ) -> Result<IntakeSettled> {
+        let push = Push::intake(&self.options, device, actor, now);
+        let mut conn = self.conn()?;
+        let mut tx = write_transaction(&mut conn)?;
+        match push.intake_step(&mut Pg(&mut tx), request)? {
+            IntakeStep::Commit(settled) => {
+                tx.commit()?;
+                Ok(settled)
+            }
+            IntakeStep::Replay(settled) => {
+                tx.rollback()?;
+                Ok(settled)
+            }
+        }
     }
 
     fn pull(
@@ -723,5 +747,60 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
             ],
         )?;
         Ok(())
+    }
+
+    fn intake_key(&mut self, key: &IntakeKey<'_>) -> Result<Option<IntakeIds>> {
+        let scope = key.complaint.map(|id| id.to_string()).unwrap_or_default();
+        let row = self.0.query_opt(
+            "SELECT mutation_id, complaint_id, update_id FROM intake_keys
+             WHERE integration = $1 AND kind = $2 AND complaint_scope = $3
+               AND external_ref = $4",
+            &[
+                &key.integration.as_str(),
+                &key.kind,
+                &scope,
+                &key.external_ref,
+            ],
+        )?;
+        row.map(|row| {
+            Ok(IntakeIds {
+                mutation_id: row.try_get(0)?,
+                complaint_id: ComplaintId(row.try_get(1)?),
+                update_id: row.try_get::<_, Option<Uuid>>(2)?.map(UpdateId),
+            })
+        })
+        .transpose()
+    }
+
+    fn insert_intake_key(&mut self, key: &IntakeKey<'_>, ids: &IntakeIds) -> Result<()> {
+        let scope = key.complaint.map(|id| id.to_string()).unwrap_or_default();
+        self.0.execute(
+            "INSERT INTO intake_keys (integration, kind, complaint_scope, external_ref,
+                                      mutation_id, complaint_id, update_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+            &[
+                &key.integration.as_str(),
+                &key.kind,
+                &scope,
+                &key.external_ref,
+                &ids.mutation_id,
+                &ids.complaint_id.0,
+                &ids.update_id.map(|id| id.0),
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn recorded_by(&mut self, id: ComplaintId) -> Result<Option<UserId>> {
+        let row = self.0.query_opt(
+            "SELECT l.actor_user_id FROM complaints c
+             JOIN mutation_log l ON l.mutation_id = c.created_by_mutation
+             WHERE c.id = $1",
+            &[&id.0],
+        )?;
+        Ok(row
+            .map(|row| row.try_get::<_, String>(0))
+            .transpose()?
+            .map(UserId::new))
     }
 }

@@ -6,11 +6,11 @@
 //! them.
 
 use crate::error::StoreError;
-use crate::store::{MAX_PAGE_BYTES, MAX_PULL_LIMIT, StoredComplaint};
+use crate::store::{IntakeRequest, IntakeSettled, MAX_PAGE_BYTES, MAX_PULL_LIMIT, StoredComplaint};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::complaint::{Command, Complaint};
-use redress_domain::ids::{ComplaintId, UserId};
+use redress_domain::ids::{ComplaintId, UpdateId, UserId};
 use redress_domain::model::Actor;
 use redress_domain::phone::normalize_phone;
 use redress_domain::repeat::RepeatProbe;
@@ -82,6 +82,29 @@ pub(crate) trait Ledger {
     fn insert_complaint(&mut self, row: &ComplaintRow<'_>) -> Result<()>;
     fn update_complaint(&mut self, row: &ComplaintRow<'_>) -> Result<()>;
     fn log_mutation(&mut self, entry: &LogEntry<'_>) -> Result<()>;
+    /// What an intake key was settled as, if it was.
+    fn intake_key(&mut self, key: &IntakeKey<'_>) -> Result<Option<IntakeIds>>;
+    fn insert_intake_key(&mut self, key: &IntakeKey<'_>, ids: &IntakeIds) -> Result<()>;
+    /// The user whose mutation recorded a complaint, if it exists.
+    fn recorded_by(&mut self, id: ComplaintId) -> Result<Option<UserId>>;
+}
+
+/// The idempotency key of an intake request.
+pub(crate) struct IntakeKey<'a> {
+    /// The integration's user name.
+    pub integration: &'a UserId,
+    /// `record` or `progress`.
+    pub kind: &'static str,
+    /// The complaint a progress key is scoped to; `None` for a record.
+    pub complaint: Option<ComplaintId>,
+    pub external_ref: &'a str,
+}
+
+/// The ids an intake key was settled under.
+pub(crate) struct IntakeIds {
+    pub mutation_id: Uuid,
+    pub complaint_id: ComplaintId,
+    pub update_id: Option<UpdateId>,
 }
 
 /// A settled mutation as the log holds it: enough to tell a true replay
@@ -163,6 +186,14 @@ pub(crate) enum Step {
     Gap,
 }
 
+/// What an intake request's transaction came to.
+pub(crate) enum IntakeStep {
+    /// Something was written: commit, then answer.
+    Commit(IntakeSettled),
+    /// The key was settled before; nothing was written: roll back, answer.
+    Replay(IntakeSettled),
+}
+
 /// One push request being settled, mutation by mutation.
 pub(crate) struct Push<'a> {
     options: &'a StoreOptions,
@@ -195,6 +226,114 @@ impl<'a> Push<'a> {
             clock: DeviceClock::measure(request.sent_at_device, now),
             now,
         })
+    }
+
+    /// An intake request of an integration's `device`, sent now.
+    pub fn intake(
+        options: &'a StoreOptions,
+        device: DeviceId,
+        actor: &'a Actor,
+        now: Timestamp,
+    ) -> Push<'a> {
+        Push {
+            options,
+            device,
+            actor,
+            clock: DeviceClock::measure(now, now),
+            now,
+        }
+    }
+
+    /// Settles an intake request inside the backend's transaction (see
+    /// [`crate::ServerStore::intake`]).
+    pub fn intake_step(
+        &self,
+        ledger: &mut impl Ledger,
+        request: &IntakeRequest,
+    ) -> Result<IntakeStep> {
+        let (kind, complaint, external_ref) = match request {
+            IntakeRequest::Record { external_ref, .. } => ("record", None, external_ref),
+            IntakeRequest::Progress {
+                complaint_id,
+                external_ref,
+                ..
+            } => ("progress", Some(*complaint_id), external_ref),
+        };
+        let key = IntakeKey {
+            integration: &self.actor.user,
+            kind,
+            complaint,
+            external_ref,
+        };
+        if let Some(ids) = ledger.intake_key(&key)? {
+            let settled = ledger.settled_mutation(ids.mutation_id)?.ok_or_else(|| {
+                StoreError::corrupt(format!(
+                    "intake key of mutation {} has no log",
+                    ids.mutation_id
+                ))
+            })?;
+            let mut result = settled.stored.result;
+            result.replayed = true;
+            return Ok(IntakeStep::Replay(IntakeSettled {
+                complaint_id: ids.complaint_id,
+                update_id: ids.update_id,
+                result,
+            }));
+        }
+        // Fresh random ids (UUIDv7: time-ordered, 74 random bits): nobody
+        // can know them before the answer.
+        let (mutation, update_id) = match request {
+            IntakeRequest::Record { draft, .. } => (
+                Mutation::Record {
+                    complaint_id: ComplaintId(Uuid::now_v7()),
+                    complaint: draft.clone(),
+                },
+                None,
+            ),
+            IntakeRequest::Progress {
+                complaint_id,
+                text,
+                customer_informed,
+                ..
+            } => {
+                if ledger.recorded_by(*complaint_id)?.as_ref() != Some(&self.actor.user) {
+                    return Err(StoreError::NotIntegrationsComplaint(*complaint_id));
+                }
+                let update_id = UpdateId(Uuid::now_v7());
+                let command = Command::AddProgress {
+                    update_id,
+                    text: text.clone(),
+                    customer_informed: *customer_informed,
+                };
+                (
+                    Mutation::Execute {
+                        complaint_id: *complaint_id,
+                        command,
+                    },
+                    Some(update_id),
+                )
+            }
+        };
+        let ids = IntakeIds {
+            mutation_id: Uuid::now_v7(),
+            complaint_id: mutation.complaint_id(),
+            update_id,
+        };
+        let envelope = MutationEnvelope {
+            client_seq: ledger.last_client_seq(self.device)? + 1,
+            mutation_id: ids.mutation_id,
+            author_user_id: self.actor.user.clone(),
+            occurred_at_device: self.now,
+            base_seq: 0,
+            mutation,
+        };
+        let result = self.settle(ledger, &envelope)?;
+        ledger.insert_intake_key(&key, &ids)?;
+        Ok(IntakeStep::Commit(IntakeSettled {
+            complaint_id: ids.complaint_id,
+            update_id: ids.update_id,
+            result,
+        }))
     }
 
     /// The response once the batch is done.

@@ -6,13 +6,15 @@
 
 use crate::error::{StoreError, db};
 use crate::settle::{
-    ChangeRow, ComplaintRow, Ledger, LogEntry, NewChange, Page, Push, SettledAt, Step,
-    StoreOptions, StoredMutation, op_name, page_limit, to_i64, to_u64,
+    ChangeRow, ComplaintRow, IntakeIds, IntakeKey, IntakeStep, Ledger, LogEntry, NewChange, Page,
+    Push, SettledAt, Step, StoreOptions, StoredMutation, op_name, page_limit, to_i64, to_u64,
 };
-use crate::store::{MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint};
+use crate::store::{
+    IntakeRequest, IntakeSettled, MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint,
+};
 use jiff::Timestamp;
 use redress_domain::Rules;
-use redress_domain::ids::{CategoryCode, ComplaintId, UserId};
+use redress_domain::ids::{CategoryCode, ComplaintId, UpdateId, UserId};
 use redress_domain::model::Actor;
 use redress_domain::repeat::RepeatProbe;
 use redress_protocol::{
@@ -187,6 +189,27 @@ impl ServerStore for SqliteStore {
         }
         let device_last_seq = Sql(&conn).last_client_seq(device)?;
         Ok(push.response(results, device_last_seq))
+    }
+
+    fn intake(
+        &self,
+        device: DeviceId,
+        actor: &Actor,
+        request: &IntakeRequest,
+        now: Timestamp,
+    ) -> Result<IntakeSettled> {
+        let push = Push::intake(&self.options, device, actor, now);
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db)?;
+        match push.intake_step(&mut Sql(&tx), request)? {
+            IntakeStep::Commit(settled) => {
+                tx.commit().map_err(db)?;
+                Ok(settled)
+            }
+            IntakeStep::Replay(settled) => Ok(settled),
+        }
     }
 
     fn pull(
@@ -658,6 +681,74 @@ impl Ledger for Sql<'_> {
             )
             .map_err(db)?;
         Ok(())
+    }
+
+    fn intake_key(&mut self, key: &IntakeKey<'_>) -> Result<Option<IntakeIds>> {
+        let row = self
+            .0
+            .query_row(
+                "SELECT mutation_id, complaint_id, update_id FROM intake_keys
+                 WHERE integration = ?1 AND kind = ?2 AND complaint_scope = ?3
+                   AND external_ref = ?4",
+                params![
+                    key.integration.as_str(),
+                    key.kind,
+                    key.complaint.map(|id| id.to_string()).unwrap_or_default(),
+                    key.external_ref
+                ],
+                |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                },
+            )
+            .optional()
+            .map_err(db)?;
+        row.map(|(mutation, complaint, update)| {
+            Ok(IntakeIds {
+                mutation_id: parse_uuid(&mutation)?,
+                complaint_id: ComplaintId(parse_uuid(&complaint)?),
+                update_id: update.as_deref().map(parse_uuid).transpose()?.map(UpdateId),
+            })
+        })
+        .transpose()
+    }
+
+    fn insert_intake_key(&mut self, key: &IntakeKey<'_>, ids: &IntakeIds) -> Result<()> {
+        self.0
+            .execute(
+                "INSERT INTO intake_keys (integration, kind, complaint_scope, external_ref,
+                                          mutation_id, complaint_id, update_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![
+                    key.integration.as_str(),
+                    key.kind,
+                    key.complaint.map(|id| id.to_string()).unwrap_or_default(),
+                    key.external_ref,
+                    ids.mutation_id.to_string(),
+                    ids.complaint_id.to_string(),
+                    ids.update_id.map(|id| id.to_string())
+                ],
+            )
+            .map_err(db)?;
+        Ok(())
+    }
+
+    fn recorded_by(&mut self, id: ComplaintId) -> Result<Option<UserId>> {
+        let actor: Option<String> = self
+            .0
+            .query_row(
+                "SELECT l.actor_user_id FROM complaints c
+                 JOIN mutation_log l ON l.mutation_id = c.created_by_mutation
+                 WHERE c.id = ?1",
+                [id.to_string()],
+                |r| r.get(0),
+            )
+            .optional()
+            .map_err(db)?;
+        Ok(actor.map(UserId::new))
     }
 }
 

@@ -3,9 +3,11 @@
 use crate::error::StoreError;
 use jiff::Timestamp;
 use redress_domain::complaint::Complaint;
-use redress_domain::ids::{ComplaintId, UserId};
+use redress_domain::ids::{ComplaintId, UpdateId, UserId};
 use redress_domain::model::Actor;
-use redress_protocol::{DeviceId, MutationResult, PullResponse, PushRequest, PushResponse};
+use redress_protocol::{
+    ComplaintDraft, DeviceId, MutationResult, PullResponse, PushRequest, PushResponse,
+};
 use uuid::Uuid;
 
 /// The most changes one pull returns, whatever the caller asks for.
@@ -38,6 +40,35 @@ pub struct SnapshotPage {
     pub has_more: bool,
 }
 
+/// One request of the intake API, keyed by the integration and the
+/// caller's `external_ref` (for progress, within the complaint).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IntakeRequest {
+    /// `POST /intake/complaints`.
+    Record {
+        external_ref: String,
+        draft: ComplaintDraft,
+    },
+    /// `POST /intake/complaints/{id}/progress`.
+    Progress {
+        complaint_id: ComplaintId,
+        external_ref: String,
+        text: String,
+        customer_informed: bool,
+    },
+}
+
+/// How an intake request was settled.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IntakeSettled {
+    /// The complaint recorded, or the one the update is about.
+    pub complaint_id: ComplaintId,
+    /// The progress update's id (progress requests only).
+    pub update_id: Option<UpdateId>,
+    /// The mutation's result; `replayed` when the key was seen before.
+    pub result: MutationResult,
+}
+
 /// Where the server keeps its state, and the push/pull algorithm over it.
 ///
 /// All methods are synchronous and may block on IO; async callers run them
@@ -68,6 +99,22 @@ pub trait ServerStore: Send + Sync {
         request: &PushRequest,
         now: Timestamp,
     ) -> Result<PushResponse, StoreError>;
+
+    /// Settles one intake request as the next mutation of the integration's
+    /// `device`, in one transaction keyed by (integration, kind, complaint,
+    /// `external_ref`): a key seen before gets its stored outcome with
+    /// `replayed`, whatever the body; a new one gets fresh random ids
+    /// (nobody can guess or pre-empt them) and is decided by the rulebook
+    /// like any push. Progress goes only to complaints this integration
+    /// recorded ([`StoreError::NotIntegrationsComplaint`] otherwise,
+    /// nothing written). Atomic across server processes on one database.
+    fn intake(
+        &self,
+        device: DeviceId,
+        actor: &Actor,
+        request: &IntakeRequest,
+        now: Timestamp,
+    ) -> Result<IntakeSettled, StoreError>;
 
     /// The changes with `seq > after`, ascending, read consistently: the
     /// latest state of each complaint changed after `after` (at the seq of

@@ -158,15 +158,108 @@ fn a_refusal_is_422_with_the_rulebooks_code_and_is_kept() {
     assert_eq!(changes.len(), 1);
     assert_eq!(changes[0].entity, "mutation_rejection");
 
-    // Progress on a complaint that does not exist.
+    // Progress on a complaint that does not exist: nothing to record.
     let missing = Uuid::from_u128(42);
     let reply = crm.post(
         &format!("/intake/complaints/{missing}/progress"),
         &json!({ "external_ref": "note-1", "text": "called back" }),
     );
-    assert_eq!(reply.status, 422, "{}", reply.body);
-    assert_eq!(reply.body["code"], "not_found");
-    assert_eq!(reply.body["complaint_id"], missing.to_string());
+    assert_error(&reply, 404, "not_found");
+    assert_eq!(high_water(&server), 1, "nothing stored");
+}
+
+/// An integration adds progress only to complaints it recorded: not to a
+/// desk's, not to another integration's; the answer is the same as for a
+/// complaint that does not exist, and nothing is stored.
+#[test]
+fn progress_only_on_the_integrations_own_complaints() {
+    let server = TestServer::start();
+    let crm = server.integration("crm");
+    let ivr = server.integration("ivr");
+    let theirs = ivr.post("/intake/complaints", &complaint_body("ivr-1", "Wang Fang"));
+    assert_eq!(theirs.status, 201, "{}", theirs.body);
+    let mut sue = server.person("sue", 2);
+    let device = sue.device.expect("a device");
+    let desk = ComplaintId(Uuid::now_v7());
+    let reply = sue.push(
+        device,
+        vec![Mutation::Record {
+            complaint_id: desk,
+            complaint: redress_server::conformance::draft(
+                "138 0013 8000",
+                "broadband.dropout",
+                &Timestamp::now().to_string(),
+            ),
+        }],
+    );
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let before = high_water(&server);
+    for id in [
+        theirs.body["complaint_id"]
+            .as_str()
+            .expect("an id")
+            .to_owned(),
+        desk.to_string(),
+    ] {
+        let reply = crm.post(
+            &format!("/intake/complaints/{id}/progress"),
+            &json!({ "external_ref": "note-1", "text": "called back" }),
+        );
+        assert_error(&reply, 404, "not_found");
+    }
+    assert_eq!(high_water(&server), before, "nothing stored");
+    // The owner may.
+    let own = ivr.post(
+        &format!(
+            "/intake/complaints/{}/progress",
+            theirs.body["complaint_id"].as_str().expect("an id")
+        ),
+        &json!({ "external_ref": "note-1", "text": "called back" }),
+    );
+    assert_eq!(own.status, 201, "{}", own.body);
+}
+
+/// The ids an intake request gets are random: a desk that pushes the ids
+/// the old scheme derived from the integration's device cannot take the
+/// CRM's complaint, and the same reference never collides with anything a
+/// desk recorded.
+#[test]
+fn intake_ids_cannot_be_pre_empted() {
+    let server = TestServer::start();
+    let crm = server.integration("crm");
+    let first = crm.post("/intake/complaints", &complaint_body("c-9", "Wang Fang"));
+    assert_eq!(first.status, 201, "{}", first.body);
+    let second = crm.post("/intake/complaints", &complaint_body("c-10", "Li Lei"));
+    assert_eq!(second.status, 201, "{}", second.body);
+    let ids: Vec<Uuid> = [&first, &second]
+        .iter()
+        .map(|r| {
+            r.body["complaint_id"]
+                .as_str()
+                .expect("an id")
+                .parse()
+                .expect("a uuid")
+        })
+        .collect();
+    let mutations: Vec<Uuid> = [&first, &second]
+        .iter()
+        .map(|r| {
+            r.body["mutation_id"]
+                .as_str()
+                .expect("an id")
+                .parse()
+                .expect("a uuid")
+        })
+        .collect();
+    for id in ids.iter().chain(&mutations) {
+        assert_eq!(id.get_version_num(), 7, "random, time-ordered ids");
+    }
+    assert_ne!(ids[0], ids[1]);
+    // A retry still gets the stored ids.
+    let again = crm.post("/intake/complaints", &complaint_body("c-9", "Wang Fang"));
+    assert_eq!(again.status, 200, "{}", again.body);
+    assert_eq!(again.body["complaint_id"], first.body["complaint_id"]);
+    assert_eq!(again.body["mutation_id"], first.body["mutation_id"]);
 }
 
 #[test]

@@ -60,6 +60,7 @@ macro_rules! conformance_tests {
             concurrent_decisions_settle_one_winner,
             author_mismatch_is_rejected,
             unknown_and_mismatched_devices_are_refused,
+            intake_is_keyed_by_integration_and_reference,
             pull_pages_in_seq_order,
             snapshot_pages_cover_every_complaint_once,
             equal_histories_have_equal_digests,
@@ -91,6 +92,7 @@ pub fn run_all(new_database: &dyn Fn() -> Open) {
     concurrent_decisions_settle_one_winner(new_database);
     author_mismatch_is_rejected(new_database);
     unknown_and_mismatched_devices_are_refused(new_database);
+    intake_is_keyed_by_integration_and_reference(new_database);
     pull_pages_in_seq_order(new_database);
     snapshot_pages_cover_every_complaint_once(new_database);
     equal_histories_have_equal_digests(new_database);
@@ -873,6 +875,107 @@ pub fn unknown_and_mismatched_devices_are_refused(new_database: &dyn Fn() -> Ope
     store
         .register_device(ann.device, &ann.actor.user, "renamed", now())
         .expect("re-register");
+}
+
+/// Intake requests are settled by (integration, kind, complaint,
+/// reference): a retry gets the stored outcome whatever its body, another
+/// integration's same reference is another complaint, racing retries of one
+/// reference settle once, and progress goes only to the integration's own
+/// complaints.
+pub fn intake_is_keyed_by_integration_and_reference(new_database: &dyn Fn() -> Open) {
+    use crate::store::{IntakeRequest, IntakeSettled};
+    let store = new_database()();
+    let store = store.as_ref();
+    let crm = Client::new(store, 1, "crm", Role::Agent);
+    let ivr = Client::new(store, 2, "ivr", Role::Agent);
+    let intake = |client: &Client, request: &IntakeRequest| -> IntakeSettled {
+        store
+            .intake(client.device, &client.actor, request, now())
+            .expect("intake")
+    };
+    let record = |reference: &str, phone: &str| IntakeRequest::Record {
+        external_ref: reference.to_owned(),
+        draft: draft(phone, "broadband.dropout", "2026-03-02T01:00:00Z"),
+    };
+    // Racing retries of one reference: one complaint.
+    let raced: Vec<IntakeSettled> = std::thread::scope(|scope| {
+        let threads: Vec<_> = (0..6)
+            .map(|_| scope.spawn(|| intake(&crm, &record("crm-1", "138 0013 8000"))))
+            .collect();
+        threads
+            .into_iter()
+            .map(|t| t.join().expect("no panic"))
+            .collect()
+    });
+    let first = raced
+        .iter()
+        .find(|s| !s.result.replayed)
+        .expect("one settled it")
+        .clone();
+    assert_eq!(raced.iter().filter(|s| !s.result.replayed).count(), 1);
+    assert_applied(&first.result);
+    assert_eq!(first.result.client_seq, 1);
+    for s in &raced {
+        assert_eq!(s.complaint_id, first.complaint_id);
+        assert_eq!(s.result.mutation_id, first.result.mutation_id);
+        assert_eq!(s.result.outcome, first.result.outcome);
+    }
+    // The same reference with another body: the stored outcome.
+    let other_body = intake(&crm, &record("crm-1", "139 0000 0000"));
+    assert!(other_body.result.replayed);
+    assert_eq!(other_body.complaint_id, first.complaint_id);
+    // Another integration, the same reference: another complaint.
+    let theirs = intake(&ivr, &record("crm-1", "138 0013 8000"));
+    assert!(!theirs.result.replayed);
+    assert_ne!(theirs.complaint_id, first.complaint_id);
+    assert_ne!(theirs.result.mutation_id, first.result.mutation_id);
+
+    let progress = |id: ComplaintId, reference: &str, text: &str| IntakeRequest::Progress {
+        complaint_id: id,
+        external_ref: reference.to_owned(),
+        text: text.to_owned(),
+        customer_informed: true,
+    };
+    let note = intake(
+        &crm,
+        &progress(first.complaint_id, "n-1", "technician booked"),
+    );
+    assert_applied(&note.result);
+    let update = note.update_id.expect("an update id");
+    let again = intake(&crm, &progress(first.complaint_id, "n-1", "another text"));
+    assert!(again.result.replayed);
+    assert_eq!(again.update_id, Some(update));
+    // The same reference on another complaint is another key.
+    let elsewhere = intake(&ivr, &progress(theirs.complaint_id, "n-1", "called"));
+    assert!(!elsewhere.result.replayed);
+    let stored = store
+        .complaint(first.complaint_id)
+        .expect("read")
+        .expect("exists");
+    assert_eq!(stored.version, 2, "recorded once, one update");
+    assert_eq!(stored.complaint.progress.len(), 1);
+    assert_eq!(stored.complaint.progress[0].text, "technician booked");
+
+    // Not its own complaint, or none at all: refused, nothing written.
+    let high_water = store
+        .pull(crm.device, 0, 1, now())
+        .expect("pull")
+        .high_water;
+    for id in [theirs.complaint_id, complaint_id(99)] {
+        let err = store
+            .intake(crm.device, &crm.actor, &progress(id, "n-2", "x"), now())
+            .expect_err("not its complaint");
+        assert!(
+            matches!(err, StoreError::NotIntegrationsComplaint(c) if c == id),
+            "{err:?}"
+        );
+    }
+    let after = store.pull(crm.device, 0, 1, now()).expect("pull");
+    assert_eq!(after.high_water, high_water, "nothing written");
+    assert_eq!(
+        after.device_last_seq, 2,
+        "a record and an update; nothing else"
+    );
 }
 
 /// Pull answers, in seq order and in pages with `has_more`, the latest

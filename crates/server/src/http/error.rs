@@ -124,7 +124,9 @@ impl From<StoreError> for ApiError {
             | StoreError::MutationIdTaken { .. }
             | StoreError::ReplayMismatch { .. }
             | StoreError::UserExists(_) => StatusCode::CONFLICT,
-            StoreError::UnknownUser(_) => StatusCode::NOT_FOUND,
+            StoreError::UnknownUser(_) | StoreError::NotIntegrationsComplaint(_) => {
+                StatusCode::NOT_FOUND
+            }
             StoreError::InvalidUser(_) => StatusCode::BAD_REQUEST,
             StoreError::Busy(_)
             | StoreError::Database(_)

@@ -189,7 +189,6 @@ struct Inner {
     config: HttpConfig,
     limiter: LoginLimiter,
     shutdown: Shutdown,
-    intake_locks: intake::IntakeLocks,
 }
 
 impl std::fmt::Debug for AppState {
@@ -222,7 +221,6 @@ impl AppState {
                 config,
                 limiter,
                 shutdown,
-                intake_locks: intake::IntakeLocks::default(),
             }),
             rules: Arc::new(RulesInForce::new(RulesDocument::default())),
         })

@@ -125,6 +125,16 @@ impl ServerStore for SchemaStore {
         self.store.push(device, actor, request, now)
     }
 
+    fn intake(
+        &self,
+        device: DeviceId,
+        actor: &Actor,
+        request: &redress_server::IntakeRequest,
+        now: Timestamp,
+    ) -> Result<redress_server::IntakeSettled, StoreError> {
+        self.store.intake(device, actor, request, now)
+    }
+
     fn pull(
         &self,
         device: DeviceId,
