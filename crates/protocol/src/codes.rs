@@ -47,6 +47,12 @@ pub const COMPLAINT_EXISTS: &str = "complaint_exists";
 /// The server's store is busy or unavailable; retry the same request later.
 pub const STORE_UNAVAILABLE: &str = "store_unavailable";
 
+/// The server's database refused to store the mutation's data (a
+/// PostgreSQL data or integrity error, SQLSTATE class 22 or 23; on SQLite a
+/// constraint or size failure). Permanent: the mutation is recorded as
+/// rejected with this code, so a retry only gets the same answer.
+pub const UNSTORABLE_DATA: &str = "unstorable_data";
+
 /// A client was asked to talk plain `http://` to a host that is not
 /// loopback (or a server to listen so) without the explicit insecure-HTTP
 /// switch. Refused before any connection is made.

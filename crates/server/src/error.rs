@@ -112,15 +112,34 @@ impl StoreError {
         }
     }
 
+    /// The database refused the data itself, so retrying cannot help: a
+    /// PostgreSQL error of SQLSTATE class 22 (data exception) or 23
+    /// (integrity constraint), or a SQLite constraint or size failure. A
+    /// push records such a mutation as rejected
+    /// ([`codes::UNSTORABLE_DATA`]) instead of answering 503.
+    pub fn is_data_error(&self) -> bool {
+        match self {
+            StoreError::Postgres(e) => e
+                .code()
+                .is_some_and(|state| matches!(&state.code()[..2], "22" | "23")),
+            StoreError::Database(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                rusqlite::ErrorCode::ConstraintViolation | rusqlite::ErrorCode::TooBig
+            ),
+            _ => false,
+        }
+    }
+
     /// Retrying the same request later may succeed (HTTP 503).
     pub fn is_transient(&self) -> bool {
-        matches!(
-            self,
-            StoreError::Busy(_)
-                | StoreError::Database(_)
-                | StoreError::Postgres(_)
-                | StoreError::Unavailable(_)
-        )
+        !self.is_data_error()
+            && matches!(
+                self,
+                StoreError::Busy(_)
+                    | StoreError::Database(_)
+                    | StoreError::Postgres(_)
+                    | StoreError::Unavailable(_)
+            )
     }
 
     pub(crate) fn corrupt(what: impl std::fmt::Display) -> StoreError {

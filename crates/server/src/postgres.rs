@@ -30,6 +30,7 @@ use crate::error::StoreError;
 use crate::settle::{
     ChangeRow, ComplaintRow, IntakeIds, IntakeKey, IntakeStep, Ledger, LogEntry, NewChange, Page,
     Push, SettledAt, Step, StoreOptions, StoredMutation, op_name, page_limit, to_i64, to_u64,
+    unstorable,
 };
 use crate::store::{
     IntakeRequest, IntakeSettled, MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint,
@@ -320,25 +321,47 @@ impl ServerStore for PgStore {
     ) -> Result<PushResponse> {
         let push = Push::new(&self.options, device, actor, request, now)?;
         let mut conn = self.conn()?;
+        // Group commit: the batch in one transaction (holding the push lock
+        // to its end), each mutation in a savepoint, so a mutation that
+        // fails leaves the ones before it settled.
+        let mut tx = write_transaction(&mut conn)?;
         let mut results = Vec::with_capacity(request.mutations.len());
+        let mut failed = None;
         for m in &request.mutations {
-            let mut tx = write_transaction(&mut conn)?;
-            match push.step(&mut Pg(&mut tx), m)? {
-                Step::Commit(result) => {
-                    tx.commit()?;
-                    results.push(result);
+            let mut step = {
+                let mut sp = tx.transaction()?;
+                let step = push.step(&mut Pg(&mut sp), m);
+                if let Ok(Step::Commit(_)) = step {
+                    sp.commit()?;
                 }
-                Step::Replay(result) => {
-                    tx.rollback()?;
-                    results.push(result);
+                step
+            };
+            if let Err(e) = &step
+                && e.is_data_error()
+            {
+                let mut sp = tx.transaction()?;
+                step = push.refuse(&mut Pg(&mut sp), m, unstorable(e));
+                if let Ok(Step::Commit(_)) = step {
+                    sp.commit()?;
                 }
-                Step::Gap => {
-                    tx.rollback()?;
+            }
+            match step {
+                Ok(Step::Commit(result) | Step::Replay(result)) => results.push(result),
+                Ok(Step::Gap) => break,
+                Err(e) => {
+                    failed = Some(e);
                     break;
                 }
             }
         }
-        let device_last_seq = device_last_seq(&mut *conn, device)?;
+        if let Some(e) = failed {
+            // Keep what was settled before the failure, if the connection
+            // still can; the client retries and gets those replayed.
+            let _ = tx.commit();
+            return Err(e);
+        }
+        let device_last_seq = device_last_seq(&mut tx, device)?;
+        tx.commit()?;
         Ok(push.response(results, device_last_seq))
     }
 

@@ -194,6 +194,17 @@ pub(crate) enum IntakeStep {
     Replay(IntakeSettled),
 }
 
+/// The rejection of a mutation whose effects the database refused as data.
+/// The detail goes to the log only: it may hold driver and SQL text.
+pub(crate) fn unstorable(e: &StoreError) -> Rejection {
+    tracing::warn!(error = ?e.to_string(), "the database refused a mutation's data");
+    Rejection::new(
+        codes::UNSTORABLE_DATA,
+        "the server's database refused this mutation's data; it was not applied",
+        json!({}),
+    )
+}
+
 /// One push request being settled, mutation by mutation.
 pub(crate) struct Push<'a> {
     options: &'a StoreOptions,
@@ -430,7 +441,6 @@ impl<'a> Push<'a> {
     /// device.
     fn settle(&self, ledger: &mut impl Ledger, m: &MutationEnvelope) -> Result<MutationResult> {
         let actor = self.actor;
-        let now = self.now;
         let cause = ChangeCause {
             mutation_id: m.mutation_id,
             device_id: self.device,
@@ -458,9 +468,46 @@ impl<'a> Push<'a> {
                 } => self.execute(ledger, *complaint_id, command)?,
             }
         };
+        self.write_outcome(ledger, m, &cause, decided)
+    }
+
+    /// Settles `m`, the device's next mutation, as rejected with `rejection`
+    /// without deciding it: for a mutation whose effects the database
+    /// refused as data (a permanent failure, which a retry would only
+    /// repeat). [`Step::Gap`] when `m` is no longer the next one.
+    pub fn refuse(
+        &self,
+        ledger: &mut impl Ledger,
+        m: &MutationEnvelope,
+        rejection: Rejection,
+    ) -> Result<Step> {
+        if m.client_seq != ledger.last_client_seq(self.device)? + 1 {
+            return Ok(Step::Gap);
+        }
+        let cause = ChangeCause {
+            mutation_id: m.mutation_id,
+            device_id: self.device,
+            client_seq: m.client_seq,
+            actor: self.actor.user.clone(),
+        };
+        self.write_outcome(ledger, m, &cause, Err(rejection))
+            .map(Step::Commit)
+    }
+
+    /// Writes a decided mutation: its effects or its rejection, its log
+    /// row, and the device's new position.
+    fn write_outcome(
+        &self,
+        ledger: &mut impl Ledger,
+        m: &MutationEnvelope,
+        cause: &ChangeCause,
+        decided: Result<ComplaintWrite, Rejection>,
+    ) -> Result<MutationResult> {
+        let actor = self.actor;
+        let now = self.now;
         let outcome = match decided {
             Ok(write) => {
-                let seq = write_complaint(ledger, &write, &cause, now)?;
+                let seq = write_complaint(ledger, &write, cause, now)?;
                 Outcome::Applied {
                     first_change_seq: seq,
                     last_change_seq: seq,
@@ -474,7 +521,7 @@ impl<'a> Push<'a> {
                     op: ChangeOp::Rejection,
                     version: 1,
                     data: Some(&data),
-                    cause: &cause,
+                    cause,
                     applied_at: now,
                 })?;
                 Outcome::Rejected {

@@ -1,18 +1,24 @@
-//! [`ServerStore`] on SQLite: one connection behind a mutex (SQLite has a
-//! single writer anyway), WAL, `synchronous=FULL` so an acknowledged commit
-//! survives power loss, and `BEGIN IMMEDIATE` per mutation so commit order is
-//! seq order. The rules of a push live in [`crate::settle`]; this file is
+//! [`ServerStore`] on SQLite: one writing connection behind a mutex (SQLite
+//! has a single writer anyway) and a pool of read-only connections (r2d2),
+//! so sessions, pulls, rules and results never wait behind a push; WAL, so
+//! readers see the last commit while a push writes; `synchronous=FULL` so an
+//! acknowledged commit survives power loss; and one `BEGIN IMMEDIATE`
+//! transaction per push with a savepoint per mutation (group commit: one
+//! flush for the batch, one outcome per mutation), so commit order is seq
+//! order. The rules of a push live in [`crate::settle`]; this file is
 //! the SQL under them.
 
 use crate::error::{StoreError, db};
 use crate::settle::{
     ChangeRow, ComplaintRow, IntakeIds, IntakeKey, IntakeStep, Ledger, LogEntry, NewChange, Page,
     Push, SettledAt, Step, StoreOptions, StoredMutation, op_name, page_limit, to_i64, to_u64,
+    unstorable,
 };
 use crate::store::{
     IntakeRequest, IntakeSettled, MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint,
 };
 use jiff::Timestamp;
+use r2d2_sqlite::SqliteConnectionManager;
 use redress_domain::Rules;
 use redress_domain::ids::{CategoryCode, ComplaintId, UpdateId, UserId};
 use redress_domain::model::Actor;
@@ -56,11 +62,28 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
 
+/// Read-only connections kept open beside the writer.
+const READERS: u32 = 4;
+
+/// How long a read waits for a free reader.
+const READER_WAIT: Duration = Duration::from_secs(10);
+
+/// A pooled read-only connection.
+pub(crate) type Reader = r2d2::PooledConnection<SqliteConnectionManager>;
+
 /// The SQLite server store.
-#[derive(Debug)]
 pub struct SqliteStore {
     conn: Mutex<Connection>,
+    readers: r2d2::Pool<SqliteConnectionManager>,
     options: StoreOptions,
+}
+
+impl std::fmt::Debug for SqliteStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SqliteStore")
+            .field("readers", &self.readers.state())
+            .finish_non_exhaustive()
+    }
 }
 
 impl SqliteStore {
@@ -92,20 +115,45 @@ impl SqliteStore {
         conn.execute_batch("PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;")
             .map_err(open_err)?;
         migrate(&mut conn)?;
+        // Readers open the file once the writer has made it WAL, and refuse
+        // to write (`query_only`; a read-only open would need the WAL's
+        // shared-memory file to exist before it).
+        let manager = SqliteConnectionManager::file(path)
+            .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .with_init(|c| {
+                c.busy_timeout(BUSY_TIMEOUT)?;
+                c.execute_batch("PRAGMA query_only = ON;")
+            });
+        let readers = r2d2::Pool::builder()
+            .max_size(READERS)
+            .min_idle(Some(READERS))
+            .connection_timeout(READER_WAIT)
+            .build(manager)
+            .map_err(|e| StoreError::Open(format!("{}: {e}", path.display())))?;
         Ok(SqliteStore {
             conn: Mutex::new(conn),
+            readers,
             options,
         })
+    }
+
+    /// A read-only connection from the pool; `store_unavailable` when none
+    /// frees up in time.
+    pub(crate) fn read(&self) -> Result<Reader> {
+        self.readers
+            .get()
+            .map_err(|e| StoreError::Unavailable(format!("no SQLite reader: {e}")))
     }
 
     /// The schema version of the open database (the number of migrations
     /// applied).
     pub fn schema_version(&self) -> Result<i64> {
-        self.lock()
+        self.read()?
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(db)
     }
 
+    /// The writing connection.
     pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a transaction open
         // (it rolls back on drop), so the connection is still usable.
@@ -170,24 +218,49 @@ impl ServerStore for SqliteStore {
     ) -> Result<PushResponse> {
         let push = Push::new(&self.options, device, actor, request, now)?;
         let mut conn = self.lock();
+        // Group commit: the batch in one transaction, each mutation in a
+        // savepoint of its own, so a mutation that fails leaves the ones
+        // before it settled (they commit; the client retries the rest).
+        let mut tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db)?;
         let mut results = Vec::with_capacity(request.mutations.len());
+        let mut failed = None;
         for m in &request.mutations {
-            let tx = conn
-                .transaction_with_behavior(TransactionBehavior::Immediate)
-                .map_err(db)?;
-            match push.step(&mut Sql(&tx), m)? {
-                Step::Commit(result) => {
-                    tx.commit().map_err(db)?;
-                    results.push(result);
+            let mut step = {
+                let sp = tx.savepoint().map_err(db)?;
+                let step = push.step(&mut Sql(&sp), m);
+                if let Ok(Step::Commit(_)) = step {
+                    sp.commit().map_err(db)?;
                 }
-                Step::Replay(result) => {
-                    drop(tx);
-                    results.push(result);
+                step
+            };
+            if let Err(e) = &step
+                && e.is_data_error()
+            {
+                let sp = tx.savepoint().map_err(db)?;
+                step = push.refuse(&mut Sql(&sp), m, unstorable(e));
+                if let Ok(Step::Commit(_)) = step {
+                    sp.commit().map_err(db)?;
                 }
-                Step::Gap => break,
+            }
+            match step {
+                Ok(Step::Commit(result) | Step::Replay(result)) => results.push(result),
+                Ok(Step::Gap) => break,
+                Err(e) => {
+                    failed = Some(e);
+                    break;
+                }
             }
         }
-        let device_last_seq = Sql(&conn).last_client_seq(device)?;
+        if let Some(e) = failed {
+            // Keep what was settled before the failure, if the connection
+            // still can; the client retries and gets those replayed.
+            let _ = tx.commit();
+            return Err(e);
+        }
+        let device_last_seq = Sql(&tx).last_client_seq(device)?;
+        tx.commit().map_err(db)?;
         Ok(push.response(results, device_last_seq))
     }
 
@@ -219,7 +292,7 @@ impl ServerStore for SqliteStore {
         limit: u32,
         now: Timestamp,
     ) -> Result<PullResponse> {
-        let mut conn = self.lock();
+        let mut conn = self.read()?;
         // One read transaction, so the page, the high water and the device's
         // position agree with each other.
         let tx = conn
@@ -259,7 +332,7 @@ impl ServerStore for SqliteStore {
         from_client_seq: u64,
         limit: u32,
     ) -> Result<Vec<MutationResult>> {
-        let conn = self.lock();
+        let conn = self.read()?;
         let mut stmt = conn
             .prepare(
                 "SELECT client_seq, mutation_id, result FROM (
@@ -294,7 +367,7 @@ impl ServerStore for SqliteStore {
     }
 
     fn snapshot_page(&self, after: Option<ComplaintId>, limit: u32) -> Result<SnapshotPage> {
-        let mut conn = self.lock();
+        let mut conn = self.read()?;
         // One read transaction: the page and the high water agree.
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Deferred)
@@ -341,11 +414,12 @@ impl ServerStore for SqliteStore {
     }
 
     fn complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
-        Sql(&self.lock()).load_complaint(id)
+        let reader = self.read()?;
+        Sql(&reader).load_complaint(id)
     }
 
     fn digest(&self) -> Result<String> {
-        let conn = self.lock();
+        let conn = self.read()?;
         let mut stmt = conn
             .prepare("SELECT data FROM complaints ORDER BY id")
             .map_err(db)?;
@@ -359,7 +433,7 @@ impl ServerStore for SqliteStore {
     }
 
     fn epoch(&self) -> Result<Uuid> {
-        let conn = self.lock();
+        let conn = self.read()?;
         let text: String = conn
             .query_row("SELECT value FROM meta WHERE key = 'epoch'", [], |r| {
                 r.get(0)

@@ -425,3 +425,57 @@ fn pages_are_cut_by_size() {
     let store = PgStore::connect_with(schema.config(), options).expect("connect");
     conformance::pages_are_cut_by_size(&store, 16 * 1024);
 }
+
+/// A mutation whose data PostgreSQL refuses (SQLSTATE class 22 or 23) is a
+/// permanent rejection, recorded like any other, not a 503 that the
+/// desktop would retry for ever; the rest of the batch goes on. The refusal
+/// is injected with a trigger (a fault, as the database would raise it).
+#[test]
+fn data_errors_are_permanent_rejections() {
+    let schema = pg_support::Schema::new();
+    let store = schema.store();
+    schema
+        .client()
+        .batch_execute(
+            "CREATE FUNCTION refuse_poison() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF NEW.data->'customer'->>'phone' = '+8613900000000' THEN
+                     RAISE EXCEPTION 'poisoned value' USING ERRCODE = '22023';
+                 END IF;
+                 RETURN NEW;
+             END $$;
+             CREATE TRIGGER refuse_poison BEFORE INSERT ON complaints
+                 FOR EACH ROW EXECUTE FUNCTION refuse_poison();",
+        )
+        .expect("install the fault");
+    let mut ann = Device::new(&store, 1, "ann", Role::Agent);
+    let response = ann.push(
+        &store,
+        vec![
+            record(complaint_id(1, 1), "138 0013 8000"),
+            record(complaint_id(1, 2), "139 0000 0000"),
+            record(complaint_id(1, 3), "137 0000 0000"),
+        ],
+    );
+    assert_eq!(response.results.len(), 3, "{response:?}");
+    assert!(response.results[0].is_applied());
+    assert_eq!(
+        response.results[1].rejection_code(),
+        Some(redress_protocol::codes::UNSTORABLE_DATA)
+    );
+    assert!(response.results[2].is_applied());
+    assert_eq!(response.device_last_seq, 3);
+    assert!(store.complaint(complaint_id(1, 2)).expect("read").is_none());
+    // Recorded: a replay gets the same answer, and everyone pulls it.
+    ann.next_seq = 2;
+    let again = ann.push(&store, vec![record(complaint_id(1, 2), "139 0000 0000")]);
+    assert!(again.results[0].replayed);
+    assert_eq!(again.results[0].outcome, response.results[1].outcome);
+    let changes = all_changes(&store, ann.id);
+    assert!(
+        changes
+            .iter()
+            .any(|c| c.entity == redress_protocol::entity::MUTATION_REJECTION),
+        "{changes:?}"
+    );
+}

@@ -255,6 +255,7 @@ describe("catalogue", () => {
       "author_mismatch",
       "replay_mismatch",
       "mutation_id_taken",
+      "unstorable_data",
       "text_too_long",
       "invalid_text",
       "complaint_limit_reached",

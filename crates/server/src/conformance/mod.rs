@@ -331,7 +331,9 @@ fn assert_applied(result: &MutationResult) -> i64 {
 /// A record and the commands after it are applied, numbered by the server,
 /// and appear as upsert changes in order.
 pub fn record_and_execute_apply(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     let id = complaint_id(1);
@@ -413,7 +415,9 @@ pub fn record_and_execute_apply(new_database: &dyn Fn() -> Open) {
 /// The server links repeats from its own complaints, whatever the desktop
 /// believed, and escalates the third.
 pub fn record_reruns_repeat_detection(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     let mut sam = Client::new(store, 2, "sam", Role::Supervisor);
@@ -469,7 +473,9 @@ pub fn record_reruns_repeat_detection(new_database: &dyn Fn() -> Open) {
 /// Pushing settled mutations again returns their stored results, marked
 /// replayed, and changes nothing.
 pub fn replay_returns_the_stored_result(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     let id = complaint_id(1);
@@ -527,7 +533,9 @@ pub fn replay_returns_the_stored_result(new_database: &dyn Fn() -> Open) {
 /// A settled seq pushed with another mutation id means the device's
 /// database was cloned or restored.
 pub fn a_reused_seq_with_another_mutation_is_a_fork(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     assert_applied(&ann.push_one(store, record(complaint_id(1))));
@@ -548,7 +556,9 @@ pub fn a_reused_seq_with_another_mutation_is_a_fork(new_database: &dyn Fn() -> O
 /// answered as a replay: it is refused and nothing changes, also when the
 /// same mutation id comes back under a new seq.
 pub fn a_replay_with_other_arguments_is_refused(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     let id = complaint_id(1);
@@ -592,7 +602,9 @@ pub fn a_replay_with_other_arguments_is_refused(new_database: &dyn Fn() -> Open)
 /// A mutation id that another user's device settled is refused, never
 /// answered from that device's log, and takes nothing from either device.
 pub fn another_users_mutation_id_is_refused(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     let mut bob = Client::new(store, 2, "bob", Role::Agent);
@@ -623,7 +635,9 @@ pub fn another_users_mutation_id_is_refused(new_database: &dyn Fn() -> Open) {
 /// pending mutations again with new seqs but the same mutation ids; ones the
 /// server already settled are not applied twice.
 pub fn a_renumbered_mutation_is_not_applied_twice(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut old = Client::new(store, 1, "ann", Role::Agent);
     let settled = old.envelope(record(complaint_id(1)));
@@ -656,7 +670,9 @@ pub fn a_renumbered_mutation_is_not_applied_twice(new_database: &dyn Fn() -> Ope
 
 /// A gap in the device's numbering stops the batch there.
 pub fn a_gap_stops_the_batch(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     let id = complaint_id(1);
@@ -684,7 +700,9 @@ pub fn a_gap_stops_the_batch(new_database: &dyn Fn() -> Open) {
 /// Refusals by the rulebook are permanent outcomes: recorded once, seq
 /// consumed, visible to everyone as a rejection change; the queue moves on.
 pub fn rejections_are_recorded_once_and_consume_the_seq(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     let mut sam = Client::new(store, 2, "sam", Role::Supervisor);
@@ -756,7 +774,9 @@ pub fn rejections_are_recorded_once_and_consume_the_seq(new_database: &dyn Fn() 
 /// Two supervisors decide one approval: the first committed wins, the
 /// second is told who decided.
 pub fn first_decision_wins(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     let mut sam = Client::new(store, 2, "sam", Role::Supervisor);
@@ -799,7 +819,9 @@ pub fn first_decision_wins(new_database: &dyn Fn() -> Open) {
 /// Two decisions pushed at the same time from two threads: exactly one is
 /// applied.
 pub fn concurrent_decisions_settle_one_winner(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     let mut sam = Client::new(store, 2, "sam", Role::Supervisor);
@@ -825,7 +847,9 @@ pub fn concurrent_decisions_settle_one_winner(new_database: &dyn Fn() -> Open) {
 
 /// The server never trusts the envelope's author.
 pub fn author_mismatch_is_rejected(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     let mut forged = ann.envelope(record(complaint_id(1)));
@@ -845,7 +869,9 @@ pub fn author_mismatch_is_rejected(new_database: &dyn Fn() -> Open) {
 /// Pushes and pulls need a registered device, and the body's device must be
 /// the session's.
 pub fn unknown_and_mismatched_devices_are_refused(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     let stranger = DeviceId(Uuid::from_u128(0xBAD));
@@ -884,7 +910,9 @@ pub fn unknown_and_mismatched_devices_are_refused(new_database: &dyn Fn() -> Ope
 /// complaints.
 pub fn intake_is_keyed_by_integration_and_reference(new_database: &dyn Fn() -> Open) {
     use crate::store::{IntakeRequest, IntakeSettled};
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let crm = Client::new(store, 1, "crm", Role::Agent);
     let ivr = Client::new(store, 2, "ivr", Role::Agent);
@@ -982,7 +1010,9 @@ pub fn intake_is_keyed_by_integration_and_reference(new_database: &dyn Fn() -> O
 /// state of each complaint changed after the cursor (once, at the seq of its
 /// last change, with that change's cause) and every rejection.
 pub fn pull_pages_in_seq_order(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     let empty = store.pull(ann.device, 0, 10, now()).expect("pull");
@@ -1163,7 +1193,9 @@ pub fn pages_are_cut_by_size(store: &dyn ServerStore, page_bytes: usize) {
 /// `as_of_seq` of the pages brings a client level with a change made while
 /// it paged.
 pub fn snapshot_pages_cover_every_complaint_once(new_database: &dyn Fn() -> Open) {
-    let store = new_database()();
+    // The opener owns the database (a temporary directory): keep it.
+    let open = new_database();
+    let store = open();
     let store = store.as_ref();
     let mut ann = Client::new(store, 1, "ann", Role::Agent);
     let empty = store.snapshot_page(None, 10).expect("snapshot");
@@ -1235,9 +1267,8 @@ fn scripted_history(store: &dyn ServerStore, with_decision: bool) {
 /// Two databases fed the same history hold the same state; another history
 /// gives another digest.
 pub fn equal_histories_have_equal_digests(new_database: &dyn Fn() -> Open) {
-    let first = new_database()();
-    let second = new_database()();
-    let third = new_database()();
+    let (first, second, third) = (new_database(), new_database(), new_database());
+    let (first, second, third) = (first(), second(), third());
     let empty = first.digest().expect("digest");
     assert_eq!(empty, second.digest().expect("digest"));
     scripted_history(first.as_ref(), true);

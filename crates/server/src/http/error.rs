@@ -91,10 +91,16 @@ impl ApiError {
         )
     }
 
+    /// A server fault: the detail goes to the log (escaped), the client
+    /// gets a fixed sentence, never driver or SQL text.
     pub fn internal(message: impl Into<String>) -> ApiError {
         let message = message.into();
-        tracing::error!(%message, "internal error");
-        ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, message)
+        tracing::error!(?message, "internal error");
+        ApiError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            code::INTERNAL,
+            SERVER_FAULT,
+        )
     }
 
     /// The bytes of a body, or why it could not be read (too large, cut off).
@@ -110,6 +116,13 @@ impl ApiError {
         }
     }
 }
+
+/// What a client is told about a server fault; the log has the detail.
+const SERVER_FAULT: &str = "the server failed to answer this request; its log has the details";
+
+/// What a client is told when the store is busy or unreachable.
+const STORE_TRANSIENT: &str =
+    "the server's database is busy or unreachable; retry the same request";
 
 impl From<StoreError> for ApiError {
     fn from(e: StoreError) -> ApiError {
@@ -136,7 +149,14 @@ impl From<StoreError> for ApiError {
             | StoreError::Open(_) => StatusCode::INTERNAL_SERVER_ERROR,
         };
         if status.is_server_error() {
-            tracing::error!(error = %e, "store error");
+            // The detail (driver and SQL text) is for the operator only.
+            tracing::error!(error = ?e.to_string(), "store error");
+            let message = if e.is_transient() {
+                STORE_TRANSIENT
+            } else {
+                SERVER_FAULT
+            };
+            return ApiError::new(status, e.code(), message);
         }
         ApiError::new(status, e.code(), e.to_string())
     }
