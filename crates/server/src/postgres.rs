@@ -120,12 +120,17 @@ impl PgStore {
         let pool = Pool::new(config, max_connections, ACQUIRE_TIMEOUT);
         let open_err =
             |e: StoreError| StoreError::Open(format!("{}: {e}", pool::describe(pool.config())));
-        let mut conn = pool.get().map_err(open_err)?;
-        let epoch = migrate(&mut conn).map_err(|e| match e {
+        // The first connection is opened directly, so an unreachable or
+        // refusing server is an open error at once (the pool would keep
+        // trying until its acquire timeout).
+        let mut client = pool::connect(pool.config()).map_err(|e| open_err(e.into()))?;
+        let epoch = migrate(&mut client).map_err(|e| match e {
             StoreError::Postgres(_) => open_err(e),
             other => other,
         })?;
-        drop(conn);
+        // Closing a synchronous client must not happen on an async worker
+        // (see the pool's Drop).
+        let _ = std::thread::spawn(move || drop(client)).join();
         Ok(PgStore {
             pool,
             options,

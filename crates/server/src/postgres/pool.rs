@@ -1,21 +1,18 @@
-//! A small pool of synchronous PostgreSQL connections: at most `max` open,
-//! opened on demand, checked before reuse after sitting idle, and forgotten
-//! once broken.
+//! The PostgreSQL connection pool: r2d2 (a maintained pool) over the
+//! synchronous client, with this module's connection setup: TLS by
+//! `sslmode`, timeouts and keepalives, and the session settings every
+//! connection runs with.
 
 use crate::error::StoreError;
 use ::postgres::config::SslMode;
 use ::postgres::{Client, Config, NoTls};
 use std::fmt;
-use std::ops::{Deref, DerefMut};
-use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
-use std::time::{Duration, Instant};
+use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 use tokio_postgres_rustls::MakeRustlsConnect;
 use tokio_rustls::rustls;
 
-/// An idle connection older than this is pinged before it is handed out.
-const CHECK_AFTER: Duration = Duration::from_secs(30);
-
-/// How long that ping may take.
+/// How long the check of a connection taken from the pool may take.
 const CHECK_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// How long opening a connection may take.
@@ -32,30 +29,65 @@ const KEEPALIVE_IDLE: Duration = Duration::from_secs(60);
 const SESSION_SETUP: &str = "SET lock_timeout = '10s'; \
      SET idle_in_transaction_session_timeout = '60s'";
 
+/// Opens, checks and discards connections for r2d2.
+#[derive(Debug)]
+struct Manager {
+    config: Config,
+}
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = Client;
+    type Error = ::postgres::Error;
+
+    fn connect(&self) -> Result<Client, ::postgres::Error> {
+        connect(&self.config)
+    }
+
+    fn is_valid(&self, client: &mut Client) -> Result<(), ::postgres::Error> {
+        client.is_valid(CHECK_TIMEOUT)
+    }
+
+    fn has_broken(&self, client: &mut Client) -> bool {
+        client.is_closed()
+    }
+}
+
+/// At most `max` connections, opened on demand, checked when taken, and
+/// dropped once broken.
 pub(crate) struct Pool {
     config: Config,
-    max: usize,
-    acquire_timeout: Duration,
-    state: Mutex<State>,
-    returned: Condvar,
+    /// Always `Some` until dropped (see [`Drop`]).
+    inner: Option<r2d2::Pool<Manager>>,
 }
 
-struct State {
-    idle: Vec<Idle>,
-    /// Connections open, idle or handed out.
-    open: usize,
+/// A pooled connection; it goes back to the pool when dropped.
+pub(crate) type Conn<'a> = PooledClient<'a>;
+
+/// A connection of a [`Pool`], borrowed for as long as the pool lives.
+pub(crate) struct PooledClient<'a> {
+    conn: r2d2::PooledConnection<Manager>,
+    _pool: std::marker::PhantomData<&'a Pool>,
 }
 
-struct Idle {
-    client: Client,
-    since: Instant,
+impl std::ops::Deref for PooledClient<'_> {
+    type Target = Client;
+
+    fn deref(&self) -> &Client {
+        &self.conn
+    }
+}
+
+impl std::ops::DerefMut for PooledClient<'_> {
+    fn deref_mut(&mut self) -> &mut Client {
+        &mut self.conn
+    }
 }
 
 impl fmt::Debug for Pool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Pool")
             .field("server", &describe(&self.config))
-            .field("max", &self.max)
+            .field("state", &self.inner.as_ref().map(r2d2::Pool::state))
             .finish_non_exhaustive()
     }
 }
@@ -75,15 +107,17 @@ impl Pool {
         }
         config.keepalives(true);
         config.keepalives_idle(KEEPALIVE_IDLE);
+        let inner = r2d2::Pool::builder()
+            .max_size(u32::try_from(max.max(1)).unwrap_or(u32::MAX))
+            // Opened on demand: a store opens without waiting for a pool.
+            .min_idle(Some(0))
+            .connection_timeout(acquire_timeout)
+            .build_unchecked(Manager {
+                config: config.clone(),
+            });
         Pool {
             config,
-            max: max.max(1),
-            acquire_timeout,
-            state: Mutex::new(State {
-                idle: Vec::new(),
-                open: 0,
-            }),
-            returned: Condvar::new(),
+            inner: Some(inner),
         }
     }
 
@@ -91,79 +125,26 @@ impl Pool {
         &self.config
     }
 
-    fn state(&self) -> MutexGuard<'_, State> {
-        // The state is two plain fields, consistent at every unlock.
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
-    }
-
     /// A connection, waiting up to the acquire timeout for one to come back
     /// when all are in use.
     pub fn get(&self) -> Result<Conn<'_>, StoreError> {
-        let deadline = Instant::now() + self.acquire_timeout;
-        let mut state = self.state();
-        loop {
-            if let Some(idle) = state.idle.pop() {
-                drop(state);
-                let mut client = idle.client;
-                let usable = !client.is_closed()
-                    && (idle.since.elapsed() < CHECK_AFTER
-                        || client.is_valid(CHECK_TIMEOUT).is_ok());
-                if usable {
-                    return Ok(Conn {
-                        pool: self,
-                        client: Some(client),
-                    });
-                }
-                drop(client);
-                state = self.state();
-                state.open -= 1;
-                continue;
+        let pool = self
+            .inner
+            .as_ref()
+            .ok_or_else(|| StoreError::Unavailable("the pool is closed".to_owned()))?;
+        match pool.get() {
+            Ok(conn) => Ok(PooledClient {
+                conn,
+                _pool: std::marker::PhantomData,
+            }),
+            Err(e) => {
+                // r2d2 reports the last connection error, if any, as text.
+                Err(StoreError::Unavailable(format!(
+                    "no database connection within {} ms: {e}",
+                    pool.connection_timeout().as_millis()
+                )))
             }
-            if state.open < self.max {
-                state.open += 1;
-                drop(state);
-                return match connect(&self.config) {
-                    Ok(client) => Ok(Conn {
-                        pool: self,
-                        client: Some(client),
-                    }),
-                    Err(e) => {
-                        self.state().open -= 1;
-                        self.returned.notify_one();
-                        Err(e.into())
-                    }
-                };
-            }
-            let now = Instant::now();
-            if now >= deadline {
-                return Err(StoreError::Unavailable(format!(
-                    "all {} database connections stayed busy for {} ms",
-                    self.max,
-                    self.acquire_timeout.as_millis()
-                )));
-            }
-            state = self
-                .returned
-                .wait_timeout(state, deadline - now)
-                .unwrap_or_else(PoisonError::into_inner)
-                .0;
         }
-    }
-
-    fn put_back(&self, client: Client) {
-        let mut state = self.state();
-        if client.is_closed() {
-            state.open -= 1;
-            drop(state);
-            drop(client);
-        } else {
-            state.idle.push(Idle {
-                client,
-                since: Instant::now(),
-            });
-            drop(state);
-        }
-        self.returned.notify_one();
     }
 }
 
@@ -173,19 +154,17 @@ impl Drop for Pool {
         // panics on an async worker thread, and the last reference to a
         // store may well be dropped on one (at shutdown): close them on a
         // thread of their own.
-        let idle = std::mem::take(&mut self.state().idle);
-        if idle.is_empty() {
+        let Some(inner) = self.inner.take() else {
             return;
-        }
+        };
         let closing = std::thread::Builder::new()
             .name("redress-pg-close".to_owned())
-            .spawn(move || drop(idle));
+            .spawn(move || drop(inner));
         if let Ok(closing) = closing {
             let _ = closing.join();
         }
     }
 }
-
 /// Opens one connection and sets it up. `sslmode=require` in the URL
 /// connects over TLS (rustls), verifying the database server's certificate
 /// and host name against the system's root certificates; `disable` and
@@ -242,36 +221,4 @@ pub(crate) fn describe(config: &Config) -> String {
         .or(config.get_user())
         .unwrap_or("postgres");
     format!("postgresql://{host}:{port}/{db}")
-}
-
-/// A pooled connection; it goes back to the pool when dropped.
-pub(crate) struct Conn<'a> {
-    pool: &'a Pool,
-    client: Option<Client>,
-}
-
-impl Deref for Conn<'_> {
-    type Target = Client;
-
-    fn deref(&self) -> &Client {
-        self.client
-            .as_ref()
-            .expect("a pooled connection until dropped")
-    }
-}
-
-impl DerefMut for Conn<'_> {
-    fn deref_mut(&mut self) -> &mut Client {
-        self.client
-            .as_mut()
-            .expect("a pooled connection until dropped")
-    }
-}
-
-impl Drop for Conn<'_> {
-    fn drop(&mut self) {
-        if let Some(client) = self.client.take() {
-            self.pool.put_back(client);
-        }
-    }
 }
