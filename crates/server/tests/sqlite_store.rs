@@ -103,6 +103,7 @@ fn pages_are_cut_by_size() {
 /// what was received (the received text is kept twice: in the complaint and
 /// in the mutation log, which answers replays).
 #[test]
+#[allow(clippy::print_stdout, reason = "the figures for docs/performance.md")]
 fn storage_grows_with_what_is_received() {
     let dir = tempfile::tempdir().expect("a temporary directory");
     let path = dir.path().join("server.sqlite3");

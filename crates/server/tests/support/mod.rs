@@ -47,6 +47,11 @@ impl TestServer {
         ))
     }
 
+    /// The server's database file.
+    pub fn path(&self) -> &std::path::Path {
+        self.server.path()
+    }
+
     /// A second server process, as it were, over the same database file.
     pub fn beside(&self) -> TestServer {
         TestServer::wrap(self.server.beside())
