@@ -21,20 +21,18 @@ const REQUESTS: usize = 2_000;
 fn main() {
     for backend in backends() {
         let fixture = HttpFixture::start(backend);
-        let (reader, _) = &fixture.devices[0];
-        let rules = HttpTransport::new(
+        // A desk of its own, signed in as one of the pushing users.
+        let (user, _) = &fixture.devices[0];
+        let desk = redress_protocol::DeviceId(uuid::Uuid::now_v7());
+        let session = redress_sync::login(
             &fixture.url,
-            &redress_sync::login(
-                &fixture.url,
-                reader.actor.user.as_str(),
-                redress_server::testing::PASSWORD,
-                redress_protocol::DeviceId(uuid::Uuid::now_v7()),
-                "reader",
-            )
-            .unwrap()
-            .token,
-            reader.id,
-        );
+            user.actor.user.as_str(),
+            redress_server::testing::PASSWORD,
+            desk,
+            "reader",
+        )
+        .unwrap();
+        let rules = HttpTransport::new(&fixture.url, &session.token, desk);
         let idle = measure(&rules);
         let pushing = AtomicBool::new(true);
         let pushed = AtomicU64::new(0);

@@ -326,47 +326,59 @@ impl ServerStore for PgStore {
     ) -> Result<PushResponse> {
         let push = Push::new(&self.options, device, actor, request, now)?;
         let mut conn = self.conn()?;
-        // Group commit: the batch in one transaction (holding the push lock
-        // to its end), each mutation in a savepoint, so a mutation that
-        // fails leaves the ones before it settled.
-        let mut tx = write_transaction(&mut conn)?;
-        let mut results = Vec::with_capacity(request.mutations.len());
-        let mut failed = None;
-        for m in &request.mutations {
-            let mut step = {
-                let mut sp = tx.transaction()?;
-                let step = push.step(&mut Pg(&mut sp), m);
-                if let Ok(Step::Commit(_)) = step {
-                    sp.commit()?;
-                }
-                step
-            };
-            if let Err(e) = &step
-                && e.is_data_error()
-            {
-                let mut sp = tx.transaction()?;
-                step = push.refuse(&mut Pg(&mut sp), m, unstorable(e));
-                if let Ok(Step::Commit(_)) = step {
-                    sp.commit()?;
+        // Group commit: the batch in one transaction, holding the push lock
+        // to its end. No savepoints: past 64 subtransactions PostgreSQL's
+        // snapshots slow down for everyone. If any mutation fails, the
+        // whole batch rolls back and is settled again one transaction per
+        // mutation, which keeps those before the failure settled.
+        {
+            let mut tx = write_transaction(&mut conn)?;
+            let mut results = Vec::with_capacity(request.mutations.len());
+            let mut failed = false;
+            for m in &request.mutations {
+                match push.step(&mut Pg(&mut tx), m) {
+                    Ok(Step::Commit(result) | Step::Replay(result)) => results.push(result),
+                    Ok(Step::Gap) => break,
+                    Err(_) => {
+                        failed = true;
+                        break;
+                    }
                 }
             }
+            if !failed {
+                let device_last_seq = device_last_seq(&mut tx, device)?;
+                tx.commit()?;
+                return Ok(push.response(results, device_last_seq));
+            }
+            // Dropping the transaction rolls it back.
+        }
+        let mut results = Vec::with_capacity(request.mutations.len());
+        for m in &request.mutations {
+            let mut tx = write_transaction(&mut conn)?;
+            let step = match push.step(&mut Pg(&mut tx), m) {
+                Err(e) if e.is_data_error() => {
+                    tx.rollback()?;
+                    tx = write_transaction(&mut conn)?;
+                    push.refuse(&mut Pg(&mut tx), m, unstorable(&e))?
+                }
+                other => other?,
+            };
             match step {
-                Ok(Step::Commit(result) | Step::Replay(result)) => results.push(result),
-                Ok(Step::Gap) => break,
-                Err(e) => {
-                    failed = Some(e);
+                Step::Commit(result) => {
+                    tx.commit()?;
+                    results.push(result);
+                }
+                Step::Replay(result) => {
+                    tx.rollback()?;
+                    results.push(result);
+                }
+                Step::Gap => {
+                    tx.rollback()?;
                     break;
                 }
             }
         }
-        if let Some(e) = failed {
-            // Keep what was settled before the failure, if the connection
-            // still can; the client retries and gets those replayed.
-            let _ = tx.commit();
-            return Err(e);
-        }
-        let device_last_seq = device_last_seq(&mut tx, device)?;
-        tx.commit()?;
+        let device_last_seq = device_last_seq(&mut *conn, device)?;
         Ok(push.response(results, device_last_seq))
     }
 
