@@ -122,7 +122,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn find_user(&self, name: &UserId) -> Result<Option<User>> {
-        let conn = self.lock();
+        let conn = self.read()?;
         let row = conn
             .query_row(
                 &format!("SELECT {USER_COLUMNS} FROM users u WHERE u.name = ?1"),
@@ -175,7 +175,7 @@ impl AccountStore for SqliteStore {
     }
 
     fn find_session(&self, token_hash: &TokenHash) -> Result<Option<Session>> {
-        let conn = self.lock();
+        let conn = self.read()?;
         let row = conn
             .query_row(
                 &format!(
