@@ -16,6 +16,7 @@
 
 mod accounts;
 pub mod auth;
+pub mod backup;
 mod error;
 pub mod http;
 pub mod integration;

@@ -66,6 +66,31 @@ enum Command {
     /// Manage the systems that feed complaints in through the intake API.
     #[command(subcommand)]
     Integration(IntegrationCommand),
+    /// Write a consistent copy of a SQLite database into a new file; the
+    /// server may keep serving meanwhile. (PostgreSQL: pg_dump, see the
+    /// docs.)
+    Backup {
+        #[command(flatten)]
+        db: Db,
+        /// The backup file to write; it must not exist.
+        #[arg(long, value_name = "FILE")]
+        to: PathBuf,
+    },
+    /// Put a backup in place of a SQLite database (stop the server first)
+    /// under a new epoch, so desktops start over from it.
+    Restore {
+        /// The backup file.
+        #[arg(long, value_name = "FILE")]
+        from: PathBuf,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Give a database a new epoch (after pg_restore; stop the servers
+    /// first).
+    NewEpoch {
+        #[command(flatten)]
+        db: Db,
+    },
     /// Print the OpenAPI document of the HTTP API (JSON) and exit.
     Openapi,
 }
@@ -291,6 +316,29 @@ fn say(line: &str) {
     let _ = writeln!(std::io::stdout(), "{line}");
 }
 
+/// The database of `db` as a SQLite file; a PostgreSQL URL is refused
+/// (its backups are pg_dump's).
+fn sqlite_path(db: &Db) -> Result<&Path, Failure> {
+    if redress_server::is_postgres_url(&db.path.to_string_lossy()) {
+        return Err(Failure::input(
+            "not_sqlite",
+            "backup and restore copy SQLite files; for PostgreSQL use pg_dump and pg_restore, \
+             then `redress-server new-epoch` (see docs/sync-server.md)",
+        ));
+    }
+    Ok(&db.path)
+}
+
+impl From<redress_server::backup::BackupError> for Failure {
+    fn from(e: redress_server::backup::BackupError) -> Failure {
+        Failure {
+            status: if e.is_input() { 2 } else { 1 },
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
 fn open(db: &Db) -> Result<AnyStore, Failure> {
     Ok(AnyStore::open(&db.path, Rules::default())?)
 }
@@ -304,6 +352,29 @@ fn run(cli: Cli) -> Result<(), Failure> {
             time_zone,
             transport,
         } => serve(&db, &listen, rules.as_deref(), &time_zone, &transport),
+        Command::Backup { db, to } => {
+            let epoch = redress_server::backup::backup(sqlite_path(&db)?, &to)?;
+            say(&format!(
+                "backed up {} into {} (epoch {epoch})",
+                db.path.display(),
+                to.display()
+            ));
+            Ok(())
+        }
+        Command::Restore { from, db } => {
+            let epoch = redress_server::backup::restore(&from, sqlite_path(&db)?)?;
+            say(&format!(
+                "restored {} from {}; its new epoch is {epoch}",
+                db.path.display(),
+                from.display()
+            ));
+            Ok(())
+        }
+        Command::NewEpoch { db } => {
+            let epoch = redress_server::backup::new_epoch(&db.path)?;
+            say(&format!("{} has the new epoch {epoch}", db.path.display()));
+            Ok(())
+        }
         Command::Migrate { db } => {
             let store = open(&db)?;
             say(&format!(

@@ -69,6 +69,14 @@ impl AnyStore {
         matches!(self.backend, Backend::Postgres(_))
     }
 
+    /// Gives the database a new epoch and returns it (after a restore).
+    pub fn renew_epoch(&self) -> Result<Uuid> {
+        match &self.backend {
+            Backend::Sqlite(store) => store.renew_epoch(),
+            Backend::Postgres(store) => store.renew_epoch(),
+        }
+    }
+
     /// The number of migrations applied.
     pub fn schema_version(&self) -> Result<i64> {
         match &self.backend {

@@ -138,6 +138,19 @@ impl PgStore {
         })
     }
 
+    /// Gives the database a new epoch and returns it: its lineage changed
+    /// (after `pg_restore`). Servers running on it keep the epoch they read
+    /// at start until restarted.
+    pub fn renew_epoch(&self) -> Result<Uuid> {
+        let epoch = Uuid::now_v7();
+        let mut conn = self.conn()?;
+        conn.execute(
+            "UPDATE meta SET value = $1 WHERE key = 'epoch'",
+            &[&epoch.to_string()],
+        )?;
+        Ok(epoch)
+    }
+
     /// The schema version of the database (the number of migrations applied).
     pub fn schema_version(&self) -> Result<i64> {
         let mut conn = self.pool.get()?;

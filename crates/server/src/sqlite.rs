@@ -137,6 +137,19 @@ impl SqliteStore {
         })
     }
 
+    /// Gives the database a new epoch and returns it: its lineage changed
+    /// (a restore from backup).
+    pub fn renew_epoch(&self) -> Result<Uuid> {
+        let epoch = Uuid::now_v7();
+        self.lock()
+            .execute(
+                "UPDATE meta SET value = ?1 WHERE key = 'epoch'",
+                [epoch.to_string()],
+            )
+            .map_err(db)?;
+        Ok(epoch)
+    }
+
     /// A read-only connection from the pool; `store_unavailable` when none
     /// frees up in time.
     pub(crate) fn read(&self) -> Result<Reader> {
