@@ -92,6 +92,7 @@ bench: deps-rust deps-postgres
 	$(CARGO) bench -p redress-testkit --bench demo
 	$(CARGO) bench -p redress-sync --bench latency
 	scripts/with-postgres.sh $(CARGO) bench -p redress-server --bench push
+	scripts/with-postgres.sh $(CARGO) bench -p redress-server --bench latency
 
 ## The console under a 50,000-complaint store: dashboard round trip,
 ## scrolling, idle CPU.
