@@ -391,12 +391,7 @@ impl<'a> Push<'a> {
                 });
             }
             if !stored.matches(m)? {
-                return Err(StoreError::ReplayMismatch {
-                    device,
-                    client_seq: m.client_seq,
-                    mutation_id: m.mutation_id,
-                    stored: Box::new(stored.result),
-                });
+                return Err(replay_mismatch(device, m, stored));
             }
             let mut result = stored.result;
             result.client_seq = m.client_seq;
@@ -416,12 +411,7 @@ impl<'a> Push<'a> {
                 });
             }
             if !settled.stored.matches(m)? {
-                return Err(StoreError::ReplayMismatch {
-                    device,
-                    client_seq: m.client_seq,
-                    mutation_id: m.mutation_id,
-                    stored: Box::new(settled.stored.result),
-                });
+                return Err(replay_mismatch(device, m, settled.stored));
             }
             // Settled before by this user under another (device, seq), e.g.
             // renumbered after the device re-registered: consume the new
@@ -635,6 +625,17 @@ impl<'a> Push<'a> {
             })),
             Err(e) => Ok(Err(explain(&e, &complaint, command))),
         }
+    }
+}
+
+/// The refusal of `m`, whose id was settled as `stored` with other
+/// arguments.
+fn replay_mismatch(device: DeviceId, m: &MutationEnvelope, stored: StoredMutation) -> StoreError {
+    StoreError::ReplayMismatch {
+        device,
+        client_seq: m.client_seq,
+        mutation_id: m.mutation_id,
+        stored: Box::new(stored.result),
     }
 }
 
