@@ -116,7 +116,27 @@ pub fn backup(db: &Path, to: &Path) -> Result<Uuid, BackupError> {
         .ok_or_else(|| BackupError::NotSqlite(format!("{} is not a UTF-8 path", to.display())))?;
     conn.execute("VACUUM INTO ?1", [target])
         .map_err(sqlite_err(db))?;
+    // VACUUM INTO does not flush what it wrote: a backup is not done until
+    // it is on the disk.
+    sync_file(to)?;
     Ok(epoch)
+}
+
+/// Flushes a file, and the directory that names it, to the disk.
+fn sync_file(path: &Path) -> Result<(), BackupError> {
+    let io = |source| BackupError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    std::fs::File::open(path)
+        .and_then(|f| f.sync_all())
+        .map_err(io)?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::File::open(dir)
+            .and_then(|d| d.sync_all())
+            .map_err(io)?;
+    }
+    Ok(())
 }
 
 /// Replaces the SQLite database at `db` with the backup `from`, under a
@@ -156,10 +176,12 @@ pub fn restore(from: &Path, db: &Path) -> Result<Uuid, BackupError> {
             Err(source) => return Err(BackupError::Io { path: side, source }),
         }
     }
+    sync_file(&staging)?;
     std::fs::rename(&staging, db).map_err(|source| BackupError::Io {
         path: db.to_owned(),
         source,
     })?;
+    sync_file(db)?;
     Ok(epoch)
 }
 
