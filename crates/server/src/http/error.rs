@@ -93,7 +93,7 @@ impl ApiError {
 
     pub fn internal(message: impl Into<String>) -> ApiError {
         let message = message.into();
-        tracing::error!(%message, "internal error");
+        tracing::error!(error = ?message, "internal error");
         ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, code::INTERNAL, message)
     }
 
