@@ -8,12 +8,9 @@ use std::time::Duration;
 use support::cli::{bin, db_arg, serve_logged, terminate};
 use support::{agent, send};
 
-/// Every log line the server writes within `wait` after the request, once
-/// a line matching `until` arrived.
-fn log_until(
-    log: &std::sync::mpsc::Receiver<String>,
-    until: impl Fn(&str) -> bool,
-) -> Vec<String> {
+/// The log lines that arrive (each within 10 s of the last) up to and
+/// including the first one matching `until`.
+fn log_until(log: &std::sync::mpsc::Receiver<String>, until: impl Fn(&str) -> bool) -> Vec<String> {
     let mut lines = Vec::new();
     loop {
         let line = log

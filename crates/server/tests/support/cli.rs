@@ -113,9 +113,7 @@ pub fn terminate(child: &mut Child) -> ExitStatus {
 /// Like [`serve`], but the rest of the log after the address line comes
 /// back through the receiver, one line at a time, instead of being
 /// drained.
-pub fn serve_logged(
-    mut command: Command,
-) -> (Child, String, std::sync::mpsc::Receiver<String>) {
+pub fn serve_logged(mut command: Command) -> (Child, String, std::sync::mpsc::Receiver<String>) {
     let mut child = command
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
