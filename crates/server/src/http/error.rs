@@ -95,7 +95,7 @@ impl ApiError {
     /// gets a fixed sentence, never driver or SQL text.
     pub fn internal(message: impl Into<String>) -> ApiError {
         let message = message.into();
-        tracing::error!(?message, "internal error");
+        tracing::error!(error = ?message, "internal error");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
             code::INTERNAL,

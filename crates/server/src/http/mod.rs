@@ -410,7 +410,7 @@ async fn server_headers(State(state): State<AppState>, request: Request, next: N
     }
     tracing::info!(
         %method,
-        %path,
+        path = ?path,
         status = response.status().as_u16(),
         elapsed_ms = started.elapsed().as_millis() as u64,
         "request"

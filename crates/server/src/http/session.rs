@@ -223,7 +223,7 @@ pub(super) async fn login(
         Some(user) if verified => user,
         _ => {
             limiter.fail(&login.username, ip);
-            tracing::warn!(user = %login.username, %ip, "failed sign-in");
+            tracing::warn!(user = ?login.username, %ip, "failed sign-in");
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
                 code::INVALID_CREDENTIALS,
@@ -259,7 +259,7 @@ pub(super) async fn login(
             store.create_session(&session)
         })
         .await?;
-    tracing::info!(user = %user.name, %device, "signed in");
+    tracing::info!(user = ?user.name.as_str(), %device, "signed in");
     Ok(Json(LoginResponse {
         token,
         role: role_name(user.role),
@@ -298,6 +298,6 @@ pub(super) async fn logout(
     state
         .blocking(move |store| store.revoke_session(&hash, Timestamp::now()))
         .await?;
-    tracing::info!(user = %auth.session.user.name, device = %auth.session.device, "signed out");
+    tracing::info!(user = ?auth.session.user.name.as_str(), device = %auth.session.device, "signed out");
     Ok(StatusCode::NO_CONTENT)
 }

@@ -109,3 +109,40 @@ pub fn terminate(child: &mut Child) -> ExitStatus {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Like [`serve`], but the rest of the log after the address line comes
+/// back through the receiver, one line at a time, instead of being
+/// drained.
+pub fn serve_logged(mut command: Command) -> (Child, String, std::sync::mpsc::Receiver<String>) {
+    let mut child = command
+        .env("RUST_LOG", "info")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start the server");
+    let mut log = BufReader::new(child.stderr.take().expect("stderr"));
+    let addr = loop {
+        let mut line = String::new();
+        assert!(
+            log.read_line(&mut line).expect("read the log") > 0,
+            "the server ended before serving"
+        );
+        if let Some(rest) = line.split("local=").nth(1) {
+            break rest
+                .split_whitespace()
+                .next()
+                .expect("an address")
+                .to_owned();
+        }
+    };
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in log.lines() {
+            let Ok(line) = line else { break };
+            // Once nobody listens, the lines are drained all the same.
+            let _ = tx.send(line);
+        }
+    });
+    (child, addr, rx)
+}
