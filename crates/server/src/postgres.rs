@@ -174,7 +174,7 @@ impl PgStore {
         self.pool.config()
     }
 
-    pub(crate) fn conn(&self) -> Result<Conn<'_>> {
+    pub(crate) fn conn(&self) -> Result<Conn> {
         self.pool.get()
     }
 }
@@ -227,7 +227,7 @@ fn migrate(client: &mut ::postgres::Client) -> Result<Uuid> {
 
 /// Starts a transaction that takes the push lock: from here on this
 /// transaction is the only one allocating change seqs.
-fn write_transaction<'a>(conn: &'a mut Conn<'_>) -> Result<Transaction<'a>> {
+fn write_transaction(conn: &mut Conn) -> Result<Transaction<'_>> {
     let mut tx = conn
         .build_transaction()
         .isolation_level(IsolationLevel::ReadCommitted)
@@ -237,7 +237,7 @@ fn write_transaction<'a>(conn: &'a mut Conn<'_>) -> Result<Transaction<'a>> {
 }
 
 /// Starts a read-only transaction on one snapshot.
-fn read_transaction<'a>(conn: &'a mut Conn<'_>) -> Result<Transaction<'a>> {
+fn read_transaction(conn: &mut Conn) -> Result<Transaction<'_>> {
     Ok(conn
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)

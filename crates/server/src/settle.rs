@@ -431,12 +431,7 @@ impl<'a> Push<'a> {
     /// device.
     fn settle(&self, ledger: &mut impl Ledger, m: &MutationEnvelope) -> Result<MutationResult> {
         let actor = self.actor;
-        let cause = ChangeCause {
-            mutation_id: m.mutation_id,
-            device_id: self.device,
-            client_seq: m.client_seq,
-            actor: actor.user.clone(),
-        };
+        let cause = self.cause(m);
         let decided = if m.author_user_id != actor.user {
             Err(Rejection::new(
                 codes::AUTHOR_MISMATCH,
@@ -474,14 +469,18 @@ impl<'a> Push<'a> {
         if m.client_seq != ledger.last_client_seq(self.device)? + 1 {
             return Ok(Step::Gap);
         }
-        let cause = ChangeCause {
+        self.write_outcome(ledger, m, &self.cause(m), Err(rejection))
+            .map(Step::Commit)
+    }
+
+    /// What `m`'s changes name as their cause.
+    fn cause(&self, m: &MutationEnvelope) -> ChangeCause {
+        ChangeCause {
             mutation_id: m.mutation_id,
             device_id: self.device,
             client_seq: m.client_seq,
             actor: self.actor.user.clone(),
-        };
-        self.write_outcome(ledger, m, &cause, Err(rejection))
-            .map(Step::Commit)
+        }
     }
 
     /// Writes a decided mutation: its effects or its rejection, its log

@@ -240,22 +240,12 @@ impl ServerStore for SqliteStore {
         let mut results = Vec::with_capacity(request.mutations.len());
         let mut failed = None;
         for m in &request.mutations {
-            let mut step = {
-                let sp = tx.savepoint().map_err(db)?;
-                let step = push.step(&mut Sql(&sp), m);
-                if let Ok(Step::Commit(_)) = step {
-                    sp.commit().map_err(db)?;
-                }
-                step
-            };
+            let mut step = in_savepoint(&mut tx, |ledger| push.step(ledger, m))?;
             if let Err(e) = &step
                 && e.is_data_error()
             {
-                let sp = tx.savepoint().map_err(db)?;
-                step = push.refuse(&mut Sql(&sp), m, unstorable(e));
-                if let Ok(Step::Commit(_)) = step {
-                    sp.commit().map_err(db)?;
-                }
+                let rejection = unstorable(e);
+                step = in_savepoint(&mut tx, |ledger| push.refuse(ledger, m, rejection))?;
             }
             match step {
                 Ok(Step::Commit(result) | Step::Replay(result)) => results.push(result),
@@ -454,6 +444,20 @@ impl ServerStore for SqliteStore {
             .map_err(db)?;
         text.parse().map_err(StoreError::corrupt)
     }
+}
+
+/// Runs one mutation's `step` in a savepoint of `tx`, kept when the step
+/// wrote something; the step's own outcome is returned as it came.
+fn in_savepoint(
+    tx: &mut rusqlite::Transaction<'_>,
+    step: impl FnOnce(&mut Sql<'_>) -> Result<Step>,
+) -> Result<Result<Step>> {
+    let sp = tx.savepoint().map_err(db)?;
+    let outcome = step(&mut Sql(&sp));
+    if let Ok(Step::Commit(_)) = outcome {
+        sp.commit().map_err(db)?;
+    }
+    Ok(outcome)
 }
 
 /// Brings the schema up to date in one transaction, and gives a new

@@ -31,7 +31,7 @@ const SESSION_SETUP: &str = "SET lock_timeout = '10s'; \
 
 /// Opens, checks and discards connections for r2d2.
 #[derive(Debug)]
-struct Manager {
+pub(crate) struct Manager {
     config: Config,
 }
 
@@ -61,27 +61,7 @@ pub(crate) struct Pool {
 }
 
 /// A pooled connection; it goes back to the pool when dropped.
-pub(crate) type Conn<'a> = PooledClient<'a>;
-
-/// A connection of a [`Pool`], borrowed for as long as the pool lives.
-pub(crate) struct PooledClient<'a> {
-    conn: r2d2::PooledConnection<Manager>,
-    _pool: std::marker::PhantomData<&'a Pool>,
-}
-
-impl std::ops::Deref for PooledClient<'_> {
-    type Target = Client;
-
-    fn deref(&self) -> &Client {
-        &self.conn
-    }
-}
-
-impl std::ops::DerefMut for PooledClient<'_> {
-    fn deref_mut(&mut self) -> &mut Client {
-        &mut self.conn
-    }
-}
+pub(crate) type Conn = r2d2::PooledConnection<Manager>;
 
 impl fmt::Debug for Pool {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -127,24 +107,18 @@ impl Pool {
 
     /// A connection, waiting up to the acquire timeout for one to come back
     /// when all are in use.
-    pub fn get(&self) -> Result<Conn<'_>, StoreError> {
+    pub fn get(&self) -> Result<Conn, StoreError> {
         let pool = self
             .inner
             .as_ref()
             .ok_or_else(|| StoreError::Unavailable("the pool is closed".to_owned()))?;
-        match pool.get() {
-            Ok(conn) => Ok(PooledClient {
-                conn,
-                _pool: std::marker::PhantomData,
-            }),
-            Err(e) => {
-                // r2d2 reports the last connection error, if any, as text.
-                Err(StoreError::Unavailable(format!(
-                    "no database connection within {} ms: {e}",
-                    pool.connection_timeout().as_millis()
-                )))
-            }
-        }
+        // r2d2 reports the last connection error, if any, as text.
+        pool.get().map_err(|e| {
+            StoreError::Unavailable(format!(
+                "no database connection within {} ms: {e}",
+                pool.connection_timeout().as_millis()
+            ))
+        })
     }
 }
 
