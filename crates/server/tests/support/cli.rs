@@ -54,7 +54,19 @@ pub fn db_arg(path: &Path) -> String {
 /// returns the child and the address its log announced. `each_line` sees
 /// every log line up to that one. The rest of the log is drained in the
 /// background so the server never blocks on a full pipe.
-pub fn serve(mut command: Command, each_line: impl Fn(&str)) -> (Child, String) {
+pub fn serve(command: Command, each_line: impl Fn(&str)) -> (Child, String) {
+    let (child, addr, log) = start_serving(command, each_line);
+    std::thread::spawn(move || for _ in log.lines() {});
+    (child, addr)
+}
+
+/// Starts `serve` with an info-level log on stderr and reads the log up to
+/// the line announcing the bound address (each line to `each_line`); the
+/// child, the address and the rest of the log.
+fn start_serving(
+    mut command: Command,
+    each_line: impl Fn(&str),
+) -> (Child, String, BufReader<std::process::ChildStderr>) {
     let mut child = command
         .env("RUST_LOG", "info")
         .env("NO_COLOR", "1")
@@ -63,7 +75,6 @@ pub fn serve(mut command: Command, each_line: impl Fn(&str)) -> (Child, String) 
         .spawn()
         .expect("start the server");
     let mut log = BufReader::new(child.stderr.take().expect("stderr"));
-    // The log line announcing the bound address.
     let addr = loop {
         let mut line = String::new();
         assert!(
@@ -79,8 +90,7 @@ pub fn serve(mut command: Command, each_line: impl Fn(&str)) -> (Child, String) 
                 .to_owned();
         }
     };
-    std::thread::spawn(move || for _ in log.lines() {});
-    (child, addr)
+    (child, addr, log)
 }
 
 /// `serve --db db` on a free port: the child and its address.
@@ -113,29 +123,8 @@ pub fn terminate(child: &mut Child) -> ExitStatus {
 /// Like [`serve`], but the rest of the log after the address line comes
 /// back through the receiver, one line at a time, instead of being
 /// drained.
-pub fn serve_logged(mut command: Command) -> (Child, String, std::sync::mpsc::Receiver<String>) {
-    let mut child = command
-        .env("RUST_LOG", "info")
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start the server");
-    let mut log = BufReader::new(child.stderr.take().expect("stderr"));
-    let addr = loop {
-        let mut line = String::new();
-        assert!(
-            log.read_line(&mut line).expect("read the log") > 0,
-            "the server ended before serving"
-        );
-        if let Some(rest) = line.split("local=").nth(1) {
-            break rest
-                .split_whitespace()
-                .next()
-                .expect("an address")
-                .to_owned();
-        }
-    };
+pub fn serve_logged(command: Command) -> (Child, String, std::sync::mpsc::Receiver<String>) {
+    let (child, addr, log) = start_serving(command, |_| {});
     let (tx, rx) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for line in log.lines() {
