@@ -14,7 +14,7 @@
 
 use crate::keychain;
 use jiff::Timestamp;
-use redress_app::messages::{changed_offline_text, rules_invalid_text};
+use redress_app::messages::{changed_offline_text, rules_invalid_text, started_over_text};
 use redress_app::{App, AppError, AppResult, Notification, Notifier, ServerLink, SyncOverview};
 use redress_app::{Language, SyncStatus};
 use redress_local::LocalStore;
@@ -309,14 +309,19 @@ impl Inner {
             LiveEvent::RulesChanged { .. } => {
                 let _ = self.app.set_rules(self.app.rules());
             }
+            // The server's database was restored: say so once; the sync
+            // that follows sends the lost changes and reloads the screens.
+            LiveEvent::StartedOver { requeued, .. } => {
+                let (title, body) = started_over_text(self.language(), requeued);
+                let _ = self.notifier.notify(&Notification {
+                    title,
+                    body,
+                    complaint: None,
+                });
+            }
             LiveEvent::RulesInvalid { message, .. } => {
                 eprintln!("error[invalid_rules]: {message}");
-                let lang = self
-                    .app
-                    .settings()
-                    .map(|s| s.language)
-                    .unwrap_or(Language::ZhCn);
-                let (title, body) = rules_invalid_text(lang, &message);
+                let (title, body) = rules_invalid_text(self.language(), &message);
                 let _ = self.notifier.notify(&Notification {
                     title,
                     body,
@@ -327,13 +332,15 @@ impl Inner {
         self.emit_status();
     }
 
-    fn announce_catch_up(&self, count: usize) {
-        let lang = self
-            .app
+    fn language(&self) -> Language {
+        self.app
             .settings()
             .map(|s| s.language)
-            .unwrap_or(Language::ZhCn);
-        let (title, body) = changed_offline_text(lang, count);
+            .unwrap_or(Language::ZhCn)
+    }
+
+    fn announce_catch_up(&self, count: usize) {
+        let (title, body) = changed_offline_text(self.language(), count);
         let _ = self.notifier.notify(&Notification {
             title,
             body,

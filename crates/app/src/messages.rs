@@ -108,6 +108,32 @@ pub fn changed_offline_text(lang: Language, count: usize) -> (String, String) {
     }
 }
 
+/// One notification after the server's database was restored from a
+/// backup or replaced: this desktop sends again the `requeued` changes the
+/// server lost and reloads everything from it.
+pub fn started_over_text(lang: Language, requeued: usize) -> (String, String) {
+    match lang {
+        Language::ZhCn => (
+            "服务器数据已从备份恢复".to_owned(),
+            if requeued == 0 {
+                "正在从服务器重新加载全部投诉".to_owned()
+            } else {
+                format!("正在重新发送服务器丢失的 {requeued} 项修改，并重新加载全部投诉")
+            },
+        ),
+        Language::En => (
+            "The server was restored from a backup".to_owned(),
+            if requeued == 0 {
+                "Reloading every complaint from the server".to_owned()
+            } else {
+                format!(
+                    "Sending again the {requeued} changes the server lost, and reloading every complaint"
+                )
+            },
+        ),
+    }
+}
+
 /// One notification for server rules that cannot be used: the console
 /// keeps deciding with the rules it had.
 pub fn rules_invalid_text(lang: Language, reason: &str) -> (String, String) {
@@ -150,6 +176,22 @@ mod tests {
         assert_eq!(
             changed_offline_text(Language::ZhCn, 12).0,
             "离线期间有 12 件投诉发生变化"
+        );
+    }
+
+    #[test]
+    fn a_start_over_says_how_many_changes_go_again() {
+        assert_eq!(
+            started_over_text(Language::En, 3).1,
+            "Sending again the 3 changes the server lost, and reloading every complaint"
+        );
+        assert_eq!(
+            started_over_text(Language::ZhCn, 3).1,
+            "正在重新发送服务器丢失的 3 项修改，并重新加载全部投诉"
+        );
+        assert_eq!(
+            started_over_text(Language::En, 0).1,
+            "Reloading every complaint from the server"
         );
     }
 

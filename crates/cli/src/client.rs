@@ -22,7 +22,7 @@ use redress_domain::ids::UserId;
 use redress_local::LocalStore;
 use redress_protocol::DeviceId;
 use redress_sync::{
-    HttpTransport, RulesUpdate, ServerEndpoint, SyncEngine, refresh_rules, stored_rules,
+    EpochCheck, HttpTransport, RulesUpdate, ServerEndpoint, SyncEngine, refresh_rules, stored_rules,
 };
 use serde::{Deserialize, Serialize};
 use std::io::BufRead;
@@ -251,11 +251,21 @@ pub fn sync(dir: &Path) -> Result<String, CliError> {
     let rules_note = update_rules(&transport, &store)?;
     let rules = rules_of(&store)?;
     let engine = SyncEngine::new(store, rules, transport);
+    // The server's epoch, by the engine's one rule: a restored server
+    // makes this desktop start over before it syncs.
+    let epoch = engine.transport().meta()?.server_epoch;
+    let restart_note = match engine.check_epoch(epoch)? {
+        EpochCheck::StartedOver(done) => format!(
+            "the server was restored from a backup: started over, {} changes sent again; ",
+            done.requeued
+        ),
+        EpochCheck::First | EpochCheck::Same => String::new(),
+    };
     let (pushed, pulled) = engine.sync(Timestamp::now())?;
     let pending = engine.store().read(|r| r.outbox_pending())?.len();
     let rules_note = rules_note.map_or_else(String::new, |n| format!(", {n}"));
     Ok(format!(
-        "pushed {} (applied {}, rejected {}, replayed {}), pulled {} changes, cursor {}, pending {pending}{rules_note}",
+        "{restart_note}pushed {} (applied {}, rejected {}, replayed {}), pulled {} changes, cursor {}, pending {pending}{rules_note}",
         pushed.applied + pushed.rejected,
         pushed.applied,
         pushed.rejected,

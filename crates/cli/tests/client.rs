@@ -232,6 +232,40 @@ fn a_stopped_server_keeps_the_work_pending_until_it_is_back() {
 }
 
 #[test]
+fn a_restored_server_is_sent_again_what_it_lost() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut server = start_server(tmp.path());
+    let dir = tmp.path().join("desk");
+    login(&dir, &server, "amy").ok();
+    let kept = ctl(&dir, &["complaint", "add"]).ok();
+    ctl(&dir, &["sync"]).ok();
+    let file = tmp.path().join("backup.sqlite3");
+    redress_server::backup::backup(server.path(), &file).unwrap();
+    let lost = ctl(&dir, &["complaint", "add"]).ok();
+    ctl(&dir, &["progress", "add", &kept, "--text", "noted"]).ok();
+    assert!(ctl(&dir, &["sync"]).ok().contains("applied 2"));
+
+    server.stop();
+    redress_server::backup::restore(&file, server.path()).unwrap();
+    server.restart();
+    let summary = ctl(&dir, &["sync"]).ok();
+    assert!(
+        summary.starts_with(
+            "the server was restored from a backup: started over, 2 changes sent again; \
+             pushed 2 (applied 2"
+        ),
+        "{summary}"
+    );
+    assert_eq!(pending(&dir), 0);
+    assert_eq!(ctl(&dir, &["state", "digest"]).ok(), digest(&server));
+    let lost: redress_domain::ids::ComplaintId =
+        serde_json::from_value(Value::String(lost)).unwrap();
+    assert!(server.store().complaint(lost).unwrap().is_some());
+    // Once is enough: the next sync is an ordinary one.
+    assert!(ctl(&dir, &["sync"]).ok().starts_with("pushed 0"));
+}
+
+#[test]
 fn bad_input_is_one_line_and_exit_2() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("desk");

@@ -206,6 +206,57 @@ impl<'conn> WriteTx<'conn> {
         self.mark_outbox(client_seq, OutboxState::Applied, &applied)
     }
 
+    /// Puts answered intents after `after_seq` back to `pending`, answer
+    /// and acknowledgement cleared, keeping their seqs and mutation ids: the
+    /// server they were settled on lost them (restored from a backup), so
+    /// they are pushed again. Returns how many rows changed.
+    pub fn requeue_outbox_after(&mut self, after_seq: i64) -> Result<usize> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE outbox SET state = 'pending', result = NULL, acked_at = NULL
+                  WHERE client_seq > ?1 AND state <> 'pending'",
+            )?
+            .execute([after_seq])?;
+        Ok(n)
+    }
+
+    /// Forgets the mirror so the next pull rebuilds it from cursor 0 (the
+    /// server's sequence started over). The complaints in `keep`, each with
+    /// the outbox row that last touches it, stay visible as overlay rows
+    /// (an overlay row already there wins) until the server confirms them
+    /// again. Returns how many mirror rows were dropped.
+    pub fn restart_mirror(&mut self, keep: &[(ComplaintId, i64)]) -> Result<usize> {
+        let cols = PROJECTED.join(", ");
+        let copy = format!(
+            "INSERT INTO complaint_overlay ({cols}, version, last_seq, updated_at, client_seq) \
+             SELECT {cols}, version, last_seq, ?2, ?3 FROM complaints WHERE id = ?1 \
+             ON CONFLICT (id) DO NOTHING"
+        );
+        let now = ms(Timestamp::now());
+        for (id, client_seq) in keep {
+            self.tx
+                .prepare(&copy)?
+                .execute(params![id.to_string(), now, client_seq])?;
+        }
+        let dropped = self.tx.execute("DELETE FROM complaints", [])?;
+        self.tx.execute(
+            "UPDATE sync_state SET cursor_seq = 0, last_pull_at = NULL WHERE id = 1",
+            [],
+        )?;
+        Ok(dropped)
+    }
+
+    /// Gives this desktop a new device id (its database was copied or
+    /// restored and the server saw the same seqs from another copy). The
+    /// next sign-in registers it.
+    pub fn set_device_id(&mut self, device_id: uuid::Uuid) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE sync_state SET device_id = ?1 WHERE id = 1")?
+            .execute([device_id.to_string()])?;
+        Ok(())
+    }
+
     /// Records a finished pull: the new cursor (the last server sequence
     /// applied to the mirror) and when it happened.
     pub fn set_sync_cursor(&mut self, cursor_seq: i64, at: Timestamp) -> Result<()> {

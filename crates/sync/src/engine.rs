@@ -67,6 +67,31 @@ pub struct PullReport {
     pub recovered: PushReport,
 }
 
+/// The local store setting holding the server's epoch (a UUID string).
+pub const EPOCH_SETTING: &str = "sync.server_epoch";
+
+/// What [`SyncEngine::check_epoch`] found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EpochCheck {
+    /// First contact: the epoch was stored.
+    First,
+    /// The epoch this desktop synced with.
+    Same,
+    /// Another epoch: the desktop started over.
+    StartedOver(StartOver),
+}
+
+/// What starting over against a restored server did
+/// ([`SyncEngine::start_over`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StartOver {
+    /// Intents the old server had answered that the restored one lacks, put
+    /// back in the outbox to be pushed again with their seqs and ids.
+    pub requeued: usize,
+    /// Mirror rows dropped; the next pull rebuilds the mirror from seq 0.
+    pub dropped: usize,
+}
+
 /// One desktop's sync engine over its local store.
 #[derive(Debug)]
 pub struct SyncEngine<T: Transport> {
@@ -192,6 +217,80 @@ impl<T: Transport> SyncEngine<T> {
                 return Ok(report);
             }
         }
+    }
+}
+
+impl<T: Transport> SyncEngine<T> {
+    /// The one rule for the server's epoch (`GET /meta`, every answer's
+    /// `Redress-Server-Epoch` header): stored at first contact; the same one
+    /// later means the same database; another one means it was restored or
+    /// replaced, and the desktop [starts over](Self::start_over), storing
+    /// the new epoch in that same transaction.
+    pub fn check_epoch(&self, epoch: uuid::Uuid) -> Result<EpochCheck, SyncError> {
+        let stored = epoch.to_string();
+        let known = self
+            .store
+            .read(|r| r.get_setting::<String>(EPOCH_SETTING))?;
+        match known {
+            Some(known) if known == stored => Ok(EpochCheck::Same),
+            Some(_) => Ok(EpochCheck::StartedOver(
+                self.start_over(|tx| tx.set_setting(EPOCH_SETTING, &stored))?,
+            )),
+            None => {
+                self.store
+                    .write(|tx| tx.set_setting(EPOCH_SETTING, &stored))?;
+                Ok(EpochCheck::First)
+            }
+        }
+    }
+
+    /// Starts over against a server whose database was restored from a
+    /// backup or replaced (its epoch changed): every answered intent after
+    /// the last seq the server holds for this device goes back to pending
+    /// (same seq, same mutation id, so the server applies each once), the
+    /// mirror is dropped and the cursor reset, so the next sync pushes them
+    /// and pulls the server's whole state. Complaints those intents touch
+    /// stay on screen as pending overlay rows meanwhile. `also` runs in the
+    /// same local transaction (the caller stores the new epoch there), so
+    /// a crash leaves either the old state or the new one.
+    pub fn start_over(
+        &self,
+        also: impl FnOnce(&mut WriteTx<'_>) -> Result<(), StoreError>,
+    ) -> Result<StartOver, SyncError> {
+        // What the server holds for this device: a one-item pull says.
+        let probe = self.transport.pull(0, 1)?;
+        let held = i64::try_from(probe.device_last_seq).map_err(wire)?;
+        self.store.write(|tx| {
+            let requeued = tx.requeue_outbox_after(held)?;
+            let mut keep: BTreeMap<ComplaintId, i64> = BTreeMap::new();
+            for row in tx.reader().outbox_pending()? {
+                if row.client_seq > held {
+                    let m = Mutation::from_wire(&row.name, row.args.clone()).map_err(wire)?;
+                    keep.insert(m.complaint_id(), row.client_seq);
+                }
+            }
+            let keep: Vec<(ComplaintId, i64)> = keep.into_iter().collect();
+            let dropped = tx.restart_mirror(&keep)?;
+            also(tx)?;
+            Ok::<_, SyncError>(StartOver { requeued, dropped })
+        })
+    }
+
+    /// Gives this desktop a new device id after the server reported a fork
+    /// (`device_forked`: another copy of this database pushed the same
+    /// seqs) and puts every answered intent back to pending. After the
+    /// user signs in again (which registers the new id) the whole outbox is
+    /// pushed from seq 1: intents the server settled for this user before
+    /// are recognised by their mutation ids and answered from its log, the
+    /// rest are decided for the first time. Returns the new id and how many
+    /// rows were put back.
+    pub fn reregister(&self) -> Result<(DeviceId, usize), SyncError> {
+        let device = DeviceId(uuid::Uuid::now_v7());
+        let requeued = self.store.write(|tx| {
+            tx.set_device_id(device.0)?;
+            tx.requeue_outbox_after(0)
+        })?;
+        Ok((device, requeued))
     }
 }
 

@@ -35,7 +35,7 @@ pub mod rules;
 
 pub use backoff::Backoff;
 pub use endpoint::{EndpointError, ServerEndpoint};
-pub use engine::{PullReport, PushReport, SyncEngine, SyncError};
+pub use engine::{EpochCheck, PullReport, PushReport, StartOver, SyncEngine, SyncError};
 pub use events::EventStream;
 pub use http::{
     CONNECT_TIMEOUT, HttpTransport, REQUEST_TIMEOUT, SERVER_EPOCH_HEADER, ServerMeta, Session,

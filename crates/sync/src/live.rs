@@ -24,9 +24,20 @@
 //! under [`EPOCH_SETTING`]. Before the first push after every (re)connection
 //! the epoch is asked again, and every answer's header is compared with it:
 //! a different epoch means the server's database was restored from a backup
-//! or replaced, so nothing more is pushed or pulled and the status becomes
-//! `Refused { code: "server_epoch_changed" }`. Starting over (bootstrap,
-//! re-queueing intents the server lost) is not implemented yet.
+//! or replaced. No answer from it is recorded then; instead the desktop
+//! starts over ([`SyncEngine::start_over`]): the intents the old server had
+//! answered and the restored one lacks go back to the outbox with their
+//! seqs and mutation ids, the mirror is dropped, the cursor reset and the
+//! new epoch stored, all in one local transaction, and
+//! [`LiveEvent::StartedOver`] tells the console before the sync goes on
+//! (push everything again, pull the whole state).
+//!
+//! **Device fork.** A push refused with `409 device_forked` means another
+//! copy of this local database pushed the same seqs. The desktop takes a
+//! new device id ([`SyncEngine::reregister`]), puts its whole outbox back to
+//! pending and stops with `Refused { code: "device_forked" }`: signing in
+//! again registers the new id, and the outbox is pushed from seq 1 (the
+//! server recognises what it settled for this user by mutation id).
 //!
 //! **Rules.** Right after the epoch check of every (re)connection the
 //! server's rules are fetched (`GET /rules`); when their digest differs from
@@ -42,7 +53,7 @@
 
 use crate::backoff::Backoff;
 use crate::endpoint::ServerEndpoint;
-use crate::engine::{PullReport, PushReport, SyncEngine, SyncError};
+use crate::engine::{EpochCheck, PullReport, PushReport, SyncEngine, SyncError};
 use crate::events::EventStream;
 use crate::http::HttpTransport;
 use crate::rules::{RulesUpdate, SharedRules, refresh_rules};
@@ -50,7 +61,7 @@ use crate::{Transport, TransportError};
 use jiff::Timestamp;
 use redress_domain::ids::ComplaintId;
 use redress_local::LocalStore;
-use redress_protocol::{DeviceId, PullResponse, PushRequest, PushResponse, ResultsResponse};
+use redress_protocol::{DeviceId, PullResponse, PushRequest, PushResponse, ResultsResponse, codes};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -59,10 +70,12 @@ use uuid::Uuid;
 
 /// The safety-net sync period when nothing else triggers one.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(60);
-/// The local store setting holding the server's epoch (a UUID string).
-pub const EPOCH_SETTING: &str = "sync.server_epoch";
+pub use crate::engine::EPOCH_SETTING;
 /// The refusal code of a server whose epoch changed.
 pub const EPOCH_CHANGED: &str = "server_epoch_changed";
+/// How often one sync starts over when the server's epoch keeps changing
+/// under it before it waits and tries later.
+const EPOCH_TRIES: usize = 3;
 /// How long [`LiveSync::stop`] waits for its threads.
 const STOP_WAIT: Duration = Duration::from_secs(1);
 /// An event stream open at least this long counts as a success for its
@@ -157,6 +170,16 @@ pub enum LiveEvent {
     RulesChanged { digest: String },
     /// The server's rules do not check out here; the previous ones stay.
     RulesInvalid { digest: String, message: String },
+    /// The server's database was restored or replaced (its epoch changed
+    /// to `epoch`): intents it lost are pushed again and the mirror is
+    /// rebuilt from it; the sync that follows does both.
+    StartedOver {
+        epoch: Uuid,
+        /// Answered intents put back in the outbox.
+        requeued: usize,
+        /// Mirror rows dropped (pulled again from the server).
+        dropped: usize,
+    },
 }
 
 /// The background sync of one signed-in desktop. Dropping it stops its
@@ -304,8 +327,8 @@ struct Control {
     nudged: bool,
     /// The highest poke not looked at yet.
     poked: Option<i64>,
-    /// The stream opened, with the epoch its answer carried.
-    opened: Option<Option<Uuid>>,
+    /// The stream opened.
+    opened: bool,
     /// An open stream ended: pokes may have been missed.
     lost: bool,
     /// The stream was refused.
@@ -395,7 +418,7 @@ impl Transport for EpochGuard {
 enum Wake {
     Sync,
     Poke(i64),
-    Opened(Option<Uuid>),
+    Opened,
     Refused(String, String),
 }
 
@@ -439,14 +462,11 @@ impl Worker {
             };
             match wake {
                 Wake::Refused(code, message) => return self.refuse(code, message),
-                Wake::Opened(Some(epoch)) => {
-                    // A (re)connection: ask the epoch and the rules again
-                    // before syncing.
-                    self.verified = false;
-                    if let Err(Failed::Refused(code, message)) = self.accept_epoch(epoch) {
-                        return self.refuse(code, message);
-                    }
-                }
+                // A (re)connection: the epoch (`GET /meta`, which also
+                // sets the epoch the guard compares answers with) and the
+                // rules are asked again before anything is pushed. The
+                // stream's own epoch header is only the trigger.
+                Wake::Opened => self.verified = false,
                 Wake::Poke(high_water) => {
                     let cursor = self
                         .engine
@@ -458,7 +478,6 @@ impl Worker {
                         continue;
                     }
                 }
-                Wake::Opened(None) => self.verified = false,
                 Wake::Sync => {}
             }
             match self.sync_once() {
@@ -483,10 +502,10 @@ impl Worker {
             if let Some((code, message)) = c.refused.take() {
                 return Some(Wake::Refused(code, message));
             }
-            if let Some(epoch) = c.opened.take() {
+            if std::mem::take(&mut c.opened) {
                 c.lost = false;
                 c.nudged = false;
-                return Some(Wake::Opened(epoch));
+                return Some(Wake::Opened);
             }
             if c.lost {
                 // The stream dropped: the server may have restarted on
@@ -494,7 +513,7 @@ impl Worker {
                 // anything is pushed.
                 c.nudged = false;
                 c.lost = false;
-                return Some(Wake::Opened(None));
+                return Some(Wake::Opened);
             }
             if c.nudged {
                 c.nudged = false;
@@ -518,31 +537,58 @@ impl Worker {
 
     fn sync_once(&mut self) -> Result<(), Failed> {
         self.set_status(LiveStatus::Syncing);
-        if !self.verified {
-            let meta = self
-                .engine
-                .transport()
-                .http
-                .meta()
-                .map_err(|e| classify(SyncError::Transport(e)))?;
-            self.accept_epoch(meta.server_epoch)?;
-            self.refresh_rules()?;
-            self.verified = true;
-        }
-        match self.engine.sync((self.now)()) {
-            Ok((pushed, pulled)) => {
-                self.backoff.reset();
-                self.set_status(LiveStatus::Online);
-                self.report(&pushed, pulled);
-                Ok(())
+        for _ in 0..EPOCH_TRIES {
+            if !self.verified {
+                let meta = self
+                    .engine
+                    .transport()
+                    .http
+                    .meta()
+                    .map_err(|e| classify(SyncError::Transport(e)))?;
+                self.accept_epoch(meta.server_epoch)?;
+                self.refresh_rules()?;
+                self.verified = true;
             }
-            Err(e) => {
-                let failed = classify(e);
-                if matches!(failed, Failed::Retry(_)) {
-                    self.verified = false;
+            match self.engine.sync((self.now)()) {
+                Ok((pushed, pulled)) => {
+                    self.backoff.reset();
+                    self.set_status(LiveStatus::Online);
+                    self.report(&pushed, pulled);
+                    return Ok(());
                 }
-                Err(failed)
+                Err(e) => match classify(e) {
+                    // An answer came from another database than the one
+                    // checked: ask the epoch again, start over, sync again.
+                    Failed::Refused(code, _) if code == EPOCH_CHANGED => self.verified = false,
+                    Failed::Refused(code, _) if code == codes::DEVICE_FORKED => {
+                        return Err(self.reregister());
+                    }
+                    failed @ Failed::Retry(_) => {
+                        self.verified = false;
+                        return Err(failed);
+                    }
+                    failed => return Err(failed),
+                },
             }
+        }
+        Err(Failed::Retry(
+            "the server's database changed several times during one sync".to_owned(),
+        ))
+    }
+
+    /// The answer to `device_forked`: a new device id, the outbox back to
+    /// pending, and a refusal asking the user to sign in again.
+    fn reregister(&self) -> Failed {
+        match self.engine.reregister() {
+            Ok((device, requeued)) => Failed::Refused(
+                codes::DEVICE_FORKED.to_owned(),
+                format!(
+                    "another copy of this desktop's database synced with the server; this \
+                     desktop is now device {device} and must sign in again to register it \
+                     ({requeued} changes will be sent again, the server keeps each once)"
+                ),
+            ),
+            Err(e) => classify(e),
         }
     }
 
@@ -563,23 +609,30 @@ impl Worker {
         Ok(())
     }
 
-    /// Remembers the server's epoch at first contact; refuses another one
-    /// later.
+    /// Takes the server's epoch ([`SyncEngine::check_epoch`]: stored at
+    /// first contact, a start-over when it changed). When that fails nothing
+    /// changed locally and the known epoch stays expected, so the next try
+    /// starts over again.
     fn accept_epoch(&mut self, epoch: Uuid) -> Result<(), Failed> {
-        let mut expected = lock(&self.engine.transport().expected);
-        match *expected {
-            Some(known) if known == epoch => Ok(()),
-            Some(known) => match epoch_changed(known, epoch) {
-                TransportError::Refused { code, message } => Err(Failed::Refused(code, message)),
-                TransportError::Unreachable(m) => Err(Failed::Retry(m)),
-            },
-            None => {
-                self.engine
-                    .store()
-                    .write(|tx| tx.set_setting(EPOCH_SETTING, &epoch.to_string()))
-                    .map_err(|e| classify(SyncError::Store(e)))?;
-                *expected = Some(epoch);
+        let known = lock(&self.engine.transport().expected).replace(epoch);
+        if known == Some(epoch) {
+            return Ok(());
+        }
+        // From here on the guard takes answers from the database at `epoch`
+        // (the start-over's probe is one).
+        match self.engine.check_epoch(epoch) {
+            Ok(EpochCheck::StartedOver(done)) => {
+                self.emit(LiveEvent::StartedOver {
+                    epoch,
+                    requeued: done.requeued,
+                    dropped: done.dropped,
+                });
                 Ok(())
+            }
+            Ok(EpochCheck::First | EpochCheck::Same) => Ok(()),
+            Err(e) => {
+                *lock(&self.engine.transport().expected) = known;
+                Err(classify(e))
             }
         }
     }
@@ -653,9 +706,9 @@ fn events_loop(shared: &Shared, stream: &EventStream) {
         let mut opened_at = None;
         let result = stream.listen(
             &shared.stream_stop,
-            |epoch| {
+            |_epoch| {
                 opened_at = Some(Instant::now());
-                shared.signal(|c| c.opened = Some(epoch));
+                shared.signal(|c| c.opened = true);
             },
             |high_water| {
                 shared

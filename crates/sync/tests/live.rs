@@ -1,9 +1,9 @@
 //! The background sync (`LiveSync`) of real consoles (`redress-app` on
 //! SQLite files) against a real server over HTTP on 127.0.0.1: changes
 //! travel by poke without an explicit sync, a stopped server is retried and
-//! the pending change pushed once it is back, refusals (a revoked session, a
-//! changed server epoch) stop syncing and keep the outbox, and `stop`
-//! returns promptly. Every wait is on a condition with a deadline.
+//! the pending change pushed once it is back, a revoked session stops
+//! syncing and keeps the outbox, a server restored from a backup gets back
+//! what it lost, and `stop` returns promptly. Every wait is on a condition with a deadline.
 #![allow(clippy::unwrap_used)]
 
 mod support;
@@ -18,7 +18,7 @@ use redress_protocol::DeviceId;
 use redress_server::ServerStore;
 use redress_server::testing::{PASSWORD, TestServer};
 use redress_sync::backoff::Backoff;
-use redress_sync::live::{EPOCH_CHANGED, EPOCH_SETTING};
+use redress_sync::live::EPOCH_SETTING;
 use redress_sync::{
     HttpTransport, LiveConfig, LiveEvent, LiveStatus, LiveSync, Transport, login, logout,
 };
@@ -26,7 +26,6 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::{new_complaint, open_console, set_user};
-use uuid::Uuid;
 
 /// Long enough that no test passes thanks to the periodic sync.
 const NO_POLL: Duration = Duration::from_secs(3600);
@@ -271,33 +270,65 @@ fn a_revoked_session_stops_syncing_and_keeps_the_outbox() {
 }
 
 #[test]
-fn a_changed_server_epoch_stops_syncing_before_anything_is_pushed() {
+fn a_server_restored_from_a_backup_is_sent_again_what_it_lost() {
     let tmp = tempfile::tempdir().unwrap();
     let mut server = start_server(tmp.path());
     let a = Desktop::open(&tmp.path().join("a"), &server, "amy", Role::Agent);
     a.wait_status("online", is_online);
+    let before = a.record();
+    wait_for("the first change pushed", || {
+        (a.pending() == 0).then_some(())
+    });
+    let file = tmp.path().join("backup.sqlite3");
+    redress_server::backup::backup(server.path(), &file).unwrap();
 
-    // The server database is "restored": same users and sessions, a new
-    // epoch (what a restore does).
+    // Acknowledged after the backup, then one more made while the server
+    // is down for the restore.
+    let lost = a.record();
+    wait_for("the second change pushed", || {
+        (a.pending() == 0).then_some(())
+    });
     server.stop();
-    let id = a.record();
+    let offline = a.record();
     a.wait_status("offline", |s| matches!(s, LiveStatus::Offline { .. }));
-    let db = rusqlite::Connection::open(server.path()).unwrap();
-    db.execute(
-        "UPDATE meta SET value = ?1 WHERE key = 'epoch'",
-        [Uuid::now_v7().to_string()],
-    )
-    .unwrap();
-    drop(db);
+    let epoch = redress_server::backup::restore(&file, server.path()).unwrap();
     server.restart();
 
-    let refused = a.wait_status("refused", |s| matches!(s, LiveStatus::Refused { .. }));
-    assert!(
-        matches!(&refused, LiveStatus::Refused { code, .. } if code == EPOCH_CHANGED),
-        "{refused:?}"
+    // The desktop starts over on its own: the acknowledged change the
+    // backup lacks goes back to the outbox, and both reach the server.
+    let started = wait_for("the start-over", || {
+        a.events.lock().unwrap().iter().find_map(|e| match e {
+            LiveEvent::StartedOver {
+                epoch: e, requeued, ..
+            } => Some((*e, *requeued)),
+            _ => None,
+        })
+    });
+    assert_eq!(started, (epoch, 1));
+    wait_for("both changes on the restored server", || {
+        let store = server.open_store();
+        (store.complaint(lost).unwrap().is_some() && store.complaint(offline).unwrap().is_some())
+            .then_some(())
+    });
+    a.wait_status("online", is_online);
+    wait_for("nothing pending", || (a.pending() == 0).then_some(()));
+    for id in [before, lost, offline] {
+        wait_for("the mirror rebuilt", || a.mirrors(id).then_some(()));
+    }
+    assert_eq!(
+        a.store
+            .read(|r| r.get_setting::<String>(EPOCH_SETTING))
+            .unwrap(),
+        Some(epoch.to_string()),
+        "the new epoch is stored"
     );
-    assert_eq!(a.pending(), 1, "not pushed, kept");
-    assert!(server.open_store().complaint(id).unwrap().is_none());
+    assert!(
+        !a.statuses()
+            .iter()
+            .any(|s| matches!(s, LiveStatus::Refused { .. })),
+        "{:?}",
+        a.statuses()
+    );
 }
 
 #[test]

@@ -250,6 +250,7 @@ describe("catalogue", () => {
       "standalone_history",
       "linked_elsewhere",
       "unauthorized",
+      "device_forked",
       "approval_already_decided",
       "remedy_changed_since_viewed",
       "author_mismatch",

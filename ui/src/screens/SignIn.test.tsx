@@ -138,5 +138,14 @@ describe("SignIn", () => {
     await waitFor(() => expect((screen.getByTestId("signin-url") as HTMLInputElement).value).toBe("http://127.0.0.1:8470"));
     expect((screen.getByTestId("signin-user") as HTMLInputElement).value).toBe("amy");
     expect(screen.getByTestId("signin-expired").textContent).toContain("(unauthorized)");
+    expect(screen.queryByTestId("signin-expired-why")).toBeNull();
+  });
+
+  it("explains a forked desktop, which signs in again as a new device", async () => {
+    syncOverview.mockResolvedValue(
+      overview({ status: { state: "needs_sign_in", code: "device_forked", message: "copy" }, user: "amy" }),
+    );
+    renderScreen(<SignIn />);
+    await waitFor(() => expect(screen.getByTestId("signin-expired-why").textContent).toContain("new device identity"));
   });
 });

@@ -24,7 +24,8 @@ use redress_protocol::{
 use redress_server::testing::TestServer;
 use redress_server::{ServerStore, SqliteStore};
 use redress_sync::{
-    HttpTransport, PullReport, PushReport, SyncEngine, SyncError, Transport, TransportError,
+    EpochCheck, HttpTransport, PullReport, PushReport, SyncEngine, SyncError, Transport,
+    TransportError,
 };
 use redress_testkit::FakeClock;
 use rusqlite::{Connection, OpenFlags};
@@ -162,6 +163,11 @@ impl Flaky {
     /// Talks to `url` from now on, with a fresh connection pool.
     pub fn repoint(&self, url: &str) {
         *self.inner.write().unwrap() = http_transport(url, &self.token, self.device);
+    }
+
+    /// The server's epoch, as `GET /meta` answers it.
+    pub fn epoch(&self) -> Uuid {
+        self.inner.read().unwrap().meta().unwrap().server_epoch
     }
 
     pub fn batches(&self) -> Vec<usize> {
@@ -311,6 +317,14 @@ impl Desktop {
 
     pub fn device(&self) -> DeviceId {
         self.engine.device_id().unwrap()
+    }
+
+    /// What the console's background sync does at every (re)connection:
+    /// asks the server's epoch and applies the engine's rule to it.
+    pub fn check_epoch(&self) -> EpochCheck {
+        self.engine
+            .check_epoch(self.net().epoch())
+            .unwrap_or_else(|e| panic!("{} could not check the epoch: {e}", self.name))
     }
 
     pub fn try_sync(&self) -> Result<(PushReport, PullReport), SyncError> {
