@@ -44,6 +44,11 @@ pub const DEVICE_MISMATCH: &str = "device_mismatch";
 /// A complaint id chosen by a desktop is already taken by another complaint.
 pub const COMPLAINT_EXISTS: &str = "complaint_exists";
 
+/// A session asked for more event streams at once than the server allows
+/// (`429`, with `Retry-After`). A client waits and tries again; one
+/// desktop needs one stream.
+pub const TOO_MANY_STREAMS: &str = "too_many_streams";
+
 /// The server's store is busy or unavailable; retry the same request later.
 pub const STORE_UNAVAILABLE: &str = "store_unavailable";
 

@@ -13,8 +13,9 @@ use redress_protocol::DeviceId;
 use sha2::{Digest, Sha256};
 use std::fmt;
 
-/// The longest user name accepted.
-pub const MAX_USER_NAME: usize = 64;
+/// The longest password accepted, in bytes: longer ones are refused
+/// before any hashing (argon2 would take them, slowly).
+pub const MAX_PASSWORD_BYTES: usize = 1024;
 
 /// Whether an account is a person at a desktop or a system feeding
 /// complaints in through the intake API.
@@ -112,15 +113,13 @@ impl NewUser {
     /// control characters) and negative limits.
     pub fn validate(&self) -> Result<(), StoreError> {
         let name = self.name.as_str();
-        if name.is_empty() || name.chars().count() > MAX_USER_NAME {
+        let limit = redress_domain::text::USER_NAME;
+        let fits = redress_domain::text::check("username", name, limit).is_ok();
+        if !fits || name.is_empty() || name.chars().any(char::is_whitespace) {
+            let limit = limit.max_chars;
             return Err(StoreError::InvalidUser(format!(
-                "a user name has 1 to {MAX_USER_NAME} characters"
+                "a user name has 1 to {limit} characters, without spaces or control characters"
             )));
-        }
-        if name.chars().any(|c| c.is_whitespace() || c.is_control()) {
-            return Err(StoreError::InvalidUser(
-                "a user name has no spaces or control characters".to_owned(),
-            ));
         }
         if self.approval_limit_minor.is_some_and(|limit| limit < 0) {
             return Err(StoreError::InvalidUser(
@@ -181,6 +180,39 @@ impl Session {
     }
 }
 
+/// A live session as an administrator lists it (`session list`); the
+/// token itself is never kept, `id` is the first 8 bytes of its hash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionInfo {
+    pub id: String,
+    pub user: UserId,
+    pub kind: UserKind,
+    pub device: DeviceId,
+    pub device_name: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+impl SessionInfo {
+    /// The short id of a token hash, as listed.
+    pub fn id_of(hash: &[u8]) -> String {
+        hash.iter().take(8).fold(String::new(), |mut s, b| {
+            use std::fmt::Write as _;
+            let _ = write!(s, "{b:02x}");
+            s
+        })
+    }
+}
+
+/// What a new integration gets in one transaction
+/// ([`AccountStore::add_integration`]).
+#[derive(Debug, Clone)]
+pub struct NewIntegration {
+    pub user: NewUser,
+    pub device_name: String,
+    pub session: NewSession,
+}
+
 /// Where the server keeps its users and sessions.
 pub trait AccountStore: Send + Sync {
     /// Adds a user; a taken name is refused with [`StoreError::UserExists`].
@@ -210,6 +242,45 @@ pub trait AccountStore: Send + Sync {
     /// Revokes a session; `false` if there was no such session or it was
     /// already revoked.
     fn revoke_session(&self, token_hash: &TokenHash, now: Timestamp) -> Result<bool, StoreError>;
+
+    /// Adds an integration's user, its device and its session at once: all
+    /// of them or, on any error, none.
+    fn add_integration(&self, new: &NewIntegration, now: Timestamp) -> Result<(), StoreError>;
+
+    /// Gives a person a new password hash and revokes all their sessions
+    /// (a changed password ends every sign-in). An integration is refused
+    /// ([`StoreError::InvalidUser`]), an unknown name is
+    /// [`StoreError::UnknownUser`].
+    fn set_password(
+        &self,
+        name: &UserId,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<(), StoreError>;
+
+    /// Enables a disabled user again (their old sessions stay revoked).
+    fn enable_user(&self, name: &UserId) -> Result<(), StoreError>;
+
+    /// The sessions live at `now` (neither revoked nor expired), of `user`
+    /// or of everyone, oldest first.
+    fn list_sessions(
+        &self,
+        user: Option<&UserId>,
+        now: Timestamp,
+    ) -> Result<Vec<SessionInfo>, StoreError>;
+
+    /// Revokes the live sessions of `user` (only those whose id, as
+    /// listed, starts with `id` when given); returns how many.
+    fn revoke_sessions(
+        &self,
+        user: &UserId,
+        id: Option<&str>,
+        now: Timestamp,
+    ) -> Result<usize, StoreError>;
+
+    /// Deletes sessions that expired or were revoked before `before`;
+    /// returns how many.
+    fn purge_sessions(&self, before: Timestamp) -> Result<usize, StoreError>;
 }
 
 /// The role's name as stored and shown (`supervisor`).

@@ -7,9 +7,8 @@
 //! once when the integration is added. Revoking it disables the user, which
 //! ends the session.
 
-use crate::accounts::{AccountStore, NewSession, NewUser, TokenHash, UserKind};
+use crate::accounts::{AccountStore, NewIntegration, NewSession, NewUser, TokenHash, UserKind};
 use crate::error::StoreError;
-use crate::store::ServerStore;
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::ids::UserId;
 use redress_domain::model::Role;
@@ -34,34 +33,38 @@ pub struct AddedIntegration {
 
 /// Adds integration `name`: the user (agent role, no usable password), a
 /// device registered to it, and a session for `token_hash` lasting
-/// [`INTEGRATION_TOKEN_TTL`]. A taken name is [`StoreError::UserExists`].
-pub fn add_integration<S: ServerStore + AccountStore + ?Sized>(
+/// [`INTEGRATION_TOKEN_TTL`], in one transaction (all or nothing). A taken
+/// name is [`StoreError::UserExists`].
+pub fn add_integration<S: AccountStore + ?Sized>(
     store: &S,
     name: &UserId,
     token_hash: TokenHash,
     now: Timestamp,
 ) -> Result<AddedIntegration, StoreError> {
-    let user = NewUser {
-        name: name.clone(),
-        kind: UserKind::Integration,
-        role: Role::Agent,
-        approval_limit_minor: None,
-        password_hash: NO_PASSWORD.to_owned(),
-    };
-    user.validate()?;
     let expires_at = now
         .checked_add(INTEGRATION_TOKEN_TTL)
         .map_err(|e| StoreError::InvalidUser(format!("no expiry time: {e}")))?;
-    store.add_user(&user, now)?;
     let device = DeviceId(Uuid::now_v7());
-    store.register_device(device, name, &format!("integration {name}"), now)?;
-    store.create_session(&NewSession {
-        token_hash,
-        user: name.clone(),
-        device,
-        created_at: now,
-        expires_at,
-    })?;
+    store.add_integration(
+        &NewIntegration {
+            user: NewUser {
+                name: name.clone(),
+                kind: UserKind::Integration,
+                role: Role::Agent,
+                approval_limit_minor: None,
+                password_hash: NO_PASSWORD.to_owned(),
+            },
+            device_name: format!("integration {name}"),
+            session: NewSession {
+                token_hash,
+                user: name.clone(),
+                device,
+                created_at: now,
+                expires_at,
+            },
+        },
+        now,
+    )?;
     Ok(AddedIntegration { device, expires_at })
 }
 

@@ -36,8 +36,8 @@ pub mod testing;
 
 pub use self::postgres::{PgNotifier, PgStore, is_postgres_url};
 pub use accounts::{
-    AccountStore, MAX_USER_NAME, NewSession, NewUser, Session, TokenHash, User, UserKind,
-    parse_role, role_name,
+    AccountStore, MAX_PASSWORD_BYTES, NewIntegration, NewSession, NewUser, Session, SessionInfo,
+    TokenHash, User, UserKind, parse_role, role_name,
 };
 pub use error::StoreError;
 pub use notify::{BroadcastHub, ChangeNotifier};

@@ -63,6 +63,9 @@ enum Command {
     /// Manage the users who may sign in.
     #[command(subcommand)]
     User(UserCommand),
+    /// List and revoke sessions (sign-ins).
+    #[command(subcommand)]
+    Session(SessionCommand),
     /// Manage the systems that feed complaints in through the intake API.
     #[command(subcommand)]
     Integration(IntegrationCommand),
@@ -116,6 +119,43 @@ enum UserCommand {
     /// Disable a user and revoke their sessions.
     Disable {
         name: String,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Enable a disabled user again; they sign in anew.
+    Enable {
+        name: String,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Set a person's password and end all their sessions.
+    Passwd {
+        name: String,
+        /// Read the password from the first line of standard input.
+        #[arg(long)]
+        password_stdin: bool,
+        #[command(flatten)]
+        db: Db,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+enum SessionCommand {
+    /// List the live sessions, oldest first: id, user, kind, device, since,
+    /// until.
+    List {
+        /// Only this user's.
+        #[arg(long)]
+        user: Option<String>,
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Revoke a user's live sessions: all of them, or the one whose listed
+    /// id starts with `--id`.
+    Revoke {
+        user: String,
+        #[arg(long)]
+        id: Option<String>,
         #[command(flatten)]
         db: Db,
     },
@@ -175,6 +215,9 @@ struct Transport {
     /// The most connections open at once.
     #[arg(long, env = "REDRESS_MAX_CONNECTIONS", value_name = "N")]
     max_connections: Option<usize>,
+    /// The most event streams one session may have open at once.
+    #[arg(long, env = "REDRESS_STREAMS_PER_SESSION", value_name = "N")]
+    streams_per_session: Option<usize>,
 }
 
 impl Transport {
@@ -205,6 +248,15 @@ impl Transport {
                 ));
             }
             config.max_connections = max;
+        }
+        if let Some(max) = self.streams_per_session {
+            if max == 0 {
+                return Err(Failure::input(
+                    "invalid_limit",
+                    "--streams-per-session must be at least 1",
+                ));
+            }
+            config.streams_per_session = max;
         }
         match (&self.tls_cert, &self.tls_key) {
             (Some(cert), Some(key)) => {
@@ -450,6 +502,67 @@ fn run(cli: Cli) -> Result<(), Failure> {
             say(&format!("disabled user {name} and revoked their sessions"));
             Ok(())
         }
+        Command::User(UserCommand::Enable { name, db }) => {
+            let name = UserId::new(name);
+            open(&db)?.enable_user(&name)?;
+            say(&format!("enabled user {name}"));
+            Ok(())
+        }
+        Command::User(UserCommand::Passwd {
+            name,
+            password_stdin,
+            db,
+        }) => {
+            if !password_stdin {
+                return Err(Failure::input(
+                    "password_required",
+                    "pass --password-stdin and the password on standard input",
+                ));
+            }
+            let name = UserId::new(name);
+            let store = open(&db)?;
+            let password = read_password()?;
+            let hash = auth::hash_password(&password)
+                .map_err(|e| Failure::runtime("hash_failed", e.to_string()))?;
+            store.set_password(&name, &hash, Timestamp::now())?;
+            say(&format!(
+                "set the password of {name} and revoked their sessions"
+            ));
+            Ok(())
+        }
+        Command::Session(SessionCommand::List { user, db }) => {
+            let user = user.map(UserId::new);
+            for s in open(&db)?.list_sessions(user.as_ref(), Timestamp::now())? {
+                // Device names come from clients: quoted and escaped.
+                say(&format!(
+                    "{} {} {} device {} {:?} since {} until {}",
+                    s.id,
+                    s.user,
+                    s.kind.name(),
+                    s.device,
+                    s.device_name,
+                    s.created_at,
+                    s.expires_at
+                ));
+            }
+            Ok(())
+        }
+        Command::Session(SessionCommand::Revoke { user, id, db }) => {
+            let user = UserId::new(user);
+            let id = id.map(|id| id.trim().to_ascii_lowercase());
+            if id
+                .as_deref()
+                .is_some_and(|id| id.is_empty() || !id.chars().all(|c| c.is_ascii_hexdigit()))
+            {
+                return Err(Failure::input(
+                    "invalid_session_id",
+                    "a session id is the hex digits `session list` shows",
+                ));
+            }
+            let n = open(&db)?.revoke_sessions(&user, id.as_deref(), Timestamp::now())?;
+            say(&format!("revoked {n} sessions of {user}"));
+            Ok(())
+        }
     }
 }
 
@@ -495,6 +608,15 @@ fn read_password() -> Result<String, Failure> {
         return Err(Failure::input(
             "weak_password",
             format!("a password has at least {MIN_PASSWORD} characters"),
+        ));
+    }
+    if password.len() > redress_server::MAX_PASSWORD_BYTES {
+        return Err(Failure::input(
+            "password_too_long",
+            format!(
+                "a password has at most {} bytes",
+                redress_server::MAX_PASSWORD_BYTES
+            ),
         ));
     }
     Ok(password)

@@ -1,7 +1,9 @@
 //! Opening the store a `--db` argument names: a `postgres://` or
 //! `postgresql://` URL opens [`PgStore`], anything else is a SQLite file.
 
-use crate::accounts::{AccountStore, NewSession, NewUser, Session, TokenHash, User};
+use crate::accounts::{
+    AccountStore, NewIntegration, NewSession, NewUser, Session, SessionInfo, TokenHash, User,
+};
 use crate::error::StoreError;
 use crate::notify::{BroadcastHub, ChangeNotifier};
 use crate::postgres::{PgNotifier, PgStore, is_postgres_url};
@@ -203,5 +205,29 @@ impl AccountStore for AnyStore {
 
     fn revoke_session(&self, token_hash: &TokenHash, now: Timestamp) -> Result<bool> {
         self.accounts().revoke_session(token_hash, now)
+    }
+
+    fn add_integration(&self, new: &NewIntegration, now: Timestamp) -> Result<()> {
+        self.accounts().add_integration(new, now)
+    }
+
+    fn set_password(&self, name: &UserId, password_hash: &str, now: Timestamp) -> Result<()> {
+        self.accounts().set_password(name, password_hash, now)
+    }
+
+    fn enable_user(&self, name: &UserId) -> Result<()> {
+        self.accounts().enable_user(name)
+    }
+
+    fn list_sessions(&self, user: Option<&UserId>, now: Timestamp) -> Result<Vec<SessionInfo>> {
+        self.accounts().list_sessions(user, now)
+    }
+
+    fn revoke_sessions(&self, user: &UserId, id: Option<&str>, now: Timestamp) -> Result<usize> {
+        self.accounts().revoke_sessions(user, id, now)
+    }
+
+    fn purge_sessions(&self, before: Timestamp) -> Result<usize> {
+        self.accounts().purge_sessions(before)
     }
 }

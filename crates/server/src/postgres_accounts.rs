@@ -2,7 +2,8 @@
 //! 0002 and 0003 under `migrations/postgres`).
 
 use crate::accounts::{
-    AccountStore, NewSession, NewUser, Session, TokenHash, User, UserKind, parse_role, role_name,
+    AccountStore, NewIntegration, NewSession, NewUser, Session, SessionInfo, TokenHash, User,
+    UserKind, parse_role, role_name,
 };
 use crate::error::StoreError;
 use crate::postgres::PgStore;
@@ -167,5 +168,143 @@ impl AccountStore for PgStore {
             &[&&token_hash.0[..], &now],
         )?;
         Ok(changed > 0)
+    }
+
+    fn add_integration(&self, new: &NewIntegration, now: Timestamp) -> Result<()> {
+        new.user.validate()?;
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction()?;
+        let user = &new.user;
+        let added = tx.execute(
+            "INSERT INTO users (name, role, approval_limit_minor, password_hash, disabled,
+                                created_at, kind)
+             VALUES ($1, $2, $3, $4, false, $5, $6)
+             ON CONFLICT (name) DO NOTHING",
+            &[
+                &user.name.as_str(),
+                &role_name(user.role),
+                &user.approval_limit_minor,
+                &user.password_hash,
+                &now,
+                &user.kind.name(),
+            ],
+        )?;
+        if added == 0 {
+            return Err(StoreError::UserExists(user.name.clone()));
+        }
+        let s = &new.session;
+        tx.execute(
+            "INSERT INTO devices (id, user_id, name, registered_at, last_seen_at)
+             VALUES ($1, $2, $3, $4, $4)",
+            &[&s.device.0, &s.user.as_str(), &new.device_name, &now],
+        )?;
+        tx.execute(
+            "INSERT INTO device_state (device_id, last_client_seq) VALUES ($1, 0)",
+            &[&s.device.0],
+        )?;
+        tx.execute(
+            "INSERT INTO sessions (token_hash, user_name, device_id, created_at, expires_at)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[
+                &&s.token_hash.0[..],
+                &s.user.as_str(),
+                &s.device.0,
+                &s.created_at,
+                &s.expires_at,
+            ],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn set_password(&self, name: &UserId, password_hash: &str, now: Timestamp) -> Result<()> {
+        let mut conn = self.conn()?;
+        let mut tx = conn.transaction()?;
+        let kind = tx.query_opt(
+            "SELECT kind FROM users WHERE name = $1 FOR UPDATE",
+            &[&name.as_str()],
+        )?;
+        let kind: Option<String> = kind.map(|row| row.try_get(0)).transpose()?;
+        match kind.as_deref().map(UserKind::parse) {
+            None => return Err(StoreError::UnknownUser(name.clone())),
+            Some(Some(UserKind::Person)) => {}
+            Some(_) => {
+                return Err(StoreError::InvalidUser(format!(
+                    "{name} is an integration: it has a token, not a password"
+                )));
+            }
+        }
+        tx.execute(
+            "UPDATE users SET password_hash = $2 WHERE name = $1",
+            &[&name.as_str(), &password_hash],
+        )?;
+        tx.execute(
+            "UPDATE sessions SET revoked_at = $2 WHERE user_name = $1 AND revoked_at IS NULL",
+            &[&name.as_str(), &now],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn enable_user(&self, name: &UserId) -> Result<()> {
+        let mut conn = self.conn()?;
+        let changed = conn.execute(
+            "UPDATE users SET disabled = false, disabled_at = NULL WHERE name = $1",
+            &[&name.as_str()],
+        )?;
+        if changed == 0 {
+            return Err(StoreError::UnknownUser(name.clone()));
+        }
+        Ok(())
+    }
+
+    fn list_sessions(&self, user: Option<&UserId>, now: Timestamp) -> Result<Vec<SessionInfo>> {
+        let mut conn = self.conn()?;
+        let rows = conn.query(
+            "SELECT s.token_hash, s.user_name, u.kind, s.device_id, COALESCE(d.name, ''),
+                    s.created_at, s.expires_at
+               FROM sessions s JOIN users u ON u.name = s.user_name
+               LEFT JOIN devices d ON d.id = s.device_id
+              WHERE ($1::text IS NULL OR s.user_name = $1)
+                AND s.revoked_at IS NULL AND s.expires_at > $2
+              ORDER BY s.created_at",
+            &[&user.map(UserId::as_str), &now],
+        )?;
+        rows.iter()
+            .map(|row| {
+                let kind: String = row.try_get(2)?;
+                Ok(SessionInfo {
+                    id: SessionInfo::id_of(row.try_get::<_, &[u8]>(0)?),
+                    user: UserId::new(row.try_get::<_, String>(1)?),
+                    kind: UserKind::parse(&kind)
+                        .ok_or_else(|| StoreError::corrupt(format!("unknown user kind {kind}")))?,
+                    device: DeviceId(row.try_get::<_, Uuid>(3)?),
+                    device_name: row.try_get(4)?,
+                    created_at: row.try_get(5)?,
+                    expires_at: row.try_get(6)?,
+                })
+            })
+            .collect()
+    }
+
+    fn revoke_sessions(&self, user: &UserId, id: Option<&str>, now: Timestamp) -> Result<usize> {
+        let mut conn = self.conn()?;
+        // The listed id is the hex of the hash's first bytes.
+        let changed = conn.execute(
+            "UPDATE sessions SET revoked_at = $3
+              WHERE user_name = $1 AND revoked_at IS NULL AND expires_at > $3
+                AND ($2::text IS NULL OR encode(token_hash, 'hex') LIKE $2 || '%')",
+            &[&user.as_str(), &id, &now],
+        )?;
+        Ok(usize::try_from(changed).unwrap_or(usize::MAX))
+    }
+
+    fn purge_sessions(&self, before: Timestamp) -> Result<usize> {
+        let mut conn = self.conn()?;
+        let purged = conn.execute(
+            "DELETE FROM sessions WHERE COALESCE(revoked_at, expires_at) < $1",
+            &[&before],
+        )?;
+        Ok(usize::try_from(purged).unwrap_or(usize::MAX))
     }
 }

@@ -820,3 +820,191 @@ fn graceful_shutdown_ends_open_event_streams() {
     assert!(ended, "the stream ended cleanly");
     assert!(!rest.contains("poke"), "{rest}");
 }
+
+// ---- sign-in brakes, bounded inputs, session lifetime, stream caps ----------
+
+#[test]
+fn user_and_device_names_over_their_limits_are_refused_before_any_password_check() {
+    let server = TestServer::start_with(HttpConfig {
+        login_failures: 2,
+        ..HttpConfig::default()
+    });
+    let client = server.client(1);
+    let limit = redress_domain::text::USER_NAME.max_chars;
+    let cases = [
+        ("a".repeat(limit + 1), "desk".to_owned(), "text_too_long"),
+        (
+            "ann\nINFO signed in user=root".to_owned(),
+            "desk".to_owned(),
+            "invalid_text",
+        ),
+        ("ann".to_owned(), "desk\u{1b}[2J".to_owned(), "invalid_text"),
+        ("ann".to_owned(), "desk\u{202e}".to_owned(), "invalid_text"),
+        (
+            "ann".to_owned(),
+            "d".repeat(redress_domain::text::DEVICE_NAME.max_chars + 1),
+            "text_too_long",
+        ),
+    ];
+    for _ in 0..3 {
+        for (user, device_name, code) in &cases {
+            let reply = client.post_json(
+                "/auth/login",
+                &json!({ "username": user, "password": PASSWORD,
+                         "device_id": client.device, "device_name": device_name }),
+            );
+            assert_error(&reply, 400, code);
+        }
+    }
+    let reply = client.post_json(
+        "/auth/login",
+        &json!({ "username": "ann", "password": "p".repeat(redress_server::MAX_PASSWORD_BYTES + 1),
+                 "device_id": client.device, "device_name": "desk" }),
+    );
+    assert_error(&reply, 400, "malformed_request");
+    // None of them counted as a failed sign-in of ann, none registered a
+    // device.
+    let (status, body) = client.login("ann", PASSWORD);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(
+        server
+            .store
+            .list_sessions(None, Timestamp::now())
+            .expect("as set up")
+            .len(),
+        1
+    );
+}
+
+#[test]
+fn spraying_one_password_over_many_names_from_one_address_is_braked() {
+    let server = TestServer::start_with(HttpConfig {
+        login_address_failures: 3,
+        ..HttpConfig::default()
+    });
+    let client = server.client(1);
+    for name in ["ann", "amy", "nobody"] {
+        let (status, body) = client.login(name, "Summer2026!");
+        assert_eq!(status, 401, "{body}");
+    }
+    // The address is braked whatever the name, even with the right password.
+    let (status, body) = client.login("sue", PASSWORD);
+    assert_eq!(status, 429, "{body}");
+    assert_eq!(body["code"], "rate_limited");
+}
+
+#[test]
+fn an_integration_account_cannot_sign_in_with_any_password() {
+    let server = TestServer::start();
+    let (token, hash) = redress_server::auth::new_token().expect("as set up");
+    redress_server::integration::add_integration(
+        server.store.as_ref(),
+        &UserId::new("crm"),
+        hash,
+        Timestamp::now(),
+    )
+    .expect("as set up");
+    let client = server.client(1);
+    for password in ["", "!integration", token.as_str(), PASSWORD] {
+        let (status, body) = client.login("crm", password);
+        assert_eq!(status, 401, "{password:?}: {body}");
+        assert_eq!(body["code"], "invalid_credentials");
+    }
+}
+
+#[test]
+fn a_session_ends_at_its_absolute_lifetime_however_much_it_is_used() {
+    let day = SignedDuration::from_hours(24);
+    let server = TestServer::start_with(HttpConfig {
+        session_ttl: day,
+        session_max_age: day + SignedDuration::from_hours(2),
+        ..HttpConfig::default()
+    });
+    let ann = server.client(1);
+    server
+        .store
+        .register_device(ann.device, &UserId::new("ann"), "desk", Timestamp::now())
+        .expect("as set up");
+    let session = |token: &str, created_at: Timestamp, expires_at: Timestamp| {
+        server
+            .store
+            .create_session(&NewSession {
+                token_hash: TokenHash::of(token),
+                user: UserId::new("ann"),
+                device: ann.device,
+                created_at,
+                expires_at,
+            })
+            .expect("as set up");
+        Client {
+            token: Some(token.to_owned()),
+            ..server.client(1)
+        }
+    };
+    // Signed in 23 h 50 min ago, ten minutes left: in use, it slides only
+    // up to 26 h after sign-in, not a day past now.
+    let created_at = Timestamp::now() - SignedDuration::from_mins(1430);
+    let sliding = session(&"a".repeat(64), created_at, created_at + day);
+    assert_eq!(sliding.pull(0).status, 200);
+    let slid = server
+        .store
+        .find_session(&TokenHash::of(&"a".repeat(64)))
+        .expect("as set up")
+        .expect("as set up")
+        .expires_at;
+    assert_eq!(slid, created_at + day + SignedDuration::from_hours(2));
+    // Past its absolute end it is refused even if its expiry says later
+    // (a session slid before the limit was lowered).
+    let old = Timestamp::now() - SignedDuration::from_hours(27);
+    let stale = session(&"b".repeat(64), old, Timestamp::now() + day);
+    assert_error(&stale.pull(0), 401, "unauthorized");
+    // A fresh sign-in lasts the shorter of the two.
+    let (status, body) = server.client(1).login("ann", PASSWORD);
+    assert_eq!(status, 200, "{body}");
+    let expires: Timestamp = body["expires_at"].as_str().expect("as set up").parse().expect("as set up");
+    assert!(expires <= Timestamp::now() + day);
+}
+
+#[test]
+fn event_streams_per_session_are_capped_and_a_closed_one_frees_its_place() {
+    let server = TestServer::start_with(HttpConfig {
+        streams_per_session: 2,
+        keep_alive: Duration::from_millis(20),
+        ..HttpConfig::default()
+    });
+    let sue = server.signed_in("sue", 2);
+    let first = open_events(&sue);
+    let _second = open_events(&sue);
+    let refused = sue.send("GET", "/sync/events", None);
+    assert_error(&refused, 429, "too_many_streams");
+    assert!(refused.headers.get("retry-after").is_some());
+    // Another session is not affected.
+    let sam = server.signed_in("sam", 3);
+    let _sams = open_events(&sam);
+    // Closing a stream gives its place back once the server notices (its
+    // next keep-alive finds the connection gone).
+    drop(first);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let reply = sue
+            .agent
+            .get(format!("{}/sync/events", sue.base))
+            .header("Redress-Protocol", "1")
+            .header(
+                "Authorization",
+                format!("Bearer {}", sue.token.as_deref().expect("as set up")),
+            )
+            .header("Redress-Device", sue.device.to_string())
+            .config()
+            .http_status_as_error(false)
+            .build()
+            .call()
+            .expect("as set up");
+        if reply.status().as_u16() == 200 {
+            break;
+        }
+        assert_eq!(reply.status().as_u16(), 429);
+        assert!(Instant::now() < deadline, "the place never came back");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}

@@ -723,11 +723,13 @@ fn events_loop(shared: &Shared, stream: &EventStream) {
             {
                 return;
             }
-            Err(TransportError::Refused { code, message }) => {
+            Err(TransportError::Refused { code, message }) if code != codes::TOO_MANY_STREAMS => {
                 shared.signal(|c| c.refused = Some((code, message)));
                 return;
             }
-            Err(TransportError::Unreachable(_)) => {
+            // Unreachable, or the session has its streams open elsewhere
+            // (another window on the same token): wait and try again.
+            Err(_) => {
                 if let Some(at) = opened_at {
                     shared.signal(|c| c.lost = true);
                     if at.elapsed() >= STREAM_STABLE {

@@ -14,7 +14,7 @@
 //! ```
 
 use crate::http::Backend;
-use crate::{NewSession, NewUser, StoreError, TokenHash, UserKind};
+use crate::{NewIntegration, NewSession, NewUser, StoreError, TokenHash, UserKind};
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::ids::UserId;
 use redress_domain::model::Role;
@@ -30,6 +30,8 @@ macro_rules! account_conformance_tests {
         $crate::account_conformance_tests!(@cases $open;
             users_are_added_found_and_disabled,
             sessions_expire_are_revoked_and_follow_their_user,
+            passwords_change_users_come_back_and_sessions_are_listed_revoked_and_purged,
+            an_integration_is_added_whole_or_not_at_all,
         );
     };
     (@cases $open:path; $($case:ident),* $(,)?) => {
@@ -216,4 +218,233 @@ pub fn sessions_expire_are_revoked_and_follow_their_user<G, S: Backend>(open: im
     assert!(after.revoked_at.is_some());
     assert!(after.user.disabled);
     assert!(!after.is_active(now()));
+}
+
+fn session_of(user: &str, token: &str, device: DeviceId, created_at: Timestamp) -> NewSession {
+    NewSession {
+        token_hash: TokenHash::of(token),
+        user: UserId::new(user),
+        device,
+        created_at,
+        expires_at: created_at + SignedDuration::from_hours(24),
+    }
+}
+
+/// A new password ends every session of the person (not of others) and is
+/// refused for integrations; a disabled user comes back with `enable`;
+/// live sessions are listed (oldest first, with their device) and revoked
+/// per user or by listed id; ended ones are purged after the cut-off only.
+pub fn passwords_change_users_come_back_and_sessions_are_listed_revoked_and_purged<
+    G,
+    S: Backend,
+>(
+    open: impl Fn() -> (G, S),
+) {
+    let (_guard, store) = open();
+    let ann = UserId::new("ann");
+    let amy = UserId::new("amy");
+    for name in ["ann", "amy"] {
+        store
+            .add_user(&user(name, Role::Agent, None), now())
+            .expect("add");
+    }
+    let desk = DeviceId(Uuid::from_u128(1));
+    let laptop = DeviceId(Uuid::from_u128(2));
+    let amys = DeviceId(Uuid::from_u128(3));
+    store
+        .register_device(desk, &ann, "front desk", now())
+        .expect("register");
+    store
+        .register_device(laptop, &ann, "laptop", now())
+        .expect("register");
+    store
+        .register_device(amys, &amy, "amy's", now())
+        .expect("register");
+    let hour = SignedDuration::from_hours(1);
+    store
+        .create_session(&session_of("ann", "t1", desk, now()))
+        .expect("create");
+    store
+        .create_session(&session_of("ann", "t2", laptop, now() + hour))
+        .expect("create");
+    store
+        .create_session(&session_of("amy", "t3", amys, now()))
+        .expect("create");
+
+    let at = now() + hour + hour;
+    let listed = store.list_sessions(Some(&ann), at).expect("list");
+    assert_eq!(
+        listed
+            .iter()
+            .map(|s| (s.device, s.device_name.as_str()))
+            .collect::<Vec<_>>(),
+        [(desk, "front desk"), (laptop, "laptop")]
+    );
+    assert_eq!(listed[0].user, ann);
+    assert_eq!(listed[0].kind, UserKind::Person);
+    assert_eq!(listed[0].id.len(), 16);
+    assert_eq!(store.list_sessions(None, at).expect("list all").len(), 3);
+    assert!(
+        store
+            .list_sessions(None, now() + SignedDuration::from_hours(30))
+            .expect("list later")
+            .is_empty(),
+        "expired sessions are not live"
+    );
+
+    // Revoke one by (a prefix of) its listed id, then the rest.
+    let laptop_id = listed[1].id.clone();
+    assert_eq!(
+        store
+            .revoke_sessions(&ann, Some(&laptop_id[..6]), at)
+            .expect("revoke"),
+        1
+    );
+    assert!(
+        !store
+            .find_session(&TokenHash::of("t2"))
+            .expect("find")
+            .expect("kept")
+            .is_active(at)
+    );
+    assert!(
+        store
+            .find_session(&TokenHash::of("t1"))
+            .expect("find")
+            .expect("kept")
+            .is_active(at)
+    );
+    assert_eq!(store.revoke_sessions(&ann, None, at).expect("revoke"), 1);
+    assert_eq!(store.revoke_sessions(&ann, None, at).expect("revoke"), 0);
+
+    // A new password ends the person's sessions, only theirs.
+    store
+        .create_session(&session_of("ann", "t4", desk, at))
+        .expect("create");
+    store
+        .set_password(&ann, "$argon2id$new", at)
+        .expect("passwd");
+    let found = store.find_user(&ann).expect("find").expect("ann");
+    assert_eq!(found.password_hash, "$argon2id$new");
+    assert!(
+        !store
+            .find_session(&TokenHash::of("t4"))
+            .expect("find")
+            .expect("kept")
+            .is_active(at)
+    );
+    assert!(
+        store
+            .find_session(&TokenHash::of("t3"))
+            .expect("find")
+            .expect("kept")
+            .is_active(at)
+    );
+    assert!(matches!(
+        store.set_password(&UserId::new("nobody"), "x", at),
+        Err(StoreError::UnknownUser(_))
+    ));
+
+    // Disabled and enabled again.
+    store.disable_user(&amy, at).expect("disable");
+    assert!(store.find_user(&amy).expect("find").expect("amy").disabled);
+    store.enable_user(&amy).expect("enable");
+    assert!(!store.find_user(&amy).expect("find").expect("amy").disabled);
+    assert!(
+        !store
+            .find_session(&TokenHash::of("t3"))
+            .expect("find")
+            .expect("kept")
+            .is_active(at),
+        "sessions ended by the disable stay ended"
+    );
+    assert!(matches!(
+        store.enable_user(&UserId::new("nobody")),
+        Err(StoreError::UnknownUser(_))
+    ));
+
+    // Purge: everything ended before the cut-off goes, nothing else.
+    store
+        .create_session(&session_of("amy", "t5", amys, at))
+        .expect("create");
+    assert_eq!(store.purge_sessions(at - hour).expect("purge"), 0);
+    assert_eq!(store.purge_sessions(at + hour).expect("purge"), 4);
+    for gone in ["t1", "t2", "t3", "t4"] {
+        assert!(
+            store
+                .find_session(&TokenHash::of(gone))
+                .expect("find")
+                .is_none(),
+            "{gone}"
+        );
+    }
+    assert!(
+        store
+            .find_session(&TokenHash::of("t5"))
+            .expect("find")
+            .is_some(),
+        "live"
+    );
+}
+
+/// An integration's user, device and session are added in one
+/// transaction: a taken name leaves nothing behind, and a password cannot
+/// be set on it.
+pub fn an_integration_is_added_whole_or_not_at_all<G, S: Backend>(open: impl Fn() -> (G, S)) {
+    let (_guard, store) = open();
+    let crm = UserId::new("crm");
+    let new = |token: &str, device: u128| NewIntegration {
+        user: NewUser {
+            kind: UserKind::Integration,
+            password_hash: "!integration".to_owned(),
+            ..user("crm", Role::Agent, None)
+        },
+        device_name: "integration crm".to_owned(),
+        session: session_of("crm", token, DeviceId(Uuid::from_u128(device)), now()),
+    };
+    store.add_integration(&new("c1", 10), now()).expect("add");
+    let session = store
+        .find_session(&TokenHash::of("c1"))
+        .expect("find")
+        .expect("session");
+    assert_eq!(session.user.kind, UserKind::Integration);
+    assert_eq!(session.device, DeviceId(Uuid::from_u128(10)));
+    assert!(matches!(
+        store.add_integration(&new("c2", 11), now()),
+        Err(StoreError::UserExists(_))
+    ));
+    assert!(
+        store
+            .find_session(&TokenHash::of("c2"))
+            .expect("find")
+            .is_none()
+    );
+    // A failure at the last step (the token is taken) undoes the first.
+    let mut clash = new("c1", 12);
+    clash.user.name = UserId::new("crm2");
+    clash.session.user = UserId::new("crm2");
+    assert!(store.add_integration(&clash, now()).is_err());
+    assert!(
+        store
+            .find_user(&UserId::new("crm2"))
+            .expect("find")
+            .is_none(),
+        "no user left"
+    );
+    // Device 11 was not registered either: a person can take it.
+    store
+        .add_user(&user("ann", Role::Agent, None), now())
+        .expect("add");
+    store
+        .register_device(
+            DeviceId(Uuid::from_u128(11)),
+            &UserId::new("ann"),
+            "desk",
+            now(),
+        )
+        .expect("the device is free");
+    assert!(matches!(
+        store.set_password(&crm, "$argon2id$x", now()),
+        Err(StoreError::InvalidUser(_))
+    ));
 }

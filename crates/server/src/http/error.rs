@@ -30,6 +30,8 @@ pub mod code {
     pub const FORBIDDEN_ROLE: &str = "forbidden_role";
     pub const NOT_FOUND: &str = "not_found";
     pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
+    /// Too many sign-ins wait for a password check (`503`, `Retry-After`).
+    pub const SERVER_BUSY: &str = "server_busy";
     /// A bug or a damaged database; see the server's log.
     pub const INTERNAL: &str = "internal_error";
 }

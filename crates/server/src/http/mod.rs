@@ -14,6 +14,7 @@
 //! server also serves at `GET /api/v1/openapi.json`.
 
 mod error;
+mod gates;
 mod intake;
 mod limiter;
 mod listen;
@@ -22,8 +23,9 @@ mod session;
 mod sync;
 
 pub use error::{ApiError, code};
+use gates::{PasswordPool, StreamSlots};
 pub use intake::IntegrationSession;
-pub use limiter::LoginLimiter;
+pub use limiter::{LoginBrakes, LoginLimiter, MAX_ACCOUNT_BACKOFF};
 pub use listen::{INVALID_TLS, TlsSetupError, load_tls, tls_config};
 pub use openapi::{openapi, openapi_json};
 pub use session::AuthSession;
@@ -76,10 +78,29 @@ pub struct HttpConfig {
     pub body_limit: usize,
     /// How long a session lasts after sign-in.
     pub session_ttl: SignedDuration,
-    /// Failed sign-ins per user name and client address ...
-    pub login_failures: usize,
-    /// ... within this window, before further attempts get `429`.
+    /// The longest a session lives from sign-in, however much it is used
+    /// (the sliding `session_ttl` never moves its end past this).
+    pub session_max_age: SignedDuration,
+    /// Failed sign-ins per user name, from any address, before each
+    /// further attempt waits ([`limiter`](LoginLimiter)) ...
+    pub login_failures: u32,
+    /// ... a delay that starts here and doubles with each failure (at most
+    /// 15 minutes); `429 rate_limited` with `Retry-After` meanwhile.
+    pub login_backoff: Duration,
+    /// Failed sign-ins per client address, whatever the user names, within
+    /// `login_window`, before further attempts get `429`.
+    pub login_address_failures: usize,
+    /// How long failures count (and an account stays braked after its
+    /// delay ran out).
     pub login_window: Duration,
+    /// Password checks run at once ...
+    pub password_workers: usize,
+    /// ... and sign-ins that may wait for one; one more gets `503
+    /// server_busy`.
+    pub password_queue: usize,
+    /// Event streams one session may have open at once; one more gets
+    /// `429 too_many_streams`.
+    pub streams_per_session: usize,
     /// How often an idle event stream sends a keep-alive comment.
     pub keep_alive: Duration,
     /// The shortest gap between two pokes on one event stream.
@@ -108,8 +129,14 @@ impl Default for HttpConfig {
         HttpConfig {
             body_limit: 1024 * 1024,
             session_ttl: SignedDuration::from_hours(14 * 24),
+            session_max_age: SignedDuration::from_hours(90 * 24),
             login_failures: 5,
-            login_window: Duration::from_secs(60),
+            login_backoff: Duration::from_secs(1),
+            login_address_failures: 30,
+            login_window: Duration::from_secs(5 * 60),
+            password_workers: std::thread::available_parallelism().map_or(2, |n| n.get().min(8)),
+            password_queue: 32,
+            streams_per_session: 4,
             keep_alive: Duration::from_secs(15),
             poke_interval: Duration::from_millis(100),
             session_check: Duration::from_secs(15),
@@ -188,6 +215,8 @@ struct Inner {
     epoch: Uuid,
     config: HttpConfig,
     limiter: LoginLimiter,
+    passwords: PasswordPool,
+    streams: Arc<StreamSlots>,
     shutdown: Shutdown,
 }
 
@@ -212,7 +241,14 @@ impl AppState {
         shutdown: Shutdown,
     ) -> Result<AppState, StoreError> {
         let epoch = store.epoch()?;
-        let limiter = LoginLimiter::new(config.login_failures, config.login_window);
+        let limiter = LoginLimiter::new(LoginBrakes {
+            account_failures: config.login_failures,
+            backoff: config.login_backoff,
+            address_failures: config.login_address_failures,
+            window: config.login_window,
+        });
+        let passwords = PasswordPool::new(config.password_workers, config.password_queue);
+        let streams = StreamSlots::new(config.streams_per_session);
         Ok(AppState {
             inner: Arc::new(Inner {
                 store,
@@ -220,6 +256,8 @@ impl AppState {
                 epoch,
                 config,
                 limiter,
+                passwords,
+                streams,
                 shutdown,
             }),
             rules: Arc::new(RulesInForce::new(RulesDocument::default())),
@@ -316,7 +354,37 @@ pub fn router(state: AppState) -> Router {
 pub async fn serve(listener: TcpListener, state: AppState) -> std::io::Result<()> {
     let shutdown = state.shutdown().clone();
     let config = state.config().clone();
+    tokio::spawn(purge_sessions(state.clone()));
     listen::accept_loop(listener, router(state), config, shutdown).await
+}
+
+/// How often ended sessions are purged while serving (and once at start).
+const PURGE_EVERY: Duration = Duration::from_secs(60 * 60);
+/// How long an expired or revoked session is kept before it is purged.
+pub const PURGE_AFTER: SignedDuration = SignedDuration::from_hours(24);
+
+/// Deletes sessions that ended more than [`PURGE_AFTER`] ago, every
+/// [`PURGE_EVERY`], until shutdown.
+async fn purge_sessions(state: AppState) {
+    let mut every = tokio::time::interval(PURGE_EVERY);
+    loop {
+        tokio::select! {
+            _ = every.tick() => {}
+            () = state.shutdown().wait() => return,
+        }
+        let Some(before) = Timestamp::now().checked_sub(PURGE_AFTER).ok() else {
+            continue;
+        };
+        match state
+            .blocking(move |store| store.purge_sessions(before))
+            .await
+        {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "purged ended sessions"),
+            // Logged by the store error's conversion or below; tried again later.
+            Err(e) => tracing::warn!(code = e.code, "could not purge ended sessions"),
+        }
+    }
 }
 
 /// Serves the API from a thread of its own with its own runtime, for

@@ -2,7 +2,7 @@
 
 use super::error::ErrorBody;
 use super::{ApiError, AppState, code, headers};
-use crate::accounts::{NewSession, Session, TokenHash, UserKind, role_name};
+use crate::accounts::{MAX_PASSWORD_BYTES, NewSession, Session, TokenHash, UserKind, role_name};
 use crate::auth;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -12,13 +12,11 @@ use axum::http::{StatusCode, header};
 use axum::response::Json;
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::ids::UserId;
+use redress_domain::text;
 use redress_protocol::DeviceId;
 use serde::{Deserialize, Serialize};
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use uuid::Uuid;
-
-/// The longest device name kept.
-const MAX_DEVICE_NAME: usize = 200;
 
 /// A person's live session, checked against the request's
 /// `Redress-Device`. Integration tokens are refused here (`forbidden_role`):
@@ -75,12 +73,16 @@ pub(super) async fn live_session(parts: &Parts, state: &AppState) -> Result<Sess
     let mut session = state
         .blocking(move |store| store.find_session(&hash))
         .await?
-        .filter(|s| s.is_active(now))
+        .filter(|s| s.is_active(now) && now < max_end(s, state))
         .ok_or_else(|| ApiError::unauthorized("the session is unknown, expired or revoked"))?;
     // Sliding expiry: a session in use lasts `session_ttl` past its latest
     // request. The row is written at most once per SLIDE_STEP; sessions that
     // already outlast the TTL (integration tokens) are left alone.
-    let slid = now.checked_add(state.config().session_ttl).ok();
+    // It never slides past the session's absolute end.
+    let slid = now
+        .checked_add(state.config().session_ttl)
+        .ok()
+        .map(|at| at.min(max_end(&session, state)));
     if let Some(expires_at) = slid.filter(|at| {
         at.checked_sub(SLIDE_STEP)
             .is_ok_and(|step| session.expires_at < step)
@@ -93,6 +95,19 @@ pub(super) async fn live_session(parts: &Parts, state: &AppState) -> Result<Sess
         }
     }
     Ok(session)
+}
+
+/// The latest a person's session may end: `session_max_age` after
+/// sign-in. An integration's token lasts as long as it was issued for
+/// (until revoked).
+fn max_end(session: &Session, state: &AppState) -> Timestamp {
+    if session.user.kind == UserKind::Integration {
+        return Timestamp::MAX;
+    }
+    session
+        .created_at
+        .checked_add(state.config().session_max_age)
+        .unwrap_or(Timestamp::MAX)
 }
 
 /// The least a request moves a session's expiry forward; shorter moves are
@@ -120,13 +135,17 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
 #[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct LoginRequest {
+    /// One line, at most 64 characters.
+    #[schema(max_length = 64)]
     username: String,
+    /// At most 1024 bytes.
     password: String,
     /// The desktop's device id; the session is bound to it, and the device
     /// is registered to the user on first sign-in.
     device_id: DeviceId,
-    /// A name for the device, shown to administrators (at most 200
-    /// characters).
+    /// A name for the device, shown to administrators (one line, at most
+    /// 100 characters).
+    #[schema(max_length = 100)]
     device_name: String,
 }
 
@@ -160,22 +179,23 @@ pub(super) struct LoginResponse {
     post,
     path = "/api/v1/auth/login",
     summary = "Sign in and open a session for a device",
-    description = "Checks the password, registers the device to the user on its first sign-in, and opens a session bound to both. Failed attempts are limited per user name and client address.",
+    description = "Checks the password, registers the device to the user on its first sign-in, and opens a session bound to both. Failed attempts are braked per user name (whatever the address, with a doubling delay) and per client address (whatever the names). Password checks run on a bounded pool.",
     tag = "auth",
     params(super::openapi::ProtocolHeader),
     request_body = LoginRequest,
     responses(
         (status = 200, description = "Signed in; a new session", body = LoginResponse),
-        (status = 400, description = "`malformed_request`: not a login body", body = ErrorBody),
+        (status = 400, description = "`malformed_request`: not a login body, or a password over 1024 bytes; `text_too_long`, `invalid_text`: a user name or device name over its limit or with control characters (checked before any password hashing)", body = ErrorBody),
         (status = 401, description = "`invalid_credentials`: unknown user or wrong password", body = ErrorBody),
         (status = 403, description = "`user_disabled`", body = ErrorBody),
         (status = 409, description = "`device_taken`: the device is registered to another user", body = ErrorBody),
         (status = 413, description = "`payload_too_large`", body = ErrorBody),
         (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
-        (status = 429, description = "`rate_limited`: too many failed sign-ins", body = ErrorBody,
+        (status = 429, description = "`rate_limited`: too many failed sign-ins for this user name (from any address) or from this address (for any names)", body = ErrorBody,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
-        (status = 503, description = "`store_unavailable`: retry later", body = ErrorBody),
+        (status = 503, description = "`server_busy`: too many sign-ins at once; `store_unavailable`: retry later", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     )
 )]
 pub(super) async fn login(
@@ -186,10 +206,16 @@ pub(super) async fn login(
     let body = ApiError::body(body)?;
     let login: LoginRequest =
         serde_json::from_slice(&body).map_err(|e| ApiError::malformed(e.to_string()))?;
+    // Bounded before anything is kept or hashed.
+    let refused = |e: redress_domain::DomainError| {
+        ApiError::new(StatusCode::BAD_REQUEST, e.code(), e.to_string())
+    };
+    text::check("username", &login.username, text::USER_NAME).map_err(refused)?;
     let device_name = login.device_name.trim().to_owned();
-    if device_name.chars().count() > MAX_DEVICE_NAME {
+    text::check("device_name", &device_name, text::DEVICE_NAME).map_err(refused)?;
+    if login.password.len() > MAX_PASSWORD_BYTES {
         return Err(ApiError::malformed(format!(
-            "a device name has at most {MAX_DEVICE_NAME} characters"
+            "a password has at most {MAX_PASSWORD_BYTES} bytes"
         )));
     }
 
@@ -207,18 +233,23 @@ pub(super) async fn login(
     let name = UserId::new(login.username.clone());
     let user = state.blocking(move |store| store.find_user(&name)).await?;
     let password = login.password;
-    let (user, verified) = tokio::task::spawn_blocking(move || match user {
-        Some(user) => {
-            let ok = auth::verify_password(&user.password_hash, &password);
-            (Some(user), ok)
-        }
-        None => {
-            auth::verify_nobody(&password);
-            (None, false)
-        }
-    })
-    .await
-    .map_err(|e| ApiError::internal(format!("password check failed: {e}")))?;
+    // Every answer costs one real verification, whoever asks: an unknown
+    // name or an integration account (which has no password) spends it on
+    // a dummy hash.
+    let (user, verified) = state
+        .inner
+        .passwords
+        .run(move || match user {
+            Some(user) if user.kind == UserKind::Person => {
+                let ok = auth::verify_password(&user.password_hash, &password);
+                (Some(user), ok)
+            }
+            other => {
+                auth::verify_nobody(&password);
+                (other, false)
+            }
+        })
+        .await?;
     let user = match user {
         Some(user) if verified => user,
         _ => {
@@ -238,12 +269,16 @@ pub(super) async fn login(
             format!("user {} is disabled", user.name),
         ));
     }
-    limiter.succeed(&login.username, ip);
+    limiter.succeed(&login.username);
 
     let (token, token_hash) = auth::new_token().map_err(|e| ApiError::internal(e.to_string()))?;
     let now = Timestamp::now();
+    let ttl = state
+        .config()
+        .session_ttl
+        .min(state.config().session_max_age);
     let expires_at = now
-        .checked_add(state.config().session_ttl)
+        .checked_add(ttl)
         .map_err(|e| ApiError::internal(e.to_string()))?;
     let device = login.device_id;
     let session = NewSession {

@@ -349,6 +349,8 @@ pub(super) async fn bootstrap(
         (status = 401, description = "`unauthorized`: no live session", body = ErrorBody),
         (status = 403, description = "`device_mismatch`; `forbidden_role` for an integration's token", body = ErrorBody),
         (status = 426, description = "`protocol_mismatch`", body = ErrorBody),
+        (status = 429, description = "`too_many_streams`: this session has as many event streams open as a session may (4 by default)", body = ErrorBody,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 500, description = "`internal_error` and other server faults", body = ErrorBody),
         (status = 503, description = "`store_unavailable`: retry later", body = ErrorBody),
     )
@@ -356,8 +358,11 @@ pub(super) async fn bootstrap(
 pub(super) async fn events(
     State(state): State<AppState>,
     auth: AuthSession,
-) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
+) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
+    // Held by the stream: its place is given back when it ends.
+    let slot = state.inner.streams.take(auth.session.token_hash)?;
     let pokes = Pokes {
+        _slot: slot,
         receiver: state.inner.notifier.subscribe(),
         shutdown: state.shutdown().clone(),
         interval: state.config().poke_interval,
@@ -391,7 +396,7 @@ pub(super) async fn events(
         };
         Some((Ok(event), pokes))
     });
-    Sse::new(stream).keep_alive(KeepAlive::new().interval(state.config().keep_alive))
+    Ok(Sse::new(stream).keep_alive(KeepAlive::new().interval(state.config().keep_alive)))
 }
 
 /// What an event stream says next.
@@ -405,6 +410,7 @@ enum Announce {
 /// One connection's view of the hub: coalesced, rising high-water seqs,
 /// and a periodic look at whether its session is still live.
 struct Pokes {
+    _slot: super::gates::StreamSlot,
     receiver: Receiver<i64>,
     shutdown: Shutdown,
     interval: Duration,
