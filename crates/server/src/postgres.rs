@@ -25,7 +25,7 @@ mod pool;
 
 pub use self::notify::PgNotifier;
 
-use self::pool::{Conn, Pool};
+use self::pool::{Conn, Pool, Statements};
 use crate::error::StoreError;
 use crate::settle::{
     ChangeRow, ComplaintRow, IntakeIds, IntakeKey, IntakeStep, Ledger, LogEntry, NewChange, Page,
@@ -36,7 +36,8 @@ use crate::store::{
     IntakeRequest, IntakeSettled, MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint,
 };
 use ::postgres::types::Json;
-use ::postgres::{Config, GenericClient, IsolationLevel, Row, Transaction};
+use ::postgres::types::ToSql;
+use ::postgres::{Client, Config, GenericClient, IsolationLevel, Row, Statement, Transaction};
 use jiff::Timestamp;
 use redress_domain::Rules;
 use redress_domain::complaint::Complaint;
@@ -227,7 +228,7 @@ fn migrate(client: &mut ::postgres::Client) -> Result<Uuid> {
 
 /// Starts a transaction that takes the push lock: from here on this
 /// transaction is the only one allocating change seqs.
-fn write_transaction(conn: &mut Conn) -> Result<Transaction<'_>> {
+fn write_transaction(conn: &mut Client) -> Result<Transaction<'_>> {
     let mut tx = conn
         .build_transaction()
         .isolation_level(IsolationLevel::ReadCommitted)
@@ -237,7 +238,7 @@ fn write_transaction(conn: &mut Conn) -> Result<Transaction<'_>> {
 }
 
 /// Starts a read-only transaction on one snapshot.
-fn read_transaction(conn: &mut Conn) -> Result<Transaction<'_>> {
+fn read_transaction(conn: &mut Client) -> Result<Transaction<'_>> {
     Ok(conn
         .build_transaction()
         .isolation_level(IsolationLevel::RepeatableRead)
@@ -345,11 +346,12 @@ impl ServerStore for PgStore {
         // whole batch rolls back and is settled again one transaction per
         // mutation, which keeps those before the failure settled.
         {
-            let mut tx = write_transaction(&mut conn)?;
+            let (client, statements) = conn.parts();
+            let mut tx = write_transaction(client)?;
             let mut results = Vec::with_capacity(request.mutations.len());
             let mut failed = false;
             for m in &request.mutations {
-                match push.step(&mut Pg(&mut tx), m) {
+                match push.step(&mut Pg(&mut tx, statements), m) {
                     Ok(Step::Commit(result) | Step::Replay(result)) => results.push(result),
                     Ok(Step::Gap) => break,
                     Err(_) => {
@@ -367,12 +369,14 @@ impl ServerStore for PgStore {
         }
         let mut results = Vec::with_capacity(request.mutations.len());
         for m in &request.mutations {
-            let mut tx = write_transaction(&mut conn)?;
-            let step = match push.step(&mut Pg(&mut tx), m) {
+            let (client, statements) = conn.parts();
+            let mut tx = write_transaction(client)?;
+            let step = match push.step(&mut Pg(&mut tx, statements), m) {
                 Err(e) if e.is_data_error() => {
                     tx.rollback()?;
-                    tx = write_transaction(&mut conn)?;
-                    push.refuse(&mut Pg(&mut tx), m, unstorable(&e))?
+                    let (client, statements) = conn.parts();
+                    tx = write_transaction(client)?;
+                    push.refuse(&mut Pg(&mut tx, statements), m, unstorable(&e))?
                 }
                 other => other?,
             };
@@ -391,7 +395,7 @@ impl ServerStore for PgStore {
                 }
             }
         }
-        let device_last_seq = device_last_seq(&mut *conn, device)?;
+        let device_last_seq = device_last_seq(&mut **conn, device)?;
         Ok(push.response(results, device_last_seq))
     }
 
@@ -404,8 +408,9 @@ impl ServerStore for PgStore {
     ) -> Result<IntakeSettled> {
         let push = Push::intake(&self.options, device, actor, now);
         let mut conn = self.conn()?;
-        let mut tx = write_transaction(&mut conn)?;
-        match push.intake_step(&mut Pg(&mut tx), request)? {
+        let (client, statements) = conn.parts();
+        let mut tx = write_transaction(client)?;
+        match push.intake_step(&mut Pg(&mut tx, statements), request)? {
             IntakeStep::Commit(settled) => {
                 tx.commit()?;
                 Ok(settled)
@@ -520,7 +525,8 @@ impl ServerStore for PgStore {
 
     fn complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
         let mut conn = self.conn()?;
-        Pg(&mut *conn).load_complaint(id)
+        let (client, statements) = conn.parts();
+        Pg(client, statements).load_complaint(id)
     }
 
     fn digest(&self) -> Result<String> {
@@ -604,12 +610,48 @@ fn change_row(row: &Row) -> Result<ChangeRow> {
 }
 
 /// The settle rules' operations on a PostgreSQL transaction (or, for
-/// reads, a connection).
-struct Pg<'a, C>(&'a mut C);
+/// reads, a connection), with the connection's prepared statements.
+struct Pg<'a, C>(&'a mut C, &'a mut Statements);
+
+impl<C: GenericClient> Pg<'_, C> {
+    /// `sql` prepared on this connection, once.
+    fn prepared(&mut self, sql: &'static str) -> Result<Statement> {
+        if let Some(statement) = self.1.get(sql) {
+            return Ok(statement.clone());
+        }
+        let statement = self.0.prepare(sql)?;
+        self.1.insert(sql, statement.clone());
+        Ok(statement)
+    }
+
+    fn query(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+        let statement = self.prepared(sql)?;
+        Ok(self.0.query(&statement, params)?)
+    }
+
+    fn query_opt(
+        &mut self,
+        sql: &'static str,
+        params: &[&(dyn ToSql + Sync)],
+    ) -> Result<Option<Row>> {
+        let statement = self.prepared(sql)?;
+        Ok(self.0.query_opt(&statement, params)?)
+    }
+
+    fn query_one(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Row> {
+        let statement = self.prepared(sql)?;
+        Ok(self.0.query_one(&statement, params)?)
+    }
+
+    fn execute(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
+        let statement = self.prepared(sql)?;
+        Ok(self.0.execute(&statement, params)?)
+    }
+}
 
 impl<C: GenericClient> Ledger for Pg<'_, C> {
     fn last_client_seq(&mut self, device: DeviceId) -> Result<u64> {
-        let row = self.0.query_opt(
+        let row = self.query_opt(
             "SELECT last_client_seq FROM device_state WHERE device_id = $1 FOR UPDATE",
             &[&device.0],
         )?;
@@ -617,7 +659,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
     }
 
     fn set_last_client_seq(&mut self, device: DeviceId, client_seq: u64) -> Result<()> {
-        self.0.execute(
+        self.execute(
             "UPDATE device_state SET last_client_seq = $2 WHERE device_id = $1",
             &[&device.0, &to_i64(client_seq)?],
         )?;
@@ -629,7 +671,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
         device: DeviceId,
         client_seq: u64,
     ) -> Result<Option<StoredMutation>> {
-        let rows = self.0.query(
+        let rows = self.query(
             "SELECT mutation_id, name, author_user_id, args, result FROM mutation_log
              WHERE device_id = $1 AND client_seq = $2
              UNION ALL
@@ -642,7 +684,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
     }
 
     fn settled_mutation(&mut self, mutation_id: Uuid) -> Result<Option<SettledAt>> {
-        let row = self.0.query_opt(
+        let row = self.query_opt(
             "SELECT mutation_id, name, author_user_id, args, result, actor_user_id
              FROM mutation_log WHERE mutation_id = $1",
             &[&mutation_id],
@@ -657,7 +699,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
     }
 
     fn add_alias(&mut self, device: DeviceId, client_seq: u64, mutation_id: Uuid) -> Result<()> {
-        self.0.execute(
+        self.execute(
             "INSERT INTO mutation_alias (device_id, client_seq, mutation_id) VALUES ($1, $2, $3)",
             &[&device.0, &to_i64(client_seq)?, &mutation_id],
         )?;
@@ -665,7 +707,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
     }
 
     fn load_complaint(&mut self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
-        let row = self.0.query_opt(
+        let row = self.query_opt(
             "SELECT data, version, last_seq FROM complaints WHERE id = $1",
             &[&id.0],
         )?;
@@ -673,7 +715,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
     }
 
     fn repeat_probes(&mut self, customer_key: &str) -> Result<Vec<RepeatProbe>> {
-        let rows = self.0.query(
+        let rows = self.query(
             "SELECT id, category, received_at FROM complaints WHERE customer_key = $1",
             &[&customer_key],
         )?;
@@ -690,7 +732,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
     }
 
     fn last_number(&mut self, year: i16) -> Result<Option<i64>> {
-        let row = self.0.query_opt(
+        let row = self.query_opt(
             "SELECT last FROM number_counters WHERE year = $1",
             &[&i32::from(year)],
         )?;
@@ -698,7 +740,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
     }
 
     fn set_last_number(&mut self, year: i16, last: i64) -> Result<()> {
-        self.0.execute(
+        self.execute(
             "INSERT INTO number_counters (year, last) VALUES ($1, $2)
              ON CONFLICT (year) DO UPDATE SET last = excluded.last",
             &[&i32::from(year), &last],
@@ -708,7 +750,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
 
     fn append_change(&mut self, change: &NewChange<'_>) -> Result<i64> {
         let cause = change.cause;
-        let row = self.0.query_one(
+        let row = self.query_one(
             "INSERT INTO change_log (entity, entity_id, op, version, data, mutation_id,
                                      device_id, client_seq, actor_user_id, applied_at)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
@@ -731,7 +773,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
 
     fn insert_complaint(&mut self, row: &ComplaintRow<'_>) -> Result<()> {
         let c = row.complaint;
-        self.0.execute(
+        self.execute(
             "INSERT INTO complaints (id, number, customer_key, category, received_at,
                                      version, last_seq, created_by_mutation, data)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
@@ -752,7 +794,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
 
     fn update_complaint(&mut self, row: &ComplaintRow<'_>) -> Result<()> {
         let c = row.complaint;
-        self.0.execute(
+        self.execute(
             "UPDATE complaints SET version = $2, last_seq = $3, data = $4, customer_key = $5,
                                    category = $6, received_at = $7
              WHERE id = $1",
@@ -771,7 +813,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
 
     fn log_mutation(&mut self, entry: &LogEntry<'_>) -> Result<()> {
         let m = entry.envelope;
-        self.0.execute(
+        self.execute(
             "INSERT INTO mutation_log (device_id, client_seq, mutation_id, author_user_id,
                  actor_user_id, name, args, complaint_id, base_seq, status, code,
                  first_change_seq, last_change_seq, result, occurred_at_device, occurred_at,
@@ -804,7 +846,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
 
     fn intake_key(&mut self, key: &IntakeKey<'_>) -> Result<Option<IntakeIds>> {
         let scope = key.complaint.map(|id| id.to_string()).unwrap_or_default();
-        let row = self.0.query_opt(
+        let row = self.query_opt(
             "SELECT mutation_id, complaint_id, update_id FROM intake_keys
              WHERE integration = $1 AND kind = $2 AND complaint_scope = $3
                AND external_ref = $4",
@@ -827,7 +869,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
 
     fn insert_intake_key(&mut self, key: &IntakeKey<'_>, ids: &IntakeIds) -> Result<()> {
         let scope = key.complaint.map(|id| id.to_string()).unwrap_or_default();
-        self.0.execute(
+        self.execute(
             "INSERT INTO intake_keys (integration, kind, complaint_scope, external_ref,
                                       mutation_id, complaint_id, update_id)
              VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -845,7 +887,7 @@ impl<C: GenericClient> Ledger for Pg<'_, C> {
     }
 
     fn recorded_by(&mut self, id: ComplaintId) -> Result<Option<UserId>> {
-        let row = self.0.query_opt(
+        let row = self.query_opt(
             "SELECT l.actor_user_id FROM complaints c
              JOIN mutation_log l ON l.mutation_id = c.created_by_mutation
              WHERE c.id = $1",

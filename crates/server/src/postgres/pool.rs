@@ -5,8 +5,10 @@
 
 use crate::error::StoreError;
 use ::postgres::config::SslMode;
-use ::postgres::{Client, Config, NoTls};
+use ::postgres::{Client, Config, NoTls, Statement};
+use std::collections::HashMap;
 use std::fmt;
+use std::ops::{Deref, DerefMut};
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 use tokio_postgres_rustls::MakeRustlsConnect;
@@ -29,6 +31,45 @@ const KEEPALIVE_IDLE: Duration = Duration::from_secs(60);
 const SESSION_SETUP: &str = "SET lock_timeout = '10s'; \
      SET idle_in_transaction_session_timeout = '60s'";
 
+/// The statements prepared on one connection, by their SQL text.
+pub(crate) type Statements = HashMap<&'static str, Statement>;
+
+/// A connection and the statements prepared on it: the push path prepares
+/// each of its statements once per connection instead of once per use (a
+/// round trip and a parse saved on every query).
+pub(crate) struct PgConn {
+    client: Client,
+    statements: Statements,
+}
+
+impl PgConn {
+    fn new(client: Client) -> PgConn {
+        PgConn {
+            client,
+            statements: HashMap::new(),
+        }
+    }
+
+    /// The client and its statement cache, borrowed apart (a transaction
+    /// holds the one while the other is looked up).
+    pub(crate) fn parts(&mut self) -> (&mut Client, &mut Statements) {
+        (&mut self.client, &mut self.statements)
+    }
+}
+
+impl Deref for PgConn {
+    type Target = Client;
+    fn deref(&self) -> &Client {
+        &self.client
+    }
+}
+
+impl DerefMut for PgConn {
+    fn deref_mut(&mut self) -> &mut Client {
+        &mut self.client
+    }
+}
+
 /// Opens, checks and discards connections for r2d2.
 #[derive(Debug)]
 pub(crate) struct Manager {
@@ -36,19 +77,19 @@ pub(crate) struct Manager {
 }
 
 impl r2d2::ManageConnection for Manager {
-    type Connection = Client;
+    type Connection = PgConn;
     type Error = ::postgres::Error;
 
-    fn connect(&self) -> Result<Client, ::postgres::Error> {
-        connect(&self.config)
+    fn connect(&self) -> Result<PgConn, ::postgres::Error> {
+        connect(&self.config).map(PgConn::new)
     }
 
-    fn is_valid(&self, client: &mut Client) -> Result<(), ::postgres::Error> {
-        client.is_valid(CHECK_TIMEOUT)
+    fn is_valid(&self, conn: &mut PgConn) -> Result<(), ::postgres::Error> {
+        conn.client.is_valid(CHECK_TIMEOUT)
     }
 
-    fn has_broken(&self, client: &mut Client) -> bool {
-        client.is_closed()
+    fn has_broken(&self, conn: &mut PgConn) -> bool {
+        conn.client.is_closed()
     }
 }
 
