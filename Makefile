@@ -91,8 +91,8 @@ bench: deps-rust deps-postgres
 	$(CARGO) bench -p redress-local --bench store
 	$(CARGO) bench -p redress-testkit --bench demo
 	$(CARGO) bench -p redress-sync --bench latency
-	scripts/with-postgres.sh $(CARGO) bench -p redress-server --bench push
-	scripts/with-postgres.sh $(CARGO) bench -p redress-server --bench latency
+	REDRESS_PG_DURABLE=1 scripts/with-postgres.sh $(CARGO) bench -p redress-server --bench push
+	REDRESS_PG_DURABLE=1 scripts/with-postgres.sh $(CARGO) bench -p redress-server --bench latency
 
 ## The console under a 50,000-complaint store: dashboard round trip,
 ## scrolling, idle CPU.

@@ -120,12 +120,18 @@ as_pg "$bindir/initdb" -D "$data" -U "$superuser" -E UTF8 --no-locale \
     exit 1
 }
 
-# A throwaway cluster: durability is not wanted, speed is.
+# A throwaway cluster: durability is not wanted, speed is; except for
+# benchmarks (REDRESS_PG_DURABLE=1), which measure PostgreSQL as a center
+# runs it, flushing every commit.
+fast="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+if [ "${REDRESS_PG_DURABLE:-}" = 1 ]; then
+    fast=""
+fi
 port=""
 for _ in $(seq 1 20); do
     candidate=$((20000 + RANDOM % 40000))
     if as_pg "$bindir/pg_ctl" -D "$data" -l "$log" -w -t 30 \
-        -o "-p $candidate -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 -c fsync=off -c synchronous_commit=off -c full_page_writes=off" \
+        -o "-p $candidate -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200 $fast" \
         start >/dev/null 2>&1; then
         port=$candidate
         started=1

@@ -20,30 +20,28 @@
 //! Connections come from a small pool of synchronous clients; callers in
 //! async code use `spawn_blocking`, as for SQLite.
 
+mod ledger;
 mod notify;
 mod pool;
 
 pub use self::notify::PgNotifier;
 
-use self::pool::{Conn, Pool, Statements};
+use self::ledger::Pg;
+use self::pool::{Conn, Pool};
 use crate::error::StoreError;
 use crate::settle::{
-    ChangeRow, ComplaintRow, IntakeIds, IntakeKey, IntakeStep, Ledger, LogEntry, NewChange, Page,
-    Push, SettledAt, Step, StoreOptions, StoredMutation, op_name, page_limit, to_i64, to_u64,
-    unstorable,
+    ChangeRow, IntakeStep, Ledger, Page, Push, Step, StoreOptions, StoredMutation, page_limit,
+    to_i64, to_u64, unstorable,
 };
 use crate::store::{
     IntakeRequest, IntakeSettled, MAX_PULL_LIMIT, ServerStore, SnapshotPage, StoredComplaint,
 };
-use ::postgres::types::Json;
-use ::postgres::types::ToSql;
-use ::postgres::{Client, Config, GenericClient, IsolationLevel, Row, Statement, Transaction};
+use ::postgres::{Client, Config, GenericClient, IsolationLevel, Row, Transaction};
 use jiff::Timestamp;
 use redress_domain::Rules;
 use redress_domain::complaint::Complaint;
-use redress_domain::ids::{CategoryCode, ComplaintId, UpdateId, UserId};
+use redress_domain::ids::{ComplaintId, UserId};
 use redress_domain::model::Actor;
-use redress_domain::repeat::RepeatProbe;
 use redress_protocol::{
     DeviceId, MutationResult, PullResponse, PushRequest, PushResponse, state_digest,
 };
@@ -349,17 +347,23 @@ impl ServerStore for PgStore {
             let (client, statements) = conn.parts();
             let mut tx = write_transaction(client)?;
             let mut results = Vec::with_capacity(request.mutations.len());
-            let mut failed = false;
+            let mut pg = Pg::new(&mut tx, statements);
+            let ids: Vec<Uuid> = request.mutations.iter().map(|m| m.mutation_id).collect();
+            let mut failed = pg.prefetch_settled(&ids).is_err();
             for m in &request.mutations {
-                match push.step(&mut Pg(&mut tx, statements), m) {
+                if failed {
+                    break;
+                }
+                match push.step(&mut pg, m) {
                     Ok(Step::Commit(result) | Step::Replay(result)) => results.push(result),
                     Ok(Step::Gap) => break,
-                    Err(_) => {
-                        failed = true;
-                        break;
-                    }
+                    Err(_) => failed = true,
                 }
             }
+            // The batch's rows are written here: a data error in any of
+            // them shows now, and the batch is settled again below.
+            failed = failed || pg.flush().is_err();
+            drop(pg);
             if !failed {
                 let device_last_seq = device_last_seq(&mut tx, device)?;
                 tx.commit()?;
@@ -371,12 +375,20 @@ impl ServerStore for PgStore {
         for m in &request.mutations {
             let (client, statements) = conn.parts();
             let mut tx = write_transaction(client)?;
-            let step = match push.step(&mut Pg(&mut tx, statements), m) {
+            let mut pg = Pg::new(&mut tx, statements);
+            let settled = push
+                .step(&mut pg, m)
+                .and_then(|step| pg.flush().map(|()| step));
+            drop(pg);
+            let step = match settled {
                 Err(e) if e.is_data_error() => {
                     tx.rollback()?;
                     let (client, statements) = conn.parts();
                     tx = write_transaction(client)?;
-                    push.refuse(&mut Pg(&mut tx, statements), m, unstorable(&e))?
+                    let mut pg = Pg::new(&mut tx, statements);
+                    let step = push.refuse(&mut pg, m, unstorable(&e))?;
+                    pg.flush()?;
+                    step
                 }
                 other => other?,
             };
@@ -410,7 +422,11 @@ impl ServerStore for PgStore {
         let mut conn = self.conn()?;
         let (client, statements) = conn.parts();
         let mut tx = write_transaction(client)?;
-        match push.intake_step(&mut Pg(&mut tx, statements), request)? {
+        let mut pg = Pg::new(&mut tx, statements);
+        let step = push.intake_step(&mut pg, request)?;
+        pg.flush()?;
+        drop(pg);
+        match step {
             IntakeStep::Commit(settled) => {
                 tx.commit()?;
                 Ok(settled)
@@ -526,7 +542,7 @@ impl ServerStore for PgStore {
     fn complaint(&self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
         let mut conn = self.conn()?;
         let (client, statements) = conn.parts();
-        Pg(client, statements).load_complaint(id)
+        Pg::new(client, statements).load_complaint(id)
     }
 
     fn digest(&self) -> Result<String> {
@@ -607,295 +623,4 @@ fn change_row(row: &Row) -> Result<ChangeRow> {
         client_seq: row.try_get(8)?,
         actor: row.try_get(9)?,
     })
-}
-
-/// The settle rules' operations on a PostgreSQL transaction (or, for
-/// reads, a connection), with the connection's prepared statements.
-struct Pg<'a, C>(&'a mut C, &'a mut Statements);
-
-impl<C: GenericClient> Pg<'_, C> {
-    /// `sql` prepared on this connection, once.
-    fn prepared(&mut self, sql: &'static str) -> Result<Statement> {
-        if let Some(statement) = self.1.get(sql) {
-            return Ok(statement.clone());
-        }
-        let statement = self.0.prepare(sql)?;
-        self.1.insert(sql, statement.clone());
-        Ok(statement)
-    }
-
-    fn query(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
-        let statement = self.prepared(sql)?;
-        Ok(self.0.query(&statement, params)?)
-    }
-
-    fn query_opt(
-        &mut self,
-        sql: &'static str,
-        params: &[&(dyn ToSql + Sync)],
-    ) -> Result<Option<Row>> {
-        let statement = self.prepared(sql)?;
-        Ok(self.0.query_opt(&statement, params)?)
-    }
-
-    fn query_one(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<Row> {
-        let statement = self.prepared(sql)?;
-        Ok(self.0.query_one(&statement, params)?)
-    }
-
-    fn execute(&mut self, sql: &'static str, params: &[&(dyn ToSql + Sync)]) -> Result<u64> {
-        let statement = self.prepared(sql)?;
-        Ok(self.0.execute(&statement, params)?)
-    }
-}
-
-impl<C: GenericClient> Ledger for Pg<'_, C> {
-    fn last_client_seq(&mut self, device: DeviceId) -> Result<u64> {
-        let row = self.query_opt(
-            "SELECT last_client_seq FROM device_state WHERE device_id = $1 FOR UPDATE",
-            &[&device.0],
-        )?;
-        to_u64(row.ok_or(StoreError::UnknownDevice(device))?.try_get(0)?)
-    }
-
-    fn set_last_client_seq(&mut self, device: DeviceId, client_seq: u64) -> Result<()> {
-        self.execute(
-            "UPDATE device_state SET last_client_seq = $2 WHERE device_id = $1",
-            &[&device.0, &to_i64(client_seq)?],
-        )?;
-        Ok(())
-    }
-
-    fn stored_result(
-        &mut self,
-        device: DeviceId,
-        client_seq: u64,
-    ) -> Result<Option<StoredMutation>> {
-        let rows = self.query(
-            "SELECT mutation_id, name, author_user_id, args, result FROM mutation_log
-             WHERE device_id = $1 AND client_seq = $2
-             UNION ALL
-             SELECT l.mutation_id, l.name, l.author_user_id, l.args, l.result
-             FROM mutation_alias a JOIN mutation_log l USING (mutation_id)
-             WHERE a.device_id = $1 AND a.client_seq = $2",
-            &[&device.0, &to_i64(client_seq)?],
-        )?;
-        rows.first().map(|row| stored_mutation(row, 0)).transpose()
-    }
-
-    fn settled_mutation(&mut self, mutation_id: Uuid) -> Result<Option<SettledAt>> {
-        let row = self.query_opt(
-            "SELECT mutation_id, name, author_user_id, args, result, actor_user_id
-             FROM mutation_log WHERE mutation_id = $1",
-            &[&mutation_id],
-        )?;
-        row.map(|row| {
-            Ok(SettledAt {
-                pusher: UserId::new(row.try_get::<_, String>(5)?),
-                stored: stored_mutation(&row, 0)?,
-            })
-        })
-        .transpose()
-    }
-
-    fn add_alias(&mut self, device: DeviceId, client_seq: u64, mutation_id: Uuid) -> Result<()> {
-        self.execute(
-            "INSERT INTO mutation_alias (device_id, client_seq, mutation_id) VALUES ($1, $2, $3)",
-            &[&device.0, &to_i64(client_seq)?, &mutation_id],
-        )?;
-        Ok(())
-    }
-
-    fn load_complaint(&mut self, id: ComplaintId) -> Result<Option<StoredComplaint>> {
-        let row = self.query_opt(
-            "SELECT data, version, last_seq FROM complaints WHERE id = $1",
-            &[&id.0],
-        )?;
-        row.as_ref().map(stored_complaint).transpose()
-    }
-
-    fn repeat_probes(&mut self, customer_key: &str) -> Result<Vec<RepeatProbe>> {
-        let rows = self.query(
-            "SELECT id, category, received_at FROM complaints WHERE customer_key = $1",
-            &[&customer_key],
-        )?;
-        let mut probes = Vec::with_capacity(rows.len());
-        for row in rows {
-            probes.push(RepeatProbe {
-                complaint: ComplaintId(row.try_get(0)?),
-                customer_key: customer_key.to_owned(),
-                category: CategoryCode::new(row.try_get::<_, String>(1)?),
-                received_at: row.try_get(2)?,
-            });
-        }
-        Ok(probes)
-    }
-
-    fn last_number(&mut self, year: i16) -> Result<Option<i64>> {
-        let row = self.query_opt(
-            "SELECT last FROM number_counters WHERE year = $1",
-            &[&i32::from(year)],
-        )?;
-        Ok(row.map(|row| row.try_get(0)).transpose()?)
-    }
-
-    fn set_last_number(&mut self, year: i16, last: i64) -> Result<()> {
-        self.execute(
-            "INSERT INTO number_counters (year, last) VALUES ($1, $2)
-             ON CONFLICT (year) DO UPDATE SET last = excluded.last",
-            &[&i32::from(year), &last],
-        )?;
-        Ok(())
-    }
-
-    fn append_change(&mut self, change: &NewChange<'_>) -> Result<i64> {
-        let cause = change.cause;
-        let row = self.query_one(
-            "INSERT INTO change_log (entity, entity_id, op, version, data, mutation_id,
-                                     device_id, client_seq, actor_user_id, applied_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-             RETURNING seq",
-            &[
-                &change.entity,
-                &change.entity_id,
-                &op_name(change.op),
-                &change.version,
-                &change.data,
-                &cause.mutation_id,
-                &cause.device_id.0,
-                &to_i64(cause.client_seq)?,
-                &cause.actor.as_str(),
-                &change.applied_at,
-            ],
-        )?;
-        Ok(row.try_get(0)?)
-    }
-
-    fn insert_complaint(&mut self, row: &ComplaintRow<'_>) -> Result<()> {
-        let c = row.complaint;
-        self.execute(
-            "INSERT INTO complaints (id, number, customer_key, category, received_at,
-                                     version, last_seq, created_by_mutation, data)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-            &[
-                &c.id.0,
-                &c.number,
-                &row.customer_key,
-                &c.category.as_str(),
-                &c.received_at,
-                &row.version,
-                &row.last_seq,
-                &row.created_by,
-                row.data,
-            ],
-        )?;
-        Ok(())
-    }
-
-    fn update_complaint(&mut self, row: &ComplaintRow<'_>) -> Result<()> {
-        let c = row.complaint;
-        self.execute(
-            "UPDATE complaints SET version = $2, last_seq = $3, data = $4, customer_key = $5,
-                                   category = $6, received_at = $7
-             WHERE id = $1",
-            &[
-                &c.id.0,
-                &row.version,
-                &row.last_seq,
-                row.data,
-                &row.customer_key,
-                &c.category.as_str(),
-                &c.received_at,
-            ],
-        )?;
-        Ok(())
-    }
-
-    fn log_mutation(&mut self, entry: &LogEntry<'_>) -> Result<()> {
-        let m = entry.envelope;
-        self.execute(
-            "INSERT INTO mutation_log (device_id, client_seq, mutation_id, author_user_id,
-                 actor_user_id, name, args, complaint_id, base_seq, status, code,
-                 first_change_seq, last_change_seq, result, occurred_at_device, occurred_at,
-                 clock_suspect, received_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16,
-                     $17, $18)",
-            &[
-                &entry.device.0,
-                &to_i64(m.client_seq)?,
-                &m.mutation_id,
-                &m.author_user_id.as_str(),
-                &entry.actor.as_str(),
-                &m.mutation.name(),
-                &entry.args,
-                &m.mutation.complaint_id().0,
-                &m.base_seq,
-                &entry.status,
-                &entry.code,
-                &entry.first_change_seq,
-                &entry.last_change_seq,
-                &Json(entry.result),
-                &m.occurred_at_device,
-                &entry.occurred_at,
-                &entry.clock_suspect,
-                &entry.received_at,
-            ],
-        )?;
-        Ok(())
-    }
-
-    fn intake_key(&mut self, key: &IntakeKey<'_>) -> Result<Option<IntakeIds>> {
-        let scope = key.complaint.map(|id| id.to_string()).unwrap_or_default();
-        let row = self.query_opt(
-            "SELECT mutation_id, complaint_id, update_id FROM intake_keys
-             WHERE integration = $1 AND kind = $2 AND complaint_scope = $3
-               AND external_ref = $4",
-            &[
-                &key.integration.as_str(),
-                &key.kind,
-                &scope,
-                &key.external_ref,
-            ],
-        )?;
-        row.map(|row| {
-            Ok(IntakeIds {
-                mutation_id: row.try_get(0)?,
-                complaint_id: ComplaintId(row.try_get(1)?),
-                update_id: row.try_get::<_, Option<Uuid>>(2)?.map(UpdateId),
-            })
-        })
-        .transpose()
-    }
-
-    fn insert_intake_key(&mut self, key: &IntakeKey<'_>, ids: &IntakeIds) -> Result<()> {
-        let scope = key.complaint.map(|id| id.to_string()).unwrap_or_default();
-        self.execute(
-            "INSERT INTO intake_keys (integration, kind, complaint_scope, external_ref,
-                                      mutation_id, complaint_id, update_id)
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-            &[
-                &key.integration.as_str(),
-                &key.kind,
-                &scope,
-                &key.external_ref,
-                &ids.mutation_id,
-                &ids.complaint_id.0,
-                &ids.update_id.map(|id| id.0),
-            ],
-        )?;
-        Ok(())
-    }
-
-    fn recorded_by(&mut self, id: ComplaintId) -> Result<Option<UserId>> {
-        let row = self.query_opt(
-            "SELECT l.actor_user_id FROM complaints c
-             JOIN mutation_log l ON l.mutation_id = c.created_by_mutation
-             WHERE c.id = $1",
-            &[&id.0],
-        )?;
-        Ok(row
-            .map(|row| row.try_get::<_, String>(0))
-            .transpose()?
-            .map(UserId::new))
-    }
 }

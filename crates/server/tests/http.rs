@@ -961,7 +961,11 @@ fn a_session_ends_at_its_absolute_lifetime_however_much_it_is_used() {
     // A fresh sign-in lasts the shorter of the two.
     let (status, body) = server.client(1).login("ann", PASSWORD);
     assert_eq!(status, 200, "{body}");
-    let expires: Timestamp = body["expires_at"].as_str().expect("as set up").parse().expect("as set up");
+    let expires: Timestamp = body["expires_at"]
+        .as_str()
+        .expect("as set up")
+        .parse()
+        .expect("as set up");
     assert!(expires <= Timestamp::now() + day);
 }
 
