@@ -52,6 +52,7 @@ macro_rules! conformance_tests {
             replay_returns_the_stored_result,
             a_reused_seq_with_another_mutation_is_a_fork,
             a_renumbered_mutation_is_not_applied_twice,
+            a_mutation_repeated_within_one_batch_is_settled_once,
             a_replay_with_other_arguments_is_refused,
             another_users_mutation_id_is_refused,
             a_gap_stops_the_batch,
@@ -84,6 +85,7 @@ pub fn run_all(new_database: &dyn Fn() -> Open) {
     replay_returns_the_stored_result(new_database);
     a_reused_seq_with_another_mutation_is_a_fork(new_database);
     a_renumbered_mutation_is_not_applied_twice(new_database);
+    a_mutation_repeated_within_one_batch_is_settled_once(new_database);
     a_replay_with_other_arguments_is_refused(new_database);
     another_users_mutation_id_is_refused(new_database);
     a_gap_stops_the_batch(new_database);
@@ -666,6 +668,38 @@ pub fn a_renumbered_mutation_is_not_applied_twice(new_database: &dyn Fn() -> Ope
     let replay = store.results(new.device, 1, 10).expect("results");
     assert_eq!(replay.len(), 2);
     assert_eq!(replay[0].client_seq, 1);
+}
+
+/// One request that carries the same mutation twice, under two seqs
+/// (a client bug, or a renumbering in the same batch): the second is
+/// answered from the first, within the batch, and applied once.
+pub fn a_mutation_repeated_within_one_batch_is_settled_once(new_database: &dyn Fn() -> Open) {
+    let open = new_database();
+    let store = open();
+    let store = store.as_ref();
+    let mut ann = Client::new(store, 1, "ann", Role::Agent);
+    let first = ann.envelope(record(complaint_id(1)));
+    let mut again = first.clone();
+    again.client_seq = 2;
+    let mut judged = ann.envelope(to_analysed(complaint_id(1)).remove(0));
+    judged.client_seq = 3;
+    let response = ann.push_envelopes(store, vec![first, again, judged]);
+    assert_eq!(response.results.len(), 3);
+    assert_applied(&response.results[0]);
+    assert!(response.results[1].replayed);
+    assert_eq!(response.results[1].outcome, response.results[0].outcome);
+    assert_applied(&response.results[2]);
+    assert_eq!(response.device_last_seq, 3);
+    let stored = store
+        .complaint(complaint_id(1))
+        .expect("read")
+        .expect("exists");
+    assert_eq!(stored.version, 2, "recorded once, judged once");
+    let results = store.results(ann.device, 1, 10).expect("results");
+    assert_eq!(
+        results.iter().map(|r| r.client_seq).collect::<Vec<_>>(),
+        [1, 2, 3]
+    );
 }
 
 /// A gap in the device's numbering stops the batch there.
