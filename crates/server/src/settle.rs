@@ -121,9 +121,13 @@ impl StoredMutation {
     /// Whether `m` is the mutation that was settled (same name, author and
     /// arguments), not merely one with the same id.
     fn matches(&self, m: &MutationEnvelope) -> Result<bool> {
+        let unstorable = matches!(
+            &self.result.outcome,
+            Outcome::Rejected { code, .. } if code == codes::UNSTORABLE_DATA
+        );
         Ok(self.name == m.mutation.name()
             && self.author == m.author_user_id
-            && self.args == m.mutation.args().map_err(StoreError::corrupt)?)
+            && (unstorable || self.args == m.mutation.args().map_err(StoreError::corrupt)?))
     }
 }
 
@@ -544,11 +548,19 @@ impl<'a> Push<'a> {
             ),
         };
         let (occurred_at, clock_suspect) = self.clock.correct(m.occurred_at_device, now);
+        // The database refused the arguments themselves (PostgreSQL's
+        // jsonb takes no NUL character): the log keeps a marker instead,
+        // and a replay is recognised by name and author (`matches`).
+        let args = if code == Some(codes::UNSTORABLE_DATA) {
+            json!({ "unstorable": true })
+        } else {
+            m.mutation.args().map_err(StoreError::corrupt)?
+        };
         ledger.log_mutation(&LogEntry {
             device: self.device,
             envelope: m,
             actor: &actor.user,
-            args: m.mutation.args().map_err(StoreError::corrupt)?,
+            args,
             status,
             code,
             first_change_seq: Some(first),
