@@ -6,10 +6,9 @@
 //! under `scripts/with-postgres.sh`).
 //!
 //! Defences tested elsewhere because they need another harness: the log of
-//! the real binary (a user name with a newline, `tests/accounts_cli.rs`), the
-//! sign-in brakes, name limits, session lifetime and stream caps next to the
-//! other sign-in cases (`tests/http.rs`, "sign-in brakes"), TLS
-//! (`crates/cli/tests/client.rs`), arbitrary push bodies (`tests/push_props.rs`).
+//! the real binary (a user name with a newline, `tests/accounts_cli.rs`),
+//! TLS (`crates/cli/tests/client.rs`), arbitrary push bodies
+//! (`tests/push_props.rs`).
 
 mod pg_support;
 mod support;
@@ -23,7 +22,9 @@ use redress_protocol::{DeviceId, Mutation, MutationEnvelope, PushRequest};
 use redress_server::conformance::{exec, propose, to_analysed};
 use redress_server::http::{Backend, HttpConfig};
 use redress_server::testing::{PASSWORD, Serving, add_people};
-use redress_server::{PgStore, SqliteStore, StoreOptions, auth, integration};
+use redress_server::{
+    NewSession, PgStore, SqliteStore, StoreOptions, TokenHash, auth, integration,
+};
 use serde_json::{Value, json};
 use std::io::{Read, Write};
 use std::net::TcpStream;
@@ -43,6 +44,7 @@ const PEOPLE: &[(&str, Role, Option<i64>)] = &[
     ("ann", Role::Agent, None),
     ("amy", Role::Agent, None),
     ("sue", Role::Supervisor, None),
+    ("sam", Role::Supervisor, Some(10_000)),
 ];
 
 fn serve(store: Arc<dyn Backend>, keep: Box<dyn std::any::Any>, config: HttpConfig) -> Served {
@@ -608,4 +610,228 @@ fn slow_and_greedy_clients_are_cut_off() {
         None,
     );
     assert_eq!(reply.status, 200);
+}
+
+// ---- accounts: login brakes, bounded names, session lifetime, stream caps ----
+
+impl Served {
+    /// `POST /auth/login` with `body`, as anyone may send it.
+    fn login_raw(&self, body: &Value) -> Reply {
+        send(
+            &agent(Duration::from_secs(30)),
+            "POST",
+            &format!("{}/api/v1/auth/login", self.serving.url()),
+            &[("Redress-Protocol", "1".to_owned())],
+            Some(body.to_string().into_bytes()),
+        )
+    }
+
+    fn login(&self, user: &str, password: &str, device: u128) -> Reply {
+        self.login_raw(&json!({ "username": user, "password": password,
+                                "device_id": Uuid::from_u128(device), "device_name": "desk" }))
+    }
+
+    /// A client with `token` on `device`, however the session was made.
+    fn with_token(&self, token: &str, device: DeviceId) -> Client {
+        Client {
+            agent: agent(Duration::from_secs(30)),
+            base: format!("{}/api/v1", self.serving.url()),
+            token: token.to_owned(),
+            device,
+            user: String::new(),
+            next_seq: 1,
+        }
+    }
+}
+
+impl Client {
+    /// `GET /sync/events`, answered (a stream is left open as long as the
+    /// returned response lives).
+    fn events(&self) -> ureq::http::Response<ureq::Body> {
+        self.agent
+            .get(format!("{}/sync/events", self.base))
+            .header("Redress-Protocol", "1")
+            .header("Authorization", format!("Bearer {}", self.token))
+            .header("Redress-Device", self.device.to_string())
+            .call()
+            .expect("an answer")
+    }
+}
+
+#[test]
+fn user_and_device_names_over_their_limits_are_refused_before_any_password_check() {
+    let server = sqlite(HttpConfig {
+        login_failures: 2,
+        ..HttpConfig::default()
+    });
+    let limit = text::USER_NAME.max_chars;
+    let cases = [
+        ("a".repeat(limit + 1), "desk".to_owned(), "text_too_long"),
+        (
+            "ann\nINFO signed in user=root".to_owned(),
+            "desk".to_owned(),
+            "invalid_text",
+        ),
+        ("ann".to_owned(), "desk\u{1b}[2J".to_owned(), "invalid_text"),
+        ("ann".to_owned(), "desk\u{202e}".to_owned(), "invalid_text"),
+        (
+            "ann".to_owned(),
+            "d".repeat(text::DEVICE_NAME.max_chars + 1),
+            "text_too_long",
+        ),
+    ];
+    for _ in 0..3 {
+        for (user, device_name, code) in &cases {
+            let reply = server.login_raw(&json!({ "username": user, "password": PASSWORD,
+                "device_id": Uuid::from_u128(1), "device_name": device_name }));
+            assert_error(&reply, 400, code);
+        }
+    }
+    let reply = server.login_raw(&json!({ "username": "ann",
+        "password": "p".repeat(redress_server::MAX_PASSWORD_BYTES + 1),
+        "device_id": Uuid::from_u128(1), "device_name": "desk" }));
+    assert_error(&reply, 400, "malformed_request");
+    // None of them counted as a failed sign-in of ann, none kept a session.
+    let reply = server.login("ann", PASSWORD, 1);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let sessions = server.store.list_sessions(None, Timestamp::now());
+    assert_eq!(sessions.expect("list").len(), 1);
+}
+
+#[test]
+fn spraying_one_password_over_many_names_from_one_address_is_braked() {
+    let server = sqlite(HttpConfig {
+        login_address_failures: 3,
+        ..HttpConfig::default()
+    });
+    for name in ["ann", "amy", "nobody"] {
+        let reply = server.login(name, "Summer2026!", 1);
+        assert_eq!(reply.status, 401, "{}", reply.body);
+    }
+    // The address is braked whatever the name, even with the right password.
+    assert_error(&server.login("sue", PASSWORD, 2), 429, "rate_limited");
+}
+
+#[test]
+fn guessing_one_account_is_braked_and_the_others_go_on() {
+    let server = sqlite(HttpConfig::default());
+    for _ in 0..5 {
+        assert_eq!(server.login("ann", "guess", 1).status, 401);
+    }
+    // Even the right password is refused now, without being checked.
+    let reply = server.login("ann", PASSWORD, 1);
+    assert_error(&reply, 429, "rate_limited");
+    let wait: u64 = reply
+        .headers
+        .get("retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse().ok())
+        .expect("Retry-After");
+    assert!((1..=60).contains(&wait), "{wait}");
+    assert_eq!(server.login("amy", PASSWORD, 2).status, 200);
+}
+
+#[test]
+fn an_integration_account_cannot_sign_in_with_any_password() {
+    let server = sqlite(HttpConfig::default());
+    let crm = server.integration("crm");
+    for password in ["", "!integration", crm.token.as_str(), PASSWORD] {
+        let reply = server.login("crm", password, 1);
+        assert_eq!(reply.status, 401, "{password:?}: {}", reply.body);
+        assert_eq!(reply.body["code"], "invalid_credentials");
+    }
+}
+
+#[test]
+fn a_session_ends_at_its_absolute_lifetime_however_much_it_is_used() {
+    let day = jiff::SignedDuration::from_hours(24);
+    let hours = jiff::SignedDuration::from_hours;
+    let server = sqlite(HttpConfig {
+        session_ttl: day,
+        session_max_age: day + hours(2),
+        ..HttpConfig::default()
+    });
+    let device = DeviceId(Uuid::from_u128(1));
+    server
+        .store
+        .register_device(device, &UserId::new("ann"), "desk", Timestamp::now())
+        .expect("register");
+    let session = |token: &str, created_at: Timestamp, expires_at: Timestamp| {
+        server
+            .store
+            .create_session(&NewSession {
+                token_hash: TokenHash::of(token),
+                user: UserId::new("ann"),
+                device,
+                created_at,
+                expires_at,
+            })
+            .expect("a session");
+        server.with_token(token, device)
+    };
+    let pull = |c: &Client| c.send("GET", "/sync/pull?after=0", None);
+    // Signed in 23 h 50 min ago, ten minutes left: in use, it slides only
+    // up to 26 h after sign-in, not a day past now.
+    let created_at = Timestamp::now() - jiff::SignedDuration::from_mins(1430);
+    let sliding = session(&"a".repeat(64), created_at, created_at + day);
+    assert_eq!(pull(&sliding).status, 200);
+    let slid = server
+        .store
+        .find_session(&TokenHash::of(&"a".repeat(64)))
+        .expect("read")
+        .expect("the session")
+        .expires_at;
+    assert_eq!(slid, created_at + day + hours(2));
+    // Past its absolute end it is refused even if its expiry says later
+    // (a session slid before the limit was lowered).
+    let stale = session(
+        &"b".repeat(64),
+        Timestamp::now() - hours(27),
+        Timestamp::now() + day,
+    );
+    assert_error(&pull(&stale), 401, "unauthorized");
+    // A fresh sign-in lasts the shorter of the two.
+    let reply = server.login("ann", PASSWORD, 1);
+    assert_eq!(reply.status, 200, "{}", reply.body);
+    let expires: Timestamp = reply.body["expires_at"]
+        .as_str()
+        .expect("an expiry")
+        .parse()
+        .expect("a time");
+    assert!(expires <= Timestamp::now() + day);
+}
+
+#[test]
+fn event_streams_per_session_are_capped_and_a_closed_one_frees_its_place() {
+    let server = sqlite(HttpConfig {
+        streams_per_session: 2,
+        keep_alive: Duration::from_millis(20),
+        ..HttpConfig::default()
+    });
+    let sue = server.person("sue", 2);
+    let first = sue.events();
+    assert_eq!(first.status().as_u16(), 200);
+    let second = sue.events();
+    assert_eq!(second.status().as_u16(), 200);
+    let refused = sue.send("GET", "/sync/events", None);
+    assert_error(&refused, 429, "too_many_streams");
+    assert!(refused.headers.get("retry-after").is_some());
+    // Another session is not affected.
+    let sam = server.person("sam", 3);
+    let sams = sam.events();
+    assert_eq!(sams.status().as_u16(), 200);
+    // Closing a stream gives its place back once the server notices (its
+    // next keep-alive finds the connection gone).
+    drop(first);
+    let deadline = Instant::now() + Duration::from_secs(20);
+    loop {
+        let reply = sue.events();
+        if reply.status().as_u16() == 200 {
+            break;
+        }
+        assert_eq!(reply.status().as_u16(), 429);
+        assert!(Instant::now() < deadline, "the place never came back");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop((second, sams));
 }
