@@ -13,6 +13,7 @@ use jiff::tz::TimeZone;
 use redress_domain::Rules;
 use redress_domain::complaint::{Command, Complaint};
 use redress_domain::ids::ComplaintId;
+use redress_domain::model::PauseReason;
 use redress_domain::phone::normalize_phone;
 use redress_domain::planner::ReminderKey;
 use redress_domain::repeat::RepeatProbe;
@@ -224,12 +225,18 @@ impl App {
             .iter()
             .map(|clock| {
                 let cal = rules.calendar(&clock.calendar)?;
+                let counting = clock.is_running() && !clock.is_paused();
                 Ok(ClockView {
                     status: clock.status(now, cal),
                     warn_at: clock
                         .warn_at_permille
                         .first()
                         .and_then(|w| clock.threshold_instant(*w, cal)),
+                    resumes_at: counting.then(|| cal.resumes_at(now)).flatten(),
+                    pause_note_required: PauseReason::ALL
+                        .into_iter()
+                        .filter(|r| clock.pause_needs_note(*r, now))
+                        .collect(),
                     clock: clock.clone(),
                 })
             })

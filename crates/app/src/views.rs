@@ -5,7 +5,9 @@
 use jiff::Timestamp;
 use redress_domain::complaint::{Approval, Complaint, ComplaintState, Remedy};
 use redress_domain::ids::{CategoryCode, ComplaintId};
-use redress_domain::model::{Channel, ComplaintKind, Customer, DemandClass, Severity, Subject};
+use redress_domain::model::{
+    Channel, ComplaintKind, Customer, DemandClass, PauseReason, Severity, Subject,
+};
 use redress_domain::sla::{ClockStatus, SlaClock};
 use redress_local::{DashboardRow, HeaderCounts};
 use serde::{Deserialize, Serialize};
@@ -28,6 +30,12 @@ pub struct ClockView {
     pub clock: SlaClock,
     pub status: ClockStatus,
     pub warn_at: Option<Timestamp>,
+    /// While the clock runs but its calendar is closed (a night, lunch, a
+    /// weekend): when it starts counting again.
+    pub resumes_at: Option<Timestamp>,
+    /// The pause reasons that need a note now (the rule is the domain's:
+    /// `other` always, every reason once the deadline has passed).
+    pub pause_note_required: Vec<PauseReason>,
 }
 
 /// An earlier complaint of the same customer in the same category.

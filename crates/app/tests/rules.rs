@@ -10,7 +10,8 @@ use redress_app::{App, NewComplaintInput, SERVER_RULES_KEY, ServerLink};
 use redress_domain::Rules;
 use redress_domain::ids::{CalendarId, CategoryCode, ComplaintId, UserId};
 use redress_domain::model::{
-    Channel, ComplaintKind, Customer, DemandClass, Role, Severity, Subject, SubjectKind,
+    Channel, ComplaintKind, Customer, DemandClass, PauseReason, Role, Severity, Subject,
+    SubjectKind,
 };
 use redress_domain::planner::ReminderKind;
 use redress_domain::rules::RulesDocument;
@@ -201,4 +202,34 @@ fn a_linked_store_starts_with_the_server_rules_it_stored() {
         first_response_warning(&h.app, id),
         ts("2026-11-23T05:45:00Z")
     );
+}
+
+#[test]
+fn a_clock_outside_working_hours_says_when_it_resumes() {
+    let dir = tempfile::tempdir().unwrap();
+    // Monday 09:00 in Shanghai; the office opens at 13:00.
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open_with_rules(dir.path(), clock.clone(), rules("13:00"));
+    h.act_as("sup", Role::Supervisor);
+    let id = h.app.record_complaint(input()).unwrap();
+    let first = |app: &App| {
+        app.complaint(id)
+            .unwrap()
+            .clocks
+            .into_iter()
+            .find(|c| c.clock.kind == ClockKind::FirstResponse)
+            .unwrap()
+    };
+    let view = first(&h.app);
+    assert_eq!(view.resumes_at, Some(ts("2026-11-23T05:00:00Z")));
+    assert_eq!(view.pause_note_required, [PauseReason::Other]);
+    // 13:30: counting, nothing to explain.
+    clock.advance_mins(270);
+    assert_eq!(first(&h.app).resumes_at, None);
+    // 14:30, past the one-hour deadline: every pause needs a note.
+    clock.advance_mins(60);
+    assert_eq!(first(&h.app).pause_note_required, PauseReason::ALL);
+    // 18:30: the office closed; it opens again next Monday.
+    clock.advance_mins(240);
+    assert_eq!(first(&h.app).resumes_at, Some(ts("2026-11-30T05:00:00Z")));
 }

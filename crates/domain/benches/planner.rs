@@ -107,7 +107,7 @@ fn complaint(rng: &mut Lcg, rules: &Rules, n: usize) -> Watch {
         let at = received + rng.below(1800) as i64;
         let user = UserId::new("agent");
         resolution
-            .pause(ts(at), PauseReason::WaitingOnCustomer, user)
+            .pause(ts(at), PauseReason::WaitingOnCustomer, String::new(), user)
             .unwrap();
         resolution
             .resume(ts(at + rng.below(7200) as i64), cal)

@@ -274,6 +274,14 @@ pub enum PauseReason {
     Other,
 }
 
+impl PauseReason {
+    pub const ALL: [PauseReason; 3] = [
+        PauseReason::WaitingOnCustomer,
+        PauseReason::WaitingOnThirdParty,
+        PauseReason::Other,
+    ];
+}
+
 /// The attributes SLA policies and repeat detection match on.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]

@@ -14,7 +14,7 @@ use redress_domain::model::{
     PauseReason, RemedyKind, Role, RootCause, Severity, Subject, SubjectKind,
 };
 use redress_domain::repeat::{RepeatProbe, detect};
-use redress_domain::sla::{ClockKind, ClockOutcome};
+use redress_domain::sla::{ClockKind, ClockOutcome, ClockStatus};
 use redress_domain::{DomainError, Rules, Timestamp};
 use uuid::Uuid;
 
@@ -258,6 +258,7 @@ fn samples(c: &Complaint) -> Vec<Command> {
         Command::PauseClock {
             clock_id: resolution,
             reason: PauseReason::WaitingOnCustomer,
+            note: String::new(),
         },
         Command::ResumeClock {
             clock_id: resolution,
@@ -1146,6 +1147,7 @@ fn pausing_a_clock_moves_its_due_instant() {
     let pause = Command::PauseClock {
         clock_id: id,
         reason: PauseReason::WaitingOnCustomer,
+        note: String::new(),
     };
     run(&mut c, pause.clone(), &li(), 60);
     assert_eq!(c.clock_by_id(id).unwrap().due_at, None);
@@ -1164,6 +1166,89 @@ fn pausing_a_clock_moves_its_due_instant() {
         c.timeline[c.timeline.len() - 1].event,
         TimelineEvent::ClockResumed { .. }
     ));
+}
+
+#[test]
+fn every_pause_has_its_reason_and_other_needs_a_note() {
+    let mut c = record(1);
+    let id = clock_id(c.id, ClockKind::Resolution);
+    let pause = |reason, note: &str| Command::PauseClock {
+        clock_id: id,
+        reason,
+        note: note.to_owned(),
+    };
+    let e = err(&mut c, pause(PauseReason::Other, "  "), &li(), 60);
+    assert_eq!(e.code(), "validation_failed");
+    assert_eq!(e.field_errors()[0].field, "note");
+    run(
+        &mut c,
+        pause(PauseReason::Other, " customer travels "),
+        &li(),
+        60,
+    );
+    let clock = c.clock_by_id(id).unwrap();
+    let p = clock.pauses.last().unwrap();
+    assert_eq!(
+        (p.note.as_str(), p.by.as_str(), p.start),
+        ("customer travels", "li", at(60))
+    );
+    assert!(matches!(
+        &c.timeline[c.timeline.len() - 1].event,
+        TimelineEvent::ClockPaused { note, breached_at: None, .. } if note == "customer travels"
+    ));
+}
+
+#[test]
+fn a_breached_clock_paused_stays_breached() {
+    let mut c = record(1);
+    let id = clock_id(c.id, ClockKind::Resolution);
+    let deadline = at(48 * 60);
+    let late = 48 * 60 + 415; // 6 h 55 min past the deadline
+    let pause = |note: &str| Command::PauseClock {
+        clock_id: id,
+        reason: PauseReason::WaitingOnCustomer,
+        note: note.to_owned(),
+    };
+    // Past the deadline, a pause must say why.
+    let e = err(&mut c, pause(""), &li(), late);
+    assert_eq!(
+        (e.code(), e.field_errors()[0].field.as_str()),
+        ("validation_failed", "note")
+    );
+    run(&mut c, pause("customer abroad until Monday"), &li(), late);
+    let clock = c.clock_by_id(id).unwrap();
+    let cal = Rules::default();
+    let cal = cal.calendar(&clock.calendar).unwrap();
+    assert_eq!(
+        clock.status(at(late + 600), cal),
+        ClockStatus::Paused {
+            breached_at: Some(deadline)
+        }
+    );
+    // The dashboard still counts and sorts it as overdue since the deadline.
+    assert_eq!(clock.standing_due(), Some(deadline));
+    assert!(c.next_due().is_some_and(|(_, due)| due <= deadline));
+    assert!(matches!(
+        &c.timeline[c.timeline.len() - 1].event,
+        TimelineEvent::ClockPaused { breached_at: Some(b), .. } if *b == deadline
+    ));
+    // Resumed, still breached; stopped, recorded as breached.
+    run(
+        &mut c,
+        Command::ResumeClock { clock_id: id },
+        &li(),
+        late + 60,
+    );
+    let clock = c.clock_by_id(id).unwrap();
+    assert!(matches!(
+        clock.status(at(late + 61), cal),
+        ClockStatus::Breached { .. }
+    ));
+    let mut copy = clock.clone();
+    assert_eq!(
+        copy.stop(at(late + 62), cal).unwrap(),
+        ClockOutcome::Breached
+    );
 }
 
 #[test]
@@ -1641,6 +1726,7 @@ fn a_complaint_holds_a_bounded_number_of_progress_updates_and_entries() {
     let pause = Command::PauseClock {
         clock_id: clock,
         reason: PauseReason::WaitingOnCustomer,
+        note: String::new(),
     };
     let resume = Command::ResumeClock { clock_id: clock };
     while c.timeline.len() < MAX_TIMELINE_ENTRIES {

@@ -288,6 +288,7 @@ fn command(op: &Op, c: &Complaint) -> Command {
         Op::Pause { pick } => Command::PauseClock {
             clock_id: clock(pick),
             reason: PauseReason::WaitingOnCustomer,
+            note: "customer is sending documents".to_owned(),
         },
         Op::Resume { pick } => Command::ResumeClock {
             clock_id: clock(pick),

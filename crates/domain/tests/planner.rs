@@ -68,6 +68,7 @@ fn pause(c: &mut SlaClock, at: &str) {
     c.pause(
         ts(at),
         PauseReason::WaitingOnCustomer,
+        String::new(),
         UserId::new("agent.li"),
     )
     .unwrap();
@@ -819,6 +820,7 @@ fn random_clock(rng: &mut Lcg, rules: &Rules, id: u128, kind: ClockKind, horizon
         c.pause(
             Timestamp::from_second(p).unwrap(),
             PauseReason::Other,
+            String::new(),
             UserId::new("x"),
         )
         .unwrap();
@@ -892,8 +894,13 @@ fn mutate(rng: &mut Lcg, rules: &Rules, w: &mut Watch, now: Timestamp) {
             c.restart(now, target, &cal).unwrap();
         }
         1 if c.is_running() && !c.is_paused() && now >= c.started_at => {
-            c.pause(now, PauseReason::WaitingOnCustomer, UserId::new("x"))
-                .unwrap();
+            c.pause(
+                now,
+                PauseReason::WaitingOnCustomer,
+                String::new(),
+                UserId::new("x"),
+            )
+            .unwrap();
         }
         2 if c.is_running() && c.is_paused() => c.resume(now, &cal).unwrap(),
         3 if now >= c.started_at => {

@@ -78,22 +78,33 @@ fn pause_and_resume_push_the_due_instant_out() {
     c.pause(
         ts("2026-11-23T09:20:00Z"),
         PauseReason::WaitingOnCustomer,
+        String::new(),
         li(),
     )
     .unwrap();
     assert!(c.is_paused());
     assert_eq!(
         c.status(ts("2026-11-23T12:00:00Z"), &cal),
-        ClockStatus::Paused
+        ClockStatus::Paused { breached_at: None }
     );
     assert_eq!(c.threshold_instant(750, &cal), None);
-    let again = c.pause(ts("2026-11-23T09:21:00Z"), PauseReason::Other, li());
+    let again = c.pause(
+        ts("2026-11-23T09:21:00Z"),
+        PauseReason::Other,
+        String::new(),
+        li(),
+    );
     assert_eq!(again.map_err(|e| e.code()), Err("invalid_transition"));
     c.resume(ts("2026-11-23T09:50:00Z"), &cal).unwrap();
     assert_eq!(c.due_at, Some(ts("2026-11-23T10:30:00Z")));
     let twice = c.resume(ts("2026-11-23T09:51:00Z"), &cal);
     assert_eq!(twice.map_err(|e| e.code()), Err("invalid_transition"));
-    let early = c.pause(ts("2026-11-23T08:00:00Z"), PauseReason::Other, li());
+    let early = c.pause(
+        ts("2026-11-23T08:00:00Z"),
+        PauseReason::Other,
+        String::new(),
+        li(),
+    );
     assert_eq!(early.map_err(|e| e.code()), Err("validation_failed"));
 }
 
@@ -119,6 +130,7 @@ fn stop_records_met_or_breached_and_closes_an_open_pause() {
         .pause(
             ts("2026-11-23T09:30:00Z"),
             PauseReason::WaitingOnCustomer,
+            String::new(),
             UserId::new("li"),
         )
         .unwrap();

@@ -331,6 +331,7 @@ fn paused_clocks_have_no_due_or_warning_instant() {
         Command::PauseClock {
             clock_id: first_response,
             reason: PauseReason::WaitingOnCustomer,
+            note: String::new(),
         },
         &agent(),
         at(10),
@@ -341,6 +342,32 @@ fn paused_clocks_have_no_due_or_warning_instant() {
     assert_eq!(row.next_due_kind, Some(ClockKind::ProgressUpdate));
     assert_eq!(row.next_due_at, Some(at(24 * 60)));
     assert_eq!(row.next_warn_at, Some(at(18 * 60)));
+}
+
+#[test]
+fn a_breached_clock_paused_stays_due_and_counted_as_breached() {
+    let (_dir, store) = store();
+    let mut c = Spec::new(13).record();
+    let first_response = clock_id(c.id, ClockKind::FirstResponse);
+    let deadline = c.clock_by_id(first_response).unwrap().due_at.unwrap();
+    let late = deadline + jiff::SignedDuration::from_mins(30);
+    run(
+        &mut c,
+        Command::PauseClock {
+            clock_id: first_response,
+            reason: PauseReason::WaitingOnCustomer,
+            note: "customer asked to call back tomorrow".into(),
+        },
+        &agent(),
+        late,
+    );
+    mirror(&store, &[c]);
+    let row = store.read(|r| r.dashboard(&query())).unwrap().remove(0);
+    assert_eq!(row.next_due_kind, Some(ClockKind::FirstResponse));
+    assert_eq!(row.next_due_at, Some(deadline));
+    let later = late + jiff::SignedDuration::from_hours(2);
+    let counts = store.read(|r| r.header_counts(later)).unwrap();
+    assert_eq!(counts.breached, 1, "pausing does not hide the breach");
 }
 
 #[test]

@@ -98,6 +98,7 @@ fn every_command() -> Vec<Command> {
         Command::PauseClock {
             clock_id: ClockId(id(16)),
             reason: PauseReason::WaitingOnCustomer,
+            note: String::new(),
         },
         Command::ResumeClock {
             clock_id: ClockId(id(16)),

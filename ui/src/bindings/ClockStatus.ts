@@ -4,4 +4,4 @@ import type { ClockOutcome } from "./ClockOutcome";
 /**
  * What a clock looks like at some instant.
  */
-export type ClockStatus = { "status": "ok", due_at: string, } | { "status": "warning", due_at: string, } | { "status": "breached", due_at: string, } | { "status": "paused" } | { "status": "stopped", outcome: ClockOutcome, };
+export type ClockStatus = { "status": "ok", due_at: string, } | { "status": "warning", due_at: string, } | { "status": "breached", due_at: string, } | { "status": "paused", breached_at: string | null, } | { "status": "stopped", outcome: ClockOutcome, };

@@ -5,4 +5,9 @@ import type { UserId } from "./UserId";
 /**
  * A span during which the clock did not count. `end` is `None` while open.
  */
-export type Pause = { start: string, end: string | null, reason: PauseReason, by: UserId, };
+export type Pause = { start: string, end: string | null, reason: PauseReason, 
+/**
+ * Why, in the pauser's words: required for [`PauseReason::Other`] and
+ * for a clock already past its deadline.
+ */
+note?: string, by: UserId, };

@@ -23,4 +23,10 @@ cycle: number, started_at: string, pauses: Array<Pause>,
 /**
  * `None` while paused.
  */
-due_at: string | null, stopped: ClockStop | null, history: Array<CycleRecord>, };
+due_at: string | null, stopped: ClockStop | null, 
+/**
+ * The deadline this cycle passed while the clock ran. Set once (at the
+ * first pause or stop after the deadline) and kept until the next cycle,
+ * so no pause, resume or stop turns a breach back into time left.
+ */
+breached_at?: string | null, history: Array<CycleRecord>, };

@@ -28,4 +28,8 @@ total_minor: number, routing: Routing, } | { "event": "remedy_revised", remedy: 
 /**
  * 1 for the first attempt of this callback round.
  */
-number: number, outcome: CallbackOutcome, note: string, } | { "event": "reviewed" } | { "event": "closed", note: string, } | { "event": "reopened", from: ComplaintState, reason: string, } | { "event": "clock_paused", clock: ClockId, reason: PauseReason, } | { "event": "clock_resumed", clock: ClockId, } | { "event": "clock_cycle_ended", clock: ClockId, kind: ClockKind, cycle: number, outcome: ClockOutcome, };
+number: number, outcome: CallbackOutcome, note: string, } | { "event": "reviewed" } | { "event": "closed", note: string, } | { "event": "reopened", from: ComplaintState, reason: string, } | { "event": "clock_paused", clock: ClockId, reason: PauseReason, note?: string, 
+/**
+ * The deadline the clock had already passed, if it had.
+ */
+breached_at?: string | null, } | { "event": "clock_resumed", clock: ClockId, } | { "event": "clock_cycle_ended", clock: ClockId, kind: ClockKind, cycle: number, outcome: ClockOutcome, };

@@ -3,7 +3,7 @@ import { dueStatus, formatCountdown, useNow } from "../lib/time";
 
 /** A live countdown to `due`, coloured ok / warning / breached. */
 export function Countdown({ due, warn }: { due: string | null; warn?: string | null }) {
-  const { lang, t } = useI18n();
+  const { t } = useI18n();
   const now = useNow();
   if (!due) return <span className="countdown none">{t("common.none")}</span>;
   const dueMs = Date.parse(due);
@@ -16,7 +16,7 @@ export function Countdown({ due, warn }: { due: string | null; warn?: string | n
       data-status={status}
       title={status === "breached" ? t("common.overdue") : t("common.due_in")}
     >
-      {formatCountdown(dueMs - now, lang)}
+      {formatCountdown(dueMs - now, t)}
     </span>
   );
 }

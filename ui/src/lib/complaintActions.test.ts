@@ -123,11 +123,11 @@ describe("per-remedy and per-clock steps", () => {
     const due = "2026-01-01T00:00:00Z";
     expect(canPauseClock({ state: "assigned" }, { status: "ok", due_at: due })).toBe(true);
     expect(canPauseClock({ state: "assigned" }, { status: "breached", due_at: due })).toBe(true);
-    expect(canPauseClock({ state: "assigned" }, { status: "paused" })).toBe(false);
+    expect(canPauseClock({ state: "assigned" }, { status: "paused", breached_at: null })).toBe(false);
     expect(canPauseClock({ state: "assigned" }, { status: "stopped", outcome: "met" })).toBe(false);
     expect(canPauseClock({ state: "closed" }, { status: "ok", due_at: due })).toBe(false);
-    expect(canResumeClock({ state: "assigned" }, { status: "paused" })).toBe(true);
+    expect(canResumeClock({ state: "assigned" }, { status: "paused", breached_at: null })).toBe(true);
     expect(canResumeClock({ state: "assigned" }, { status: "warning", due_at: due })).toBe(false);
-    expect(canResumeClock({ state: "closed" }, { status: "paused" })).toBe(false);
+    expect(canResumeClock({ state: "closed" }, { status: "paused", breached_at: null })).toBe(false);
   });
 });

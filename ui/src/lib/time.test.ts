@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { translate, type T } from "../i18n";
 import { dueStatus, formatCountdown, formatElapsed, nowMs, syncClock } from "./time";
 
 const SEC = 1000;
@@ -6,41 +7,50 @@ const MIN = 60 * SEC;
 const HOUR = 60 * MIN;
 const DAY = 24 * HOUR;
 
+const en: T = (k, p) => translate("en", k, p);
+const zh: T = (k, p) => translate("zh-CN", k, p);
+
 describe("formatCountdown", () => {
-  it("shows mm:ss under an hour", () => {
-    expect(formatCountdown(0, "en")).toBe("00:00");
-    expect(formatCountdown(5 * SEC, "en")).toBe("00:05");
-    expect(formatCountdown(12 * MIN + 34 * SEC, "en")).toBe("12:34");
-    expect(formatCountdown(HOUR - SEC, "en")).toBe("59:59");
+  it("shows minutes and seconds under an hour, with units", () => {
+    expect(formatCountdown(0, en)).toBe("0s");
+    expect(formatCountdown(5 * SEC, en)).toBe("5s");
+    expect(formatCountdown(45 * MIN + 8 * SEC, en)).toBe("45m 08s");
+    expect(formatCountdown(HOUR - SEC, en)).toBe("59m 59s");
     // Sub-second remainders are dropped, not rounded up.
-    expect(formatCountdown(59 * SEC + 999, "en")).toBe("00:59");
-    expect(formatCountdown(12 * MIN + 34 * SEC, "zh-CN")).toBe("12:34");
+    expect(formatCountdown(59 * SEC + 999, en)).toBe("59s");
+    expect(formatCountdown(45 * MIN + 8 * SEC, zh)).toBe("45分08秒");
   });
 
   it("shows hours and minutes under a day", () => {
-    expect(formatCountdown(HOUR, "en")).toBe("1h 00m");
-    expect(formatCountdown(3 * HOUR + 5 * MIN + 59 * SEC, "en")).toBe("3h 05m");
-    expect(formatCountdown(DAY - SEC, "en")).toBe("23h 59m");
-    expect(formatCountdown(3 * HOUR + 5 * MIN, "zh-CN")).toBe("3小时05分");
+    expect(formatCountdown(HOUR, en)).toBe("1h 00m");
+    expect(formatCountdown(10 * HOUR + 28 * MIN + 59 * SEC, en)).toBe("10h 28m");
+    expect(formatCountdown(DAY - SEC, en)).toBe("23h 59m");
+    expect(formatCountdown(3 * HOUR + 5 * MIN, zh)).toBe("3小时05分");
   });
 
   it("shows days and hours beyond a day", () => {
-    expect(formatCountdown(DAY, "en")).toBe("1d 00h");
-    expect(formatCountdown(2 * DAY + 3 * HOUR + 59 * MIN, "en")).toBe("2d 03h");
-    expect(formatCountdown(2 * DAY + 3 * HOUR, "zh-CN")).toBe("2天03小时");
+    expect(formatCountdown(DAY, en)).toBe("1d 0h");
+    expect(formatCountdown(2 * DAY + 3 * HOUR + 59 * MIN, en)).toBe("2d 3h");
+    expect(formatCountdown(2 * DAY + 3 * HOUR, zh)).toBe("2天3小时");
   });
 
-  it("puts a minus in front of overdue values, in every range", () => {
-    expect(formatCountdown(-5 * SEC, "en")).toBe("-00:05");
-    expect(formatCountdown(-(2 * HOUR + 10 * MIN), "en")).toBe("-2h 10m");
-    expect(formatCountdown(-(3 * DAY + HOUR), "en")).toBe("-3d 01h");
-    expect(formatCountdown(-(2 * HOUR + 10 * MIN), "zh-CN")).toBe("-2小时10分");
-    expect(formatCountdown(-(3 * DAY + HOUR), "zh-CN")).toBe("-3天01小时");
+  it("says overdue in words, in every range, and never shows a signed zero", () => {
+    expect(formatCountdown(-500, en)).toBe("due now");
+    expect(formatCountdown(-500, zh)).toBe("已到期");
+    expect(formatCountdown(-5 * SEC, en)).toBe("5s overdue");
+    expect(formatCountdown(-(45 * MIN + 8 * SEC), en)).toBe("45m 08s overdue");
+    expect(formatCountdown(-(2 * HOUR + 10 * MIN), en)).toBe("2h 10m overdue");
+    expect(formatCountdown(-(3 * DAY + HOUR), en)).toBe("3d 1h overdue");
+    expect(formatCountdown(-(2 * HOUR + 10 * MIN), zh)).toBe("超时2小时10分");
+    expect(formatCountdown(-(3 * DAY + HOUR), zh)).toBe("超时3天1小时");
+    for (const ms of [-1, -999, -1000, -59_999, -HOUR, -DAY - 1]) {
+      expect(formatCountdown(ms, en)).not.toMatch(/^-|00:00/);
+    }
   });
 
   it("formats elapsed time without a sign", () => {
-    expect(formatElapsed(-(2 * HOUR + 10 * MIN), "en")).toBe("2h 10m");
-    expect(formatElapsed(90 * SEC, "zh-CN")).toBe("01:30");
+    expect(formatElapsed(-(2 * HOUR + 10 * MIN), en)).toBe("2h 10m");
+    expect(formatElapsed(90 * SEC, zh)).toBe("1分30秒");
   });
 });
 

@@ -2,7 +2,7 @@
 // Rust per second), corrected by the difference between the Rust side's "now"
 // and the WebView's clock, and formatting in the user's zone and locale.
 import { useSyncExternalStore } from "react";
-import type { Lang } from "../i18n";
+import type { Lang, T } from "../i18n";
 
 let offsetMs = 0;
 
@@ -56,20 +56,32 @@ export function dueStatus(dueMs: number, warnMs: number | null, now: number): Du
 const pad = (n: number) => String(n).padStart(2, "0");
 
 /**
- * A countdown to `remainingMs` (negative when overdue): `mm:ss` under an hour,
- * `1h 05m` under a day, `2d 03h` beyond; overdue values get a leading minus.
+ * A duration in its two largest units, the units taken from the catalogue
+ * (`duration.*`): `45m 08s` under an hour, `10h 28m` under a day, `2d 3h`
+ * beyond (`45分08秒`, `10小时28分`, `2天3小时`). Sub-second remainders are
+ * dropped.
  */
-export function formatCountdown(remainingMs: number, lang: Lang): string {
-  const sign = remainingMs < 0 ? "-" : "";
-  const total = Math.floor(Math.abs(remainingMs) / 1000);
+export function formatDuration(ms: number, t: T): string {
+  const total = Math.floor(Math.abs(ms) / 1000);
   const d = Math.floor(total / 86400);
   const h = Math.floor((total % 86400) / 3600);
   const m = Math.floor((total % 3600) / 60);
   const s = total % 60;
-  const zh = lang === "zh-CN";
-  if (d > 0) return sign + (zh ? `${d}天${pad(h)}小时` : `${d}d ${pad(h)}h`);
-  if (h > 0) return sign + (zh ? `${h}小时${pad(m)}分` : `${h}h ${pad(m)}m`);
-  return `${sign}${pad(m)}:${pad(s)}`;
+  if (d > 0) return t("duration.days_hours", { d, h });
+  if (h > 0) return t("duration.hours_minutes", { h, m: pad(m) });
+  if (m > 0) return t("duration.minutes_seconds", { m, s: pad(s) });
+  return t("duration.seconds", { s });
+}
+
+/**
+ * A countdown to a deadline `remainingMs` away: the time left, or once it
+ * passed "… overdue" (`超时…`); the very second of the deadline reads
+ * "due now", never a signed zero.
+ */
+export function formatCountdown(remainingMs: number, t: T): string {
+  if (remainingMs >= 0) return formatDuration(remainingMs, t);
+  if (remainingMs > -1000) return t("countdown.now");
+  return t("countdown.overdue", { time: formatDuration(remainingMs, t) });
 }
 
 /** A date and time in the user's zone, in their language. */
@@ -87,7 +99,15 @@ export function formatDateTime(iso: string | null | undefined, lang: Lang): stri
   }).format(t);
 }
 
+/** A near instant with its weekday, e.g. `Mon 09:00` / `周一 09:00`. */
+export function formatWeekdayTime(iso: string | null | undefined, lang: Lang): string {
+  if (!iso) return "";
+  const t = Date.parse(iso);
+  if (Number.isNaN(t)) return iso;
+  return new Intl.DateTimeFormat(lang, { weekday: "short", hour: "2-digit", minute: "2-digit", hour12: false }).format(t);
+}
+
 /** A duration such as time waiting: `3h 12m` / `3小时12分`. */
-export function formatElapsed(ms: number, lang: Lang): string {
-  return formatCountdown(Math.abs(ms), lang).replace(/^-/, "");
+export function formatElapsed(ms: number, t: T): string {
+  return formatDuration(ms, t);
 }

@@ -207,13 +207,13 @@ export function Approvals() {
 
 /** How long a request has been waiting, counting up live. */
 function Waiting({ since }: { since: string }) {
-  const { lang } = useI18n();
+  const { t } = useI18n();
   const now = useNow();
   const from = Date.parse(since);
   if (Number.isNaN(from)) return null;
   return (
     <span className="countdown none" data-testid="waiting">
-      {formatElapsed(Math.max(0, now - from), lang)}
+      {formatElapsed(Math.max(0, now - from), t)}
     </span>
   );
 }

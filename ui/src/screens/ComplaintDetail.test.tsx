@@ -54,16 +54,20 @@ function fixture(state: ComplaintView["complaint"]["state"] = "analysed"): Compl
         clock: { ...clock(CLOCK_FR, "first_response"), stopped: { at: "2026-03-02T01:20:00Z", outcome: "met" } },
         status: { status: "stopped", outcome: "met" },
         warn_at: null,
+        resumes_at: null,
+        pause_note_required: ["other"],
       },
-      { clock: clock(CLOCK_PU, "progress_update"), status: { status: "ok", due_at: FAR }, warn_at: null },
+      { clock: clock(CLOCK_PU, "progress_update"), status: { status: "ok", due_at: FAR }, warn_at: null, resumes_at: null, pause_note_required: ["other"] },
       {
         clock: {
           ...clock(CLOCK_RES, "resolution"),
           due_at: null,
           pauses: [{ start: "2026-03-02T01:40:00Z", end: null, reason: "waiting_on_customer", by: "agent.li" }],
         },
-        status: { status: "paused" },
+        status: { status: "paused", breached_at: null },
         warn_at: null,
+        resumes_at: null,
+        pause_note_required: ["other"],
       },
     ],
     complaint: {
@@ -355,18 +359,43 @@ describe("ComplaintDetail", () => {
     fireEvent.click(await screen.findByTestId("action-pause-1"));
     const dialog = screen.getByRole("dialog");
     expect((within(dialog).getByTestId("dialog-confirm") as HTMLButtonElement).disabled).toBe(true);
+    const confirm = within(dialog).getByTestId("dialog-confirm") as HTMLButtonElement;
+    // "Other" needs a note (Rust says so in pause_note_required); the others do not.
+    fireEvent.change(within(dialog).getByTestId("f-reason"), { target: { value: "other" } });
+    expect(confirm.disabled).toBe(true);
     fireEvent.change(within(dialog).getByTestId("f-reason"), { target: { value: "waiting_on_third_party" } });
-    fireEvent.click(within(dialog).getByTestId("dialog-confirm"));
+    expect(confirm.disabled).toBe(false);
+    fireEvent.change(within(dialog).getByTestId("f-note"), { target: { value: " courier lost the parcel " } });
+    fireEvent.click(confirm);
     await waitFor(() =>
       expect(executeMock).toHaveBeenCalledWith(ID, {
         name: "pause_clock",
-        args: { clock_id: CLOCK_PU, reason: "waiting_on_third_party" },
+        args: { clock_id: CLOCK_PU, reason: "waiting_on_third_party", note: "courier lost the parcel" },
       }),
     );
     await act(async () => {
       fireEvent.click(screen.getByTestId("action-resume-2"));
     });
     expect(executeMock).toHaveBeenLastCalledWith(ID, { name: "resume_clock", args: { clock_id: CLOCK_RES } });
+  });
+
+  it("shows a breach that was paused as breached, and a clock outside working hours as waiting", async () => {
+    const view = fixture();
+    const res = view.clocks[2]!;
+    res.status = { status: "paused", breached_at: "2026-03-01T20:00:00Z" };
+    res.clock.pauses = [
+      { start: "2026-03-02T01:40:00Z", end: null, reason: "waiting_on_customer", note: "abroad until Monday", by: "agent.li" },
+    ];
+    view.clocks[1]!.resumes_at = "2099-03-02T01:00:00Z";
+    complaintMock.mockResolvedValue(view);
+    renderDetail();
+    const paused = await screen.findByTestId("clock-paused");
+    expect(paused.textContent).toBe("Breached, paused");
+    const row = screen.getByTestId("clock-2");
+    expect(row.textContent).toContain("agent.li");
+    expect(row.textContent).toContain("abroad until Monday");
+    expect(row.querySelector("[data-testid=countdown]")?.getAttribute("data-status")).toBe("breached");
+    expect(screen.getByTestId("clock-outside-hours").textContent).toMatch(/^Outside working hours, resumes /);
   });
 
   it("carries out an approved remedy", async () => {

@@ -158,6 +158,13 @@ impl Calendar {
         to_timestamp(due)
     }
 
+    /// When working time starts again, if `at` is outside it (a night, a
+    /// weekend, lunch): the instant a running clock on this calendar
+    /// resumes counting. `None` inside working time.
+    pub fn resumes_at(&self, at: Timestamp) -> Option<Timestamp> {
+        self.add(at, 0, &[]).ok().filter(|next| *next > at)
+    }
+
     /// Backward: the latest instant T <= `start` such that working time in
     /// [T, start) minus pauses equals `seconds`.
     ///

@@ -159,15 +159,40 @@ impl Complaint {
         Ok(())
     }
 
+    /// Pauses a clock. `other` needs a note, and so does a clock already
+    /// past its deadline: the breach stands, and the note says why the
+    /// clock stops counting anyway.
     pub(super) fn pause_clock(
         &mut self,
         cx: &Ctx<'_>,
         id: ClockId,
         reason: PauseReason,
+        note: &str,
     ) -> Result<(), DomainError> {
         let index = self.clock_index(id)?;
-        self.clocks[index].pause(cx.now, reason, cx.actor.user.clone())?;
-        self.log(cx, TimelineEvent::ClockPaused { clock: id, reason });
+        let note = note.trim();
+        let clock = &self.clocks[index];
+        let breached_at = clock.breach_by(cx.now);
+        // A clock that cannot be paused says so first (`invalid_transition`).
+        let runs = clock.is_running() && !clock.is_paused();
+        if note.is_empty() && runs && clock.pause_needs_note(reason, cx.now) {
+            let why = if breached_at.is_some() {
+                "this clock is past its deadline: say why it is paused"
+            } else {
+                "a pause for another reason needs a note"
+            };
+            return Err(DomainError::invalid("note", why));
+        }
+        self.clocks[index].pause(cx.now, reason, note.to_owned(), cx.actor.user.clone())?;
+        self.log(
+            cx,
+            TimelineEvent::ClockPaused {
+                clock: id,
+                reason,
+                note: note.to_owned(),
+                breached_at,
+            },
+        );
         Ok(())
     }
 

@@ -120,9 +120,13 @@ pub enum Command {
         reason: String,
     },
     /// Pauses an SLA clock, e.g. while waiting on the customer.
+    /// Every pause has a reason; `other`, and any pause of a clock already
+    /// past its deadline, also a note.
     PauseClock {
         clock_id: ClockId,
         reason: PauseReason,
+        #[serde(default)]
+        note: String,
     },
     ResumeClock {
         clock_id: ClockId,
@@ -142,7 +146,8 @@ impl Command {
             | Command::MarkImplemented { note, .. }
             | Command::Resolve { note }
             | Command::RecordCallback { note, .. }
-            | Command::Close { note } => check("note", note, text::NOTE),
+            | Command::Close { note }
+            | Command::PauseClock { note, .. } => check("note", note, text::NOTE),
             Command::Assign { department, owner } => {
                 check("department", department.as_str(), text::CODE)?;
                 text::check_opt("owner", owner.as_ref().map(UserId::as_str), text::USER_NAME)
@@ -173,7 +178,7 @@ impl Command {
                 }
                 Ok(())
             }
-            Command::PauseClock { .. } | Command::ResumeClock { .. } => Ok(()),
+            Command::ResumeClock { .. } => Ok(()),
         }
     }
 

@@ -263,7 +263,11 @@ impl Complaint {
             Command::Review { lessons, actions } => self.review(cx, lessons, actions),
             Command::Close { note } => self.close(cx, note),
             Command::Reopen { reason } => self.reopen(cx, reason),
-            Command::PauseClock { clock_id, reason } => self.pause_clock(cx, *clock_id, *reason),
+            Command::PauseClock {
+                clock_id,
+                reason,
+                note,
+            } => self.pause_clock(cx, *clock_id, *reason, note),
             Command::ResumeClock { clock_id } => self.resume_clock(cx, *clock_id),
         }
     }
@@ -310,8 +314,7 @@ impl Complaint {
     pub fn next_due(&self) -> Option<(ClockKind, Timestamp)> {
         self.clocks
             .iter()
-            .filter(|c| c.is_running())
-            .filter_map(|c| c.due_at.map(|due| (c.kind, due)))
+            .filter_map(|c| c.standing_due().map(|due| (c.kind, due)))
             .min_by_key(|(kind, due)| (*due, *kind))
     }
 

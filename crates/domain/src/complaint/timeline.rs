@@ -104,6 +104,11 @@ pub enum TimelineEvent {
     ClockPaused {
         clock: ClockId,
         reason: PauseReason,
+        #[serde(default, skip_serializing_if = "String::is_empty")]
+        note: String,
+        /// The deadline the clock had already passed, if it had.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        breached_at: Option<Timestamp>,
     },
     ClockResumed {
         clock: ClockId,

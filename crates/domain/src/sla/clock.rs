@@ -46,6 +46,10 @@ pub struct Pause {
     pub start: Timestamp,
     pub end: Option<Timestamp>,
     pub reason: PauseReason,
+    /// Why, in the pauser's words: required for [`PauseReason::Other`] and
+    /// for a clock already past its deadline.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub note: String,
     pub by: UserId,
 }
 
@@ -93,7 +97,11 @@ pub enum ClockStatus {
     Breached {
         due_at: Timestamp,
     },
-    Paused,
+    /// Paused; `breached_at` is the deadline the cycle had already passed
+    /// when it was paused (a breach stays a breach).
+    Paused {
+        breached_at: Option<Timestamp>,
+    },
     Stopped {
         outcome: ClockOutcome,
     },
@@ -118,6 +126,11 @@ pub struct SlaClock {
     /// `None` while paused.
     pub due_at: Option<Timestamp>,
     pub stopped: Option<ClockStop>,
+    /// The deadline this cycle passed while the clock ran. Set once (at the
+    /// first pause or stop after the deadline) and kept until the next cycle,
+    /// so no pause, resume or stop turns a breach back into time left.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub breached_at: Option<Timestamp>,
     pub history: Vec<CycleRecord>,
 }
 
@@ -149,6 +162,7 @@ impl SlaClock {
             pauses: Vec::new(),
             due_at: None,
             stopped: None,
+            breached_at: None,
             history: Vec::new(),
         };
         clock.due_at = Some(clock.instant_after(target.seconds, cal)?);
@@ -161,6 +175,30 @@ impl SlaClock {
 
     pub fn is_paused(&self) -> bool {
         self.pauses.last().is_some_and(|p| p.end.is_none())
+    }
+
+    /// The deadline this cycle has passed by `at`, if it has: the recorded
+    /// breach, or a running deadline before `at`.
+    pub fn breach_by(&self, at: Timestamp) -> Option<Timestamp> {
+        self.breached_at
+            .or_else(|| self.due_at.filter(|due| at > *due))
+    }
+
+    /// Whether pausing at `at` for `reason` needs a note: always for
+    /// [`PauseReason::Other`], and for any reason once the deadline passed
+    /// (the breach stands; the note says why the clock stops anyway).
+    pub fn pause_needs_note(&self, reason: PauseReason, at: Timestamp) -> bool {
+        reason == PauseReason::Other || self.breach_by(at).is_some()
+    }
+
+    /// The instant the dashboard sorts and counts this clock by while it
+    /// runs: its deadline, or while paused the deadline it had already
+    /// passed (`None` for a paused clock with time left).
+    pub fn standing_due(&self) -> Option<Timestamp> {
+        if !self.is_running() {
+            return None;
+        }
+        self.due_at.or(self.breached_at)
     }
 
     /// Closed pauses as intervals for the calendar arithmetic.
@@ -192,11 +230,14 @@ impl SlaClock {
         self.instant_after(secs, cal).ok()
     }
 
-    /// Pauses a running clock (waiting on the customer).
+    /// Pauses a running clock (waiting on the customer). A clock past its
+    /// deadline keeps the breach ([`SlaClock::breached_at`]). The rules on
+    /// the note are the complaint's (see `Complaint::pause_clock`).
     pub fn pause(
         &mut self,
         at: Timestamp,
         reason: PauseReason,
+        note: String,
         by: UserId,
     ) -> Result<(), DomainError> {
         if !self.is_running() {
@@ -211,10 +252,12 @@ impl SlaClock {
                 "a pause cannot start before its clock",
             ));
         }
+        self.breached_at = self.breach_by(at);
         self.pauses.push(Pause {
             start: at,
             end: None,
             reason,
+            note,
             by,
         });
         self.due_at = None;
@@ -262,6 +305,7 @@ impl SlaClock {
         self.target_secs = target_secs;
         self.pauses.clear();
         self.stopped = None;
+        self.breached_at = None;
         self.due_at = Some(self.instant_after(target_secs, cal)?);
         Ok(())
     }
@@ -272,10 +316,11 @@ impl SlaClock {
         }
         let due_at = self.instant_after(self.target_secs, cal)?;
         self.due_at = Some(due_at);
-        let outcome = if at <= due_at {
-            ClockOutcome::Met
-        } else {
+        self.breached_at = self.breach_by(at);
+        let outcome = if self.breached_at.is_some() {
             ClockOutcome::Breached
+        } else {
+            ClockOutcome::Met
         };
         self.history.push(CycleRecord {
             cycle: self.cycle,
@@ -295,9 +340,11 @@ impl SlaClock {
             };
         }
         let Some(due_at) = self.due_at else {
-            return ClockStatus::Paused;
+            return ClockStatus::Paused {
+                breached_at: self.breached_at,
+            };
         };
-        if now > due_at {
+        if now > due_at || self.breached_at.is_some() {
             return ClockStatus::Breached { due_at };
         }
         let warned = self

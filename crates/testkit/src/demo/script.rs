@@ -217,9 +217,17 @@ pub(crate) fn close(note: &str) -> Command {
 }
 
 pub(crate) fn pause(clock: ClockId, reason: PauseReason) -> Command {
+    // A note on every pause, as a careful agent writes one (and a clock
+    // past its deadline needs one).
+    let note = match reason {
+        PauseReason::WaitingOnCustomer => "等待客户补充材料",
+        PauseReason::WaitingOnThirdParty => "等待合作方回复",
+        PauseReason::Other => "客户要求暂缓处理",
+    };
     Command::PauseClock {
         clock_id: clock,
         reason,
+        note: note.to_owned(),
     }
 }
 

@@ -28,6 +28,12 @@ export const en = {
   "common.pending_sync": "Syncing…",
   "common.overdue": "overdue",
   "common.due_in": "due in",
+  "duration.days_hours": "{d}d {h}h",
+  "duration.hours_minutes": "{h}h {m}m",
+  "duration.minutes_seconds": "{m}m {s}s",
+  "duration.seconds": "{s}s",
+  "countdown.overdue": "{time} overdue",
+  "countdown.now": "due now",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
@@ -59,4 +65,10 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "common.pending_sync": "同步中…",
   "common.overdue": "已超时",
   "common.due_in": "剩余",
+  "duration.days_hours": "{d}天{h}小时",
+  "duration.hours_minutes": "{h}小时{m}分",
+  "duration.minutes_seconds": "{m}分{s}秒",
+  "duration.seconds": "{s}秒",
+  "countdown.overdue": "超时{time}",
+  "countdown.now": "已到期",
 };

@@ -529,13 +529,22 @@ function PauseDialog({ clock, ...props }: Common & { clock: ClockView }) {
   const { t } = useI18n();
   const runner = useCommandDialog(props);
   const [reason, setReason] = useState<PauseReason | "">("");
+  const [note, setNote] = useState("");
+  // Which reasons need a note is Rust's rule (ClockView.pause_note_required).
+  const breached = clock.status.status === "breached";
+  const needsNote = reason !== "" && clock.pause_note_required.includes(reason);
   return (
     <CommandDialog
       runner={runner}
       title={t("complaint.dialog.pause", { clock: clockName(t, props.complaint, clock.clock.id) })}
-      missing={[!reason && "complaint.f.pause_reason"]}
-      command={reason ? { name: "pause_clock", args: { clock_id: clock.clock.id, reason } } : null}
+      missing={[!reason && "complaint.f.pause_reason", needsNote && !note.trim() && "complaint.f.pause_note"]}
+      command={reason ? { name: "pause_clock", args: { clock_id: clock.clock.id, reason, note: note.trim() } } : null}
     >
+      {breached && (
+        <p className="error" data-testid="pause-breached">
+          {t("complaint.dialog.pause_breached")}
+        </p>
+      )}
       <ChoiceField
         label={t("complaint.f.pause_reason")}
         value={reason}
@@ -544,6 +553,15 @@ function PauseDialog({ clock, ...props }: Common & { clock: ClockView }) {
         onChange={setReason}
         testId="f-reason"
       />
+      <TextField
+        label={t("complaint.f.pause_note")}
+        rows={2}
+        value={note}
+        onChange={setNote}
+        invalid={flagged(runner.error, "note")}
+        testId="f-note"
+      />
+      {needsNote && !breached && <p className="muted">{t("complaint.dialog.pause_note_needed")}</p>}
     </CommandDialog>
   );
 }

@@ -12,7 +12,7 @@ import { TableHead } from "../../components/TableHead";
 import { useI18n } from "../../i18n";
 import { canImplementRemedy, canPauseClock, canResumeClock, canReviseRemedy } from "../../lib/complaintActions";
 import { formatMoney } from "../../lib/money";
-import { dueStatus, formatDateTime, useNow } from "../../lib/time";
+import { dueStatus, formatDateTime, formatWeekdayTime, useNow } from "../../lib/time";
 import { approvalRemedyNo, callbackOutcomeLabel, clockName, remedyTotal, severityLabel } from "./labels";
 
 /** A section listing things, or saying there are none. */
@@ -136,15 +136,20 @@ function ClockState({ view }: { view: ClockView }) {
   const s = view.status;
   if (s.status === "paused") {
     const pause = view.clock.pauses[view.clock.pauses.length - 1];
+    const breached = s.breached_at !== null;
     return (
       <>
-        <span className="tag warn">{t("clock_status.paused")}</span>
+        <span className={`tag ${breached ? "bad" : "warn"}`} data-testid="clock-paused">
+          {t(breached ? "clock_status.breached_paused" : "clock_status.paused")}
+        </span>
         {pause && (
           <span className="muted">
             {t("complaint.clock.paused_since", {
               at: formatDateTime(pause.start, lang),
+              user: pause.by,
               reason: t(`pause.${pause.reason}`),
             })}
+            {pause.note && <> {t("complaint.clock.paused_note", { note: pause.note })}</>}
           </span>
         )}
       </>
@@ -162,11 +167,18 @@ function ClockState({ view }: { view: ClockView }) {
     );
   }
   // Running: the status moves on with the clock on screen, not only on reload.
-  const live = dueStatus(Date.parse(s.due_at), view.warn_at ? Date.parse(view.warn_at) : null, now);
+  const live = s.status === "breached" ? "breached" : dueStatus(Date.parse(s.due_at), view.warn_at ? Date.parse(view.warn_at) : null, now);
   return (
-    <span className={`tag ${live === "breached" ? "bad" : live === "warning" ? "warn" : ""}`}>
-      {t(`clock_status.${live}`)}
-    </span>
+    <>
+      <span className={`tag ${live === "breached" ? "bad" : live === "warning" ? "warn" : ""}`}>
+        {t(`clock_status.${live}`)}
+      </span>
+      {view.resumes_at && Date.parse(view.resumes_at) > now && (
+        <span className="muted" data-testid="clock-outside-hours">
+          {t("complaint.clock.outside_hours", { at: formatWeekdayTime(view.resumes_at, lang) })}
+        </span>
+      )}
+    </>
   );
 }
 
@@ -205,15 +217,18 @@ export function Clocks({
           />
           <tbody>
             {clocks.map((v, i) => {
-              const running = v.status.status !== "paused" && v.status.status !== "stopped";
-              const due = "due_at" in v.status ? v.status.due_at : null;
+              const paused = v.status.status === "paused";
+              const running = !paused && v.status.status !== "stopped";
+              // A breached clock keeps showing how far past its deadline it is, also while paused.
+              const due =
+                "due_at" in v.status ? v.status.due_at : v.status.status === "paused" ? v.status.breached_at : null;
               return (
                 <tr key={v.clock.id} data-testid={`clock-${i}`} data-kind={v.clock.kind} data-status={v.status.status}>
                   <td>{clockName(t, complaint, v.clock.id)}</td>
                   <td>
                     <ClockState view={v} />
                   </td>
-                  <td>{running ? <Countdown due={due} warn={v.warn_at} /> : <span className="muted">{t("common.none")}</span>}</td>
+                  <td>{running || due ? <Countdown due={due} warn={v.warn_at} /> : <span className="muted">{t("common.none")}</span>}</td>
                   <td className="muted">{due ? formatDateTime(due, lang) : t("common.none")}</td>
                   <td>{v.clock.cycle}</td>
                   <td>

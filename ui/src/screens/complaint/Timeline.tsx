@@ -130,10 +130,11 @@ export function describeEvent(t: T, lang: Lang, ev: TimelineEvent, c: Complaint)
       return { text: t("complaint.ev.reopened", { from: t(`state.${ev.from}`) }), ...note(ev.reason) };
     case "clock_paused":
       return {
-        text: t("complaint.ev.clock_paused", {
+        text: t(ev.breached_at ? "complaint.ev.clock_paused_breached" : "complaint.ev.clock_paused", {
           clock: clockName(t, c, ev.clock),
           reason: t(`pause.${ev.reason}`),
         }),
+        ...note(ev.note),
       };
     case "clock_resumed":
       return { text: t("complaint.ev.clock_resumed", { clock: clockName(t, c, ev.clock) }) };
