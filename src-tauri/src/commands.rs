@@ -5,11 +5,11 @@
 use crate::sync::SyncManager;
 use redress_app::{
     App, AppError, ApprovalItem, CallbackItem, ComplaintView, DashboardView, NewComplaintInput,
-    Settings, SyncIssue, SyncOverview,
+    ReminderItem, Settings, SyncIssue, SyncOverview,
 };
 use redress_domain::complaint::Command;
 use redress_domain::ids::ComplaintId;
-use redress_local::{DashboardQuery, ReminderRow};
+use redress_local::{DashboardQuery, HeaderCounts};
 use std::sync::Arc;
 use tauri::State;
 
@@ -66,8 +66,23 @@ pub async fn callbacks(app: State<'_, Shared>) -> Result<Vec<CallbackItem>, AppE
 }
 
 #[tauri::command]
-pub async fn reminders(app: State<'_, Shared>, limit: u32) -> Result<Vec<ReminderRow>, AppError> {
+pub async fn reminders(app: State<'_, Shared>, limit: u32) -> Result<Vec<ReminderItem>, AppError> {
     blocking(&app, move |a| a.reminders(limit)).await
+}
+
+/// The header and navigation counts (breached, at risk, approvals,
+/// callbacks, reminders) at this instant.
+#[tauri::command]
+pub async fn counts(app: State<'_, Shared>) -> Result<HeaderCounts, AppError> {
+    blocking(&app, App::counts).await
+}
+
+#[tauri::command]
+pub async fn reminder_history(
+    app: State<'_, Shared>,
+    limit: u32,
+) -> Result<Vec<ReminderItem>, AppError> {
+    blocking(&app, move |a| a.reminder_history(limit)).await
 }
 
 #[tauri::command]
@@ -94,17 +109,17 @@ pub async fn execute(
 }
 
 #[tauri::command]
-pub async fn ack_reminder(app: State<'_, Shared>, key: String) -> Result<(), AppError> {
-    blocking(&app, move |a| a.ack_reminder(&key)).await
+pub async fn ack_reminders(app: State<'_, Shared>, keys: Vec<String>) -> Result<(), AppError> {
+    blocking(&app, move |a| a.ack_reminders(&keys)).await
 }
 
 #[tauri::command]
-pub async fn snooze_reminder(
+pub async fn snooze_reminders(
     app: State<'_, Shared>,
-    key: String,
+    keys: Vec<String>,
     minutes: u32,
 ) -> Result<(), AppError> {
-    blocking(&app, move |a| a.snooze_reminder(&key, minutes)).await
+    blocking(&app, move |a| a.snooze_reminders(&keys, minutes)).await
 }
 
 #[tauri::command]

@@ -2,8 +2,8 @@ import { useCallback, useEffect, useMemo, useState } from "react";
 import type { AppError } from "./bindings/AppError";
 import type { Settings } from "./bindings/Settings";
 import { ErrorBanner, Loading } from "./components/Status";
-import { I18nProvider, translate, type Key } from "./i18n";
-import { SyncIndicator } from "./components/SyncIndicator";
+import { I18nProvider, translate } from "./i18n";
+import { NAV, NavBar } from "./components/NavBar";
 import { api, onChanged, onSyncStatus, toAppError } from "./lib/api";
 import { publishChanged, subscribeChanged } from "./lib/changes";
 import { ShellCtx, type Route, type Shell } from "./lib/context";
@@ -18,14 +18,6 @@ import { Settings as SettingsScreen } from "./screens/Settings";
 import { SignIn } from "./screens/SignIn";
 import { SyncIssues } from "./screens/SyncIssues";
 
-const NAV: { screen: Exclude<Route["screen"], "complaint" | "signin" | "sync_issues">; label: Key }[] = [
-  { screen: "dashboard", label: "nav.dashboard" },
-  { screen: "approvals", label: "nav.approvals" },
-  { screen: "callbacks", label: "nav.callbacks" },
-  { screen: "reminders", label: "nav.reminders" },
-  { screen: "new", label: "nav.new" },
-  { screen: "settings", label: "nav.settings" },
-];
 
 function typing(e: KeyboardEvent): boolean {
   const el = e.target as HTMLElement | null;
@@ -143,30 +135,7 @@ export function App() {
       ) : (
         <ShellCtx.Provider value={shell}>
           <div className="shell">
-            <nav className="nav" aria-label={translate(lang, "nav.label")}>
-              <div className="brand">{translate(lang, "app.title")}</div>
-              <SyncIndicator />
-              {NAV.map((n, i) => (
-                <button
-                  key={n.screen}
-                  type="button"
-                  className={route.screen === n.screen ? "active" : ""}
-                  aria-current={route.screen === n.screen ? "page" : undefined}
-                  onClick={() => setRoute({ screen: n.screen })}
-                  data-testid={`nav-${n.screen}`}
-                  title={`Alt+${i + 1}`}
-                >
-                  {translate(lang, n.label)}
-                </button>
-              ))}
-              <div className="whoami" data-testid="whoami">
-                {translate(lang, "common.user", {
-                  name: shell.settings.display_name,
-                  role: translate(lang, `role.${shell.settings.role}`),
-                })}
-              </div>
-              <div className="shortcuts">{translate(lang, "nav.shortcuts")}</div>
-            </nav>
+            <NavBar />
             <main className="main">
               <Screen route={route} />
             </main>

@@ -28,6 +28,6 @@ pub use settings::{Language, NotifyPrefs, Settings};
 pub use sync::{SERVER_RULES_KEY, ServerLink, SyncIssue, SyncOverview, SyncStatus, TokenStore};
 pub use views::{
     ApprovalItem, CallbackItem, ClockView, ComplaintView, DashboardView, LinkedComplaint,
-    NewComplaintInput,
+    NewComplaintInput, ReminderItem,
 };
 pub use watcher::{TickReport, run_watcher};

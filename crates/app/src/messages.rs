@@ -153,12 +153,12 @@ pub fn rules_invalid_text(lang: Language, reason: &str) -> (String, String) {
 pub fn tray_text(lang: Language, c: &HeaderCounts) -> String {
     match lang {
         Language::ZhCn => format!(
-            "Redress：{} 件已超时，{} 件即将超时，{} 件待审批",
-            c.breached, c.at_risk, c.approvals_waiting
+            "Redress：{} 件已超时，{} 件即将超时，{} 件待审批，{} 条提醒",
+            c.breached, c.at_risk, c.approvals_waiting, c.reminders
         ),
         Language::En => format!(
-            "Redress: {} breached, {} at risk, {} approvals waiting",
-            c.breached, c.at_risk, c.approvals_waiting
+            "Redress: {} breached, {} at risk, {} approvals waiting, {} reminders",
+            c.breached, c.at_risk, c.approvals_waiting, c.reminders
         ),
     }
 }
@@ -203,14 +203,15 @@ mod tests {
             breached: 3,
             approvals_waiting: 1,
             callbacks_due_24h: 0,
+            reminders: 4,
         };
         assert_eq!(
             tray_text(Language::En, &c),
-            "Redress: 3 breached, 2 at risk, 1 approvals waiting"
+            "Redress: 3 breached, 2 at risk, 1 approvals waiting, 4 reminders"
         );
         assert_eq!(
             tray_text(Language::ZhCn, &c),
-            "Redress：3 件已超时，2 件即将超时，1 件待审批"
+            "Redress：3 件已超时，2 件即将超时，1 件待审批，4 条提醒"
         );
     }
 }

@@ -5,7 +5,7 @@ use crate::ports::{Changed, Clock, EventSink, Notifier};
 use crate::settings::Settings;
 use crate::views::{
     ApprovalItem, CallbackItem, ClockView, ComplaintView, DashboardView, LinkedComplaint,
-    NewComplaintInput,
+    NewComplaintInput, ReminderItem,
 };
 use crate::watcher::WatchState;
 use jiff::Timestamp;
@@ -18,9 +18,7 @@ use redress_domain::phone::normalize_phone;
 use redress_domain::planner::ReminderKey;
 use redress_domain::repeat::RepeatProbe;
 use redress_domain::sla::ClockKind;
-use redress_local::{
-    DashboardQuery, HeaderCounts, LocalStore, OutboxEntry, ReminderRow, StoredComplaint,
-};
+use redress_local::{DashboardQuery, HeaderCounts, LocalStore, OutboxEntry, StoredComplaint};
 use redress_protocol::{ComplaintDraft, Mutation};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -150,6 +148,7 @@ impl App {
             w.planner.upsert(c.watch(), &rules);
         }
         drop(w);
+        self.resolve_all_reminders()?;
         self.wake.notify_one();
         Ok(())
     }
@@ -316,8 +315,49 @@ impl App {
         Ok(items)
     }
 
-    pub fn reminders(&self, limit: u32) -> AppResult<Vec<ReminderRow>> {
-        Ok(self.store.read(|r| r.reminder_inbox(limit))?)
+    /// The reminder inbox (reminders that still need somebody), newest
+    /// first, each with its complaint and its text in the current language.
+    pub fn reminders(&self, limit: u32) -> AppResult<Vec<ReminderItem>> {
+        self.reminder_items(limit, false)
+    }
+
+    /// Reminders that cleared on their own, most recently cleared first.
+    pub fn reminder_history(&self, limit: u32) -> AppResult<Vec<ReminderItem>> {
+        self.reminder_items(limit, true)
+    }
+
+    fn reminder_items(&self, limit: u32, history: bool) -> AppResult<Vec<ReminderItem>> {
+        let lang = self.settings()?.language;
+        let limit = limit.min(MAX_REMINDER_PAGE);
+        self.store.read(|r| {
+            let rows = if history {
+                r.reminder_history(limit)?
+            } else {
+                r.reminder_inbox(limit)?
+            };
+            let mut items = Vec::with_capacity(rows.len());
+            for mut row in rows {
+                let (number, customer_name, owner, department) =
+                    match r.complaint(row.complaint_id)? {
+                        Some(s) => (
+                            s.complaint.number,
+                            s.complaint.customer.name,
+                            s.complaint.owner,
+                            s.complaint.department,
+                        ),
+                        None => (String::new(), String::new(), None, None),
+                    };
+                self.render_reminder(lang, &mut row, &number, &customer_name);
+                items.push(ReminderItem {
+                    row,
+                    number,
+                    customer_name,
+                    owner,
+                    department,
+                });
+            }
+            Ok::<_, AppError>(items)
+        })
     }
 
     // ---- commands ------------------------------------------------------------
@@ -387,15 +427,26 @@ impl App {
     }
 
     pub fn ack_reminder(&self, key: &str) -> AppResult<()> {
-        let key = parse_key(key)?;
+        self.ack_reminders(&[key.to_owned()])
+    }
+
+    /// Acknowledges several reminders in one go (all or none).
+    pub fn ack_reminders(&self, keys: &[String]) -> AppResult<()> {
+        let keys = parse_keys(keys)?;
         let now = self.now();
-        self.store.write(|tx| tx.ack_reminder(&key, now))?;
+        self.store
+            .write(|tx| keys.iter().try_for_each(|key| tx.ack_reminder(key, now)))?;
         self.reminders_changed();
         Ok(())
     }
 
     /// Hides a reminder and shows it again `minutes` later (10 or 30 in the UI).
     pub fn snooze_reminder(&self, key: &str, minutes: u32) -> AppResult<()> {
+        self.snooze_reminders(&[key.to_owned()], minutes)
+    }
+
+    /// Snoozes several reminders in one go (all or none).
+    pub fn snooze_reminders(&self, keys: &[String], minutes: u32) -> AppResult<()> {
         if !(1..=24 * 60).contains(&minutes) {
             return Err(redress_domain::DomainError::invalid(
                 "minutes",
@@ -403,9 +454,12 @@ impl App {
             )
             .into());
         }
-        let key = parse_key(key)?;
+        let keys = parse_keys(keys)?;
         let until = self.now() + jiff::SignedDuration::from_mins(i64::from(minutes));
-        self.store.write(|tx| tx.snooze_reminder(&key, until))?;
+        self.store.write(|tx| {
+            keys.iter()
+                .try_for_each(|key| tx.snooze_reminder(key, until))
+        })?;
         self.reminders_changed();
         self.wake.notify_one();
         Ok(())
@@ -441,6 +495,9 @@ impl App {
 
     fn after_write(&self, c: &Complaint, alerts: &[redress_domain::complaint::Alert]) {
         self.watch_state().planner.upsert(c.watch(), &self.rules());
+        // The command may have dealt with a reminder's cause; a failure here
+        // leaves the reminder open until the next change or start-up.
+        let _ = self.resolve_reminders(std::slice::from_ref(c));
         self.wake.notify_one();
         crate::watcher::notify_alerts(self, c, alerts);
         self.events.changed(&Changed {
@@ -459,6 +516,20 @@ impl App {
             settings: false,
         });
     }
+}
+
+/// The most reminders one page or one bulk action takes.
+pub const MAX_REMINDER_PAGE: u32 = 500;
+
+fn parse_keys(keys: &[String]) -> AppResult<Vec<ReminderKey>> {
+    if keys.len() > MAX_REMINDER_PAGE as usize {
+        return Err(redress_domain::DomainError::invalid(
+            "keys",
+            format!("at most {MAX_REMINDER_PAGE} reminders at once"),
+        )
+        .into());
+    }
+    keys.iter().map(|k| parse_key(k)).collect()
 }
 
 fn parse_key(key: &str) -> AppResult<ReminderKey> {

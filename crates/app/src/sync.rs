@@ -324,6 +324,8 @@ impl App {
             w.planner.upsert(c.watch(), &self.rules());
         }
         drop(w);
+        // Another desktop (or the server) may have dealt with a cause.
+        self.resolve_reminders(&stored)?;
         self.wake.notify_one();
         self.events.changed(&Changed {
             complaints: if rejected {

@@ -4,12 +4,12 @@
 
 use jiff::Timestamp;
 use redress_domain::complaint::{Approval, Complaint, ComplaintState, Remedy};
-use redress_domain::ids::{CategoryCode, ComplaintId};
+use redress_domain::ids::{CategoryCode, ComplaintId, DeptId, UserId};
 use redress_domain::model::{
     Channel, ComplaintKind, Customer, DemandClass, PauseReason, Severity, Subject,
 };
 use redress_domain::sla::{ClockStatus, SlaClock};
-use redress_local::{DashboardRow, HeaderCounts};
+use redress_local::{DashboardRow, HeaderCounts, ReminderRow};
 use serde::{Deserialize, Serialize};
 
 /// The dashboard: rows sorted by what is due soonest, and the header counts.
@@ -36,6 +36,22 @@ pub struct ClockView {
     /// The pause reasons that need a note now (the rule is the domain's:
     /// `other` always, every reason once the deadline has passed).
     pub pause_note_required: Vec<PauseReason>,
+}
+
+/// One logged reminder as the inbox shows it: the row (its text rendered
+/// in the current language) and the complaint it is about.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ReminderItem {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub row: ReminderRow,
+    pub number: String,
+    pub customer_name: String,
+    /// The complaint's owner now (the inbox's "mine" filter).
+    pub owner: Option<UserId>,
+    /// The department handling it now (the inbox's "team" filter).
+    pub department: Option<DeptId>,
 }
 
 /// An earlier complaint of the same customer in the same category.

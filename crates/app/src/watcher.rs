@@ -17,7 +17,7 @@ use crate::settings::Settings;
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::complaint::{Alert, Complaint};
 use redress_domain::model::Role;
-use redress_domain::planner::{Planner, Reminder, ReminderKind};
+use redress_domain::planner::{Planner, Reminder, ReminderKind, resolution};
 use std::sync::Arc;
 
 /// The longest the watcher sleeps without re-checking.
@@ -78,7 +78,11 @@ impl App {
                     });
                 }
             }
-            for row in tx.take_snoozed_due(now)? {
+            for mut row in tx.take_snoozed_due(now)? {
+                if let Some(s) = tx.reader().complaint(row.complaint_id)? {
+                    let c = &s.complaint;
+                    self.render_reminder(lang, &mut row, &c.number, &c.customer.name);
+                }
                 fresh.push(Notification {
                     title: row.title,
                     body: row.body,
@@ -145,6 +149,61 @@ pub(crate) fn notify_alerts(app: &App, c: &Complaint, alerts: &[Alert]) {
                     complaint: Some(c.id),
                 });
             }
+        }
+    }
+}
+
+impl App {
+    /// Moves to history the open reminders of `complaints` whose cause no
+    /// longer needs anybody (the rule is `planner::resolution`): run after
+    /// every local command, every synced change and at start-up, so a
+    /// reminder clears on every desktop and stays cleared across restarts.
+    pub(crate) fn resolve_reminders(&self, complaints: &[Complaint]) -> AppResult<usize> {
+        let now = self.now();
+        let resolved = self.store.write(|tx| {
+            let mut n = 0;
+            for c in complaints {
+                let watch = c.watch();
+                for key in tx.open_reminder_keys(c.id)? {
+                    if let Some(how) = resolution(&watch, &key) {
+                        n += usize::from(tx.resolve_reminder(&key, now, how)?);
+                    }
+                }
+            }
+            Ok::<_, crate::AppError>(n)
+        })?;
+        if resolved > 0 {
+            self.reminders_changed();
+        }
+        Ok(resolved)
+    }
+
+    /// Checks every open reminder against its complaint as the store holds
+    /// it now (start-up, after a bulk change).
+    pub fn resolve_all_reminders(&self) -> AppResult<usize> {
+        let complaints = self.store.read(|r| {
+            let mut out = Vec::new();
+            for id in r.complaints_with_open_reminders()? {
+                if let Some(s) = r.complaint(id)? {
+                    out.push(s.complaint);
+                }
+            }
+            Ok::<_, crate::AppError>(out)
+        })?;
+        self.resolve_reminders(&complaints)
+    }
+
+    /// A logged reminder's text in `lang`, rendered now from what the
+    /// planner said (rows from before that was kept keep their stored text).
+    pub(crate) fn render_reminder(
+        &self,
+        lang: crate::settings::Language,
+        row: &mut redress_local::ReminderRow,
+        number: &str,
+        customer: &str,
+    ) {
+        if let Some(r) = &row.reminder {
+            (row.title, row.body) = reminder_text(lang, &self.tz, r, number, customer);
         }
     }
 }

@@ -131,7 +131,8 @@ fn new_rules_time_business_clocks_and_move_the_watcher() {
     assert!(
         inbox
             .iter()
-            .any(|r| r.kind == ReminderKind::SlaWarning && r.at == ts("2026-11-23T01:45:00Z")),
+            .any(|r| r.row.kind == ReminderKind::SlaWarning
+                && r.row.at == ts("2026-11-23T01:45:00Z")),
         "{inbox:?}"
     );
     assert!(!h.toasts.take().is_empty());

@@ -5,10 +5,14 @@
 mod support;
 
 use redress_app::NewComplaintInput;
+use redress_domain::complaint::{Command, clock_id};
 use redress_domain::ids::CategoryCode;
+use redress_domain::ids::UpdateId;
 use redress_domain::model::{
     Channel, ComplaintKind, Customer, DemandClass, Role, Severity, Subject, SubjectKind,
 };
+use redress_domain::planner::{ReminderKind, ReminderResolution};
+use redress_domain::sla::ClockKind;
 use support::{TestClock, open};
 
 fn upset(n: u32) -> NewComplaintInput {
@@ -76,7 +80,7 @@ fn a_due_progress_update_notifies_once_even_after_a_restart() {
     assert!(
         inbox
             .iter()
-            .any(|r| r.kind == redress_domain::planner::ReminderKind::ProgressDue)
+            .any(|r| r.row.kind == ReminderKind::ProgressDue)
     );
 }
 
@@ -98,7 +102,7 @@ fn a_burst_becomes_one_summary_and_the_inbox_keeps_every_reminder() {
     let inbox = h.app.reminders(100).unwrap();
     let due: Vec<_> = inbox
         .iter()
-        .filter(|r| r.kind == redress_domain::planner::ReminderKind::ProgressDue)
+        .filter(|r| r.row.kind == ReminderKind::ProgressDue)
         .collect();
     assert_eq!(due.len(), 7);
 }
@@ -118,24 +122,28 @@ fn snoozed_reminders_come_back_and_acknowledged_ones_stay_quiet() {
     let inbox = h.app.reminders(10).unwrap();
     let due = inbox
         .iter()
-        .find(|r| r.kind == redress_domain::planner::ReminderKind::ProgressDue)
+        .find(|r| r.row.kind == ReminderKind::ProgressDue)
         .unwrap()
         .clone();
-    assert!(due.title.contains("progress update due"), "{}", due.title);
-    h.app.snooze_reminder(&due.key.to_string(), 10).unwrap();
+    assert!(
+        due.row.title.contains("progress update due"),
+        "{}",
+        due.row.title
+    );
+    h.app.snooze_reminder(&due.row.key.to_string(), 10).unwrap();
 
     clock.advance_mins(9);
     h.app.tick().unwrap();
-    assert!(h.toasts.take().iter().all(|t| t.title != due.title));
+    assert!(h.toasts.take().iter().all(|t| t.title != due.row.title));
     clock.advance_mins(1);
     h.app.tick().unwrap();
     let back = h.toasts.take();
-    assert!(back.iter().any(|t| t.title == due.title), "{back:?}");
+    assert!(back.iter().any(|t| t.title == due.row.title), "{back:?}");
 
-    h.app.ack_reminder(&due.key.to_string()).unwrap();
+    h.app.ack_reminder(&due.row.key.to_string()).unwrap();
     let acked = h.app.reminders(10).unwrap();
-    let row = acked.iter().find(|r| r.key == due.key).unwrap();
-    assert!(row.acked_at.is_some());
+    let row = acked.iter().find(|r| r.row.key == due.row.key).unwrap();
+    assert!(row.row.acked_at.is_some());
 }
 
 #[test]
@@ -164,4 +172,141 @@ fn agents_are_reminded_of_their_own_complaints_only_and_kinds_can_be_muted() {
         !h2.app.reminders(10).unwrap().is_empty(),
         "still in the inbox"
     );
+}
+
+fn kinds(items: &[redress_app::ReminderItem]) -> Vec<ReminderKind> {
+    items.iter().map(|r| r.row.kind).collect()
+}
+
+#[test]
+fn a_reminder_clears_when_its_cause_is_dealt_with_and_stays_cleared() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open(dir.path(), clock.clone());
+    let cid = h.app.record_complaint(upset(1)).unwrap();
+    // 23 minutes: the progress cadence's 75% warning.
+    clock.advance_mins(23);
+    h.app.tick().unwrap();
+    let warned = h.app.reminders(50).unwrap();
+    assert!(
+        kinds(&warned).contains(&ReminderKind::SlaWarning),
+        "{warned:?}"
+    );
+    // 31 minutes: the update is due; it replaces the warning about the same
+    // progress cycle (one open reminder per cause).
+    clock.advance_mins(8);
+    h.app.tick().unwrap();
+    let inbox = h.app.reminders(50).unwrap();
+    let progress: Vec<_> = inbox
+        .iter()
+        .filter(|r| {
+            r.row.kind == ReminderKind::ProgressDue || r.row.kind == ReminderKind::SlaWarning
+        })
+        .filter(|r| r.row.key.clock == clock_id(cid, ClockKind::ProgressUpdate))
+        .collect();
+    assert_eq!(progress.len(), 1, "{inbox:?}");
+    assert_eq!(progress[0].row.kind, ReminderKind::ProgressDue);
+    assert_eq!(
+        progress[0].number,
+        h.app.complaint(cid).unwrap().complaint.number
+    );
+    let history = h.app.reminder_history(50).unwrap();
+    assert!(
+        history
+            .iter()
+            .any(|r| r.row.kind == ReminderKind::SlaWarning
+                && r.row.resolution == Some(ReminderResolution::Superseded))
+    );
+    let before = h.app.counts().unwrap().reminders;
+
+    // The customer is told about progress: the progress reminder resolves.
+    h.app
+        .execute(
+            cid,
+            &Command::AddProgress {
+                update_id: UpdateId(uuid::Uuid::from_u128(7)),
+                text: "已联系物流加急".into(),
+                customer_informed: true,
+            },
+        )
+        .unwrap();
+    let inbox = h.app.reminders(50).unwrap();
+    assert!(
+        inbox.iter().all(
+            |r| r.row.key.clock != clock_id(cid, ClockKind::ProgressUpdate)
+                || r.row.key.cycle > progress[0].row.key.cycle
+        ),
+        "{inbox:?}"
+    );
+    assert!(h.app.counts().unwrap().reminders < before);
+    let done = h.app.reminder_history(50).unwrap();
+    let cleared = done
+        .iter()
+        .find(|r| r.row.key == progress[0].row.key)
+        .unwrap();
+    assert_eq!(cleared.row.resolution, Some(ReminderResolution::Done));
+    assert!(cleared.row.resolved_at.is_some());
+
+    // After a restart it is still history, not new.
+    drop(h);
+    let h = open(dir.path(), clock.clone());
+    h.app.tick().unwrap();
+    assert!(
+        h.app
+            .reminders(50)
+            .unwrap()
+            .iter()
+            .all(|r| r.row.key != progress[0].row.key)
+    );
+}
+
+#[test]
+fn reminders_read_in_the_language_of_the_moment() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open(dir.path(), clock.clone());
+    h.app.record_complaint(upset(1)).unwrap();
+    clock.advance_mins(31);
+    h.app.tick().unwrap();
+    let zh = h.app.reminders(50).unwrap();
+    assert!(
+        zh.iter().any(|r| r.row.title.contains("需要同步进度")),
+        "{zh:?}"
+    );
+    let mut s = h.settings();
+    s.language = redress_app::Language::En;
+    h.app.set_settings(&s).unwrap();
+    let en = h.app.reminders(50).unwrap();
+    assert!(
+        en.iter()
+            .any(|r| r.row.title.contains("progress update due")),
+        "{en:?}"
+    );
+    assert!(en.iter().all(|r| !r.row.title.contains("需要")), "{en:?}");
+}
+
+#[test]
+fn bulk_acknowledge_is_all_or_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open(dir.path(), clock.clone());
+    for n in 0..3 {
+        h.app.record_complaint(upset(n)).unwrap();
+    }
+    clock.advance_mins(31);
+    h.app.tick().unwrap();
+    let keys: Vec<String> = h
+        .app
+        .reminders(50)
+        .unwrap()
+        .iter()
+        .map(|r| r.row.key.to_string())
+        .collect();
+    assert!(keys.len() >= 3);
+    let mut bad = keys.clone();
+    bad.push("not-a-key".into());
+    assert!(h.app.ack_reminders(&bad).is_err());
+    assert_eq!(h.app.counts().unwrap().reminders as usize, keys.len());
+    h.app.ack_reminders(&keys).unwrap();
+    assert_eq!(h.app.counts().unwrap().reminders, 0);
 }

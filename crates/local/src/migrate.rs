@@ -10,7 +10,13 @@ use crate::error::Result;
 use rusqlite::Connection;
 
 /// The migrations, in order; the n-th (1-based) brings the schema to version n.
-const MIGRATIONS: &[(&str, &str)] = &[("0001_init", include_str!("../migrations/0001_init.sql"))];
+const MIGRATIONS: &[(&str, &str)] = &[
+    ("0001_init", include_str!("../migrations/0001_init.sql")),
+    (
+        "0002_reminder_causes",
+        include_str!("../migrations/0002_reminder_causes.sql"),
+    ),
+];
 
 /// The schema version this build writes and understands.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

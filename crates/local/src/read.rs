@@ -36,8 +36,8 @@ const DASHBOARD: &str = "id, number, customer_name, customer_phone, kind, severi
 /// Dashboard order: soonest due first (nothing due last), then oldest.
 const DASHBOARD_ORDER: &str = "ORDER BY next_due_at ASC NULLS LAST, received_at ASC, id ASC";
 
-const REMINDER: &str =
-    "key, complaint_id, kind, at, due_at, fired_at, title, body, acked_at, snoozed_until";
+pub(crate) const REMINDER: &str = "key, complaint_id, kind, at, due_at, fired_at, title, body, acked_at, \
+     snoozed_until, resolved_at, resolution, reminder";
 
 const OUTBOX: &str = "client_seq, mutation_id, author_user_id, name, args, occurred_at_device, \
      base_seq, state, result, created_at, acked_at";
@@ -151,6 +151,7 @@ impl<'a> Reader<'a> {
             breached,
             approvals_waiting,
             callbacks_due_24h,
+            reminders: self.unacked_reminders()?,
         })
     }
 
@@ -287,12 +288,40 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    /// The reminder inbox, newest first.
+    /// The reminder inbox: reminders whose cause still needs somebody,
+    /// newest first.
     pub fn reminder_inbox(&self, limit: u32) -> Result<Vec<ReminderRow>> {
         let sql = format!(
-            "SELECT {REMINDER} FROM reminder_log ORDER BY fired_at DESC, key DESC LIMIT ?1"
+            "SELECT {REMINDER} FROM reminder_log WHERE resolved_at IS NULL
+              ORDER BY fired_at DESC, key DESC LIMIT ?1"
         );
-        let mut stmt = self.conn.prepare_cached(&sql)?;
+        self.reminder_rows(&sql, limit)
+    }
+
+    /// Reminders that resolved on their own, most recently resolved first.
+    pub fn reminder_history(&self, limit: u32) -> Result<Vec<ReminderRow>> {
+        let sql = format!(
+            "SELECT {REMINDER} FROM reminder_log WHERE resolved_at IS NOT NULL
+              ORDER BY resolved_at DESC, key DESC LIMIT ?1"
+        );
+        self.reminder_rows(&sql, limit)
+    }
+
+    /// The complaints with at least one open reminder.
+    pub fn complaints_with_open_reminders(&self) -> Result<Vec<ComplaintId>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT complaint_id FROM reminder_log WHERE resolved_at IS NULL",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            out.push(ComplaintId(uuid(&row.get::<_, String>(0)?)?));
+        }
+        Ok(out)
+    }
+
+    fn reminder_rows(&self, sql: &str, limit: u32) -> Result<Vec<ReminderRow>> {
+        let mut stmt = self.conn.prepare_cached(sql)?;
         let mut rows = stmt.query([limit])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
@@ -320,7 +349,8 @@ impl<'a> Reader<'a> {
     /// Reminders neither acknowledged nor snoozed (the bell's badge).
     pub fn unacked_reminders(&self) -> Result<u32> {
         let n: i64 = self.conn.query_row(
-            "SELECT count(*) FROM reminder_log WHERE acked_at IS NULL AND snoozed_until IS NULL",
+            "SELECT count(*) FROM reminder_log
+              WHERE acked_at IS NULL AND snoozed_until IS NULL AND resolved_at IS NULL",
             [],
             |r| r.get(0),
         )?;
@@ -443,6 +473,15 @@ pub(crate) fn reminder_row(r: &Row<'_>) -> Result<ReminderRow> {
         body: r.get(7)?,
         acked_at: opt_ts(r.get(8)?)?,
         snoozed_until: opt_ts(r.get(9)?)?,
+        resolved_at: opt_ts(r.get(10)?)?,
+        resolution: r
+            .get::<_, Option<String>>(11)?
+            .map(|s| from_wire(&s))
+            .transpose()?,
+        reminder: r
+            .get::<_, Option<String>>(12)?
+            .map(|s| serde_json::from_str(&s))
+            .transpose()?,
     })
 }
 

@@ -4,7 +4,7 @@ use jiff::Timestamp;
 use redress_domain::complaint::{Complaint, ComplaintState};
 use redress_domain::ids::{CategoryCode, ComplaintId, DeptId, UserId};
 use redress_domain::model::{Channel, ComplaintKind};
-use redress_domain::planner::{ReminderKey, ReminderKind};
+use redress_domain::planner::{Reminder, ReminderKey, ReminderKind, ReminderResolution};
 use redress_domain::sla::ClockKind;
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -85,6 +85,9 @@ pub struct HeaderCounts {
     pub approvals_waiting: u32,
     /// Outstanding follow-up calls due within 24 hours (or overdue).
     pub callbacks_due_24h: u32,
+    /// Reminders that still need somebody, neither acknowledged nor snoozed
+    /// (the navigation's and the tray's count).
+    pub reminders: u32,
 }
 
 /// An intent to enqueue for the server.
@@ -177,6 +180,14 @@ pub struct ReminderRow {
     pub acked_at: Option<Timestamp>,
     /// Set while snoozed: it comes back (unacknowledged) at this instant.
     pub snoozed_until: Option<Timestamp>,
+    /// When its cause stopped needing anybody (then it is history).
+    pub resolved_at: Option<Timestamp>,
+    pub resolution: Option<ReminderResolution>,
+    /// What the planner said, to render the text in the current language;
+    /// `None` for rows logged before reminders were kept this way.
+    #[serde(skip)]
+    #[cfg_attr(feature = "ts", ts(skip))]
+    pub reminder: Option<Reminder>,
 }
 
 /// The sync bookkeeping row.

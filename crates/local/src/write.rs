@@ -4,13 +4,13 @@
 
 use crate::columns::{PROJECTED, Projection, ms};
 use crate::error::{Result, StoreError};
-use crate::read::{Reader, reminder_row};
+use crate::read::{REMINDER, Reader, reminder_row};
 use crate::types::{OutboxEntry, OutboxState, ReminderRow};
 use jiff::Timestamp;
 use redress_domain::Rules;
 use redress_domain::complaint::Complaint;
 use redress_domain::ids::ComplaintId;
-use redress_domain::planner::{Reminder, ReminderKey};
+use redress_domain::planner::{Reminder, ReminderKey, ReminderResolution};
 use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -310,7 +310,10 @@ impl<'conn> WriteTx<'conn> {
     }
 
     /// Logs a reminder as shown at `fired_at`. Returns `false`, changing
-    /// nothing, when its key was logged before: a reminder fires once.
+    /// nothing, when its key was logged before: a reminder fires once. A
+    /// new one supersedes the open reminders about the same cause (one open
+    /// reminder per cause). `title` and `body` are the text as first shown;
+    /// screens render it again from the reminder in their language.
     pub fn record_reminder(
         &mut self,
         r: &Reminder,
@@ -321,8 +324,9 @@ impl<'conn> WriteTx<'conn> {
         let n = self
             .tx
             .prepare_cached(
-                "INSERT INTO reminder_log (key, complaint_id, kind, at, due_at, fired_at, title, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
+                "INSERT INTO reminder_log (key, complaint_id, kind, at, due_at, fired_at, title, body,
+                                           reminder)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
                  ON CONFLICT (key) DO NOTHING",
             )?
             .execute(params![
@@ -334,7 +338,51 @@ impl<'conn> WriteTx<'conn> {
                 ms(fired_at),
                 title,
                 body,
+                serde_json::to_string(r)?,
             ])?;
+        if n == 0 {
+            return Ok(false);
+        }
+        for other in self.open_reminder_keys(r.complaint)? {
+            if other != r.key && other.same_cause(&r.key) {
+                self.resolve_reminder(&other, fired_at, ReminderResolution::Superseded)?;
+            }
+        }
+        Ok(true)
+    }
+
+    /// The keys of a complaint's open (unresolved) reminders.
+    pub fn open_reminder_keys(&mut self, complaint: ComplaintId) -> Result<Vec<ReminderKey>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT key FROM reminder_log WHERE complaint_id = ?1 AND resolved_at IS NULL",
+        )?;
+        let mut rows = stmt.query([complaint.to_string()])?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next()? {
+            let key: String = row.get(0)?;
+            out.push(
+                key.parse()
+                    .map_err(|e| StoreError::invalid(format!("reminder key: {e}")))?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// Moves an open reminder to history: its cause no longer needs anybody.
+    /// A snooze ends with it. Resolving twice keeps the first resolution.
+    pub fn resolve_reminder(
+        &mut self,
+        key: &ReminderKey,
+        at: Timestamp,
+        how: ReminderResolution,
+    ) -> Result<bool> {
+        let n = self
+            .tx
+            .prepare_cached(
+                "UPDATE reminder_log SET resolved_at = ?2, resolution = ?3, snoozed_until = NULL
+                  WHERE key = ?1 AND resolved_at IS NULL",
+            )?
+            .execute(params![key.to_string(), ms(at), how.as_str()])?;
         Ok(n > 0)
     }
 
@@ -372,12 +420,12 @@ impl<'conn> WriteTx<'conn> {
     /// The snoozed reminders whose time came by `now`, un-snoozed (to show
     /// again), in the order they were first shown.
     pub fn take_snoozed_due(&mut self, now: Timestamp) -> Result<Vec<ReminderRow>> {
-        let mut stmt = self.tx.prepare_cached(
+        let mut stmt = self.tx.prepare_cached(&format!(
             "UPDATE reminder_log SET snoozed_until = NULL
-              WHERE snoozed_until IS NOT NULL AND snoozed_until <= ?1
-             RETURNING key, complaint_id, kind, at, due_at, fired_at, title, body, acked_at,
-                       snoozed_until",
-        )?;
+                  WHERE snoozed_until IS NOT NULL AND snoozed_until <= ?1
+                    AND resolved_at IS NULL
+                 RETURNING {REMINDER}"
+        ))?;
         let mut rows = stmt.query([ms(now)])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {

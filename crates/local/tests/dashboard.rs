@@ -275,6 +275,7 @@ fn header_counts_at_an_instant() {
             breached: 3,
             approvals_waiting: 1,
             callbacks_due_24h: 1,
+            reminders: 0,
         }
     );
     // At its due instant complaint 1 is still at risk (with 4, warned at 55);

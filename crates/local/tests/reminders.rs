@@ -5,7 +5,7 @@ mod common;
 
 use common::{at, cid, store};
 use redress_domain::ids::{ClockId, UserId};
-use redress_domain::planner::{Reminder, ReminderKey, ReminderKind, Threshold};
+use redress_domain::planner::{Reminder, ReminderKey, ReminderKind, ReminderResolution, Threshold};
 use redress_domain::sla::ClockKind;
 use redress_local::{LocalStore, StoreError};
 use serde::{Deserialize, Serialize};
@@ -53,17 +53,34 @@ fn a_reminder_is_logged_once_even_across_restarts() {
     drop(store);
     let store = LocalStore::open_dir(dir.path()).unwrap();
     assert!(!record(&store, &warn, 90, "after a restart"));
-    // Another threshold of the same clock is another reminder.
-    assert!(record(
-        &store,
-        &reminder(1, Threshold::Breach, 60),
-        60,
-        "due"
-    ));
+    // Another threshold of the same clock is another reminder, and it
+    // replaces the earlier one about the same cause (the clock's cycle).
+    let breach = reminder(1, Threshold::Breach, 60);
+    assert!(record(&store, &breach, 60, "due"));
 
     let inbox = store.read(|r| r.reminder_inbox(10)).unwrap();
-    assert_eq!(inbox.len(), 2);
-    let first = inbox.iter().find(|r| r.key == warn.key).unwrap();
+    assert_eq!(
+        inbox.iter().map(|r| r.key).collect::<Vec<_>>(),
+        [breach.key]
+    );
+    assert_eq!(
+        inbox[0].reminder.as_ref(),
+        Some(&breach),
+        "kept to render later"
+    );
+    let history = store.read(|r| r.reminder_history(10)).unwrap();
+    let first = history.iter().find(|r| r.key == warn.key).unwrap();
+    assert_eq!(
+        (first.resolution, first.resolved_at),
+        (Some(ReminderResolution::Superseded), Some(at(60)))
+    );
+    // Resolving again keeps the first resolution.
+    assert!(
+        !store
+            .write(|tx| tx.resolve_reminder(&warn.key, at(99), ReminderResolution::Done))
+            .unwrap()
+    );
+    assert_eq!(unacked(&store), 1);
     assert_eq!(
         first.title, "TS-2026-000001 is at 75%",
         "the first one is kept"

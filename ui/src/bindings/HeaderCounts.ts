@@ -19,4 +19,9 @@ approvals_waiting: number,
 /**
  * Outstanding follow-up calls due within 24 hours (or overdue).
  */
-callbacks_due_24h: number, };
+callbacks_due_24h: number, 
+/**
+ * Reminders that still need somebody, neither acknowledged nor snoozed
+ * (the navigation's and the tray's count).
+ */
+reminders: number, };

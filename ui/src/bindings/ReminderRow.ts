@@ -2,6 +2,7 @@
 import type { ComplaintId } from "./ComplaintId";
 import type { ReminderKey } from "./ReminderKey";
 import type { ReminderKind } from "./ReminderKind";
+import type { ReminderResolution } from "./ReminderResolution";
 
 /**
  * One reminder this desktop showed (the in-app inbox).
@@ -22,4 +23,8 @@ fired_at: string, title: string, body: string, acked_at: string | null,
 /**
  * Set while snoozed: it comes back (unacknowledged) at this instant.
  */
-snoozed_until: string | null, };
+snoozed_until: string | null, 
+/**
+ * When its cause stopped needing anybody (then it is history).
+ */
+resolved_at: string | null, resolution: ReminderResolution | null, };

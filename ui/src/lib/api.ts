@@ -12,7 +12,8 @@ import type { ComplaintView } from "../bindings/ComplaintView";
 import type { DashboardQuery } from "../bindings/DashboardQuery";
 import type { DashboardView } from "../bindings/DashboardView";
 import type { NewComplaintInput } from "../bindings/NewComplaintInput";
-import type { ReminderRow } from "../bindings/ReminderRow";
+import type { HeaderCounts } from "../bindings/HeaderCounts";
+import type { ReminderItem } from "../bindings/ReminderItem";
 import type { Settings } from "../bindings/Settings";
 import type { SyncIssue } from "../bindings/SyncIssue";
 import type { SyncOverview } from "../bindings/SyncOverview";
@@ -22,12 +23,13 @@ export const api = {
   complaint: (id: string) => invoke<ComplaintView>("complaint", { id }),
   approvals: () => invoke<ApprovalItem[]>("approvals"),
   callbacks: () => invoke<CallbackItem[]>("callbacks"),
-  reminders: (limit = 500) => invoke<ReminderRow[]>("reminders", { limit }),
+  reminders: (limit = 500) => invoke<ReminderItem[]>("reminders", { limit }),
+  reminderHistory: (limit = 200) => invoke<ReminderItem[]>("reminder_history", { limit }),
+  counts: () => invoke<HeaderCounts>("counts"),
   recordComplaint: (input: NewComplaintInput) => invoke<string>("record_complaint", { input }),
   execute: (id: string, command: Command) => invoke<null>("execute", { id, command }),
-  ackReminder: (key: string) => invoke<null>("ack_reminder", { key }),
-  snoozeReminder: (key: string, minutes: number) =>
-    invoke<null>("snooze_reminder", { key, minutes }),
+  ackReminders: (keys: string[]) => invoke<null>("ack_reminders", { keys }),
+  snoozeReminders: (keys: string[], minutes: number) => invoke<null>("snooze_reminders", { keys, minutes }),
   settings: () => invoke<Settings>("settings"),
   setSettings: (settings: Settings) => invoke<null>("set_settings", { settings }),
   syncOverview: () => invoke<SyncOverview>("sync_overview"),

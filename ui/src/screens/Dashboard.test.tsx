@@ -43,7 +43,7 @@ function row(number: string, over: Partial<DashboardRow> = {}): DashboardRow {
 function view(rows: DashboardRow[]): DashboardView {
   return {
     rows,
-    counts: { open: rows.length, at_risk: 2, breached: 3, approvals_waiting: 4, callbacks_due_24h: 5 },
+    counts: { open: rows.length, at_risk: 2, breached: 3, approvals_waiting: 4, callbacks_due_24h: 5, reminders: 0 },
     now: new Date().toISOString(),
   };
 }

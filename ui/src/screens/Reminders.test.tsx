@@ -1,6 +1,6 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import type { ReminderRow } from "../bindings/ReminderRow";
+import type { ReminderItem } from "../bindings/ReminderItem";
 import { api } from "../lib/api";
 import { publishChanged } from "../lib/changes";
 import { renderScreen } from "../test/render";
@@ -9,14 +9,19 @@ import { Reminders } from "./Reminders";
 vi.mock("../lib/api", async (importOriginal) => (await import("../test/api")).mockApi(await importOriginal()));
 
 const reminders = vi.mocked(api.reminders);
-const ack = vi.mocked(api.ackReminder);
-const snooze = vi.mocked(api.snoozeReminder);
+const history = vi.mocked(api.reminderHistory);
+const ack = vi.mocked(api.ackReminders);
+const snooze = vi.mocked(api.snoozeReminders);
 
-function reminder(key: string, over: Partial<ReminderRow> = {}): ReminderRow {
+function reminder(key: string, over: Partial<ReminderItem> = {}): ReminderItem {
   const now = Date.now();
   return {
     key,
     complaint_id: `c-${key}`,
+    number: `RD-${key}`,
+    customer_name: `Customer ${key}`,
+    owner: "u1",
+    department: "billing",
     kind: "sla_warning",
     at: new Date(now - 60_000).toISOString(),
     due_at: new Date(now + 3600_000).toISOString(),
@@ -25,6 +30,8 @@ function reminder(key: string, over: Partial<ReminderRow> = {}): ReminderRow {
     body: `Body ${key}`,
     acked_at: null,
     snoozed_until: null,
+    resolved_at: null,
+    resolution: null,
     ...over,
   };
 }
@@ -37,6 +44,7 @@ const keys = () => screen.queryAllByTestId("reminder-row").map((r) => r.textCont
 
 beforeEach(() => {
   reminders.mockReset();
+  history.mockReset();
   ack.mockReset();
   snooze.mockReset();
   ack.mockResolvedValue(null);
@@ -87,11 +95,11 @@ describe("Reminders", () => {
     const { go } = renderReminders();
     const first = (await screen.findAllByTestId("reminder-row"))[0] as HTMLElement;
     fireEvent.click(within(first).getByTestId("ack-btn"));
-    await waitFor(() => expect(ack).toHaveBeenCalledWith("new"));
+    await waitFor(() => expect(ack).toHaveBeenCalledWith(["new"]));
     fireEvent.click(within(first).getByTestId("snooze-10"));
-    await waitFor(() => expect(snooze).toHaveBeenCalledWith("new", 10));
+    await waitFor(() => expect(snooze).toHaveBeenCalledWith(["new"], 10));
     fireEvent.click(within(first).getByTestId("snooze-30"));
-    await waitFor(() => expect(snooze).toHaveBeenLastCalledWith("new", 30));
+    await waitFor(() => expect(snooze).toHaveBeenLastCalledWith(["new"], 30));
     expect(go).not.toHaveBeenCalled();
   });
 
@@ -131,5 +139,110 @@ describe("Reminders", () => {
     reminders.mockResolvedValue([reminder("a"), reminder("b")]);
     act(() => publishChanged({ complaints: [], all: false, reminders: true, settings: false }));
     await waitFor(() => expect(screen.getAllByTestId("reminder-row")).toHaveLength(2));
+  });
+  it("groups reminders by complaint; the group row opens the complaint", async () => {
+    reminders.mockResolvedValue([
+      reminder("a1", { complaint_id: "c-a", number: "RD-7", customer_name: "Wang Fang" }),
+      reminder("b1", { complaint_id: "c-b", number: "RD-8", customer_name: "Li Lei" }),
+      reminder("a2", { complaint_id: "c-a", number: "RD-7", customer_name: "Wang Fang", kind: "progress_due" }),
+    ]);
+    const { go } = renderReminders();
+    await screen.findAllByTestId("reminder-row");
+    const groups = screen.getAllByTestId("reminder-group") as [HTMLElement, HTMLElement];
+    expect(groups).toHaveLength(2);
+    expect(groups[0].getAttribute("data-complaint")).toBe("c-a");
+    expect(groups[0].textContent).toContain("RD-7 · Wang Fang");
+    expect(within(groups[0]).getAllByTestId("reminder-row")).toHaveLength(2);
+    expect(within(groups[1]).getAllByTestId("reminder-row")).toHaveLength(1);
+    fireEvent.click(within(groups[1]).getByText("RD-8 · Li Lei"));
+    expect(go).toHaveBeenLastCalledWith({ screen: "complaint", id: "c-b" });
+  });
+
+  it("acknowledges and snoozes the selected reminders in one call", async () => {
+    reminders.mockResolvedValue([reminder("a"), reminder("b"), reminder("c")]);
+    const { go } = renderReminders();
+    const rows = (await screen.findAllByTestId("reminder-row")) as HTMLElement[];
+    expect(screen.queryByTestId("bulk-ack")).toBeNull();
+    fireEvent.click(within(rows[0] as HTMLElement).getByTestId("reminder-select"));
+    fireEvent.click(within(rows[2] as HTMLElement).getByTestId("reminder-select"));
+    expect(screen.getByTestId("selected-count").textContent).toContain("2 selected");
+    fireEvent.click(screen.getByTestId("bulk-ack"));
+    await waitFor(() => expect(ack).toHaveBeenCalledWith(["a", "c"]));
+    // The selection clears after a bulk action succeeds.
+    await waitFor(() => expect(screen.queryByTestId("bulk-ack")).toBeNull());
+
+    fireEvent.click(screen.getByTestId("select-all"));
+    fireEvent.click(screen.getByTestId("bulk-snooze"));
+    await waitFor(() => expect(snooze).toHaveBeenCalledWith(["a", "b", "c"], 30));
+    expect(go).not.toHaveBeenCalled();
+  });
+
+  it("keeps the selection when a bulk acknowledgement fails", async () => {
+    reminders.mockResolvedValue([reminder("a"), reminder("b")]);
+    ack.mockRejectedValueOnce({ code: "not_found", message: "gone", transient: false });
+    renderReminders();
+    await screen.findAllByTestId("reminder-row");
+    fireEvent.click(screen.getByTestId("select-all"));
+    fireEvent.click(screen.getByTestId("bulk-ack"));
+    expect((await screen.findByTestId("error")).getAttribute("data-code")).toBe("not_found");
+    expect(screen.getByTestId("selected-count").textContent).toContain("2 selected");
+  });
+
+  it("filters by kind, team and the complaints I own", async () => {
+    reminders.mockResolvedValue([
+      reminder("mine", { kind: "progress_due" }),
+      reminder("theirs", { owner: "u2", kind: "sla_breach", department: "network" }),
+      reminder("nobody", { owner: null, department: null }),
+    ]);
+    renderReminders();
+    await screen.findAllByTestId("reminder-row");
+    expect(keys()).toHaveLength(3);
+    fireEvent.click(screen.getByTestId("filter-mine"));
+    expect(keys()).toHaveLength(1);
+    expect(keys()[0]).toContain("Title mine");
+    fireEvent.click(screen.getByTestId("filter-mine"));
+    fireEvent.change(screen.getByTestId("filter-kind"), { target: { value: "sla_breach" } });
+    expect(keys()).toHaveLength(1);
+    expect(keys()[0]).toContain("Title theirs");
+    fireEvent.change(screen.getByTestId("filter-kind"), { target: { value: "" } });
+    // The team filter offers the departments handling these complaints.
+    const team = screen.getByTestId("filter-team") as HTMLSelectElement;
+    expect([...team.options].map((o) => o.value)).toEqual(["", "billing", "network"]);
+    fireEvent.change(team, { target: { value: "billing" } });
+    expect(keys()).toHaveLength(1);
+    expect(keys()[0]).toContain("Title mine");
+  });
+
+  it("lists cleared reminders with how they cleared and no actions", async () => {
+    reminders.mockResolvedValue([reminder("open")]);
+    const cleared = new Date(Date.now() - 5 * 60_000).toISOString();
+    history.mockResolvedValue([
+      reminder("posted", { kind: "progress_due", resolved_at: cleared, resolution: "done" }),
+      reminder("old", { resolved_at: cleared, resolution: "superseded" }),
+    ]);
+    renderReminders();
+    await screen.findAllByTestId("reminder-row");
+    expect(history).not.toHaveBeenCalled();
+    fireEvent.click(screen.getByTestId("tab-history"));
+    await waitFor(() => expect(keys().join()).toContain("Title posted"));
+    expect(history).toHaveBeenCalledWith(500);
+    const [posted, old] = screen.getAllByTestId("reminder-row") as [HTMLElement, HTMLElement];
+    expect(within(posted).getByTestId("reminder-status").getAttribute("data-status")).toBe("done");
+    expect(posted.textContent).toContain("Dealt with");
+    expect(within(old).getByTestId("reminder-status").getAttribute("data-status")).toBe("superseded");
+    expect(old.textContent).toContain("Replaced by a later reminder");
+    expect(screen.queryByTestId("ack-btn")).toBeNull();
+    expect(screen.queryByTestId("reminder-select")).toBeNull();
+    expect(screen.queryByTestId("unacked-only")).toBeNull();
+  });
+
+  it("has an empty state for an empty history", async () => {
+    reminders.mockResolvedValue([]);
+    history.mockResolvedValue([]);
+    renderReminders();
+    await screen.findByTestId("empty");
+    fireEvent.click(screen.getByTestId("tab-history"));
+    await waitFor(() => expect(history).toHaveBeenCalled());
+    await waitFor(() => expect(screen.getByTestId("empty").textContent).toContain("Nothing cleared yet"));
   });
 });

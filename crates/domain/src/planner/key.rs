@@ -86,6 +86,40 @@ impl fmt::Display for ReminderKey {
     }
 }
 
+impl ReminderKey {
+    /// Whether two reminders are about the same cause: one clock's cycle
+    /// (its deadline or progress cadence, the approval it times, the
+    /// callback round). A cause has at most one open reminder; a later one
+    /// replaces the earlier.
+    pub fn same_cause(&self, other: &ReminderKey) -> bool {
+        self.clock == other.clock && self.cycle == other.cycle
+    }
+}
+
+/// How a reminder stopped needing anybody.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum ReminderResolution {
+    /// Its cause was dealt with: the clock stopped (the promise kept or
+    /// moot) or started a new cycle (the customer was updated, the
+    /// complaint reopened), the approval decided, the callback recorded, the
+    /// complaint closed.
+    Done,
+    /// A later reminder about the same cause replaced it (a breach after a
+    /// warning, the next progress step, the next callback attempt).
+    Superseded,
+}
+
+impl ReminderResolution {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReminderResolution::Done => "done",
+            ReminderResolution::Superseded => "superseded",
+        }
+    }
+}
+
 /// A string that is not a canonical reminder key.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not a reminder key: {0:?}")]

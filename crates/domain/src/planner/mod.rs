@@ -14,8 +14,10 @@ mod key;
 mod plan;
 
 pub use index::Planner;
-pub use key::{ParseReminderKeyError, Reminder, ReminderKey, ReminderKind, Threshold};
-pub use plan::{ComplaintPlan, latest_only, missed_by_change, plan_complaint};
+pub use key::{
+    ParseReminderKeyError, Reminder, ReminderKey, ReminderKind, ReminderResolution, Threshold,
+};
+pub use plan::{ComplaintPlan, latest_only, missed_by_change, plan_complaint, resolution};
 
 use crate::ids::{ApprovalId, ComplaintId, UserId};
 use crate::model::Role;

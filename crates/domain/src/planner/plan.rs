@@ -3,7 +3,7 @@
 //! one will.
 
 use super::Watch;
-use super::key::{Reminder, ReminderKey, ReminderKind, Threshold};
+use super::key::{Reminder, ReminderKey, ReminderKind, ReminderResolution, Threshold};
 use crate::calendar::Calendar;
 use crate::ids::ClockId;
 use crate::rules::Rules;
@@ -88,6 +88,38 @@ pub fn missed_by_change(old: &Watch, new: &Watch, rules: &Rules, last: Timestamp
     let mut missed = plan_complaint(new, rules, None, last).due;
     missed.retain(|r| instant_of(old, rules, &r.key).is_none_or(|at| at > last));
     missed
+}
+
+/// Whether the cause of the reminder `key` still needs somebody under `w`:
+/// `None` while it does, otherwise how it ended. The cause is the clock's
+/// cycle (see [`ReminderKey::same_cause`]); it ends when the complaint is
+/// closed, the clock stops or starts another cycle, the approval it times
+/// is decided, or the callback it times is recorded (a later attempt
+/// supersedes an earlier one). A paused clock still needs somebody.
+pub fn resolution(w: &Watch, key: &ReminderKey) -> Option<ReminderResolution> {
+    let done = Some(ReminderResolution::Done);
+    if !w.open {
+        return done;
+    }
+    let Some(clock) = w.clocks.iter().find(|c| c.id == key.clock) else {
+        return done;
+    };
+    if clock.cycle != key.cycle || clock.stopped.is_some() {
+        return done;
+    }
+    if let Some(id) = clock.approval {
+        if !w.approvals.iter().any(|a| a.approval == id) {
+            return done;
+        }
+    }
+    if clock.kind == ClockKind::Callback && key.threshold == Threshold::Due {
+        return match &w.callback {
+            None => done,
+            Some(cb) if cb.attempt > key.step => Some(ReminderResolution::Superseded),
+            Some(_) => None,
+        };
+    }
+    None
 }
 
 /// When the reminder with this key is (or was) due under `w`, if `w` has it at all.
