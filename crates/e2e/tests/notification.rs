@@ -1,6 +1,7 @@
 //! A progress update falling due reaches the desktop as a real notification:
 //! a `Notify` call on the D-Bus session bus, sent by the console's SLA
-//! watcher while it runs.
+//! watcher while it runs. Posting the update then clears the reminder: it
+//! leaves the inbox for the Cleared tab and the navigation count drops.
 
 use redress_e2e::{Console, Notifications};
 use serde_json::json;
@@ -105,4 +106,74 @@ fn a_progress_update_falling_due_is_notified_on_the_session_bus() {
         .filter(|n| n["summary"] == title.as_str())
         .count();
     assert_eq!(times, 1, "notified exactly once");
+
+    // The update is posted from the complaint the reminder opens.
+    let count = || {
+        wd.exec(
+            "const c = document.querySelector('[data-testid=nav-count-reminders]');
+             return c ? Number(c.textContent) : 0;",
+            json!([]),
+        )
+        .expect("nav count")
+        .as_i64()
+        .expect("a number")
+    };
+    wd.wait_until(
+        "the navigation counts the reminder",
+        "const c = document.querySelector('[data-testid=nav-count-reminders]');
+         return c !== null && Number(c.textContent) > 0;",
+        json!([]),
+        Duration::from_secs(10),
+    )
+    .expect("nav count");
+    let before = count();
+    wd.exec(
+        "[...document.querySelectorAll('[data-testid=reminder-row]')]
+            .find((r) => r.textContent.includes(arguments[0])).click()",
+        json!([title]),
+    )
+    .expect("open the reminder's complaint");
+    wd.wait("[data-testid=action-progress]", Duration::from_secs(10))
+        .expect("the complaint opens");
+    assert_eq!(
+        wd.text("[data-testid=detail-number]").expect("number"),
+        number
+    );
+    wd.click("[data-testid=action-progress]").expect("progress");
+    wd.type_into(
+        "[data-testid=f-text]",
+        "Refund of the double charge is on its way",
+    )
+    .expect("text");
+    wd.click("[data-testid=dialog-confirm]").expect("confirm");
+    wd.wait("[data-testid=progress-entry]", Duration::from_secs(10))
+        .expect("the update is listed");
+
+    wd.click("[data-testid=nav-reminders]").expect("reminders");
+    wd.wait_until(
+        "the reminder leaves the inbox",
+        "return document.querySelector('[data-testid=reminders-table], [data-testid=empty]') !== null
+            && ![...document.querySelectorAll('[data-testid=reminder-row]')]
+                .some((r) => r.textContent.includes(arguments[0]))",
+        json!([title]),
+        Duration::from_secs(10),
+    )
+    .expect("cleared from the inbox");
+    wd.wait_until(
+        "the navigation count drops by one",
+        "const c = document.querySelector('[data-testid=nav-count-reminders]');
+         return (c ? Number(c.textContent) : 0) === arguments[0];",
+        json!([before - 1]),
+        Duration::from_secs(10),
+    )
+    .expect("nav count drops");
+    wd.click("[data-testid=tab-history]").expect("history");
+    wd.wait_until(
+        "the reminder is listed as dealt with",
+        "return [...document.querySelectorAll('[data-testid=reminder-row]')]
+            .some((r) => r.textContent.includes(arguments[0]) && r.dataset.resolution === 'done')",
+        json!([title]),
+        Duration::from_secs(10),
+    )
+    .expect("history row");
 }

@@ -420,6 +420,17 @@ describe("ComplaintDetail", () => {
     expect(go).toHaveBeenLastCalledWith({ screen: "dashboard" });
   });
 
+  it("goes back on Esc, but Esc in an open dialog only closes the dialog", async () => {
+    complaintMock.mockResolvedValue(fixture());
+    renderDetail();
+    fireEvent.click(await screen.findByTestId("action-progress"));
+    fireEvent.keyDown(screen.getByRole("dialog"), { key: "Escape" });
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(go).not.toHaveBeenCalledWith({ screen: "dashboard" });
+    fireEvent.keyDown(document.body, { key: "Escape" });
+    expect(go).toHaveBeenLastCalledWith({ screen: "dashboard" });
+  });
+
   it("says so when the complaint does not exist", async () => {
     complaintMock.mockRejectedValue({ code: "not_found", message: "complaint", transient: false });
     renderDetail();

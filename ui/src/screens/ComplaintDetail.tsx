@@ -118,6 +118,20 @@ export function ComplaintDetail({ id }: { id: string }) {
     );
   };
 
+  // Esc goes back, unless a dialog is open (Esc closes the dialog then) or
+  // the key is for a field being edited.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key !== "Escape" || e.defaultPrevented) return;
+      const el = e.target as HTMLElement | null;
+      if (el && ["INPUT", "TEXTAREA", "SELECT"].includes(el.tagName)) return;
+      if (document.querySelector("[role=dialog]")) return;
+      go({ screen: "dashboard" });
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [go]);
+
   const back = (
     <button type="button" onClick={() => go({ screen: "dashboard" })} data-testid="detail-back">
       ← {t("complaint.back")}
