@@ -4,8 +4,8 @@
 
 use crate::sync::SyncManager;
 use redress_app::{
-    App, AppError, ApprovalItem, CallbackItem, ComplaintView, DashboardView, NewComplaintInput,
-    ReminderItem, Settings, SyncIssue, SyncOverview,
+    App, AppError, ApprovalItem, CallbackItem, ComplaintView, DashboardView, DecidedItem,
+    NewComplaintInput, ReminderItem, Settings, SyncIssue, SyncOverview,
 };
 use redress_domain::complaint::Command;
 use redress_domain::ids::ComplaintId;
@@ -58,6 +58,16 @@ pub async fn complaint(app: State<'_, Shared>, id: ComplaintId) -> Result<Compla
 #[tauri::command]
 pub async fn approvals(app: State<'_, Shared>) -> Result<Vec<ApprovalItem>, AppError> {
     blocking(&app, App::approvals).await
+}
+
+/// Approvals decided in the last `days` days, newest first.
+#[tauri::command]
+pub async fn decided_approvals(
+    app: State<'_, Shared>,
+    days: u32,
+    limit: u32,
+) -> Result<Vec<DecidedItem>, AppError> {
+    blocking(&app, move |a| a.decided_approvals(days, limit)).await
 }
 
 #[tauri::command]

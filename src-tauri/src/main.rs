@@ -213,6 +213,7 @@ fn main() {
             commands::dashboard,
             commands::complaint,
             commands::approvals,
+            commands::decided_approvals,
             commands::callbacks,
             commands::reminders,
             commands::record_complaint,

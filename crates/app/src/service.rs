@@ -4,16 +4,16 @@ use crate::error::{AppError, AppResult};
 use crate::ports::{Changed, Clock, EventSink, Notifier};
 use crate::settings::Settings;
 use crate::views::{
-    ApprovalItem, CallbackItem, ClockView, ComplaintView, DashboardView, LinkedComplaint,
-    NewComplaintInput, ReminderItem,
+    ApprovalItem, CallbackItem, ClockView, ComplaintBrief, ComplaintView, DashboardView,
+    DecidedItem, LinkedComplaint, NewComplaintInput, ReminderItem,
 };
 use crate::watcher::WatchState;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use redress_domain::Rules;
-use redress_domain::complaint::{Command, Complaint};
+use redress_domain::complaint::{Approval, ApprovalState, Command, Complaint};
 use redress_domain::ids::ComplaintId;
-use redress_domain::model::PauseReason;
+use redress_domain::model::{CallbackScale, PauseReason};
 use redress_domain::phone::normalize_phone;
 use redress_domain::planner::ReminderKey;
 use redress_domain::repeat::RepeatProbe;
@@ -245,11 +245,13 @@ impl App {
             pending: stored.pending,
             clocks,
             linked,
+            callback_scale: CallbackScale::default(),
             now,
         })
     }
 
-    /// Pending approvals, each with whether the current user may decide it.
+    /// Pending approvals, each with whether the current user may decide it,
+    /// who can, what the complaint is about and what was decided on it before.
     pub fn approvals(&self) -> AppResult<Vec<ApprovalItem>> {
         let me = self.settings()?.actor();
         let now = self.now();
@@ -257,16 +259,18 @@ impl App {
         let rules = self.rules();
         let mut items = Vec::new();
         for StoredComplaint { complaint: c, .. } in stored {
+            let earlier = decided_newest_first(&c);
             for a in c.pending_approvals() {
                 let Some(remedy) = c.remedy(a.remedy_id) else {
                     continue;
                 };
                 let clock = c.clocks.iter().find(|k| k.approval == Some(a.id));
-                let status = clock.and_then(|k| {
-                    rules
-                        .calendar(&k.calendar)
-                        .ok()
-                        .map(|cal| k.status(now, cal))
+                let cal = clock.and_then(|k| rules.calendar(&k.calendar).ok());
+                let status = clock.zip(cal).map(|(k, cal)| k.status(now, cal));
+                let warn_at = clock.zip(cal).and_then(|(k, cal)| {
+                    k.warn_at_permille
+                        .first()
+                        .and_then(|w| k.threshold_instant(*w, cal))
                 });
                 let blocked = c
                     .check_decider(a, &me, &rules)
@@ -276,15 +280,50 @@ impl App {
                     complaint_id: c.id,
                     number: c.number.clone(),
                     customer_name: c.customer.name.clone(),
+                    brief: ComplaintBrief::of(&c),
                     approval: a.clone(),
                     remedy: remedy.clone(),
                     due_at: clock.and_then(|k| k.due_at),
+                    warn_at,
                     status,
                     blocked,
+                    deciders: rules
+                        .authority
+                        .deciding_roles(a.kind, a.amount.amount_minor),
+                    earlier: earlier.clone(),
                 });
             }
         }
         items.sort_by_key(|i| (i.due_at.is_none(), i.due_at, i.approval.requested_at));
+        Ok(items)
+    }
+
+    /// Approvals decided in the last `days` days, most recent first, at most
+    /// `limit` of them.
+    pub fn decided_approvals(&self, days: u32, limit: u32) -> AppResult<Vec<DecidedItem>> {
+        let since = self.now() - jiff::SignedDuration::from_hours(24 * i64::from(days.min(366)));
+        let limit = limit.min(MAX_DECIDED);
+        let stored = self.store.read(|r| r.decided_since(since, limit))?;
+        let mut items: Vec<DecidedItem> = stored
+            .iter()
+            .flat_map(|StoredComplaint { complaint: c, .. }| {
+                decided_newest_first(c)
+                    .into_iter()
+                    .filter(|a| a.decided_at.is_some_and(|t| t >= since))
+                    .map(|a| DecidedItem {
+                        complaint_id: c.id,
+                        number: c.number.clone(),
+                        customer_name: c.customer.name.clone(),
+                        note: c
+                            .remedy(a.remedy_id)
+                            .map(|r| r.note.clone())
+                            .unwrap_or_default(),
+                        approval: a,
+                    })
+            })
+            .collect();
+        items.sort_by_key(|i| std::cmp::Reverse(i.approval.decided_at));
+        items.truncate(limit as usize);
         Ok(items)
     }
 
@@ -308,6 +347,7 @@ impl App {
                     due_at,
                     attempts: u32::try_from(cb.attempts.len()).unwrap_or(u32::MAX),
                     overdue: due_at.is_some_and(|d| d < now),
+                    scale: CallbackScale::default(),
                 })
             })
             .collect();
@@ -536,4 +576,19 @@ fn parse_key(key: &str) -> AppResult<ReminderKey> {
     key.parse().map_err(|_| {
         redress_domain::DomainError::invalid("key", format!("not a reminder key: {key}")).into()
     })
+}
+
+/// The most a "decided" list holds.
+pub const MAX_DECIDED: u32 = 500;
+
+/// A complaint's approved and rejected requests, the latest decision first.
+fn decided_newest_first(c: &Complaint) -> Vec<Approval> {
+    let mut decided: Vec<Approval> = c
+        .approvals
+        .iter()
+        .filter(|a| matches!(a.state, ApprovalState::Approved | ApprovalState::Rejected))
+        .cloned()
+        .collect();
+    decided.sort_by_key(|a| std::cmp::Reverse(a.decided_at));
+    decided
 }

@@ -6,7 +6,8 @@ use jiff::Timestamp;
 use redress_domain::complaint::{Approval, Complaint, ComplaintState, Remedy};
 use redress_domain::ids::{CategoryCode, ComplaintId, DeptId, UserId};
 use redress_domain::model::{
-    Channel, ComplaintKind, Customer, DemandClass, PauseReason, Severity, Subject,
+    CallbackScale, Channel, ComplaintKind, Customer, DemandClass, PauseReason, Role, Severity,
+    Subject,
 };
 use redress_domain::sla::{ClockStatus, SlaClock};
 use redress_local::{DashboardRow, HeaderCounts, ReminderRow};
@@ -74,7 +75,42 @@ pub struct ComplaintView {
     pub pending: bool,
     pub clocks: Vec<ClockView>,
     pub linked: Vec<LinkedComplaint>,
+    /// The scores the callback dialog offers.
+    pub callback_scale: CallbackScale,
     pub now: Timestamp,
+}
+
+/// What a decider needs to know about the complaint behind a request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ComplaintBrief {
+    pub category: CategoryCode,
+    /// What the customer asks for.
+    pub demand: String,
+    pub kind: ComplaintKind,
+    pub demand_class: DemandClass,
+    pub severity: Severity,
+    pub public_exposure: bool,
+    /// 2 for the second complaint of a repeat series, ...
+    pub repeat_ordinal: Option<u32>,
+    pub escalated: bool,
+    pub state: ComplaintState,
+}
+
+impl ComplaintBrief {
+    pub fn of(c: &Complaint) -> ComplaintBrief {
+        ComplaintBrief {
+            category: c.category.clone(),
+            demand: c.demand.clone(),
+            kind: c.kind,
+            demand_class: c.demand_class,
+            severity: c.severity,
+            public_exposure: c.public_exposure,
+            repeat_ordinal: c.repeat.as_ref().map(|r| r.ordinal),
+            escalated: c.repeat.as_ref().is_some_and(|r| r.escalated),
+            state: c.state,
+        }
+    }
 }
 
 /// One pending approval as the approval queue shows it.
@@ -84,14 +120,34 @@ pub struct ApprovalItem {
     pub complaint_id: ComplaintId,
     pub number: String,
     pub customer_name: String,
+    pub brief: ComplaintBrief,
     pub approval: Approval,
+    /// The remedy with its tier and the proposer's note.
     pub remedy: Remedy,
-    /// When the approval clock runs out.
+    /// When the approval clock runs out, and when it first warns.
     pub due_at: Option<Timestamp>,
+    pub warn_at: Option<Timestamp>,
     pub status: Option<ClockStatus>,
     /// `None` when the current user may decide; otherwise the error code that
     /// explains why not (`self_approval_forbidden`, `authority_limit_exceeded`).
     pub blocked: Option<String>,
+    /// The roles whose limit covers the amount, lowest first: who can decide.
+    pub deciders: Vec<Role>,
+    /// Earlier decisions (approved or rejected) on this complaint, newest first.
+    pub earlier: Vec<Approval>,
+}
+
+/// One decided approval as the queue's "decided" tab shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct DecidedItem {
+    pub complaint_id: ComplaintId,
+    pub number: String,
+    pub customer_name: String,
+    /// Approved or rejected, with who, when and why.
+    pub approval: Approval,
+    /// The proposer's note on the remedy (its current revision).
+    pub note: String,
 }
 
 /// One outstanding follow-up callback.
@@ -108,6 +164,8 @@ pub struct CallbackItem {
     pub due_at: Option<Timestamp>,
     pub attempts: u32,
     pub overdue: bool,
+    /// The scores the outcome dialog offers.
+    pub scale: CallbackScale,
 }
 
 /// The new-complaint form. The console picks the id, the number and (unless

@@ -143,7 +143,7 @@ fn a_complaint_goes_round_the_closed_loop_and_reopens_on_an_unhappy_callback() {
 
     run(Command::RecordCallback {
         attempt_id: AttemptId(id()),
-        outcome: CallbackOutcome::NotSatisfied,
+        outcome: CallbackOutcome::NotSatisfied { score: Some(2) },
         note: "客户说昨晚又断了".into(),
     });
     let view = h.app.complaint(cid).unwrap();
@@ -302,4 +302,117 @@ fn changes_emit_one_batched_event_naming_the_complaint() {
     let events = h.events.0.lock().unwrap().clone();
     assert_eq!(events.len(), 1);
     assert_eq!(events[0].complaints, vec![cid]);
+}
+
+#[test]
+fn a_decider_sees_the_complaint_the_note_who_can_decide_and_earlier_decisions() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open(dir.path(), clock.clone());
+    h.act_as("agent.li", Role::Agent);
+    let cid = h.app.record_complaint(broadband("138-0013-8000")).unwrap();
+    let run = |c: Command| h.app.execute(cid, &c).unwrap();
+    run(Command::Judge {
+        valid: true,
+        reason: None,
+        note: String::new(),
+    });
+    run(Command::Assign {
+        department: DeptId::new("network_operations"),
+        owner: Some(UserId::new("agent.li")),
+    });
+    run(Command::SetRootCause {
+        categories: vec![RootCause::System],
+        note: "光猫固件缺陷".into(),
+    });
+    run(Command::ProposeRemedy {
+        remedy_id: RemedyId(id()),
+        kind: RemedyKind::FeeWaiver,
+        amount: Money::new(30_000, "CNY"),
+        tier: None,
+        note: "减免当月月租".into(),
+    });
+    clock.advance_mins(5);
+    h.act_as("sup.zhang", Role::Supervisor);
+    let first = h.app.approvals().unwrap()[0].approval.clone();
+    run(Command::DecideApproval {
+        approval_id: first.id,
+        remedy_revision: first.remedy_revision,
+        approve: false,
+        reason: "先核实断线记录".into(),
+    });
+
+    clock.advance_mins(5);
+    h.act_as("agent.li", Role::Agent);
+    run(Command::ProposeRemedy {
+        remedy_id: RemedyId(id()),
+        kind: RemedyKind::Refund,
+        amount: Money::new(300_000, "CNY"),
+        tier: None,
+        note: "三次上门未修好，退还三个月费用".into(),
+    });
+
+    // ¥3,000 is beyond a supervisor: the item says who can decide it.
+    h.act_as("sup.zhang", Role::Supervisor);
+    let queue = h.app.approvals().unwrap();
+    assert_eq!(queue.len(), 1);
+    let item = &queue[0];
+    assert_eq!(item.blocked.as_deref(), Some("authority_limit_exceeded"));
+    assert_eq!(item.deciders, [Role::Manager, Role::Admin]);
+    assert_eq!(item.remedy.note, "三次上门未修好，退还三个月费用");
+    assert_eq!(item.brief.demand, "减免本月宽带费");
+    assert_eq!(item.brief.category, CategoryCode::new("broadband.dropout"));
+    assert_eq!(item.brief.kind, ComplaintKind::EmotionDriven);
+    assert_eq!(item.brief.severity, Severity::MEDIUM);
+    let (warn, due) = (item.warn_at.unwrap(), item.due_at.unwrap());
+    assert!(
+        item.approval.requested_at < warn && warn < due,
+        "{warn} {due}"
+    );
+    assert_eq!(item.earlier.len(), 1, "the rejected first request");
+    assert_eq!(item.earlier[0].id, first.id);
+    assert_eq!(item.earlier[0].reason.as_deref(), Some("先核实断线记录"));
+    assert_eq!(item.earlier[0].decided_by, Some(UserId::new("sup.zhang")));
+
+    h.act_as("mgr.wang", Role::Manager);
+    let second = h.app.approvals().unwrap()[0].clone();
+    assert_eq!(second.blocked, None);
+    clock.advance_mins(5);
+    run(Command::DecideApproval {
+        approval_id: second.approval.id,
+        remedy_revision: second.approval.remedy_revision,
+        approve: true,
+        reason: String::new(),
+    });
+
+    let decided = h.app.decided_approvals(7, 50).unwrap();
+    let summary: Vec<_> = decided
+        .iter()
+        .map(|d| {
+            (
+                d.approval.id,
+                d.approval.decided_by.clone().unwrap(),
+                d.note.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                second.approval.id,
+                UserId::new("mgr.wang"),
+                "三次上门未修好，退还三个月费用"
+            ),
+            (first.id, UserId::new("sup.zhang"), "减免当月月租"),
+        ],
+        "newest decision first"
+    );
+    assert_eq!(h.app.decided_approvals(7, 1).unwrap().len(), 1);
+    clock.advance_mins(7 * 24 * 60);
+    assert_eq!(
+        h.app.decided_approvals(7, 50).unwrap().len(),
+        1,
+        "the first decision is more than seven days old now"
+    );
 }

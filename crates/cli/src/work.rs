@@ -188,7 +188,8 @@ pub enum CallbackCommand {
         /// `satisfied`, `not_satisfied` or `unreachable`.
         #[arg(long)]
         outcome: String,
-        /// 1-5, with `satisfied`.
+        /// 3-5 with `satisfied`, 1-2 with `not_satisfied` (which also
+        /// needs the customer's reason in `--note`).
         #[arg(long)]
         score: Option<u8>,
         #[arg(long, default_value = "")]
@@ -527,15 +528,20 @@ pub fn callback(cmd: CallbackCommand, dir: &Path) -> Result<String, CliError> {
         } => {
             let outcome = match (outcome.as_str(), score) {
                 ("satisfied", Some(score)) => CallbackOutcome::Satisfied { score },
-                ("satisfied", None) => {
-                    return Err(bad("bad_value", "--outcome satisfied needs --score 1-5"));
+                ("not_satisfied", Some(score)) => {
+                    CallbackOutcome::NotSatisfied { score: Some(score) }
                 }
-                ("not_satisfied", None) => CallbackOutcome::NotSatisfied,
-                ("unreachable", None) => CallbackOutcome::Unreachable,
-                ("not_satisfied" | "unreachable", Some(_)) => {
+                ("satisfied" | "not_satisfied", None) => {
                     return Err(bad(
                         "bad_value",
-                        "--score goes only with --outcome satisfied",
+                        "--outcome satisfied needs --score 3-5, not_satisfied --score 1-2",
+                    ));
+                }
+                ("unreachable", None) => CallbackOutcome::Unreachable,
+                ("unreachable", Some(_)) => {
+                    return Err(bad(
+                        "bad_value",
+                        "--score does not go with --outcome unreachable",
                     ));
                 }
                 (other, _) => {

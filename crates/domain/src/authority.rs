@@ -149,6 +149,17 @@ impl AuthorityMatrix {
             })
     }
 
+    /// The roles whose approve limit covers `amount_minor` for `kind`, lowest
+    /// first: who can decide such a request (besides users with a personal
+    /// limit that covers it). The approval queue names them for requests the
+    /// current user cannot decide.
+    pub fn deciding_roles(&self, kind: RemedyKind, amount_minor: i64) -> Vec<Role> {
+        Role::LADDER
+            .into_iter()
+            .filter(|role| self.approve_limit(*role, kind) >= amount_minor)
+            .collect()
+    }
+
     /// May `approver` decide a request of `amount_minor` made by `proposer`?
     pub fn check_approver(
         &self,
@@ -174,6 +185,29 @@ impl AuthorityMatrix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deciding_roles_are_those_whose_approve_limit_covers_the_amount() {
+        let m = AuthorityMatrix::default();
+        let kind = RemedyKind::Refund;
+        let cases = [
+            (1, vec![Role::Supervisor, Role::Manager, Role::Admin]),
+            (50_000, vec![Role::Supervisor, Role::Manager, Role::Admin]),
+            (50_001, vec![Role::Manager, Role::Admin]),
+            (500_001, vec![Role::Admin]),
+            (5_000_001, vec![]),
+        ];
+        for (amount, roles) in cases {
+            assert_eq!(m.deciding_roles(kind, amount), roles, "{amount}");
+            for role in Role::LADDER {
+                let actor = Actor::new("x", role);
+                let may = m
+                    .check_approver(&actor, &UserId::new("p"), kind, amount)
+                    .is_ok();
+                assert_eq!(may, roles.contains(&role), "{amount} {role:?}");
+            }
+        }
+    }
 
     #[test]
     fn routes_to_the_lowest_role_that_can_approve() {

@@ -256,12 +256,82 @@ impl Actor {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case", tag = "outcome")]
 pub enum CallbackOutcome {
-    /// Satisfied, with a score 1-5.
+    /// Satisfied, with a score in [`CallbackOutcome::SATISFIED_SCORES`]
+    /// (attempts recorded before that rule may hold 1 or 2).
     Satisfied { score: u8 },
-    /// Not satisfied: reopens the complaint.
-    NotSatisfied,
+    /// Not satisfied, with a score in [`CallbackOutcome::NOT_SATISFIED_SCORES`]
+    /// and the customer's reason in the attempt's note: reopens the
+    /// complaint. `None` only on attempts recorded before scores were asked.
+    NotSatisfied {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        score: Option<u8>,
+    },
     /// Nobody answered: retry later, up to the configured number of attempts.
     Unreachable,
+}
+
+impl CallbackOutcome {
+    /// The scores a satisfied customer gives (5 best).
+    pub const SATISFIED_SCORES: std::ops::RangeInclusive<u8> = 3..=5;
+    /// The scores a customer who is not satisfied gives (1 worst).
+    pub const NOT_SATISFIED_SCORES: std::ops::RangeInclusive<u8> = 1..=2;
+
+    /// The satisfaction score, when one was given.
+    pub fn score(&self) -> Option<u8> {
+        match *self {
+            CallbackOutcome::Satisfied { score } => Some(score),
+            CallbackOutcome::NotSatisfied { score } => score,
+            CallbackOutcome::Unreachable => None,
+        }
+    }
+
+    /// Is this outcome complete enough to record now? A score in its
+    /// outcome's range, and for "not satisfied" a reason (`note`).
+    pub fn check(&self, note: &str) -> Result<(), crate::error::DomainError> {
+        use crate::error::DomainError;
+        match *self {
+            CallbackOutcome::Satisfied { score } if !Self::SATISFIED_SCORES.contains(&score) => {
+                Err(DomainError::invalid(
+                    "score",
+                    "a satisfied customer scores 3-5",
+                ))
+            }
+            CallbackOutcome::NotSatisfied { score } => {
+                if !score.is_some_and(|s| Self::NOT_SATISFIED_SCORES.contains(&s)) {
+                    return Err(DomainError::invalid(
+                        "score",
+                        "a customer who is not satisfied scores 1-2",
+                    ));
+                }
+                if note.trim().is_empty() {
+                    return Err(DomainError::invalid(
+                        "note",
+                        "say why the customer is not satisfied",
+                    ));
+                }
+                Ok(())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The satisfaction scale the callback dialogs offer, best first; the
+/// domain's ranges, so the UI never keeps its own copy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CallbackScale {
+    pub satisfied: Vec<u8>,
+    pub not_satisfied: Vec<u8>,
+}
+
+impl Default for CallbackScale {
+    fn default() -> Self {
+        CallbackScale {
+            satisfied: CallbackOutcome::SATISFIED_SCORES.rev().collect(),
+            not_satisfied: CallbackOutcome::NOT_SATISFIED_SCORES.rev().collect(),
+        }
+    }
 }
 
 /// Why an SLA clock is paused.

@@ -173,6 +173,14 @@ fn callback(n: u128, outcome: CallbackOutcome) -> Command {
         note: String::new(),
     }
 }
+/// "Not satisfied" with a score of 2 and the customer's reason.
+fn unhappy(n: u128) -> Command {
+    Command::RecordCallback {
+        attempt_id: aid(n),
+        outcome: CallbackOutcome::NotSatisfied { score: Some(2) },
+        note: "still drops every evening".into(),
+    }
+}
 fn review() -> Command {
     Command::Review {
         lessons: "firmware rollout lacked a check".into(),
@@ -967,17 +975,12 @@ fn unreachable_callbacks_retry_then_give_up() {
 #[test]
 fn a_dissatisfied_customer_reopens_the_complaint() {
     let mut c = complaint_in(ComplaintState::Resolved);
-    let alerts = run(
-        &mut c,
-        callback(1, CallbackOutcome::NotSatisfied),
-        &li(),
-        300,
-    );
+    let alerts = run(&mut c, unhappy(1), &li(), 300);
     assert_eq!(alerts, vec![Alert::Reopened { complaint: c.id }]);
     assert_eq!((c.state, c.reopen_count), (ComplaintState::Analysed, 1));
     assert_eq!(
         c.callback.clone().unwrap().outcome,
-        Some(CallbackOutcome::NotSatisfied)
+        Some(CallbackOutcome::NotSatisfied { score: Some(2) })
     );
     let res = c.clock(ClockKind::Resolution).unwrap();
     assert_eq!(
@@ -993,19 +996,51 @@ fn a_dissatisfied_customer_reopens_the_complaint() {
 }
 
 #[test]
-fn satisfaction_scores_are_one_to_five_and_callbacks_only_follow_resolution() {
+fn satisfied_scores_three_to_five_unhappy_one_to_two_with_a_reason() {
     let mut c = complaint_in(ComplaintState::Resolved);
-    for score in [0, 6] {
-        assert_eq!(
-            code(
-                &mut c,
-                callback(1, CallbackOutcome::Satisfied { score }),
-                &li(),
-                300
-            ),
-            "validation_failed"
+    // `err` also checks that a refused callback changes nothing.
+    let refused = |c: &mut Complaint, outcome: CallbackOutcome, note: &str, field: &str| {
+        let cmd = Command::RecordCallback {
+            attempt_id: aid(1),
+            outcome,
+            note: note.into(),
+        };
+        let e = err(c, cmd, &li(), 300);
+        assert_eq!(e.code(), "validation_failed", "{outcome:?}");
+        assert!(e.to_string().contains(field), "{outcome:?}: {e}");
+    };
+    for score in [0, 1, 2, 6] {
+        refused(&mut c, CallbackOutcome::Satisfied { score }, "", "score");
+    }
+    for score in [None, Some(0), Some(3), Some(5)] {
+        refused(
+            &mut c,
+            CallbackOutcome::NotSatisfied { score },
+            "why",
+            "score",
         );
     }
+    for note in ["", "  \n "] {
+        refused(
+            &mut c,
+            CallbackOutcome::NotSatisfied { score: Some(1) },
+            note,
+            "note",
+        );
+    }
+    for score in CallbackOutcome::SATISFIED_SCORES {
+        let mut ok = complaint_in(ComplaintState::Resolved);
+        run(
+            &mut ok,
+            callback(1, CallbackOutcome::Satisfied { score }),
+            &li(),
+            300,
+        );
+        assert_eq!(ok.state, ComplaintState::FollowedUp);
+    }
+    run(&mut c, unhappy(1), &li(), 300);
+    assert_eq!(c.state, ComplaintState::Analysed);
+
     let mut early = complaint_in(ComplaintState::Implemented);
     assert_eq!(
         code(
@@ -1015,6 +1050,21 @@ fn satisfaction_scores_are_one_to_five_and_callbacks_only_follow_resolution() {
             300
         ),
         "invalid_transition"
+    );
+}
+
+#[test]
+fn attempts_recorded_before_scores_were_asked_still_read() {
+    let old: CallbackOutcome = serde_json::from_str(r#"{"outcome":"not_satisfied"}"#).unwrap();
+    assert_eq!(old, CallbackOutcome::NotSatisfied { score: None });
+    assert_eq!(old.score(), None);
+    let low: CallbackOutcome =
+        serde_json::from_str(r#"{"outcome":"satisfied","score":1}"#).unwrap();
+    assert_eq!(low.score(), Some(1));
+    let json = serde_json::to_value(CallbackOutcome::NotSatisfied { score: Some(2) }).unwrap();
+    assert_eq!(
+        json,
+        serde_json::json!({"outcome": "not_satisfied", "score": 2})
     );
 }
 
@@ -1306,12 +1356,7 @@ fn failed_commands_leave_the_complaint_unchanged() {
         &li(),
         300,
     );
-    err(
-        &mut r,
-        callback(1, CallbackOutcome::NotSatisfied),
-        &li(),
-        301,
-    );
+    err(&mut r, unhappy(1), &li(), 301);
     let mut closed = complaint_in(ComplaintState::Closed);
     for cmd in samples(&closed) {
         if !matches!(cmd, Command::Reopen { .. }) {

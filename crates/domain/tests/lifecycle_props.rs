@@ -270,10 +270,15 @@ fn command(op: &Op, c: &Complaint) -> Command {
             attempt_id: AttemptId(Uuid::from_u128(0xca11 + u128::from(id))),
             outcome: match outcome {
                 0..=2 => CallbackOutcome::Unreachable,
-                3 => CallbackOutcome::NotSatisfied,
+                3 => CallbackOutcome::NotSatisfied { score: Some(2) },
                 score => CallbackOutcome::Satisfied { score: score - 3 },
             },
-            note: String::new(),
+            // "Not satisfied" needs the customer's reason.
+            note: if outcome == 3 {
+                "still broken".into()
+            } else {
+                String::new()
+            },
         },
         Op::Review { blank } => Command::Review {
             lessons: text(blank),

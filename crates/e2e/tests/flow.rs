@@ -167,8 +167,10 @@ fn a_complaint_goes_round_the_closed_loop() {
     wd.click("[data-testid=nav-approvals]").expect("approvals");
     let approval = format!("[data-testid=approval-row][data-number=\"{number}\"]");
     wd.wait(&approval, SHORT).expect("in the approval queue");
-    wd.el(&format!("{approval} [data-testid=blocked-reason]"))
-        .expect("the agent is told why not");
+    wd.el(&format!(
+        "[data-testid=others-section] {approval} [data-testid=blocked-reason]"
+    ))
+    .expect("the agent is told why not, under \"waiting for someone else\"");
 
     // A manager approves.
     act_as(wd, "mgr.wang", "Wang Lei", "manager");
@@ -182,6 +184,12 @@ fn a_complaint_goes_round_the_closed_loop() {
     )
     .expect("the manager may approve");
     wd.click(&approve).expect("approve");
+    // The dialog carries what the manager needs to decide: the proposer's
+    // note among it.
+    let note = wd
+        .text("[role=dialog] [data-testid=decide-note]")
+        .expect("the proposer's note");
+    assert_eq!(note, "退还重复扣费");
     wd.type_into("[data-testid=reason-input]", "符合退费政策")
         .expect("reason");
     wd.click("[data-testid=dialog-confirm]").expect("confirm");
@@ -192,6 +200,15 @@ fn a_complaint_goes_round_the_closed_loop() {
         SHORT,
     )
     .expect("decided");
+    // ... and is listed as decided, by whom.
+    wd.click("[data-testid=tab-decided]").expect("decided tab");
+    let decided = format!("[data-testid=decided-row][data-number=\"{number}\"]");
+    wd.wait(&decided, SHORT).expect("on the decided tab");
+    assert_eq!(
+        wd.text(&format!("{decided} [data-testid=decided-by]"))
+            .expect("decided by"),
+        "mgr.wang"
+    );
 
     // Back to the agent: carry it out and resolve.
     act_as(wd, "agent.li", "Li Na", "agent");
@@ -218,8 +235,10 @@ fn a_complaint_goes_round_the_closed_loop() {
     wd.wait(&callback, SHORT).expect("callback due");
     wd.click(&format!("{callback} [data-testid=cb-not-satisfied]"))
         .expect("not satisfied");
+    wd.set_value("[data-testid=cb-score]", "2")
+        .expect("a score of 1-2");
     wd.type_into("[data-testid=cb-note]", "客户认为退款太慢")
-        .expect("note");
+        .expect("the reason");
     wd.click("[data-testid=dialog-confirm]").expect("confirm");
     wd.wait_until(
         "the callback is recorded",

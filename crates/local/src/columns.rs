@@ -11,7 +11,7 @@ use serde::de::DeserializeOwned;
 use serde::de::IntoDeserializer;
 use uuid::Uuid;
 
-/// The projected columns, in table order (before `data`).
+/// The projected columns (`id` first; every statement names its columns).
 pub(crate) const PROJECTED: &[&str] = &[
     "id",
     "number",
@@ -35,6 +35,7 @@ pub(crate) const PROJECTED: &[&str] = &[
     "next_warn_at",
     "pending_approvals",
     "callback_next_at",
+    "last_decided_at",
     "data",
 ];
 
@@ -63,6 +64,8 @@ pub(crate) struct Projection {
     pub next_warn_at: Option<i64>,
     pub pending_approvals: u32,
     pub callback_next_at: Option<i64>,
+    /// The latest approval decision (the approval queue's "decided" tab).
+    pub last_decided_at: Option<i64>,
     pub data: String,
 }
 
@@ -95,12 +98,18 @@ impl Projection {
                 .outstanding_callback()
                 .and_then(|cb| cb.next_attempt_at)
                 .map(ms),
+            last_decided_at: c
+                .approvals
+                .iter()
+                .filter_map(|a| a.decided_at)
+                .max()
+                .map(ms),
             data: serde_json::to_string(c)?,
         })
     }
 
     /// The values in [`PROJECTED`] order.
-    pub fn params(&self) -> [&dyn rusqlite::ToSql; 23] {
+    pub fn params(&self) -> [&dyn rusqlite::ToSql; 24] {
         [
             &self.id,
             &self.number,
@@ -124,6 +133,7 @@ impl Projection {
             &self.next_warn_at,
             &self.pending_approvals,
             &self.callback_next_at,
+            &self.last_decided_at,
             &self.data,
         ]
     }

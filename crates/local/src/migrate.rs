@@ -16,6 +16,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0002_reminder_causes",
         include_str!("../migrations/0002_reminder_causes.sql"),
     ),
+    (
+        "0003_decisions",
+        include_str!("../migrations/0003_decisions.sql"),
+    ),
 ];
 
 /// The schema version this build writes and understands.

@@ -164,6 +164,17 @@ impl<'a> Reader<'a> {
         self.stored_all(&sql, [])
     }
 
+    /// Complaints with an approval decided at or after `since`, most recently
+    /// decided first, at most `limit` of them (the approval queue's
+    /// "decided" tab; the caller picks the decisions out of each).
+    pub fn decided_since(&self, since: Timestamp, limit: u32) -> Result<Vec<StoredComplaint>> {
+        let sql = format!(
+            "SELECT {STORED} FROM v_complaints WHERE last_decided_at >= ?1 \
+             ORDER BY last_decided_at DESC, id LIMIT ?2"
+        );
+        self.stored_all(&sql, params![ms(since), limit])
+    }
+
     /// Complaints whose outstanding follow-up call is due before `t`,
     /// soonest first.
     pub fn callbacks_due_before(&self, t: Timestamp) -> Result<Vec<StoredComplaint>> {

@@ -410,3 +410,37 @@ fn a_missing_complaint_is_none() {
         HeaderCounts::default()
     );
 }
+
+#[test]
+fn recent_decisions_newest_first_from_mirror_and_overlay() {
+    let (_dir, store) = store();
+    // Complaint 7's approval is decided at its minute 3; 17's a day later.
+    let early = resolved(&Spec::new(7), at(20));
+    let late = resolved(&Spec::new(17).received(24 * 60), at(24 * 60 + 20));
+    let waiting = awaiting_approval(&Spec::new(6));
+    mirror(&store, &[early, waiting]);
+    store
+        .write(|tx| {
+            let seq = tx.enqueue(&entry("complaint.decide_approval"))?;
+            tx.stage_complaint(&late, &Rules::default(), seq)
+        })
+        .unwrap();
+    let ids = |since| -> Vec<u128> {
+        store
+            .read(|r| r.decided_since(since, 10))
+            .unwrap()
+            .iter()
+            .map(|s| s.complaint.id.0.as_u128())
+            .collect()
+    };
+    assert_eq!(
+        ids(at(0)),
+        [17, 7],
+        "newest decision first; pending ones never"
+    );
+    assert_eq!(ids(at(4)), [17], "decided before `since`");
+    assert_eq!(ids(at(24 * 60 + 4)), Vec::<u128>::new());
+    let one = store.read(|r| r.decided_since(at(0), 1)).unwrap();
+    assert_eq!(one.len(), 1, "the limit holds");
+    assert!(one[0].pending, "the overlay's unconfirmed decision");
+}

@@ -264,3 +264,54 @@ fn two_stores_on_one_file_share_it() {
     let lang: Option<String> = b.read(|r| r.get_setting("lang")).unwrap();
     assert_eq!(lang.as_deref(), Some("zh-CN"));
 }
+
+/// A store written by the schema before `0003_decisions` (its migration
+/// files are the released ones, never edited): its complaints get their
+/// latest decision instant from the stored JSON, so the "decided" list sees
+/// them without a resync.
+#[test]
+fn upgrading_fills_the_decision_column_from_stored_complaints() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    let decided = common::resolved(&common::Spec::new(7), common::at(20));
+    let waiting = common::awaiting_approval(&common::Spec::new(6));
+    {
+        let conn = raw(&path);
+        conn.execute_batch(include_str!("../migrations/0001_init.sql"))
+            .unwrap();
+        conn.execute_batch(include_str!("../migrations/0002_reminder_causes.sql"))
+            .unwrap();
+        conn.execute_batch("PRAGMA user_version = 2").unwrap();
+        for c in [&decided, &waiting] {
+            conn.execute(
+                "INSERT INTO complaints (id, number, state, open, kind, severity, channel, \
+                 category, customer_name, customer_phone, customer_key, public_exposure, \
+                 escalated, received_at, data, updated_at) \
+                 VALUES (?1, ?2, 'resolved', 1, 'simple', 2, 'phone', 'billing', 'n', 'p', 'k', \
+                 0, 0, 0, ?3, 0)",
+                rusqlite::params![
+                    c.id.to_string(),
+                    c.number,
+                    serde_json::to_string(c).unwrap()
+                ],
+            )
+            .unwrap();
+        }
+    }
+    let store = LocalStore::open(&path).unwrap();
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
+    let found = store.read(|r| r.decided_since(common::at(0), 10)).unwrap();
+    assert_eq!(
+        found.iter().map(|s| s.complaint.id).collect::<Vec<_>>(),
+        [decided.id]
+    );
+    let decided_at = decided.approvals[0].decided_at.unwrap();
+    let column: i64 = raw(&path)
+        .query_row(
+            "SELECT last_decided_at FROM complaints WHERE id = ?1",
+            [decided.id.to_string()],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(column, decided_at.as_millisecond());
+}

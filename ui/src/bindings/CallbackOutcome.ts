@@ -3,4 +3,4 @@
 /**
  * Outcome of one follow-up callback attempt (回訪).
  */
-export type CallbackOutcome = { "outcome": "satisfied", score: number, } | { "outcome": "not_satisfied" } | { "outcome": "unreachable" };
+export type CallbackOutcome = { "outcome": "satisfied", score: number, } | { "outcome": "not_satisfied", score?: number | null, } | { "outcome": "unreachable" };

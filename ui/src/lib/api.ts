@@ -11,6 +11,7 @@ import type { Command } from "../bindings/Command";
 import type { ComplaintView } from "../bindings/ComplaintView";
 import type { DashboardQuery } from "../bindings/DashboardQuery";
 import type { DashboardView } from "../bindings/DashboardView";
+import type { DecidedItem } from "../bindings/DecidedItem";
 import type { NewComplaintInput } from "../bindings/NewComplaintInput";
 import type { HeaderCounts } from "../bindings/HeaderCounts";
 import type { ReminderItem } from "../bindings/ReminderItem";
@@ -22,6 +23,7 @@ export const api = {
   dashboard: (query: DashboardQuery) => invoke<DashboardView>("dashboard", { query }),
   complaint: (id: string) => invoke<ComplaintView>("complaint", { id }),
   approvals: () => invoke<ApprovalItem[]>("approvals"),
+  decidedApprovals: (days = 7, limit = 200) => invoke<DecidedItem[]>("decided_approvals", { days, limit }),
   callbacks: () => invoke<CallbackItem[]>("callbacks"),
   reminders: (limit = 500) => invoke<ReminderItem[]>("reminders", { limit }),
   reminderHistory: (limit = 200) => invoke<ReminderItem[]>("reminder_history", { limit }),

@@ -28,10 +28,35 @@ function item(number: string, over: Partial<ApprovalItem> = {}): ApprovalItem {
       required_role: "supervisor",
       state: "pending",
     },
-    remedy: {} as ApprovalItem["remedy"],
+    brief: {
+      category: "billing.overcharge",
+      demand: `Refund the overcharge on ${number}`,
+      kind: "demand_driven",
+      demand_class: "emotional_compensation",
+      severity: 2,
+      public_exposure: false,
+      repeat_ordinal: null,
+      escalated: false,
+      state: "awaiting_approval",
+    },
+    remedy: {
+      id: `r-${number}`,
+      kind: "refund",
+      amount: { amount_minor: 123456, currency: "CNY" },
+      note: "",
+      revision: 3,
+      round: 0,
+      state: "pending_approval",
+      proposed_by: "agent7",
+      proposed_at: new Date(Date.now() - 3 * 3600_000).toISOString(),
+      auto_approved: false,
+    } as ApprovalItem["remedy"],
     due_at: new Date(Date.now() + 3600_000).toISOString(),
+    warn_at: new Date(Date.now() + 1800_000).toISOString(),
     status: null,
     blocked: null,
+    deciders: ["supervisor", "manager", "admin"],
+    earlier: [],
     ...over,
   };
 }
@@ -49,47 +74,152 @@ const rowOf = (number: string) => {
 
 beforeEach(() => {
   approvals.mockReset();
+  vi.mocked(api.decidedApprovals).mockReset();
   execute.mockReset();
 });
 afterEach(cleanup);
 
 describe("Approvals", () => {
-  it("disables the decision and says why for a blocked item", async () => {
+  it("moves what I cannot decide to its own section, with why and who can", async () => {
     approvals.mockResolvedValue([
       item("OWN", { blocked: "self_approval_forbidden" }),
-      item("BIG", { blocked: "authority_limit_exceeded" }),
+      item("BIG", { blocked: "authority_limit_exceeded", deciders: ["manager", "admin"] }),
       item("OK"),
     ]);
     renderApprovals();
     await screen.findAllByTestId("approval-row");
 
-    const own = rowOf("OWN");
-    expect((within(own).getByTestId("approve-btn") as HTMLButtonElement).disabled).toBe(true);
-    expect((within(own).getByTestId("reject-btn") as HTMLButtonElement).disabled).toBe(true);
-    expect(within(own).getByTestId("blocked-reason").textContent).toBe("You cannot approve your own request.");
+    const mine = screen.getByTestId("approvals-table");
+    expect(within(mine).getAllByTestId("approval-row").map((r) => r.getAttribute("data-number"))).toEqual(["OK"]);
+    expect(screen.getByText("1 waiting")).toBeTruthy();
+    const others = screen.getByTestId("others-section");
+    expect(others.textContent).toContain("Waiting for someone else (2)");
+    // No decision buttons there at all, only the reason and who can decide.
+    expect(within(others).queryByTestId("approve-btn")).toBeNull();
+    expect(within(others).queryByTestId("reject-btn")).toBeNull();
 
+    const own = rowOf("OWN");
+    expect(within(own).getByTestId("blocked-reason").textContent).toBe("You cannot approve your own request.");
+    expect(within(own).getByTestId("deciders").textContent).toBe("Can decide: Supervisor, Manager, or Administrator");
     const big = rowOf("BIG");
-    expect((within(big).getByTestId("approve-btn") as HTMLButtonElement).disabled).toBe(true);
     expect(within(big).getByTestId("blocked-reason").textContent).toBe(
       "The amount is beyond your approval authority.",
     );
-
-    const ok = rowOf("OK");
-    expect((within(ok).getByTestId("approve-btn") as HTMLButtonElement).disabled).toBe(false);
-    expect((within(ok).getByTestId("reject-btn") as HTMLButtonElement).disabled).toBe(false);
-    expect(within(ok).queryByTestId("blocked-reason")).toBeNull();
-
-    // Clicking a disabled button opens nothing.
-    fireEvent.click(within(own).getByTestId("approve-btn"));
-    expect(screen.queryByRole("dialog")).toBeNull();
+    expect(within(big).getByTestId("deciders").textContent).toBe("Can decide: Manager or Administrator");
+    expect(within(rowOf("OK")).queryByTestId("blocked-reason")).toBeNull();
   });
 
-  it("explains an unknown blocking code too", async () => {
-    approvals.mockResolvedValue([item("X", { blocked: "something_new" })]);
+  it("says so when everything waits for someone else, and names no role when none can", async () => {
+    approvals.mockResolvedValue([item("X", { blocked: "something_new", deciders: [] })]);
     renderApprovals();
     const reason = await screen.findByTestId("blocked-reason");
     expect(reason.textContent).toBe("Unexpected error (something_new).");
-    expect((screen.getByTestId("approve-btn") as HTMLButtonElement).disabled).toBe(true);
+    expect(screen.getByTestId("nothing-mine").textContent).toBe("Nothing waits for your decision.");
+    expect(screen.getByTestId("deciders").textContent).toContain("No role's limit covers this amount");
+    expect(screen.queryByTestId("approve-btn")).toBeNull();
+  });
+
+  it("shows the complaint in brief, the proposer's note, the tier and earlier decisions", async () => {
+    approvals.mockResolvedValue([
+      item("A", {
+        brief: {
+          ...item("A").brief,
+          severity: 4,
+          public_exposure: true,
+          repeat_ordinal: 3,
+        },
+        remedy: {
+          ...item("A").remedy,
+          note: "Third visit failed; refund three months",
+          tier: { extra_minor: 5000, extra_kind: "voucher", condition: "keeps the contract" },
+        },
+        earlier: [
+          {
+            ...item("A").approval,
+            id: "a-old",
+            state: "rejected",
+            decided_by: "sup.zhang",
+            decided_at: "2026-12-01T02:05:00Z",
+            reason: "check the outage log first",
+          },
+        ],
+      }),
+    ]);
+    renderApprovals();
+    const row = await screen.findByTestId("approval-row");
+    expect(row.textContent).toContain("Refund the overcharge on A");
+    expect(within(row).getByTestId("approval-note").textContent).toBe("“Third visit failed; refund three months”");
+    expect(within(row).getByTestId("approval-tier").textContent).toContain("if: keeps the contract");
+    expect(within(row).getByTestId("brief-public").textContent).toBe("Public exposure");
+    expect(within(row).getByTestId("brief-repeat").textContent).toBe("Repeat #3");
+    expect(within(row).getByTestId("brief-tags").textContent).toContain("Critical");
+    expect(within(row).getByTestId("approval-earlier").textContent).toContain(
+      "rejected by sup.zhang",
+    );
+    expect(within(row).getByTestId("approval-earlier").textContent).toContain("check the outage log first");
+
+    fireEvent.click(within(row).getByTestId("approve-btn"));
+    const dialog = screen.getByRole("dialog");
+    expect(within(dialog).getByTestId("decide-note").textContent).toBe("Third visit failed; refund three months");
+    expect(within(dialog).getByTestId("decide-facts").textContent).toContain("Refund the overcharge on A");
+    expect(within(dialog).getByTestId("decide-facts").textContent).toContain("if: keeps the contract");
+    expect(within(dialog).getByTestId("decide-earlier").textContent).toContain("check the outage log first");
+    expect(within(dialog).getByTestId("countdown").getAttribute("data-status")).toBe("ok");
+  });
+
+  it("says when the proposer left no note", async () => {
+    approvals.mockResolvedValue([item("A")]);
+    renderApprovals();
+    const row = await screen.findByTestId("approval-row");
+    expect(within(row).queryByTestId("approval-note")).toBeNull();
+    fireEvent.click(within(row).getByTestId("reject-btn"));
+    expect(screen.getByTestId("decide-note").textContent).toBe("No note given.");
+  });
+
+  it("colours the approval clock from its own warning instant", async () => {
+    approvals.mockResolvedValue([item("A", { warn_at: new Date(Date.now() - 60_000).toISOString() })]);
+    renderApprovals();
+    const row = await screen.findByTestId("approval-row");
+    expect(within(row).getByTestId("countdown").getAttribute("data-status")).toBe("warning");
+  });
+
+  it("lists recent decisions with who, when and why on the Decided tab", async () => {
+    approvals.mockResolvedValue([]);
+    vi.mocked(api.decidedApprovals).mockResolvedValue([
+      {
+        complaint_id: "c-D",
+        number: "D",
+        customer_name: "Customer D",
+        note: "goodwill refund",
+        approval: {
+          ...item("D").approval,
+          state: "approved",
+          decided_by: "mgr.wang",
+          decided_at: "2026-12-01T02:05:00Z",
+          reason: "within policy",
+        },
+      },
+      {
+        complaint_id: "c-E",
+        number: "E",
+        customer_name: "Customer E",
+        note: "",
+        approval: { ...item("E").approval, state: "rejected", decided_by: "sup.zhang", decided_at: "2026-12-01T01:00:00Z" },
+      },
+    ]);
+    renderApprovals();
+    await screen.findByTestId("empty");
+    fireEvent.click(screen.getByTestId("tab-decided"));
+    const rows = await screen.findAllByTestId("decided-row");
+    expect(vi.mocked(api.decidedApprovals)).toHaveBeenCalledWith(7);
+    expect(rows.map((r) => r.getAttribute("data-number"))).toEqual(["D", "E"]);
+    const [d, e] = rows as [HTMLElement, HTMLElement];
+    expect(within(d).getByTestId("decision").textContent).toBe("Approved");
+    expect(within(d).getByTestId("decided-by").textContent).toBe("mgr.wang");
+    expect(d.textContent).toContain("within policy");
+    expect(d.textContent).toContain("goodwill refund");
+    expect(within(e).getByTestId("decision").getAttribute("data-state")).toBe("rejected");
+    expect(screen.getByTestId("tab-decided").textContent).toBe("Decided (last 7 days)");
   });
 
   it("shows amount, proposer, time waiting and the approval countdown", async () => {

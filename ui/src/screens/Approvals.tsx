@@ -1,8 +1,15 @@
-// The approval queue: every remedy waiting for a decision, how long it has
-// waited, how long is left on its approval clock, and approve / reject. Items
-// the current user may not decide are shown with the reason, buttons disabled.
+// The approval queue. "To decide" lists what waits for a decision: first what
+// the current user may decide, then what waits for somebody else (a higher
+// role, or another approver for one's own request) with who can decide it.
+// Each request carries what a decider needs: the complaint in brief, the
+// remedy with its tier and the proposer's note, the time waiting against the
+// approval clock and the earlier decisions on the complaint. "Decided" lists
+// the decisions of the last seven days with who, when and why.
 import { useState } from "react";
+import type { Approval } from "../bindings/Approval";
 import type { ApprovalItem } from "../bindings/ApprovalItem";
+import type { ComplaintBrief } from "../bindings/ComplaintBrief";
+import type { DecidedItem } from "../bindings/DecidedItem";
 import { ComplaintLink } from "../components/ComplaintLink";
 import { Countdown } from "../components/Countdown";
 import { Dialog } from "../components/Dialog";
@@ -11,6 +18,7 @@ import { TableHead } from "../components/TableHead";
 import { errorMessage, useI18n } from "../i18n";
 import { api } from "../lib/api";
 import { complaintsChanged, settingsChanged } from "../lib/changes";
+import { severityLabel } from "../lib/filters";
 import { formatMoney } from "../lib/money";
 import { formatDateTime, formatElapsed, useNow } from "../lib/time";
 import { useLoad } from "../lib/useLoad";
@@ -21,7 +29,37 @@ interface Deciding {
   approve: boolean;
 }
 
+type Tab = "todo" | "decided";
+
+/** How far back the "decided" tab looks, in days. */
+const DECIDED_DAYS = 7;
+
 export function Approvals() {
+  const { t } = useI18n();
+  const [tab, setTab] = useState<Tab>("todo");
+  return (
+    <div>
+      <div className="tabs" role="tablist" style={{ marginBottom: 10, display: "flex", gap: 6 }}>
+        {(["todo", "decided"] as const).map((k) => (
+          <button
+            key={k}
+            type="button"
+            role="tab"
+            aria-selected={tab === k}
+            className={tab === k ? "primary" : ""}
+            data-testid={`tab-${k}`}
+            onClick={() => setTab(k)}
+          >
+            {t(`approvals.tab.${k}`, { days: DECIDED_DAYS })}
+          </button>
+        ))}
+      </div>
+      {tab === "todo" ? <ToDecide /> : <Decided />}
+    </div>
+  );
+}
+
+function ToDecide() {
   const { t, lang } = useI18n();
   const { data, error, loading, reload } = useLoad(
     () => api.approvals(),
@@ -61,12 +99,14 @@ export function Approvals() {
   };
 
   const items = data ?? [];
+  const mine = items.filter((i) => i.blocked === null);
+  const others = items.filter((i) => i.blocked !== null);
 
   return (
     <div>
       <ScreenTitle
         title={t("approvals.title")}
-        count={data && data.length > 0 ? t("approvals.count", { n: data.length }) : undefined}
+        count={mine.length > 0 ? t("approvals.count", { n: mine.length }) : undefined}
       />
 
       {dialog.notice && <Notice>{dialog.notice}</Notice>}
@@ -77,85 +117,22 @@ export function Approvals() {
         list={data}
         empty={<EmptyState title={t("approvals.empty")} hint={t("approvals.empty_hint")} />}
       >
-        <table className="table" data-testid="approvals-table">
-          <TableHead
-            columns={[
-              "approvals.col.complaint",
-              "approvals.col.remedy",
-              "approvals.col.amount",
-              "approvals.col.proposer",
-              "approvals.col.waiting",
-              "approvals.col.due",
-              "approvals.col.actions",
-            ]}
-          />
-          <tbody>
-            {items.map((item) => (
-              <tr key={item.approval.id} data-testid="approval-row" data-number={item.number}>
-                <td>
-                  <ComplaintLink
-                    id={item.complaint_id}
-                    number={item.number}
-                    title={t("approvals.open", { number: item.number })}
-                  />
-                  <div>{item.customer_name}</div>
-                </td>
-                <td>
-                  {t(`remedy.${item.approval.kind}`)}
-                  <div className="muted" style={{ fontSize: 12 }}>
-                    {t("approvals.revision", { n: item.approval.remedy_revision })}
-                  </div>
-                </td>
-                <td>
-                  <strong data-testid="approval-amount">{formatMoney(item.approval.amount, lang)}</strong>
-                  <div className="muted" style={{ fontSize: 12 }}>
-                    {t("approvals.requires", { role: t(`role.${item.approval.required_role}`) })}
-                  </div>
-                </td>
-                <td>{item.approval.requested_by}</td>
-                <td title={formatDateTime(item.approval.requested_at, lang)}>
-                  <Waiting since={item.approval.requested_at} />
-                </td>
-                <td>
-                  <ApprovalDue item={item} />
-                </td>
-                <td>
-                  <div className="row-actions">
-                    <button
-                      type="button"
-                      className="primary"
-                      data-testid="approve-btn"
-                      disabled={item.blocked !== null}
-                      aria-describedby={item.blocked !== null ? `blocked-${item.approval.id}` : undefined}
-                      onClick={() => start(item, true)}
-                    >
-                      {t("approvals.approve")}
-                    </button>
-                    <button
-                      type="button"
-                      data-testid="reject-btn"
-                      disabled={item.blocked !== null}
-                      aria-describedby={item.blocked !== null ? `blocked-${item.approval.id}` : undefined}
-                      onClick={() => start(item, false)}
-                    >
-                      {t("approvals.reject")}
-                    </button>
-                  </div>
-                  {item.blocked !== null && (
-                    <div
-                      className="field-error"
-                      id={`blocked-${item.approval.id}`}
-                      data-testid="blocked-reason"
-                      data-code={item.blocked}
-                    >
-                      {errorMessage(t, item.blocked)}
-                    </div>
-                  )}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+        {mine.length > 0 ? (
+          <QueueTable testId="approvals-table" items={mine} onDecide={start} />
+        ) : (
+          <p className="muted" data-testid="nothing-mine">
+            {t("approvals.nothing_mine")}
+          </p>
+        )}
+        {others.length > 0 && (
+          <section data-testid="others-section" style={{ marginTop: 18 }}>
+            <h3 style={{ margin: "0 0 4px" }}>{t("approvals.others.title", { n: others.length })}</h3>
+            <p className="muted" style={{ margin: "0 0 8px", fontSize: 12 }}>
+              {t("approvals.others.hint")}
+            </p>
+            <QueueTable testId="others-table" items={others} />
+          </section>
+        )}
       </ListBody>
 
       {deciding && (
@@ -179,6 +156,32 @@ export function Approvals() {
               by: deciding.item.approval.requested_by,
             })}
           </p>
+          <BriefTags brief={deciding.item.brief} />
+          <dl className="facts" data-testid="decide-facts" style={{ margin: 0 }}>
+            <dt>{t("approvals.col.demand")}</dt>
+            <dd>{deciding.item.brief.demand}</dd>
+            <dt>{t("approvals.note")}</dt>
+            <dd data-testid="decide-note">
+              {deciding.item.remedy.note.trim() === "" ? (
+                <span className="muted">{t("approvals.no_note")}</span>
+              ) : (
+                deciding.item.remedy.note
+              )}
+            </dd>
+            {deciding.item.remedy.tier && (
+              <>
+                <dt>{t("approvals.tier")}</dt>
+                <dd>{tierText(deciding.item, t, lang)}</dd>
+              </>
+            )}
+            <dt>{t("approvals.col.waiting")}</dt>
+            <dd>
+              <Waiting since={deciding.item.approval.requested_at} />
+              {" · "}
+              {t("approvals.decide_within")} <ApprovalDue item={deciding.item} />
+            </dd>
+          </dl>
+          {deciding.item.earlier.length > 0 && <Earlier list={deciding.item.earlier} />}
           <p className="muted" style={{ margin: 0 }}>
             {t(deciding.approve ? "approvals.approve_note" : "approvals.reject_note")}
           </p>
@@ -205,6 +208,281 @@ export function Approvals() {
   );
 }
 
+type T = ReturnType<typeof useI18n>["t"];
+type Lang = ReturnType<typeof useI18n>["lang"];
+
+function tierText(item: ApprovalItem, t: T, lang: Lang): string {
+  const tier = item.remedy.tier;
+  if (!tier) return "";
+  return t("complaint.remedy.tier", {
+    amount: formatMoney({ amount_minor: tier.extra_minor, currency: item.remedy.amount.currency }, lang),
+    kind: t(`remedy.${tier.extra_kind}`),
+    condition: tier.condition,
+  });
+}
+
+/**
+ * One table of requests. With `onDecide` the rows carry the decision
+ * buttons; without, they say why the current user cannot decide and who can.
+ */
+function QueueTable({
+  items,
+  testId,
+  onDecide,
+}: {
+  items: ApprovalItem[];
+  testId: string;
+  onDecide?: (item: ApprovalItem, approve: boolean) => void;
+}) {
+  const { t, lang } = useI18n();
+  return (
+    <table className="table" data-testid={testId}>
+      <TableHead
+        columns={[
+          "approvals.col.complaint",
+          "approvals.col.demand",
+          "approvals.col.remedy",
+          "approvals.col.amount",
+          "approvals.col.waiting",
+          "approvals.col.due",
+          onDecide ? "approvals.col.actions" : "approvals.col.deciders",
+        ]}
+      />
+      <tbody>
+        {items.map((item) => (
+          <tr key={item.approval.id} data-testid="approval-row" data-number={item.number}>
+            <td>
+              <ComplaintLink
+                id={item.complaint_id}
+                number={item.number}
+                title={t("approvals.open", { number: item.number })}
+              />
+              <div>{item.customer_name}</div>
+              <BriefTags brief={item.brief} />
+            </td>
+            <td style={{ maxWidth: 260 }}>
+              <div className="clamp-2" title={item.brief.demand}>
+                {item.brief.demand}
+              </div>
+              <div className="muted" style={{ fontSize: 12 }}>
+                <code>{item.brief.category}</code>
+              </div>
+              {item.earlier[0] && (
+                <div className="muted" style={{ fontSize: 12 }} data-testid="approval-earlier">
+                  {t("approvals.earlier_short", {
+                    n: item.earlier.length,
+                    last: decisionLine(item.earlier[0], t, lang),
+                  })}
+                </div>
+              )}
+            </td>
+            <td style={{ maxWidth: 260 }}>
+              {t(`remedy.${item.approval.kind}`)}
+              <div className="muted" style={{ fontSize: 12 }}>
+                {t("approvals.revision", { n: item.approval.remedy_revision })}
+              </div>
+              {item.remedy.tier && (
+                <div className="muted" style={{ fontSize: 12 }} data-testid="approval-tier">
+                  {tierText(item, t, lang)}
+                </div>
+              )}
+              {item.remedy.note.trim() !== "" && (
+                <div className="clamp-2" style={{ fontSize: 12 }} data-testid="approval-note" title={item.remedy.note}>
+                  “{item.remedy.note}”
+                </div>
+              )}
+            </td>
+            <td>
+              <strong data-testid="approval-amount">{formatMoney(item.approval.amount, lang)}</strong>
+              <div className="muted" style={{ fontSize: 12 }}>
+                {t("approvals.requires", { role: t(`role.${item.approval.required_role}`) })}
+              </div>
+            </td>
+            <td title={formatDateTime(item.approval.requested_at, lang)}>
+              <div>{item.approval.requested_by}</div>
+              <Waiting since={item.approval.requested_at} />
+            </td>
+            <td>
+              <ApprovalDue item={item} />
+            </td>
+            <td>
+              {onDecide ? (
+                <div className="row-actions">
+                  <button
+                    type="button"
+                    className="primary"
+                    data-testid="approve-btn"
+                    onClick={() => onDecide(item, true)}
+                  >
+                    {t("approvals.approve")}
+                  </button>
+                  <button type="button" data-testid="reject-btn" onClick={() => onDecide(item, false)}>
+                    {t("approvals.reject")}
+                  </button>
+                </div>
+              ) : (
+                <>
+                  <div data-testid="deciders">
+                    {item.deciders.length > 0
+                      ? t("approvals.deciders", {
+                          roles: new Intl.ListFormat(lang, { type: "disjunction" }).format(
+                            item.deciders.map((r) => t(`role.${r}`)),
+                          ),
+                        })
+                      : t("approvals.no_deciders")}
+                  </div>
+                  {item.blocked !== null && (
+                    <div
+                      className="muted"
+                      style={{ fontSize: 12 }}
+                      data-testid="blocked-reason"
+                      data-code={item.blocked}
+                    >
+                      {errorMessage(t, item.blocked)}
+                    </div>
+                  )}
+                </>
+              )}
+            </td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** Severity, public exposure and repeat flags of the complaint behind a request. */
+function BriefTags({ brief }: { brief: ComplaintBrief }) {
+  const { t } = useI18n();
+  return (
+    <div className="tags" data-testid="brief-tags" style={{ display: "flex", flexWrap: "wrap", gap: 4, marginTop: 2 }}>
+      <span className={`tag${brief.severity >= 4 ? " bad" : brief.severity === 3 ? " warn" : ""}`}>
+        {severityLabel(t, brief.severity)}
+      </span>
+      <span className="tag">{t(`kind.${brief.kind}`)}</span>
+      {brief.public_exposure && (
+        <span className="tag bad" data-testid="brief-public">
+          {t("complaint.flag.public")}
+        </span>
+      )}
+      {brief.repeat_ordinal !== null && (
+        <span className="tag warn" data-testid="brief-repeat">
+          {t("complaint.flag.repeat", { ordinal: brief.repeat_ordinal })}
+        </span>
+      )}
+      {brief.escalated && <span className="tag bad">{t("complaint.flag.escalated")}</span>}
+    </div>
+  );
+}
+
+/** "Rejected by sup.zhang, 3 Dec 10:05: reason" */
+function decisionLine(a: Approval, t: T, lang: Lang): string {
+  const line = t(a.state === "approved" ? "approvals.earlier.approved" : "approvals.earlier.rejected", {
+    by: a.decided_by ?? "?",
+    at: formatDateTime(a.decided_at ?? null, lang),
+    kind: t(`remedy.${a.kind}`),
+    amount: formatMoney(a.amount, lang),
+  });
+  return a.reason ? `${line}: ${a.reason}` : line;
+}
+
+/** Earlier decisions on the complaint, in the decision dialog. */
+function Earlier({ list }: { list: Approval[] }) {
+  const { t, lang } = useI18n();
+  return (
+    <div data-testid="decide-earlier">
+      <strong style={{ fontSize: 13 }}>{t("approvals.earlier.title")}</strong>
+      <ul style={{ margin: "4px 0 0", paddingLeft: 18 }}>
+        {list.map((a) => (
+          <li key={a.id}>{decisionLine(a, t, lang)}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+/** The decisions of the last days, newest first. */
+function Decided() {
+  const { t, lang } = useI18n();
+  const { data, error, loading, reload } = useLoad(
+    () => api.decidedApprovals(DECIDED_DAYS),
+    [],
+    (c) => complaintsChanged(c),
+  );
+  const items: DecidedItem[] = data ?? [];
+  return (
+    <div>
+      <ScreenTitle title={t("approvals.decided.title", { days: DECIDED_DAYS })} />
+      {error && <ErrorBanner error={error} onRetry={reload} />}
+      <ListBody
+        loading={loading}
+        list={data}
+        empty={<EmptyState title={t("approvals.decided.empty", { days: DECIDED_DAYS })} />}
+      >
+        <table className="table" data-testid="decided-table">
+          <TableHead
+            columns={[
+              "approvals.col.complaint",
+              "approvals.col.remedy",
+              "approvals.col.amount",
+              "approvals.col.decision",
+              "approvals.col.decided_by",
+              "approvals.col.reason",
+            ]}
+          />
+          <tbody>
+            {items.map((d) => (
+              <tr key={d.approval.id} data-testid="decided-row" data-number={d.number}>
+                <td>
+                  <ComplaintLink
+                    id={d.complaint_id}
+                    number={d.number}
+                    title={t("approvals.open", { number: d.number })}
+                  />
+                  <div>{d.customer_name}</div>
+                </td>
+                <td style={{ maxWidth: 260 }}>
+                  {t(`remedy.${d.approval.kind}`)}
+                  {d.note.trim() !== "" && (
+                    <div className="clamp-2 muted" style={{ fontSize: 12 }} title={d.note}>
+                      “{d.note}”
+                    </div>
+                  )}
+                </td>
+                <td>{formatMoney(d.approval.amount, lang)}</td>
+                <td>
+                  <span
+                    className={`tag${d.approval.state === "approved" ? " ok" : " bad"}`}
+                    data-testid="decision"
+                    data-state={d.approval.state}
+                  >
+                    {t(`approval_state.${d.approval.state}`)}
+                  </span>
+                </td>
+                <td>
+                  <div data-testid="decided-by">{d.approval.decided_by}</div>
+                  <div className="muted" style={{ fontSize: 12 }}>
+                    {formatDateTime(d.approval.decided_at ?? null, lang)}
+                  </div>
+                </td>
+                <td style={{ maxWidth: 260 }}>
+                  {d.approval.reason ? (
+                    <span className="clamp-2" title={d.approval.reason}>
+                      {d.approval.reason}
+                    </span>
+                  ) : (
+                    <span className="muted">{t("common.none")}</span>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ListBody>
+    </div>
+  );
+}
+
 /** How long a request has been waiting, counting up live. */
 function Waiting({ since }: { since: string }) {
   const { t } = useI18n();
@@ -224,9 +502,5 @@ function ApprovalDue({ item }: { item: ApprovalItem }) {
   const status = item.status?.status;
   if (status === "paused") return <span className="tag">{t("clock_status.paused")}</span>;
   if (status === "stopped") return <span className="tag">{t("clock_status.stopped")}</span>;
-  // The Rust side reports the status but not the warning instant. A clock that
-  // was already in warning when the list was read stays in warning until it is
-  // due, so any earlier instant (the request time) works as its warning mark.
-  const warn = status === "warning" ? item.approval.requested_at : null;
-  return <Countdown due={item.due_at} warn={warn} />;
+  return <Countdown due={item.due_at} warn={item.warn_at} />;
 }

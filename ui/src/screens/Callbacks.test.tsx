@@ -24,6 +24,7 @@ function item(number: string, over: Partial<CallbackItem> = {}): CallbackItem {
     due_at: new Date(Date.now() + 20 * 3600_000).toISOString(),
     attempts: 1,
     overdue: false,
+    scale: { satisfied: [5, 4, 3], not_satisfied: [2, 1] },
     ...over,
   };
 }
@@ -64,13 +65,25 @@ describe("Callbacks", () => {
     expect(fine.textContent).toContain("+8613800001111");
   });
 
-  it("records a satisfied callback with the chosen score", async () => {
+  it("records a satisfied callback with the chosen score, offering only satisfied scores", async () => {
     callbacks.mockResolvedValue([item("A")]);
     renderCallbacks();
     fireEvent.click(await screen.findByTestId("cb-satisfied"));
-    fireEvent.change(screen.getByTestId("cb-score"), { target: { value: "4" } });
+    const select = screen.getByTestId("cb-score") as HTMLSelectElement;
+    // No score is preset, and none below 3 is offered.
+    expect(select.value).toBe("");
+    expect([...select.options].map((o) => o.textContent)).toEqual([
+      "Choose what the customer said",
+      "5 – Very satisfied",
+      "4 – Satisfied",
+      "3 – Acceptable",
+    ]);
+    const confirm = screen.getByTestId("dialog-confirm") as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    fireEvent.change(select, { target: { value: "4" } });
+    expect(confirm.disabled).toBe(false);
     fireEvent.change(screen.getByTestId("cb-note"), { target: { value: "happy now " } });
-    fireEvent.click(screen.getByTestId("dialog-confirm"));
+    fireEvent.click(confirm);
     await waitFor(() => expect(execute).toHaveBeenCalledTimes(1));
     expect(execute.mock.calls[0]?.[0]).toBe("c-A");
     const c = sent();
@@ -82,22 +95,38 @@ describe("Callbacks", () => {
     expect(screen.getByTestId("notice").textContent).toContain("A");
   });
 
-  it("warns that not satisfied reopens the complaint", async () => {
+  it("not satisfied needs a score of 1-2 and the reason, and warns that it reopens", async () => {
     callbacks.mockResolvedValue([item("A")]);
     renderCallbacks();
     fireEvent.click(await screen.findByTestId("cb-not-satisfied"));
     const dialog = screen.getByRole("dialog");
     expect(within(dialog).getByTestId("cb-consequence").textContent).toMatch(/reopens the complaint/);
-    expect(within(dialog).queryByTestId("cb-score")).toBeNull();
-    const confirm = within(dialog).getByTestId("dialog-confirm");
+    const select = within(dialog).getByTestId("cb-score") as HTMLSelectElement;
+    expect([...select.options].map((o) => o.value)).toEqual(["", "2", "1"]);
+    expect(dialog.textContent).toContain("Why is the customer not satisfied? (required)");
+    const confirm = within(dialog).getByTestId("dialog-confirm") as HTMLButtonElement;
     expect(confirm.className).toContain("danger");
     expect(confirm.textContent).toBe("Reopen the complaint");
+    // A reason alone is not enough, nor a score alone.
     fireEvent.change(within(dialog).getByTestId("cb-note"), { target: { value: "refund still missing" } });
+    expect(confirm.disabled).toBe(true);
+    fireEvent.change(select, { target: { value: "1" } });
+    fireEvent.change(within(dialog).getByTestId("cb-note"), { target: { value: "   " } });
+    expect(confirm.disabled).toBe(true);
+    fireEvent.submit(dialog);
+    expect(execute).not.toHaveBeenCalled();
+    fireEvent.change(within(dialog).getByTestId("cb-note"), { target: { value: "refund still missing" } });
+    expect(confirm.disabled).toBe(false);
     fireEvent.click(confirm);
     await waitFor(() => expect(execute).toHaveBeenCalledTimes(1));
     expect(sent()).toEqual({
       name: "record_callback",
-      args: { attempt_id: expect.stringMatching(UUID), note: "refund still missing", outcome: "not_satisfied" },
+      args: {
+        attempt_id: expect.stringMatching(UUID),
+        note: "refund still missing",
+        outcome: "not_satisfied",
+        score: 1,
+      },
     });
   });
 

@@ -11,13 +11,11 @@ import { EmptyState, ErrorBanner, ListBody, Notice, ScreenTitle } from "../compo
 import { TableHead } from "../components/TableHead";
 import { useI18n, type Key } from "../i18n";
 import { api, newId } from "../lib/api";
-import { callbackCommand, type CallbackResult } from "../lib/callbacks";
+import { callbackCommand, scoreLabel, scoresFor, type CallbackResult } from "../lib/callbacks";
 import { complaintsChanged } from "../lib/changes";
 import { formatDateTime, useNow } from "../lib/time";
 import { useLoad } from "../lib/useLoad";
 import { useRowDialog } from "../lib/useRowDialog";
-
-const SCORES = [5, 4, 3, 2, 1] as const;
 
 const TITLES: Record<CallbackResult, Key> = {
   satisfied: "callbacks.satisfied_title",
@@ -42,23 +40,22 @@ export function Callbacks() {
   const { data, error, loading, reload } = useLoad(() => api.callbacks(), [], complaintsChanged);
   const dialog = useRowDialog<Recording>(reload);
   const [note, setNote] = useState("");
-  const [score, setScore] = useState(5);
+  // No default score: the agent picks what the customer said.
+  const [score, setScore] = useState<number | null>(null);
   const recording = dialog.open;
 
   const start = (item: CallbackItem, outcome: CallbackResult) => {
     setNote("");
-    setScore(5);
+    setScore(null);
     dialog.start({ item, outcome, attemptId: newId() });
   };
 
   const confirm = () => {
     if (!recording) return;
     const { item, outcome, attemptId } = recording;
-    void dialog.submit(
-      item.complaint_id,
-      callbackCommand(attemptId, outcome, note.trim(), score),
-      t("callbacks.recorded", { number: item.number }),
-    );
+    const command = callbackCommand(attemptId, outcome, note.trim(), score);
+    if (!command) return;
+    void dialog.submit(item.complaint_id, command, t("callbacks.recorded", { number: item.number }));
   };
 
   const items = data ?? [];
@@ -156,6 +153,7 @@ export function Callbacks() {
           confirmLabel={t(CONFIRMS[recording.outcome])}
           danger={recording.outcome === "not_satisfied"}
           busy={dialog.busy}
+          canConfirm={callbackCommand(recording.attemptId, recording.outcome, note.trim(), score) !== null}
           onCancel={dialog.cancel}
           onConfirm={confirm}
           testId="callback-dialog"
@@ -163,11 +161,20 @@ export function Callbacks() {
           <p style={{ margin: 0 }}>
             {t("callbacks.who", { customer: recording.item.customer_name, phone: recording.item.customer_phone })}
           </p>
-          {recording.outcome === "satisfied" && (
+          {recording.outcome !== "unreachable" && (
             <label>
-              {t("callbacks.score")}
-              <select data-testid="cb-score" value={score} onChange={(e) => setScore(Number(e.target.value))}>
-                <Options values={SCORES} label={(s) => t(`callbacks.score.${s}`)} />
+              {t("callbacks.score_required")}
+              <select
+                data-testid="cb-score"
+                value={score === null ? "" : String(score)}
+                required
+                onChange={(e) => setScore(e.target.value === "" ? null : Number(e.target.value))}
+              >
+                <Options
+                  values={scoresFor(recording.item.scale, recording.outcome)}
+                  label={(s) => scoreLabel(t, s)}
+                  empty={t("callbacks.score_choose")}
+                />
               </select>
             </label>
           )}
@@ -183,11 +190,12 @@ export function Callbacks() {
                 : t("callbacks.unreachable_note", { n: recording.item.attempts + 1 })}
           </p>
           <label>
-            {t("callbacks.note")}
+            {t(recording.outcome === "not_satisfied" ? "callbacks.reason_required" : "callbacks.note")}
             <textarea
               data-testid="cb-note"
               rows={3}
               value={note}
+              required={recording.outcome === "not_satisfied"}
               placeholder={
                 recording.outcome === "not_satisfied" ? t("callbacks.note_placeholder_not_satisfied") : undefined
               }

@@ -40,6 +40,7 @@ function fixture(state: ComplaintView["complaint"]["state"] = "analysed"): Compl
   return {
     pending: true,
     now: "2026-03-02T02:00:00Z",
+    callback_scale: { satisfied: [5, 4, 3], not_satisfied: [2, 1] },
     linked: [
       {
         id: "0195f0c2-0000-7000-8000-000000000000",
@@ -409,6 +410,44 @@ describe("ComplaintDetail", () => {
     await waitFor(() =>
       expect(executeMock).toHaveBeenCalledWith(ID, { name: "mark_implemented", args: { remedy_id: REMEDY, note: "" } }),
     );
+  });
+
+  it("records a callback: scores from the outcome's range, a reason when not satisfied", async () => {
+    complaintMock.mockResolvedValue(fixture("resolved"));
+    executeMock.mockResolvedValue(null);
+    renderDetail();
+    fireEvent.click(await screen.findByTestId("action-callback"));
+    const dialog = screen.getByRole("dialog");
+    const confirm = within(dialog).getByTestId("dialog-confirm") as HTMLButtonElement;
+    const options = () =>
+      [...(within(dialog).getByTestId("f-score") as HTMLSelectElement).options].map((o) => o.value);
+
+    fireEvent.change(within(dialog).getByTestId("f-outcome"), { target: { value: "satisfied" } });
+    expect(options()).toEqual(["", "5", "4", "3"]);
+    fireEvent.change(within(dialog).getByTestId("f-score"), { target: { value: "4" } });
+    expect(confirm.disabled).toBe(false);
+
+    // Switching to "not satisfied" drops the 4: it is not on that scale.
+    fireEvent.change(within(dialog).getByTestId("f-outcome"), { target: { value: "not_satisfied" } });
+    expect(options()).toEqual(["", "2", "1"]);
+    expect(confirm.disabled).toBe(true);
+    expect(within(dialog).getByTestId("dialog-missing").textContent).toContain("Satisfaction score");
+    expect(within(dialog).getByTestId("dialog-missing").textContent).toContain("Why the customer is not satisfied");
+    fireEvent.change(within(dialog).getByTestId("f-score"), { target: { value: "2" } });
+    expect(confirm.disabled).toBe(true);
+    fireEvent.change(within(dialog).getByTestId("f-note"), { target: { value: "still drops at night" } });
+    expect(confirm.disabled).toBe(false);
+    fireEvent.click(confirm);
+    await waitFor(() => expect(executeMock).toHaveBeenCalledTimes(1));
+    expect(executeMock.mock.calls[0]![1]).toEqual({
+      name: "record_callback",
+      args: {
+        attempt_id: expect.any(String),
+        note: "still drops at night",
+        outcome: "not_satisfied",
+        score: 2,
+      },
+    });
   });
 
   it("opens a linked repeat complaint and goes back to the dashboard", async () => {

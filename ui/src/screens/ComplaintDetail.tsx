@@ -182,7 +182,15 @@ export function ComplaintDetail({ id }: { id: string }) {
       <CallbackRound complaint={c} clocks={data.clocks} />
       <Linked linked={data.linked} onOpen={(other) => go({ screen: "complaint", id: other })} />
       <Timeline complaint={c} />
-      {open && <ActionDialog open={open} complaint={c} onDone={done} onCancel={cancel} />}
+      {open && (
+        <ActionDialog
+          open={open}
+          complaint={c}
+          callbackScale={data.callback_scale}
+          onDone={done}
+          onCancel={cancel}
+        />
+      )}
     </div>
   );
 }

@@ -1,7 +1,8 @@
 //! Follow-up callbacks (回訪), due within the callback policy's window after
-//! resolution. Satisfied (score 1-5) ends the loop's follow-up; not satisfied
-//! reopens the complaint; unreachable retries after a delay, and after the
-//! last allowed attempt is recorded as the final outcome.
+//! resolution. Satisfied (score 3-5) ends the loop's follow-up; not satisfied
+//! (score 1-2 and the customer's reason) reopens the complaint; unreachable
+//! retries after a delay, and after the last allowed attempt is recorded as
+//! the final outcome.
 
 use super::{Alert, Complaint, ComplaintState, Ctx, TimelineEvent};
 use crate::error::DomainError;
@@ -47,11 +48,7 @@ impl Complaint {
         if self.state != ComplaintState::Resolved {
             return Err(self.refuse(cx));
         }
-        if let CallbackOutcome::Satisfied { score } = outcome {
-            if !(1..=5).contains(&score) {
-                return Err(DomainError::invalid("score", "must be 1-5"));
-            }
-        }
+        outcome.check(note)?;
         let reused = self.timeline.iter().any(|e| {
             matches!(&e.event, TimelineEvent::CallbackAttempted { attempt, .. } if *attempt == id)
         });
@@ -104,7 +101,7 @@ impl Complaint {
                 }
                 Ok(())
             }
-            Some(CallbackOutcome::NotSatisfied) => self.reopen_now(cx, note),
+            Some(CallbackOutcome::NotSatisfied { .. }) => self.reopen_now(cx, note),
             Some(_) => {
                 self.stop_kind(cx, ClockKind::Callback)?;
                 self.state = ComplaintState::FollowedUp;

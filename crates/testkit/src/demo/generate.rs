@@ -1038,7 +1038,7 @@ impl Flow<'_> {
                 _ => self.range(24 * HOUR + 30 * MIN, 40 * HOUR),
             };
         let satisfied = |rng: &mut SplitMix64| CallbackOutcome::Satisfied {
-            score: [5, 4, 3, 2, 1][rng.weighted(&[45, 35, 12, 5, 3])],
+            score: [5, 4, 3][rng.weighted(&[45, 35, 20])],
         };
         let roll = self.rng.weighted(&[
             78,
@@ -1076,10 +1076,13 @@ impl Flow<'_> {
             _ => {
                 let note = *self.rng.pick(catalog::NOT_SATISFIED_NOTES);
                 let id = AttemptId(self.rng.uuid());
+                // 1 or 2 without another draw, so the rest of the data set
+                // stays what it was.
+                let score = Some(1 + u8::from(note.len() % 2 == 0));
                 self.script.push(
                     t,
                     &caller,
-                    callback(id, CallbackOutcome::NotSatisfied, note),
+                    callback(id, CallbackOutcome::NotSatisfied { score }, note),
                 );
                 // A new handling round: its own remedy, then resolve again.
                 let owner = self.owner.clone();

@@ -93,7 +93,8 @@ export const en = {
   "complaint.f.reopen_reason": "Why it is reopened",
   "complaint.f.pause_reason": "Why the clock is paused",
   "complaint.f.outcome": "Outcome of the call",
-  "complaint.f.score": "Satisfaction score (1-5)",
+  "complaint.f.score": "Satisfaction score",
+  "complaint.f.unhappy_reason": "Why the customer is not satisfied",
 
   "complaint.clock.kind": "Clock",
   "complaint.clock.status": "Status",
@@ -290,7 +291,8 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "complaint.f.reopen_reason": "重新打开的原因",
   "complaint.f.pause_reason": "暂停原因",
   "complaint.f.outcome": "回访结果",
-  "complaint.f.score": "满意度评分（1-5）",
+  "complaint.f.score": "满意度评分",
+  "complaint.f.unhappy_reason": "客户不满意的原因",
 
   "complaint.clock.kind": "计时",
   "complaint.clock.status": "状态",

@@ -2,6 +2,7 @@
 // so a refused command (shown inside the dialog) loses nothing, and asks the
 // Rust side to run the command; the complaint screen reloads on success.
 import { useState, type ReactNode } from "react";
+import type { CallbackScale } from "../../bindings/CallbackScale";
 import type { ClockView } from "../../bindings/ClockView";
 import type { Command } from "../../bindings/Command";
 import type { InvalidReason } from "../../bindings/InvalidReason";
@@ -11,7 +12,7 @@ import type { RemedyKind } from "../../bindings/RemedyKind";
 import type { RootCause } from "../../bindings/RootCause";
 import { useI18n } from "../../i18n";
 import { newId } from "../../lib/api";
-import { callbackCommand, type CallbackResult } from "../../lib/callbacks";
+import { callbackCommand, scoreLabel, scoresFor, type CallbackResult } from "../../lib/callbacks";
 import { formatMoney, parseAmount } from "../../lib/money";
 import { CURRENCY, clockName } from "./labels";
 import { INVALID_REASONS, KNOWN_DEPARTMENTS, PAUSE_REASONS, REMEDY_KINDS, ROOT_CAUSES } from "./choices";
@@ -26,8 +27,6 @@ import {
 } from "./commandDialog";
 
 const CALLBACK_RESULTS: readonly CallbackResult[] = ["satisfied", "not_satisfied", "unreachable"];
-/** Satisfaction scores, best first. */
-const SCORES: readonly string[] = ["5", "4", "3", "2", "1"];
 /** Department ids the demo data and the routing rules use; others may be typed. */
 
 /** What dialog is open, with what the user saw when opening it. */
@@ -428,7 +427,7 @@ function CloseDialog(props: Common) {
   );
 }
 
-function CallbackDialog(props: Common) {
+function CallbackDialog({ scale, ...props }: Common & { scale: CallbackScale }) {
   const { t } = useI18n();
   const runner = useCommandDialog(props);
   // Fixed when the dialog opens, so a retry cannot record the call twice.
@@ -436,12 +435,20 @@ function CallbackDialog(props: Common) {
   const [outcome, setOutcome] = useState<CallbackResult | "">("");
   const [score, setScore] = useState("");
   const [note, setNote] = useState("");
+  const scores = scoresFor(scale, outcome).map(String);
+  // A score from the other outcome's range does not count.
+  const chosen = scores.includes(score) ? Number(score) : null;
+  const unhappy = outcome === "not_satisfied";
   return (
     <CommandDialog
       runner={runner}
       title={t("complaint.action.record_callback")}
-      missing={[!outcome && "complaint.f.outcome", outcome === "satisfied" && !score && "complaint.f.score"]}
-      command={outcome ? callbackCommand(attemptId, outcome, note, Number(score)) : null}
+      missing={[
+        !outcome && "complaint.f.outcome",
+        outcome !== "" && outcome !== "unreachable" && chosen === null && "complaint.f.score",
+        unhappy && !note.trim() && "complaint.f.unhappy_reason",
+      ]}
+      command={outcome ? callbackCommand(attemptId, outcome, note, chosen) : null}
     >
       <ChoiceField
         label={t("complaint.f.outcome")}
@@ -451,18 +458,29 @@ function CallbackDialog(props: Common) {
         onChange={setOutcome}
         testId="f-outcome"
       />
-      {outcome === "satisfied" && (
+      {scores.length > 0 && (
         <ChoiceField
           label={t("complaint.f.score")}
-          value={score}
-          values={SCORES}
-          optionLabel={(s) => s}
+          value={chosen === null ? "" : score}
+          values={scores}
+          optionLabel={(s) => scoreLabel(t, s)}
           onChange={setScore}
           invalid={flagged(runner.error, "score")}
           testId="f-score"
         />
       )}
-      <NoteField value={note} onChange={setNote} error={runner.error} />
+      {unhappy ? (
+        <TextField
+          label={t("complaint.f.unhappy_reason")}
+          rows={2}
+          value={note}
+          onChange={setNote}
+          invalid={flagged(runner.error, "note")}
+          testId="f-note"
+        />
+      ) : (
+        <NoteField value={note} onChange={setNote} error={runner.error} />
+      )}
     </CommandDialog>
   );
 }
@@ -567,7 +585,11 @@ function PauseDialog({ clock, ...props }: Common & { clock: ClockView }) {
 }
 
 /** The dialog for `open`; `onCancel` must keep its identity between renders. */
-export function ActionDialog({ open, ...common }: Common & { open: OpenAction }) {
+export function ActionDialog({
+  open,
+  callbackScale,
+  ...common
+}: Common & { open: OpenAction; callbackScale: CallbackScale }) {
   switch (open.name) {
     case "judge":
       return <JudgeDialog {...common} />;
@@ -582,7 +604,7 @@ export function ActionDialog({ open, ...common }: Common & { open: OpenAction })
     case "resolve":
       return <ResolveDialog {...common} />;
     case "record_callback":
-      return <CallbackDialog {...common} />;
+      return <CallbackDialog {...common} scale={callbackScale} />;
     case "review":
       return <ReviewDialog {...common} />;
     case "close":

@@ -42,7 +42,8 @@ export function assignee(department: string | null | undefined, owner: string | 
 
 export function callbackOutcomeLabel(t: T, o: CallbackOutcome): string {
   const label = t(`callback_outcome.${o.outcome}`);
-  return o.outcome === "satisfied" ? t("complaint.callback.score", { outcome: label, score: o.score }) : label;
+  const score = o.outcome === "unreachable" ? null : (o.score ?? null);
+  return score === null ? label : t("complaint.callback.score", { outcome: label, score });
 }
 
 /** Base plus tier extra, in minor units. */
