@@ -5,7 +5,7 @@
 use crate::sync::SyncManager;
 use redress_app::{
     App, AppError, ApprovalItem, CallbackItem, ComplaintView, DashboardView, DecidedItem,
-    NewComplaintInput, ReminderItem, Settings, SyncIssue, SyncOverview,
+    IntakeLookup, IntakeQuery, NewComplaintInput, ReminderItem, Settings, SyncIssue, SyncOverview,
 };
 use redress_domain::complaint::Command;
 use redress_domain::ids::ComplaintId;
@@ -58,6 +58,15 @@ pub async fn complaint(app: State<'_, Shared>, id: ComplaintId) -> Result<Compla
 #[tauri::command]
 pub async fn approvals(app: State<'_, Shared>) -> Result<Vec<ApprovalItem>, AppError> {
     blocking(&app, App::approvals).await
+}
+
+/// The intake form's live check of the phone and the customer's complaints.
+#[tauri::command]
+pub async fn intake_lookup(
+    app: State<'_, Shared>,
+    query: IntakeQuery,
+) -> Result<IntakeLookup, AppError> {
+    blocking(&app, move |a| a.intake_lookup(&query)).await
 }
 
 /// Approvals decided in the last `days` days, newest first.

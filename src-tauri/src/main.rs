@@ -214,6 +214,7 @@ fn main() {
             commands::complaint,
             commands::approvals,
             commands::decided_approvals,
+            commands::intake_lookup,
             commands::callbacks,
             commands::reminders,
             commands::record_complaint,

@@ -27,7 +27,8 @@ pub use service::App;
 pub use settings::{Language, NotifyPrefs, Settings};
 pub use sync::{SERVER_RULES_KEY, ServerLink, SyncIssue, SyncOverview, SyncStatus, TokenStore};
 pub use views::{
-    ApprovalItem, CallbackItem, ClockView, ComplaintBrief, ComplaintView, DashboardView,
-    DecidedItem, LinkedComplaint, NewComplaintInput, ReminderItem,
+    ApprovalItem, CallbackItem, ClockView, ComplaintBrief, ComplaintView, CustomerComplaint,
+    DashboardView, DecidedItem, IntakeLookup, IntakeQuery, LinkedComplaint, NewComplaintInput,
+    ReminderItem,
 };
 pub use watcher::{TickReport, run_watcher};

@@ -4,8 +4,9 @@ use crate::error::{AppError, AppResult};
 use crate::ports::{Changed, Clock, EventSink, Notifier};
 use crate::settings::Settings;
 use crate::views::{
-    ApprovalItem, CallbackItem, ClockView, ComplaintBrief, ComplaintView, DashboardView,
-    DecidedItem, LinkedComplaint, NewComplaintInput, ReminderItem,
+    ApprovalItem, CallbackItem, ClockView, ComplaintBrief, ComplaintView, CustomerComplaint,
+    DashboardView, DecidedItem, IntakeLookup, IntakeQuery, LinkedComplaint, NewComplaintInput,
+    ReminderItem,
 };
 use crate::watcher::WatchState;
 use jiff::Timestamp;
@@ -13,11 +14,12 @@ use jiff::tz::TimeZone;
 use redress_domain::Rules;
 use redress_domain::complaint::{Approval, ApprovalState, Command, Complaint};
 use redress_domain::ids::ComplaintId;
-use redress_domain::model::{CallbackScale, PauseReason};
-use redress_domain::phone::normalize_phone;
+use redress_domain::model::{CallbackScale, Customer, PauseReason};
+use redress_domain::phone::{check_phone, display_phone, normalize_phone};
 use redress_domain::planner::ReminderKey;
 use redress_domain::repeat::RepeatProbe;
 use redress_domain::sla::ClockKind;
+use redress_domain::text;
 use redress_local::{DashboardQuery, HeaderCounts, LocalStore, OutboxEntry, StoredComplaint};
 use redress_protocol::{ComplaintDraft, Mutation};
 use std::path::Path;
@@ -240,11 +242,16 @@ impl App {
                 })
             })
             .collect::<AppResult<Vec<_>>>()?;
+        let phone_display = display_phone(
+            &stored.complaint.customer.phone,
+            rules.default_calling_code.as_deref(),
+        );
         Ok(ComplaintView {
             complaint: stored.complaint,
             pending: stored.pending,
             clocks,
             linked,
+            phone_display,
             callback_scale: CallbackScale::default(),
             now,
         })
@@ -327,11 +334,66 @@ impl App {
         Ok(items)
     }
 
+    /// The intake form's live check: the phone as validated and the
+    /// customer's open and recent complaints (by customer id and by phone).
+    pub fn intake_lookup(&self, query: &IntakeQuery) -> AppResult<IntakeLookup> {
+        text::check("customer.phone", &query.phone, text::PHONE)?;
+        let customer_id = query
+            .customer_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|id| !id.is_empty());
+        if let Some(id) = customer_id {
+            text::check("customer.customer_id", id, text::CODE)?;
+        }
+        let rules = self.rules();
+        let phone = check_phone(&query.phone, rules.default_calling_code.as_deref());
+        let id_key = customer_id.map(|id| {
+            RepeatProbe::customer_key(&Customer {
+                name: String::new(),
+                phone: String::new(),
+                customer_id: Some(id.to_owned()),
+            })
+        });
+        let window_days = rules.repeats.window_days;
+        let since = self.now() - jiff::SignedDuration::from_hours(24 * window_days.clamp(0, 3660));
+        let found = self.store.read(|r| {
+            r.customer_complaints(
+                id_key.as_deref(),
+                phone.as_ref().map(|p| p.e164.as_str()),
+                since,
+                MAX_CUSTOMER_COMPLAINTS,
+            )
+        })?;
+        let complaints = found
+            .into_iter()
+            .map(|StoredComplaint { complaint: c, .. }| CustomerComplaint {
+                by_customer_id: id_key
+                    .as_deref()
+                    .is_some_and(|k| RepeatProbe::customer_key(&c.customer) == k),
+                id: c.id,
+                number: c.number,
+                state: c.state,
+                open: c.state.is_open(),
+                received_at: c.received_at,
+                category: c.category,
+                demand: c.demand,
+            })
+            .collect();
+        Ok(IntakeLookup {
+            phone,
+            complaints,
+            window_days,
+        })
+    }
+
     /// Callbacks due within the next 24 hours, and overdue ones.
     pub fn callbacks(&self) -> AppResult<Vec<CallbackItem>> {
         let now = self.now();
         let horizon = now + jiff::SignedDuration::from_hours(24);
         let stored = self.store.read(|r| r.callbacks_due_before(horizon))?;
+        let rules = self.rules();
+        let calling_code = rules.default_calling_code.as_deref();
         let mut items: Vec<CallbackItem> = stored
             .into_iter()
             .filter_map(|StoredComplaint { complaint: c, .. }| {
@@ -341,7 +403,7 @@ impl App {
                     complaint_id: c.id,
                     number: c.number.clone(),
                     customer_name: c.customer.name.clone(),
-                    customer_phone: c.customer.phone.clone(),
+                    customer_phone: display_phone(&c.customer.phone, calling_code),
                     resolved_at: cb.resolved_at,
                     next_attempt_at: cb.next_attempt_at,
                     due_at,
@@ -577,6 +639,9 @@ fn parse_key(key: &str) -> AppResult<ReminderKey> {
         redress_domain::DomainError::invalid("key", format!("not a reminder key: {key}")).into()
     })
 }
+
+/// The most complaints the intake form lists for one customer.
+pub const MAX_CUSTOMER_COMPLAINTS: u32 = 20;
 
 /// The most a "decided" list holds.
 pub const MAX_DECIDED: u32 = 500;

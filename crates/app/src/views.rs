@@ -9,6 +9,7 @@ use redress_domain::model::{
     CallbackScale, Channel, ComplaintKind, Customer, DemandClass, PauseReason, Role, Severity,
     Subject,
 };
+use redress_domain::phone::Phone;
 use redress_domain::sla::{ClockStatus, SlaClock};
 use redress_local::{DashboardRow, HeaderCounts, ReminderRow};
 use serde::{Deserialize, Serialize};
@@ -75,6 +76,9 @@ pub struct ComplaintView {
     pub pending: bool,
     pub clocks: Vec<ClockView>,
     pub linked: Vec<LinkedComplaint>,
+    /// The customer's phone as the console shows it (national for the
+    /// site's country, else international).
+    pub phone_display: String,
     /// The scores the callback dialog offers.
     pub callback_scale: CallbackScale,
     pub now: Timestamp,
@@ -157,6 +161,8 @@ pub struct CallbackItem {
     pub complaint_id: ComplaintId,
     pub number: String,
     pub customer_name: String,
+    /// As the agent dials it: national for the site's country, else
+    /// international (`phone::display_phone`).
     pub customer_phone: String,
     pub resolved_at: Timestamp,
     pub next_attempt_at: Option<Timestamp>,
@@ -166,6 +172,44 @@ pub struct CallbackItem {
     pub overdue: bool,
     /// The scores the outcome dialog offers.
     pub scale: CallbackScale,
+}
+
+/// What the intake form asks about the customer being typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct IntakeQuery {
+    pub phone: String,
+    #[serde(default)]
+    pub customer_id: Option<String>,
+}
+
+/// What the intake form learns while a complaint is typed: whether the
+/// phone is a valid number, and the customer's open and recent complaints,
+/// so a repeat is seen before it is saved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct IntakeLookup {
+    /// `None` when the phone is not a valid number (or empty).
+    pub phone: Option<Phone>,
+    /// Open ones, and those received within the repeat window, newest first.
+    pub complaints: Vec<CustomerComplaint>,
+    /// The repeat window, in days.
+    pub window_days: i64,
+}
+
+/// One earlier complaint of the customer being typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct CustomerComplaint {
+    pub id: ComplaintId,
+    pub number: String,
+    pub state: ComplaintState,
+    pub open: bool,
+    pub received_at: Timestamp,
+    pub category: CategoryCode,
+    pub demand: String,
+    /// Found by the customer id (otherwise by the phone).
+    pub by_customer_id: bool,
 }
 
 /// The new-complaint form. The console picks the id, the number and (unless

@@ -136,6 +136,11 @@ fn a_complaint_goes_round_the_closed_loop_and_reopens_on_an_unhappy_callback() {
     assert_eq!(callbacks.len(), 1);
     assert_eq!(callbacks[0].complaint_id, cid);
     assert_eq!(
+        callbacks[0].customer_phone, "138 0013 8000",
+        "as the agent dials it"
+    );
+    assert_eq!(h.app.complaint(cid).unwrap().phone_display, "138 0013 8000");
+    assert_eq!(
         callbacks[0].due_at,
         Some("2026-11-24T01:00:00Z".parse().unwrap())
     );
@@ -414,5 +419,109 @@ fn a_decider_sees_the_complaint_the_note_who_can_decide_and_earlier_decisions() 
         h.app.decided_approvals(7, 50).unwrap().len(),
         1,
         "the first decision is more than seven days old now"
+    );
+}
+
+#[test]
+fn intake_checks_the_phone_and_finds_the_customers_open_and_recent_complaints() {
+    use redress_app::IntakeQuery;
+    use redress_domain::phone::PhoneKind;
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open(dir.path(), clock.clone());
+    h.act_as("agent.li", Role::Agent);
+    let q = |phone: &str, id: Option<&str>| {
+        h.app
+            .intake_lookup(&IntakeQuery {
+                phone: phone.into(),
+                customer_id: id.map(str::to_owned),
+            })
+            .unwrap()
+    };
+
+    // 123 is not a number anybody can call back; recording it is refused.
+    let none = q("123", None);
+    assert_eq!(none.phone, None);
+    assert!(none.complaints.is_empty());
+    let err = h.app.record_complaint(broadband("123")).unwrap_err();
+    assert_eq!(err.code, "validation_failed");
+    assert!(
+        err.fields.iter().any(|f| f.field == "customer.phone"),
+        "{:?}",
+        err.fields
+    );
+
+    let first = h.app.record_complaint(broadband("138-0013-8000")).unwrap();
+    let mut with_id = broadband("+86 139 1234 5678");
+    with_id.customer.customer_id = Some("CIF-0042".into());
+    let second = h.app.record_complaint(with_id).unwrap();
+
+    let found = q("13800138000", None);
+    let phone = found.phone.unwrap();
+    assert_eq!(phone.e164, "+8613800138000");
+    assert_eq!(phone.display, "138 0013 8000");
+    assert_eq!(phone.kind, PhoneKind::Mobile);
+    assert_eq!(
+        found.complaints.iter().map(|c| c.id).collect::<Vec<_>>(),
+        [first]
+    );
+    assert!(found.complaints[0].open);
+    assert!(!found.complaints[0].by_customer_id);
+    assert_eq!(found.complaints[0].demand, "减免本月宽带费");
+    assert_eq!(found.window_days, 30);
+
+    // By customer id, whatever phone is typed; and by the phone of a
+    // complaint that was keyed by its customer id.
+    let by_id = q("", Some(" cif-0042 "));
+    assert_eq!(by_id.phone, None);
+    assert_eq!(by_id.complaints.len(), 1);
+    assert_eq!(by_id.complaints[0].id, second);
+    assert!(by_id.complaints[0].by_customer_id);
+    assert_eq!(q("139 1234 5678", None).complaints[0].id, second);
+    let both = q("138 0013 8000", Some("CIF-0042"));
+    let mut ids: Vec<_> = both.complaints.iter().map(|c| c.id).collect();
+    ids.sort();
+    let mut expected = vec![first, second];
+    expected.sort();
+    assert_eq!(ids, expected);
+
+    // Closed complaints older than the repeat window drop out; open ones stay.
+    h.act_as("sup.zhang", Role::Supervisor);
+    h.app
+        .execute(
+            first,
+            &Command::Judge {
+                valid: false,
+                reason: Some(redress_domain::model::InvalidReason::NotOurService),
+                note: "not ours".into(),
+            },
+        )
+        .unwrap();
+    h.app
+        .execute(
+            first,
+            &Command::Close {
+                note: String::new(),
+            },
+        )
+        .unwrap();
+    assert_eq!(
+        q("13800138000", None).complaints.len(),
+        1,
+        "closed, but recent"
+    );
+    clock.advance_mins(31 * 24 * 60);
+    assert!(q("13800138000", None).complaints.is_empty());
+    assert_eq!(q("", Some("CIF-0042")).complaints.len(), 1, "still open");
+
+    // Bounded like every input.
+    let long = "1".repeat(41);
+    assert!(
+        h.app
+            .intake_lookup(&IntakeQuery {
+                phone: long,
+                customer_id: None
+            })
+            .is_err()
     );
 }

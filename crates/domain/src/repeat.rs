@@ -42,8 +42,8 @@ impl RepeatProbe {
 
     /// The key one customer is recognised by: `id:` and the normalised
     /// customer id when there is one, else `tel:` and the normalised phone
-    /// (as stored on a recorded complaint; a phone that does not normalise is
-    /// used as written, trimmed).
+    /// (as stored on a recorded complaint, E.164; a phone that does not
+    /// normalise is used as written, trimmed).
     pub fn customer_key(customer: &Customer) -> String {
         let id = customer
             .customer_id
@@ -53,8 +53,24 @@ impl RepeatProbe {
         match id {
             Some(id) => format!("id:{id}"),
             None => {
-                let phone = normalize_phone(&customer.phone, None)
-                    .unwrap_or_else(|| customer.phone.trim().to_owned());
+                // Stored phones are already E.164 (recording normalises
+                // them): those skip the parser, which would cost on every
+                // projection for nothing. Anything else is normalised
+                // (without a site country) or used as written, trimmed.
+                let compact: String = customer
+                    .phone
+                    .chars()
+                    .filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')'))
+                    .collect();
+                let e164 = compact
+                    .strip_prefix('+')
+                    .is_some_and(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()));
+                let phone = if e164 {
+                    compact
+                } else {
+                    normalize_phone(&customer.phone, None)
+                        .unwrap_or_else(|| customer.phone.trim().to_owned())
+                };
                 format!("tel:{phone}")
             }
         }

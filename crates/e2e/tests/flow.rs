@@ -86,8 +86,23 @@ fn a_complaint_goes_round_the_closed_loop() {
     // Record.
     wd.click("[data-testid=nav-new]").expect("new complaint");
     wd.type_into("[data-testid=nc-name]", "王芳").expect("name");
+    // 123 is no number to call back: libphonenumber's rules, through Rust.
+    wd.type_into("[data-testid=nc-phone]", "123")
+        .expect("phone");
+    wd.wait("[data-testid=nc-hint-phone]", SHORT)
+        .expect("a hint on the phone");
+    let hint = wd.text("[data-testid=nc-hint-phone]").expect("hint");
+    assert!(!hint.contains("123"), "no formatted number for 123: {hint}");
     wd.type_into("[data-testid=nc-phone]", "138 0013 8000")
         .expect("phone");
+    wd.wait_until(
+        "the number is recognised as a mobile",
+        "const h = document.querySelector('[data-testid=nc-hint-phone]'); \
+         return !!h && h.textContent.includes('138 0013 8000')",
+        json!([]),
+        SHORT,
+    )
+    .expect("valid mobile");
     wd.type_into("[data-testid=nc-subject-ref]", "ORD-20261123-7")
         .expect("subject");
     wd.type_into("[data-testid=nc-category]", "billing.fee")

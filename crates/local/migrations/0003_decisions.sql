@@ -1,3 +1,6 @@
+-- The intake form looks a customer up by phone as well as by key.
+CREATE INDEX complaints_phone ON complaints (customer_phone);
+
 -- The approval queue's "decided" tab: when a complaint's latest approval
 -- decision was taken, projected like the dashboard columns so the list of
 -- recent decisions never parses every complaint's JSON. Existing rows are

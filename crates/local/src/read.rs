@@ -201,6 +201,30 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
+    /// The complaints of one customer, recognised by its customer key (see
+    /// [`RepeatProbe::customer_key`]; `id:` with a customer id) or by its
+    /// stored (E.164) phone, that are open or were received at or after
+    /// `since`, newest first, at most `limit` (the intake form's "this
+    /// customer's complaints").
+    pub fn customer_complaints(
+        &self,
+        key: Option<&str>,
+        phone: Option<&str>,
+        since: Timestamp,
+        limit: u32,
+    ) -> Result<Vec<StoredComplaint>> {
+        if key.is_none() && phone.is_none() {
+            return Ok(Vec::new());
+        }
+        let sql = format!(
+            "SELECT {STORED} FROM v_complaints \
+              WHERE (customer_key = ?1 OR customer_phone = ?2) \
+                AND (open = 1 OR received_at >= ?3) \
+              ORDER BY received_at DESC, id LIMIT ?4"
+        );
+        self.stored_all(&sql, params![key, phone, ms(since), limit])
+    }
+
     /// Repeat-detection probes of every complaint of one customer (any
     /// category; [`redress_domain::repeat::detect`] filters).
     pub fn repeat_probes(&self, customer_key: &str) -> Result<Vec<RepeatProbe>> {

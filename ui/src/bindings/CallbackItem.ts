@@ -5,7 +5,12 @@ import type { ComplaintId } from "./ComplaintId";
 /**
  * One outstanding follow-up callback.
  */
-export type CallbackItem = { complaint_id: ComplaintId, number: string, customer_name: string, customer_phone: string, resolved_at: string, next_attempt_at: string | null, 
+export type CallbackItem = { complaint_id: ComplaintId, number: string, customer_name: string, 
+/**
+ * As the agent dials it: national for the site's country, else
+ * international (`phone::display_phone`).
+ */
+customer_phone: string, resolved_at: string, next_attempt_at: string | null, 
 /**
  * The callback deadline (24 h after resolution by default).
  */

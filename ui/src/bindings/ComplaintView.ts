@@ -13,6 +13,11 @@ export type ComplaintView = { complaint: Complaint,
  */
 pending: boolean, clocks: Array<ClockView>, linked: Array<LinkedComplaint>, 
 /**
+ * The customer's phone as the console shows it (national for the
+ * site's country, else international).
+ */
+phone_display: string, 
+/**
  * The scores the callback dialog offers.
  */
 callback_scale: CallbackScale, now: string, };

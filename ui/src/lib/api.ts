@@ -12,6 +12,8 @@ import type { ComplaintView } from "../bindings/ComplaintView";
 import type { DashboardQuery } from "../bindings/DashboardQuery";
 import type { DashboardView } from "../bindings/DashboardView";
 import type { DecidedItem } from "../bindings/DecidedItem";
+import type { IntakeLookup } from "../bindings/IntakeLookup";
+import type { IntakeQuery } from "../bindings/IntakeQuery";
 import type { NewComplaintInput } from "../bindings/NewComplaintInput";
 import type { HeaderCounts } from "../bindings/HeaderCounts";
 import type { ReminderItem } from "../bindings/ReminderItem";
@@ -29,6 +31,7 @@ export const api = {
   reminderHistory: (limit = 200) => invoke<ReminderItem[]>("reminder_history", { limit }),
   counts: () => invoke<HeaderCounts>("counts"),
   recordComplaint: (input: NewComplaintInput) => invoke<string>("record_complaint", { input }),
+  intakeLookup: (query: IntakeQuery) => invoke<IntakeLookup>("intake_lookup", { query }),
   execute: (id: string, command: Command) => invoke<null>("execute", { id, command }),
   ackReminders: (keys: string[]) => invoke<null>("ack_reminders", { keys }),
   snoozeReminders: (keys: string[], minutes: number) => invoke<null>("snooze_reminders", { keys, minutes }),

@@ -41,6 +41,7 @@ function fixture(state: ComplaintView["complaint"]["state"] = "analysed"): Compl
     pending: true,
     now: "2026-03-02T02:00:00Z",
     callback_scale: { satisfied: [5, 4, 3], not_satisfied: [2, 1] },
+    phone_display: "138 0013 8000",
     linked: [
       {
         id: "0195f0c2-0000-7000-8000-000000000000",
@@ -191,7 +192,7 @@ describe("ComplaintDetail", () => {
     expect(state.getAttribute("data-state")).toBe("analysed");
     expect(state.textContent).toBe("Analysed");
     expect(screen.getByTestId("detail-customer").textContent).toContain("王芳");
-    expect(screen.getByTestId("detail-customer").textContent).toContain("+8613800138000");
+    expect(screen.getByTestId("detail-customer").textContent).toContain("138 0013 8000");
     expect(screen.getByTestId("detail-pending").textContent).toBe("Syncing…");
     expect(screen.getByTestId("flag-public")).toBeTruthy();
     expect(screen.getByTestId("flag-repeat").textContent).toBe("Repeat #2");

@@ -161,7 +161,7 @@ export function ComplaintDetail({ id }: { id: string }) {
     <div data-testid="complaint-detail">
       <div style={{ marginBottom: 10 }}>{back}</div>
       {error && <ErrorBanner error={error} onRetry={reload} />}
-      <Facts complaint={c} pending={data.pending} />
+      <Facts complaint={c} pending={data.pending} phoneDisplay={data.phone_display} />
       <Actions complaint={c} onOpen={setOpen} />
       <Clocks
         complaint={c}

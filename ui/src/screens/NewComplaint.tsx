@@ -8,7 +8,8 @@ import { ErrorBanner } from "../components/Status";
 import { useI18n } from "../i18n";
 import { api, toAppError } from "../lib/api";
 import { useShell } from "../lib/context";
-import { nowMs } from "../lib/time";
+import { formatDateTime, nowMs } from "../lib/time";
+import { useIntakeLookup, type IntakeState } from "../lib/useIntakeLookup";
 import {
   CATEGORY_SUGGESTIONS,
   CHANNELS,
@@ -36,9 +37,12 @@ export function NewComplaint() {
   const [busy, setBusy] = useState(false);
   const [focusTick, setFocusTick] = useState(0);
   const formRef = useRef<HTMLFormElement>(null);
+  const intake = useIntakeLookup(form.phone, form.customerId);
+  // The Rust side said "not a number" for exactly what is typed now.
+  const phoneInvalid = intake !== undefined && intake.phone === form.phone.trim() && intake.result.phone === null;
 
   // Once the user tried to submit, the checks follow what they type.
-  const clientErrors = tried ? validateNewComplaint(form, nowMs()).errors : {};
+  const clientErrors = tried ? validateNewComplaint(form, nowMs(), phoneInvalid).errors : {};
   const errorOf = (f: FormField) => clientErrors[f] ?? serverErrors[f];
   const hasErrors = Object.keys(clientErrors).length > 0 || Object.keys(serverErrors).length > 0;
 
@@ -59,7 +63,7 @@ export function NewComplaint() {
   const submit = () => {
     if (busy) return;
     setTried(true);
-    const { input } = validateNewComplaint(form, nowMs());
+    const { input } = validateNewComplaint(form, nowMs(), phoneInvalid);
     if (!input) {
       setFocusTick((n) => n + 1);
       return;
@@ -87,6 +91,14 @@ export function NewComplaint() {
     }
   };
 
+  /** What the lookup says about the phone typed: its line type and form, or that it is not one. */
+  function phoneHint(state: IntakeState | undefined, typed: string, hasError: boolean): string | undefined {
+    if (!state || state.phone !== typed.trim() || hasError) return undefined;
+    const p = state.result.phone;
+    if (p === null) return t("newComplaint.phone_not_valid");
+    return t("newComplaint.phone_ok", { kind: t(`phone_kind.${p.kind}`), number: p.display });
+  }
+
   /** aria and test attributes shared by every input. */
   const attrs = (f: FormField) => ({
     id: `nc-${f}`,
@@ -101,7 +113,11 @@ export function NewComplaint() {
       <label htmlFor={`nc-${f}`}>
         {label}
         {control}
-        {hint && <span className="muted">{hint}</span>}
+        {hint && (
+          <span className="muted" data-testid={`nc-hint-${f}`}>
+            {hint}
+          </span>
+        )}
         {err && (
           <span className="field-error" id={`nc-error-${f}`} data-testid={`nc-error-${f}`}>
             {t(err)}
@@ -149,6 +165,7 @@ export function NewComplaint() {
               autoComplete="off"
               {...attrs("phone")}
             />,
+            phoneHint(intake, form.phone, !!errorOf("phone")),
           )}
           {field(
             "customer-id",
@@ -172,6 +189,7 @@ export function NewComplaint() {
             </select>,
           )}
         </div>
+        {intake && intake.result.complaints.length > 0 && <CustomerHistory intake={intake} />}
       </fieldset>
 
       <fieldset className="panel" disabled={busy}>
@@ -309,5 +327,48 @@ export function NewComplaint() {
         <span className="muted">{t("newComplaint.submit_hint")}</span>
       </div>
     </form>
+  );
+}
+
+/** The customer's open and recent complaints, so a repeat is seen before it is saved. */
+function CustomerHistory({ intake }: { intake: IntakeState }) {
+  const { t, lang } = useI18n();
+  const list = intake.result.complaints;
+  const open = list.filter((c) => c.open).length;
+  return (
+    <div data-testid="intake-history" style={{ marginTop: 10 }}>
+      <strong>{t("newComplaint.history.title", { days: intake.result.window_days })}</strong>
+      {open > 0 && (
+        <p className="field-error" style={{ margin: "4px 0" }} data-testid="intake-open-warning">
+          {t("newComplaint.history.open_warning", { n: open })}
+        </p>
+      )}
+      <table className="table" style={{ marginTop: 4 }}>
+        <tbody>
+          {list.map((c) => (
+            <tr key={c.id} data-testid="intake-complaint" data-number={c.number} data-open={c.open}>
+              <td style={{ whiteSpace: "nowrap" }}>
+                <code>{c.number}</code>
+              </td>
+              <td>
+                <span className={`tag${c.open ? " warn" : ""}`}>{t(`state.${c.state}`)}</span>
+              </td>
+              <td className="muted" style={{ whiteSpace: "nowrap" }}>
+                {formatDateTime(c.received_at, lang)}
+              </td>
+              <td className="muted">
+                <code>{c.category}</code>
+              </td>
+              <td className="clamp-2" title={c.demand}>
+                {c.demand}
+              </td>
+              <td className="muted" style={{ fontSize: 12 }}>
+                {t(c.by_customer_id ? "newComplaint.history.by_id" : "newComplaint.history.by_phone")}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
   );
 }

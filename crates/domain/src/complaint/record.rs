@@ -195,7 +195,9 @@ fn validate(new: &NewComplaint, now: Timestamp, rules: &Rules) -> Result<Custome
     if phone.is_none() {
         errors.push(FieldError {
             field: "customer.phone".to_owned(),
-            message: "not a phone number".to_owned(),
+            message: "not a valid phone number: a mobile or fixed line with its area code, \
+                      or an international number with + and its country code"
+                .to_owned(),
         });
     }
     let (earliest, latest) = rules.received_at.bounds(now);

@@ -54,7 +54,16 @@ function Fact({ label, children, wide, testId }: { label: string; children: Reac
   );
 }
 
-export function Facts({ complaint: c, pending }: { complaint: Complaint; pending: boolean }) {
+export function Facts({
+  complaint: c,
+  pending,
+  phoneDisplay,
+}: {
+  complaint: Complaint;
+  pending: boolean;
+  /** The phone as the Rust side formats it for this site. */
+  phoneDisplay: string;
+}) {
   const { t, lang } = useI18n();
   return (
     <section className="panel" aria-label={t("complaint.title")}>
@@ -89,7 +98,7 @@ export function Facts({ complaint: c, pending }: { complaint: Complaint; pending
       </div>
       <dl style={facts}>
         <Fact label={t("complaint.customer")} testId="detail-customer">
-          {c.customer.name} · {c.customer.phone}
+          {c.customer.name} · {phoneDisplay}
           {c.customer.customer_id && (
             <span className="muted">
               {" "}

@@ -104,16 +104,6 @@ export const CATEGORY_SUGGESTIONS: readonly string[] = [
   "service.agent_attitude",
 ];
 
-/**
- * Roughly what the Rust side's phone normaliser accepts: digits with spaces,
- * dashes, dots or brackets, an optional leading "+", at least 3 digits.
- */
-export function looksLikePhone(raw: string): boolean {
-  const s = raw.trim();
-  if (!/^\+?[0-9 \-.()\u3000]+$/.test(s)) return false;
-  return (s.match(/[0-9]/g)?.length ?? 0) >= 3;
-}
-
 /** A `datetime-local` value (user's zone) as an RFC 3339 instant; null if not a time. */
 export function localInputToIso(value: string): string | null {
   if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?$/.test(value)) return null;
@@ -130,16 +120,21 @@ export function isoToLocalInput(ms: number): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
-/** Checks every field; returns the input for Rust when there is nothing to fix. */
+/**
+ * Checks every field; returns the input for Rust when there is nothing to fix.
+ * Whether a phone is a valid number is the Rust side's call (the intake
+ * lookup); `phoneInvalid` says it answered "no" for the phone typed now.
+ */
 export function validateNewComplaint(
   form: NewComplaintForm,
   nowMs: number,
+  phoneInvalid = false,
 ): { input: NewComplaintInput | null; errors: FormErrors } {
   const errors: FormErrors = {};
   const blank = (s: string) => s.trim() === "";
   if (blank(form.name)) errors.name = "newComplaint.err.name_required";
   if (blank(form.phone)) errors.phone = "newComplaint.err.phone_required";
-  else if (!looksLikePhone(form.phone)) errors.phone = "newComplaint.err.phone_invalid";
+  else if (phoneInvalid) errors.phone = "newComplaint.err.phone_invalid";
   if (blank(form.subjectRef)) errors["subject-ref"] = "newComplaint.err.subject_ref_required";
   if (blank(form.category)) errors.category = "newComplaint.err.category_required";
   if (blank(form.demand)) errors.demand = "newComplaint.err.demand_required";
