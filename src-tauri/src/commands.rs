@@ -4,11 +4,12 @@
 
 use crate::sync::SyncManager;
 use redress_app::{
-    App, AppError, ApprovalItem, CallbackItem, ComplaintView, DashboardView, DecidedItem,
-    IntakeLookup, IntakeQuery, NewComplaintInput, ReminderItem, Settings, SyncIssue, SyncOverview,
+    App, AppError, ApprovalItem, BulkOutcome, CallbackItem, ComplaintView, DashboardView,
+    DecidedItem, IntakeLookup, IntakeQuery, NewComplaintInput, ReminderItem, Settings, SyncIssue,
+    SyncOverview, TeamView,
 };
 use redress_domain::complaint::Command;
-use redress_domain::ids::ComplaintId;
+use redress_domain::ids::{ComplaintId, DeptId, UserId};
 use redress_local::{DashboardQuery, HeaderCounts};
 use std::sync::Arc;
 use tauri::State;
@@ -58,6 +59,26 @@ pub async fn complaint(app: State<'_, Shared>, id: ComplaintId) -> Result<Compla
 #[tauri::command]
 pub async fn approvals(app: State<'_, Shared>) -> Result<Vec<ApprovalItem>, AppError> {
     blocking(&app, App::approvals).await
+}
+
+/// Workload per owner, the unassigned queue, and who and where to assign to.
+#[tauri::command]
+pub async fn team(app: State<'_, Shared>) -> Result<TeamView, AppError> {
+    blocking(&app, App::team).await
+}
+
+/// Assigns several complaints at once; each is tried on its own.
+#[tauri::command]
+pub async fn bulk_assign(
+    app: State<'_, Shared>,
+    ids: Vec<ComplaintId>,
+    department: DeptId,
+    owner: Option<UserId>,
+) -> Result<BulkOutcome, AppError> {
+    blocking(&app, move |a| {
+        a.bulk_assign(&ids, &department, owner.as_ref())
+    })
+    .await
 }
 
 /// The intake form's live check of the phone and the customer's complaints.

@@ -215,6 +215,8 @@ fn main() {
             commands::approvals,
             commands::decided_approvals,
             commands::intake_lookup,
+            commands::team,
+            commands::bulk_assign,
             commands::callbacks,
             commands::reminders,
             commands::record_complaint,

@@ -27,8 +27,8 @@ pub use service::App;
 pub use settings::{Language, NotifyPrefs, Settings};
 pub use sync::{SERVER_RULES_KEY, ServerLink, SyncIssue, SyncOverview, SyncStatus, TokenStore};
 pub use views::{
-    ApprovalItem, CallbackItem, ClockView, ComplaintBrief, ComplaintView, CustomerComplaint,
-    DashboardView, DecidedItem, IntakeLookup, IntakeQuery, LinkedComplaint, NewComplaintInput,
-    ReminderItem,
+    ApprovalItem, BulkFailure, BulkOutcome, CallbackItem, ClockView, ComplaintBrief, ComplaintView,
+    CustomerComplaint, DashboardView, DecidedItem, IntakeLookup, IntakeQuery, LinkedComplaint,
+    NewComplaintInput, ReminderItem, TeamView,
 };
 pub use watcher::{TickReport, run_watcher};

@@ -4,17 +4,17 @@ use crate::error::{AppError, AppResult};
 use crate::ports::{Changed, Clock, EventSink, Notifier};
 use crate::settings::Settings;
 use crate::views::{
-    ApprovalItem, CallbackItem, ClockView, ComplaintBrief, ComplaintView, CustomerComplaint,
-    DashboardView, DecidedItem, IntakeLookup, IntakeQuery, LinkedComplaint, NewComplaintInput,
-    ReminderItem,
+    ApprovalItem, BulkFailure, BulkOutcome, CallbackItem, ClockView, ComplaintBrief, ComplaintView,
+    CustomerComplaint, DashboardView, DecidedItem, IntakeLookup, IntakeQuery, LinkedComplaint,
+    NewComplaintInput, ReminderItem, TeamView,
 };
 use crate::watcher::WatchState;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use redress_domain::Rules;
 use redress_domain::complaint::{Approval, ApprovalState, Command, Complaint};
-use redress_domain::ids::ComplaintId;
-use redress_domain::model::{CallbackScale, Customer, PauseReason};
+use redress_domain::ids::{ComplaintId, DeptId, UserId};
+use redress_domain::model::{CallbackScale, Customer, KNOWN_DEPARTMENTS, PauseReason};
 use redress_domain::phone::{check_phone, display_phone, normalize_phone};
 use redress_domain::planner::ReminderKey;
 use redress_domain::repeat::RepeatProbe;
@@ -253,6 +253,39 @@ impl App {
             linked,
             phone_display,
             callback_scale: CallbackScale::default(),
+            now,
+        })
+    }
+
+    /// The team view at this instant.
+    pub fn team(&self) -> AppResult<TeamView> {
+        let now = self.now();
+        let day_end = now
+            .to_zoned(self.tz.clone())
+            .tomorrow()
+            .and_then(|d| d.start_of_day())
+            .map(|z| z.timestamp())
+            .unwrap_or(now);
+        let me = self.settings()?.actor().user;
+        let (workload, (mut people, mut departments)) = self.store.read(|r| {
+            Ok::<_, AppError>((r.workload(now, day_end)?, r.people_and_departments()?))
+        })?;
+        if !people.contains(&me) {
+            people.push(me);
+            people.sort();
+        }
+        for known in KNOWN_DEPARTMENTS {
+            let d = DeptId::new(*known);
+            if !departments.contains(&d) {
+                departments.push(d);
+            }
+        }
+        departments.sort();
+        Ok(TeamView {
+            workload,
+            people,
+            departments,
+            day_end,
             now,
         })
     }
@@ -528,6 +561,40 @@ impl App {
         Ok(())
     }
 
+    /// Assigns (or reassigns) several complaints to one department and
+    /// owner, each on its own: what one refuses is reported with its error
+    /// and the rest go ahead. At most [`MAX_BULK`] at once.
+    pub fn bulk_assign(
+        &self,
+        ids: &[ComplaintId],
+        department: &DeptId,
+        owner: Option<&UserId>,
+    ) -> AppResult<BulkOutcome> {
+        if ids.len() > MAX_BULK as usize {
+            return Err(redress_domain::DomainError::invalid(
+                "ids",
+                format!("at most {MAX_BULK} complaints at once"),
+            )
+            .into());
+        }
+        let command = Command::Assign {
+            department: department.clone(),
+            owner: owner.cloned(),
+        };
+        let mut outcome = BulkOutcome {
+            done: Vec::new(),
+            failed: Vec::new(),
+        };
+        let mut seen = std::collections::HashSet::new();
+        for id in ids.iter().copied().filter(|id| seen.insert(*id)) {
+            match self.execute(id, &command) {
+                Ok(()) => outcome.done.push(id),
+                Err(error) => outcome.failed.push(BulkFailure { id, error }),
+            }
+        }
+        Ok(outcome)
+    }
+
     pub fn ack_reminder(&self, key: &str) -> AppResult<()> {
         self.ack_reminders(&[key.to_owned()])
     }
@@ -574,7 +641,7 @@ impl App {
         tx: &mut redress_local::WriteTx<'_>,
         c: &Complaint,
         intent: &Mutation,
-        author: &redress_domain::ids::UserId,
+        author: &UserId,
         now: Timestamp,
     ) -> AppResult<()> {
         let args = intent
@@ -639,6 +706,9 @@ fn parse_key(key: &str) -> AppResult<ReminderKey> {
         redress_domain::DomainError::invalid("key", format!("not a reminder key: {key}")).into()
     })
 }
+
+/// The most complaints one bulk action takes.
+pub const MAX_BULK: u32 = 500;
 
 /// The most complaints the intake form lists for one customer.
 pub const MAX_CUSTOMER_COMPLAINTS: u32 = 20;

@@ -2,6 +2,7 @@
 //! they fit (the complaint aggregate, commands); these add what a screen needs
 //! on top: statuses at "now", what the user may do, and the joins.
 
+use crate::error::AppError;
 use jiff::Timestamp;
 use redress_domain::complaint::{Approval, Complaint, ComplaintState, Remedy};
 use redress_domain::ids::{CategoryCode, ComplaintId, DeptId, UserId};
@@ -11,7 +12,7 @@ use redress_domain::model::{
 };
 use redress_domain::phone::Phone;
 use redress_domain::sla::{ClockStatus, SlaClock};
-use redress_local::{DashboardRow, HeaderCounts, ReminderRow};
+use redress_local::{DashboardRow, HeaderCounts, ReminderRow, Workload};
 use serde::{Deserialize, Serialize};
 
 /// The dashboard: rows sorted by what is due soonest, and the header counts.
@@ -38,6 +39,38 @@ pub struct ClockView {
     /// The pause reasons that need a note now (the rule is the domain's:
     /// `other` always, every reason once the deadline has passed).
     pub pause_note_required: Vec<PauseReason>,
+}
+
+/// The team view: open complaints per owner (the unassigned queue first),
+/// and the people and departments an assignment can name.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct TeamView {
+    pub workload: Vec<Workload>,
+    /// Everyone who owns a complaint in the store, and the current user.
+    pub people: Vec<UserId>,
+    /// Every department named in the store, and the site's known ones.
+    pub departments: Vec<DeptId>,
+    /// When "due today" ends (midnight in the console's time zone).
+    pub day_end: Timestamp,
+    pub now: Timestamp,
+}
+
+/// What a bulk assignment did: every complaint is tried on its own, so one
+/// refusal (a closed complaint, a change from another desktop) does not
+/// stop the rest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct BulkOutcome {
+    pub done: Vec<ComplaintId>,
+    pub failed: Vec<BulkFailure>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct BulkFailure {
+    pub id: ComplaintId,
+    pub error: AppError,
 }
 
 /// One logged reminder as the inbox shows it: the row (its text rendered

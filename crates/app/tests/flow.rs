@@ -525,3 +525,123 @@ fn intake_checks_the_phone_and_finds_the_customers_open_and_recent_complaints() 
             .is_err()
     );
 }
+
+#[test]
+fn a_supervisor_sees_the_team_and_assigns_several_complaints_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open(dir.path(), clock.clone());
+    h.act_as("sup.zhang", Role::Supervisor);
+    let phones = ["138 0013 8001", "138 0013 8002", "138 0013 8003"];
+    let ids: Vec<_> = phones
+        .iter()
+        .map(|p| h.app.record_complaint(broadband(p)).unwrap())
+        .collect();
+    for id in &ids {
+        h.app
+            .execute(
+                *id,
+                &Command::Judge {
+                    valid: true,
+                    reason: None,
+                    note: String::new(),
+                },
+            )
+            .unwrap();
+    }
+
+    let team = h.app.team().unwrap();
+    assert_eq!(team.workload.len(), 1);
+    assert_eq!(
+        (team.workload[0].owner.as_ref(), team.workload[0].open),
+        (None, 3)
+    );
+    assert!(
+        team.people.contains(&UserId::new("sup.zhang")),
+        "the current user"
+    );
+    assert!(
+        team.departments
+            .contains(&DeptId::new("network_operations"))
+    );
+    assert!(team.day_end > team.now);
+
+    // Two to agent.li; a closed complaint in the batch is refused on its own.
+    let closed = h.app.record_complaint(broadband("138 0013 8009")).unwrap();
+    h.app
+        .execute(
+            closed,
+            &Command::Judge {
+                valid: false,
+                reason: Some(redress_domain::model::InvalidReason::Duplicate),
+                note: "dup".into(),
+            },
+        )
+        .unwrap();
+    h.app
+        .execute(
+            closed,
+            &Command::Close {
+                note: String::new(),
+            },
+        )
+        .unwrap();
+    let li = UserId::new("agent.li");
+    let outcome = h
+        .app
+        .bulk_assign(
+            &[ids[0], ids[1], closed, ids[0]],
+            &DeptId::new("network_operations"),
+            Some(&li),
+        )
+        .unwrap();
+    assert_eq!(outcome.done, [ids[0], ids[1]], "each once, in order");
+    assert_eq!(outcome.failed.len(), 1);
+    assert_eq!(outcome.failed[0].id, closed);
+    assert_eq!(outcome.failed[0].error.code, "complaint_closed");
+
+    let team = h.app.team().unwrap();
+    let by_owner: Vec<_> = team
+        .workload
+        .iter()
+        .map(|w| (w.owner.clone(), w.open))
+        .collect();
+    assert_eq!(
+        by_owner,
+        [(None, 1), (Some(li.clone()), 2)],
+        "unassigned first"
+    );
+    assert!(team.people.contains(&li));
+
+    // Reassigning works the same way; too many at once is refused whole.
+    let wu = UserId::new("agent.wu");
+    let again = h
+        .app
+        .bulk_assign(&[ids[1]], &DeptId::new("billing"), Some(&wu))
+        .unwrap();
+    assert_eq!(again.done, [ids[1]]);
+    assert_eq!(
+        h.app.complaint(ids[1]).unwrap().complaint.owner,
+        Some(wu.clone())
+    );
+    let many: Vec<_> = (0..501).map(|_| ids[2]).collect();
+    let err = h
+        .app
+        .bulk_assign(&many, &DeptId::new("billing"), None)
+        .unwrap_err();
+    assert_eq!(err.code, "validation_failed");
+    assert_eq!(h.app.complaint(ids[2]).unwrap().complaint.owner, None);
+
+    // The dashboard's unassigned filter agrees with the queue.
+    let unassigned = h
+        .app
+        .dashboard(DashboardQuery {
+            unassigned_only: true,
+            ..DashboardQuery::default()
+        })
+        .unwrap();
+    assert_eq!(
+        unassigned.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
+        [ids[2]]
+    );
+}

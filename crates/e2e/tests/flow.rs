@@ -24,6 +24,19 @@ fn act_as(wd: &Session, user: &str, name: &str, role: &str) {
     .expect("settings applied");
 }
 
+/// Picks `value` in a select once the list offers it.
+fn choose(wd: &Session, select: &str, value: &str) {
+    wd.wait_until(
+        &format!("{select} offers {value}"),
+        "const s = document.querySelector(arguments[0]); \
+         return !!s && [...s.options].some(o => o.value === arguments[1])",
+        json!([select, value]),
+        SHORT,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    wd.set_value(select, value).expect("choose");
+}
+
 fn wait_state(wd: &Session, state: &str) {
     wd.wait_until(
         &format!("complaint in state {state}"),
@@ -146,11 +159,10 @@ fn a_complaint_goes_round_the_closed_loop() {
         wd.set_value("[data-testid=f-valid]", "yes").expect("valid");
     });
     wait_state(wd, "validated");
+    // Department and owner are chosen from lists, never typed.
     step(wd, "action-assign", |wd| {
-        wd.type_into("[data-testid=f-department]", "billing")
-            .expect("department");
-        wd.type_into("[data-testid=f-owner]", "agent.li")
-            .expect("owner");
+        choose(wd, "[data-testid=f-department]", "billing");
+        choose(wd, "[data-testid=f-owner]", "agent.li");
     });
     wait_state(wd, "assigned");
     step(wd, "action-progress", |wd| {
@@ -280,4 +292,38 @@ fn a_complaint_goes_round_the_closed_loop() {
         "the approver is named: {timeline}"
     );
     assert!(timeline.contains("agent.li"), "the agent is named");
+
+    // A supervisor reassigns it from the dashboard, ticking it in the list.
+    act_as(wd, "sup.zhang", "Zhang Wei", "supervisor");
+    wd.click("[data-testid=nav-dashboard]").expect("dashboard");
+    let row = format!("[data-testid=dashboard-row][data-number=\"{number}\"]");
+    wd.wait(&row, SHORT).expect("row");
+    wd.wait(
+        "[data-testid=team-panel] [data-testid=team-owner][data-owner=\"agent.li\"]",
+        SHORT,
+    )
+    .expect("agent.li's workload in the team panel");
+    wd.click(&format!("{row} [data-testid=row-tick]"))
+        .expect("tick");
+    wd.wait("[data-testid=bulk-bar]", SHORT).expect("bulk bar");
+    assert!(
+        wd.find_all("[data-testid=detail-number]")
+            .expect("find")
+            .is_empty(),
+        "ticking does not open the complaint"
+    );
+    wd.click("[data-testid=bulk-assign]").expect("assign");
+    choose(wd, "[data-testid=bulk-department]", "customer_care");
+    choose(wd, "[data-testid=bulk-owner]", "sup.zhang");
+    wd.click("[data-testid=dialog-confirm]").expect("confirm");
+    wd.wait("[data-testid=notice]", SHORT).expect("notice");
+    wd.wait_until(
+        "the row shows its new owner",
+        "const r = document.querySelector(arguments[0]); return !!r && r.textContent.includes('sup.zhang')",
+        json!([row]),
+        SHORT,
+    )
+    .expect("reassigned");
+    wd.wait("[data-testid=team-owner][data-owner=\"sup.zhang\"]", SHORT)
+        .expect("the team panel follows");
 }

@@ -54,10 +54,14 @@ fn dashboard_and_approval_queue_of_a_populated_console() {
         .expect("dashboard rows");
     let statuses = wd
         .wait_until(
-            "countdowns in every status",
+            // Soonest due first: the breached rows lead, then those at risk,
+            // then the rest. How many of each the first screen holds depends
+            // on the time of day (the demo's calendar closes at night), so
+            // the picture needs a breach and one other status, not all three.
+            "countdowns in several statuses",
             "const s = new Set([...document.querySelectorAll(
                  '[data-testid=dashboard-row] [data-testid=countdown]')].map((c) => c.dataset.status));
-             return s.has('ok') && s.has('breached') ? [...s] : null;",
+             return s.has('breached') && (s.has('ok') || s.has('warning')) ? [...s] : null;",
             json!([]),
             Duration::from_secs(20),
         )

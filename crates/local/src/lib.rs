@@ -35,6 +35,6 @@ pub use read::Reader;
 pub use store::{DATA_DIR_ENV, DB_FILE, LocalStore, StoreInfo, data_dir_from_env};
 pub use types::{
     DashboardQuery, DashboardRow, HeaderCounts, OutboxEntry, OutboxRow, OutboxState, ReminderRow,
-    StoredComplaint, SyncState,
+    StoredComplaint, SyncState, Workload,
 };
 pub use write::WriteTx;

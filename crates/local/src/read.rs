@@ -5,7 +5,7 @@ use crate::columns::{complaint_from_json, from_wire, ms, opt_ts, ts, uuid};
 use crate::error::{Result, StoreError};
 use crate::types::{
     DashboardQuery, DashboardRow, HeaderCounts, OutboxRow, OutboxState, ReminderRow,
-    StoredComplaint, SyncState,
+    StoredComplaint, SyncState, Workload,
 };
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::complaint::Complaint;
@@ -90,13 +90,23 @@ impl<'a> Reader<'a> {
             filters.push("next_due_at < ?".into());
             args.push(Value::Integer(ms(q.now)));
         }
+        if q.at_risk_only {
+            // The header's definition, so the tile and the list agree.
+            filters.push("(next_warn_at <= ? AND next_due_at >= ?)".into());
+            args.push(Value::Integer(ms(q.now)));
+            args.push(Value::Integer(ms(q.now)));
+        }
+        if q.unassigned_only {
+            filters.push("owner IS NULL".into());
+        }
         if let Some(term) = q.search.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
             let like = escape_like(term);
             let mut any = vec![
                 "number LIKE ? ESCAPE '\\'".to_owned(),
                 "customer_name LIKE ? ESCAPE '\\'".to_owned(),
             ];
-            args.push(Value::Text(format!("{like}%")));
+            // Anywhere in the number: agents say "285", not "TS-2026-000285".
+            args.push(Value::Text(format!("%{like}%")));
             args.push(Value::Text(format!("%{like}%")));
             let digits: String = term.chars().filter(char::is_ascii_digit).collect();
             if digits.len() >= 3 {
@@ -153,6 +163,57 @@ impl<'a> Reader<'a> {
             callbacks_due_24h,
             reminders: self.unacked_reminders()?,
         })
+    }
+
+    /// Open complaints per owner at `now` (the unassigned queue first, then
+    /// the busiest owner); `day_end` bounds "due today".
+    pub fn workload(&self, now: Timestamp, day_end: Timestamp) -> Result<Vec<Workload>> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT owner, count(*),
+                    coalesce(sum(next_warn_at <= ?1 AND next_due_at >= ?1), 0),
+                    coalesce(sum(next_due_at < ?1), 0),
+                    coalesce(sum(next_due_at >= ?1 AND next_due_at < ?2), 0)
+               FROM v_complaints WHERE open = 1
+              GROUP BY owner
+              ORDER BY owner IS NOT NULL, count(*) DESC, owner",
+        )?;
+        let mut rows = stmt.query(params![ms(now), ms(day_end)])?;
+        let mut out = Vec::new();
+        let n = |v: i64| u32::try_from(v).unwrap_or(u32::MAX);
+        while let Some(row) = rows.next()? {
+            out.push(Workload {
+                owner: row.get::<_, Option<String>>(0)?.map(UserId::new),
+                open: n(row.get(1)?),
+                at_risk: n(row.get(2)?),
+                breached: n(row.get(3)?),
+                due_today: n(row.get(4)?),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Every owner and every department named on a stored complaint, sorted.
+    pub fn people_and_departments(&self) -> Result<(Vec<UserId>, Vec<DeptId>)> {
+        let distinct = |sql: &str| -> Result<Vec<String>> {
+            let mut stmt = self.conn.prepare_cached(sql)?;
+            let mut rows = stmt.query([])?;
+            let mut out = Vec::new();
+            while let Some(row) = rows.next()? {
+                out.push(row.get(0)?);
+            }
+            Ok(out)
+        };
+        let people = distinct(
+            "SELECT DISTINCT owner FROM v_complaints WHERE owner IS NOT NULL ORDER BY owner",
+        )?;
+        let departments = distinct(
+            "SELECT DISTINCT department FROM v_complaints WHERE department IS NOT NULL \
+             ORDER BY department",
+        )?;
+        Ok((
+            people.into_iter().map(UserId::new).collect(),
+            departments.into_iter().map(DeptId::new).collect(),
+        ))
     }
 
     /// Complaints with at least one approval request waiting, oldest first.

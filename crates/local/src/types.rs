@@ -34,7 +34,13 @@ pub struct DashboardQuery {
     pub kinds: Vec<String>,
     /// Only complaints with a running clock past due at `now`.
     pub breached_only: bool,
-    /// A number prefix, part of the customer's name, or phone digits.
+    /// Only complaints at risk at `now`: a warning passed, nothing past due
+    /// (the header's "at risk" count).
+    pub at_risk_only: bool,
+    /// Only complaints nobody owns.
+    pub unassigned_only: bool,
+    /// Part of the number (`285` finds `TS-2026-000285`), part of the
+    /// customer's name, or three or more of the phone's digits.
     pub search: Option<String>,
     /// The instant `breached_only` is judged at.
     pub now: Timestamp,
@@ -70,6 +76,21 @@ pub struct DashboardRow {
     /// Local changes not confirmed by the server yet.
     pub pending: bool,
     pub received_at: Timestamp,
+}
+
+/// One owner's open complaints at an instant (the team view); `owner` is
+/// `None` for the unassigned queue.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Workload {
+    pub owner: Option<UserId>,
+    pub open: u32,
+    /// A warning passed, nothing past due.
+    pub at_risk: u32,
+    /// A running clock past due.
+    pub breached: u32,
+    /// The next deadline falls between now and the end of the day.
+    pub due_today: u32,
 }
 
 /// The header's counters over open complaints, at an instant.

@@ -213,7 +213,7 @@ fn breached_only_at_now() {
 }
 
 #[test]
-fn search_matches_number_prefix_name_substring_or_phone_digits() {
+fn search_matches_part_of_the_number_name_substring_or_phone_digits() {
     let (_dir, store) = fixture();
     let search = |term: &str| {
         ids(
@@ -230,11 +230,9 @@ fn search_matches_number_prefix_name_substring_or_phone_digits() {
         [6, 3, 1, 4, 2, 8, 7],
         "prefix, any case"
     );
-    assert_eq!(
-        search("2026-000011"),
-        Vec::<u128>::new(),
-        "a prefix, not a substring"
-    );
+    assert_eq!(search("2026-000011"), [11], "any part of the number");
+    assert_eq!(search("11"), [11], "what an agent says: the last digits");
+    assert_eq!(search("00000"), search("ts-2026-00000"));
     assert_eq!(search("建國"), [1]);
     assert_eq!(search("smith"), [2]);
     assert_eq!(search("  Alice "), [2], "trimmed");
@@ -443,4 +441,66 @@ fn recent_decisions_newest_first_from_mirror_and_overlay() {
     let one = store.read(|r| r.decided_since(at(0), 1)).unwrap();
     assert_eq!(one.len(), 1, "the limit holds");
     assert!(one[0].pending, "the overlay's unconfirmed decision");
+}
+
+#[test]
+fn at_risk_and_unassigned_filters_agree_with_the_counts_and_the_team_view() {
+    let (_dir, store) = fixture();
+    let (mut seen_at_risk, mut seen_unassigned) = (false, false);
+    for minute in [0, 10, 20, 40, 90, 600, 3000] {
+        let now = at(minute);
+        let counts = store.read(|r| r.header_counts(now)).unwrap();
+        let q = DashboardQuery { now, ..query() };
+        let at_risk = store
+            .read(|r| {
+                r.dashboard(&DashboardQuery {
+                    at_risk_only: true,
+                    ..q.clone()
+                })
+            })
+            .unwrap();
+        assert_eq!(at_risk.len() as u32, counts.at_risk, "minute {minute}");
+        for row in &at_risk {
+            assert!(row.next_warn_at.is_some_and(|w| w <= now), "{}", row.number);
+            assert!(row.next_due_at.is_some_and(|d| d >= now), "{}", row.number);
+        }
+        let unassigned = store
+            .read(|r| {
+                r.dashboard(&DashboardQuery {
+                    unassigned_only: true,
+                    ..q.clone()
+                })
+            })
+            .unwrap();
+        assert!(unassigned.iter().all(|r| r.owner.is_none()));
+        seen_at_risk |= !at_risk.is_empty();
+        seen_unassigned |= !unassigned.is_empty();
+
+        let team = store
+            .read(|r| r.workload(now, now + jiff::SignedDuration::from_hours(8)))
+            .unwrap();
+        let sum = |f: fn(&redress_local::Workload) -> u32| team.iter().map(f).sum::<u32>();
+        assert_eq!(sum(|w| w.open), counts.open, "minute {minute}");
+        assert_eq!(sum(|w| w.at_risk), counts.at_risk);
+        assert_eq!(sum(|w| w.breached), counts.breached);
+        let queue = team
+            .iter()
+            .find(|w| w.owner.is_none())
+            .map_or(0, |w| w.open);
+        assert_eq!(queue as usize, unassigned.len(), "the unassigned queue");
+        if let Some(first) = team.first() {
+            if queue > 0 {
+                assert!(first.owner.is_none(), "the unassigned queue comes first");
+            }
+        }
+    }
+    assert!(
+        seen_at_risk && seen_unassigned,
+        "the fixture exercises both"
+    );
+    let (people, departments) = store.read(|r| r.people_and_departments()).unwrap();
+    let people: Vec<&str> = people.iter().map(|p| p.as_str()).collect();
+    let departments: Vec<&str> = departments.iter().map(|d| d.as_str()).collect();
+    assert_eq!(people, ["chen", "li", "wu"]);
+    assert_eq!(departments, ["billing", "field_service"]);
 }

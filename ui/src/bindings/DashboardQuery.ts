@@ -22,7 +22,17 @@ kinds: Array<string>,
  */
 breached_only: boolean, 
 /**
- * A number prefix, part of the customer's name, or phone digits.
+ * Only complaints at risk at `now`: a warning passed, nothing past due
+ * (the header's "at risk" count).
+ */
+at_risk_only: boolean, 
+/**
+ * Only complaints nobody owns.
+ */
+unassigned_only: boolean, 
+/**
+ * Part of the number (`285` finds `TS-2026-000285`), part of the
+ * customer's name, or three or more of the phone's digits.
  */
 search: string | null, 
 /**

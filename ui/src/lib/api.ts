@@ -5,6 +5,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { AppError } from "../bindings/AppError";
 import type { ApprovalItem } from "../bindings/ApprovalItem";
+import type { BulkOutcome } from "../bindings/BulkOutcome";
 import type { CallbackItem } from "../bindings/CallbackItem";
 import type { Changed } from "../bindings/Changed";
 import type { Command } from "../bindings/Command";
@@ -20,6 +21,7 @@ import type { ReminderItem } from "../bindings/ReminderItem";
 import type { Settings } from "../bindings/Settings";
 import type { SyncIssue } from "../bindings/SyncIssue";
 import type { SyncOverview } from "../bindings/SyncOverview";
+import type { TeamView } from "../bindings/TeamView";
 
 export const api = {
   dashboard: (query: DashboardQuery) => invoke<DashboardView>("dashboard", { query }),
@@ -32,6 +34,9 @@ export const api = {
   counts: () => invoke<HeaderCounts>("counts"),
   recordComplaint: (input: NewComplaintInput) => invoke<string>("record_complaint", { input }),
   intakeLookup: (query: IntakeQuery) => invoke<IntakeLookup>("intake_lookup", { query }),
+  team: () => invoke<TeamView>("team"),
+  bulkAssign: (ids: string[], department: string, owner: string | null) =>
+    invoke<BulkOutcome>("bulk_assign", { ids, department, owner }),
   execute: (id: string, command: Command) => invoke<null>("execute", { id, command }),
   ackReminders: (keys: string[]) => invoke<null>("ack_reminders", { keys }),
   snoozeReminders: (keys: string[], minutes: number) => invoke<null>("snooze_reminders", { keys, minutes }),

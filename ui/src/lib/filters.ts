@@ -3,7 +3,6 @@
 import type { ComplaintKind } from "../bindings/ComplaintKind";
 import type { ComplaintState } from "../bindings/ComplaintState";
 import type { DashboardQuery } from "../bindings/DashboardQuery";
-import type { DashboardRow } from "../bindings/DashboardRow";
 import { hasKey, type T } from "../i18n";
 
 /** What the filter bar holds; "" means "any". */
@@ -14,8 +13,15 @@ export interface DashboardFilters {
   severity: number | "";
   kind: ComplaintKind | "";
   breachedOnly: boolean;
+  atRiskOnly: boolean;
   search: string;
 }
+
+/**
+ * The owner filter's value for "nobody owns it". No user name can hold a
+ * control character (the Rust side refuses them), so it never clashes.
+ */
+export const UNASSIGNED = "\u0000unassigned";
 
 export const NO_FILTERS: DashboardFilters = {
   state: "",
@@ -24,6 +30,7 @@ export const NO_FILTERS: DashboardFilters = {
   severity: "",
   kind: "",
   breachedOnly: false,
+  atRiskOnly: false,
   search: "",
 };
 
@@ -55,6 +62,7 @@ export function isFiltered(f: DashboardFilters): boolean {
     f.severity !== "" ||
     f.kind !== "" ||
     f.breachedOnly ||
+    f.atRiskOnly ||
     f.search.trim() !== ""
   );
 }
@@ -64,33 +72,17 @@ export function toQuery(f: DashboardFilters, nowIso: string): DashboardQuery {
   const search = f.search.trim();
   return {
     states: f.state === "" ? [] : [f.state],
-    owner: f.owner === "" ? null : f.owner,
+    owner: f.owner === "" || f.owner === UNASSIGNED ? null : f.owner,
     department: f.department === "" ? null : f.department,
     severities: f.severity === "" ? [] : [f.severity],
     kinds: f.kind === "" ? [] : [f.kind],
     breached_only: f.breachedOnly,
+    at_risk_only: f.atRiskOnly,
+    unassigned_only: f.owner === UNASSIGNED,
     search: search === "" ? null : search,
     now: nowIso,
     limit: null,
   };
-}
-
-/** Adds the owners and departments seen in `rows` to the known ones, sorted. */
-export function mergeOptions(
-  known: { owners: string[]; departments: string[] },
-  rows: readonly DashboardRow[],
-): { owners: string[]; departments: string[] } {
-  const owners = new Set(known.owners);
-  const departments = new Set(known.departments);
-  for (const r of rows) {
-    if (r.owner) owners.add(r.owner);
-    if (r.department) departments.add(r.department);
-  }
-  if (owners.size === known.owners.length && departments.size === known.departments.length) {
-    return known;
-  }
-  const byName = (a: string, b: string) => a.localeCompare(b);
-  return { owners: [...owners].sort(byName), departments: [...departments].sort(byName) };
 }
 
 /** "High" for 3; the bare number when the level is unknown. */

@@ -3,7 +3,7 @@
 // another round trip, and keeps the default order identical to the Rust one.
 import type { DashboardRow } from "../bindings/DashboardRow";
 
-export type SortKey = "due" | "number" | "customer" | "severity" | "state" | "received";
+export type SortKey = "due" | "number" | "customer" | "severity" | "state" | "received" | "owner" | "department";
 export type SortDir = "asc" | "desc";
 export interface SortSpec {
   key: SortKey;
@@ -48,6 +48,10 @@ function primaryOf(row: DashboardRow, key: SortKey): number | string | null {
       return row.state;
     case "received":
       return instant(row.received_at);
+    case "owner":
+      return row.owner;
+    case "department":
+      return row.department;
   }
 }
 

@@ -5,12 +5,26 @@ import type { DashboardRow } from "../bindings/DashboardRow";
 import type { DashboardView } from "../bindings/DashboardView";
 import { api } from "../lib/api";
 import { publishChanged } from "../lib/changes";
-import { renderScreen } from "../test/render";
-import { Dashboard, ROW_HEIGHT } from "./Dashboard";
+import { fakeSettings, renderScreen } from "../test/render";
+import type { TeamView } from "../bindings/TeamView";
+import { Dashboard, forgetDashboardPlace, ROW_HEIGHT } from "./Dashboard";
 
 vi.mock("../lib/api", async (importOriginal) => (await import("../test/api")).mockApi(await importOriginal()));
 
 const dashboard = vi.mocked(api.dashboard);
+const team = vi.mocked(api.team);
+const bulkAssign = vi.mocked(api.bulkAssign);
+
+const TEAM: TeamView = {
+  workload: [
+    { owner: null, open: 2, at_risk: 0, breached: 1, due_today: 1 },
+    { owner: "zhang", open: 5, at_risk: 2, breached: 0, due_today: 3 },
+  ],
+  people: ["li", "zhang"],
+  departments: ["billing", "network_operations"],
+  day_end: "2026-01-02T00:00:00Z",
+  now: "2026-01-01T00:00:00Z",
+};
 
 const MIN = 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
@@ -48,8 +62,12 @@ function view(rows: DashboardRow[]): DashboardView {
   };
 }
 
+/** As a supervisor, who sees the team panel. */
 function renderDashboard() {
-  return renderScreen(<Dashboard />, { route: { screen: "dashboard" } });
+  return renderScreen(<Dashboard />, {
+    route: { screen: "dashboard" },
+    settings: fakeSettings({ user: "zhang", role: "supervisor" }),
+  });
 }
 
 const lastQuery = (): DashboardQuery => {
@@ -66,6 +84,8 @@ const UNFILTERED = {
   severities: [],
   kinds: [],
   breached_only: false,
+  at_risk_only: false,
+  unassigned_only: false,
   search: null,
 };
 
@@ -73,6 +93,10 @@ const shownNumbers = () => screen.queryAllByTestId("dashboard-row").map((r) => r
 
 beforeEach(() => {
   dashboard.mockReset();
+  team.mockReset();
+  team.mockResolvedValue(TEAM);
+  bulkAssign.mockReset();
+  forgetDashboardPlace();
 });
 afterEach(() => {
   cleanup();
@@ -221,11 +245,13 @@ describe("Dashboard", () => {
 
     fireEvent.change(screen.getByTestId("filter-state"), { target: { value: "resolved" } });
     await waitFor(() => expect(lastQuery().states).toEqual(["resolved"]));
-    // Owners and departments come from the rows seen.
+    // Owners and departments are the lists the Rust side knows.
+    const owners = [...(screen.getByTestId("filter-owner") as HTMLSelectElement).options].map((o) => o.textContent);
+    expect(owners).toEqual(["Any", "Unassigned", "li", "zhang"]);
     fireEvent.change(screen.getByTestId("filter-owner"), { target: { value: "li" } });
     await waitFor(() => expect(lastQuery().owner).toBe("li"));
-    fireEvent.change(screen.getByTestId("filter-department"), { target: { value: "ops" } });
-    await waitFor(() => expect(lastQuery().department).toBe("ops"));
+    fireEvent.change(screen.getByTestId("filter-department"), { target: { value: "network_operations" } });
+    await waitFor(() => expect(lastQuery().department).toBe("network_operations"));
     fireEvent.change(screen.getByTestId("filter-severity"), { target: { value: "4" } });
     await waitFor(() => expect(lastQuery().severities).toEqual([4]));
     fireEvent.change(screen.getByTestId("filter-kind"), { target: { value: "compound" } });
@@ -306,5 +332,126 @@ describe("Dashboard", () => {
     } finally {
       vi.useRealTimers();
     }
+  });
+
+  it("filters on the At-risk tile like the Breached one, one at a time", async () => {
+    dashboard.mockResolvedValue(view([row("A")]));
+    renderDashboard();
+    await screen.findAllByTestId("dashboard-row");
+    fireEvent.click(screen.getByTestId("tile-at-risk"));
+    await waitFor(() => expect(lastQuery()).toMatchObject({ at_risk_only: true, breached_only: false }));
+    expect(screen.getByTestId("tile-at-risk").getAttribute("aria-pressed")).toBe("true");
+    fireEvent.click(screen.getByTestId("tile-breached"));
+    await waitFor(() => expect(lastQuery()).toMatchObject({ at_risk_only: false, breached_only: true }));
+    fireEvent.click(screen.getByTestId("tile-breached"));
+    await waitFor(() => expect(lastQuery()).toMatchObject({ at_risk_only: false, breached_only: false }));
+  });
+
+  it("filters the unassigned queue and an owner from the team panel", async () => {
+    dashboard.mockResolvedValue(view([row("A")]));
+    renderDashboard();
+    const panel = await screen.findByTestId("team-panel");
+    const owners = within(panel).getAllByTestId("team-owner");
+    expect(owners.map((o) => o.getAttribute("data-owner"))).toEqual(["", "zhang"]);
+    expect(owners[0]!.textContent).toContain("Unassigned");
+    expect(within(owners[0]!).getByTestId("team-breached").textContent).toBe("1 breached");
+    expect(owners[1]!.getAttribute("title")).toBe("5 open · 2 at risk · 0 breached · 3 due today");
+    fireEvent.click(owners[0]!);
+    await waitFor(() => expect(lastQuery()).toMatchObject({ owner: null, unassigned_only: true }));
+    fireEvent.click(owners[1]!);
+    await waitFor(() => expect(lastQuery()).toMatchObject({ owner: "zhang", unassigned_only: false }));
+    fireEvent.click(owners[1]!);
+    await waitFor(() => expect(lastQuery()).toMatchObject({ owner: null, unassigned_only: false }));
+  });
+
+  it("hides the team panel from agents", async () => {
+    dashboard.mockResolvedValue(view([row("A")]));
+    renderScreen(<Dashboard />, {
+      route: { screen: "dashboard" },
+      settings: fakeSettings({ role: "agent" }),
+    });
+    await screen.findAllByTestId("dashboard-row");
+    expect(screen.queryByTestId("team-panel")).toBeNull();
+  });
+
+  it("sorts by owner and department", async () => {
+    dashboard.mockResolvedValue(
+      view([row("A", { owner: "wu", department: "quality" }), row("B", { owner: null }), row("C", { owner: "chen" })]),
+    );
+    renderDashboard();
+    await screen.findAllByTestId("dashboard-row");
+    fireEvent.click(screen.getByTestId("sort-owner"));
+    expect(shownNumbers()).toEqual(["C", "A", "B"]);
+    fireEvent.click(screen.getByTestId("sort-department"));
+    expect(shownNumbers()).toEqual(["B", "C", "A"]);
+  });
+
+  it("assigns the ticked complaints from lists and reports what was refused", async () => {
+    dashboard.mockResolvedValue(view([row("A"), row("B"), row("C")]));
+    bulkAssign.mockResolvedValue({
+      done: ["id-A"],
+      failed: [{ id: "id-C", error: { code: "complaint_closed", message: "closed", transient: false } }],
+    });
+    renderDashboard();
+    await screen.findAllByTestId("dashboard-row");
+    expect(screen.queryByTestId("bulk-bar")).toBeNull();
+    const ticks = screen.getAllByTestId("row-tick");
+    fireEvent.click(ticks[0]!);
+    fireEvent.click(ticks[2]!);
+    // Ticking does not open the complaint.
+    expect(screen.getByTestId("bulk-count").textContent).toBe("2 selected");
+    fireEvent.click(screen.getByTestId("bulk-assign"));
+    const dialog = screen.getByRole("dialog");
+    const confirm = within(dialog).getByTestId("dialog-confirm") as HTMLButtonElement;
+    expect(confirm.disabled).toBe(true);
+    const departments = [...(within(dialog).getByTestId("bulk-department") as HTMLSelectElement).options].map(
+      (o) => o.value,
+    );
+    expect(departments).toEqual(["", "billing", "network_operations"]);
+    fireEvent.change(within(dialog).getByTestId("bulk-department"), { target: { value: "billing" } });
+    fireEvent.change(within(dialog).getByTestId("bulk-owner"), { target: { value: "li" } });
+    fireEvent.click(confirm);
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(bulkAssign).toHaveBeenCalledWith(["id-A", "id-C"], "billing", "li");
+    expect(screen.getByTestId("notice").textContent).toContain("Assigned 1; not assigned: C:");
+    // What was refused stays ticked, to try again or look at.
+    expect(screen.getByTestId("bulk-count").textContent).toBe("1 selected");
+
+    fireEvent.click(screen.getByTestId("tick-all"));
+    expect(screen.getByTestId("bulk-count").textContent).toBe("3 selected");
+    fireEvent.click(screen.getByTestId("tick-all"));
+    expect(screen.queryByTestId("bulk-bar")).toBeNull();
+  });
+
+  it("keeps filters, sort, selection and ticks when coming back from a complaint", async () => {
+    dashboard.mockResolvedValue(view([row("A", { owner: "wu" }), row("B", { owner: "chen" })]));
+    const first = renderDashboard();
+    await screen.findAllByTestId("dashboard-row");
+    fireEvent.change(screen.getByTestId("dashboard-search"), { target: { value: "Cust" } });
+    fireEvent.click(screen.getByTestId("sort-owner"));
+    fireEvent.click(screen.getAllByTestId("row-tick")[1]!);
+    fireEvent.change(screen.getByTestId("filter-kind"), { target: { value: "compound" } });
+    // Opening a row selects it and leaves the screen.
+    fireEvent.click(screen.getAllByTestId("dashboard-row")[0]!);
+    first.unmount();
+
+    renderDashboard();
+    await screen.findAllByTestId("dashboard-row");
+    expect((screen.getByTestId("dashboard-search") as HTMLInputElement).value).toBe("Cust");
+    expect((screen.getByTestId("filter-kind") as HTMLSelectElement).value).toBe("compound");
+    expect(lastQuery()).toMatchObject({ kinds: ["compound"] });
+    expect(shownNumbers()).toEqual(["B", "A"]);
+    expect(screen.getByTestId("sort-owner").closest("[role=columnheader]")?.getAttribute("aria-sort")).toBe("ascending");
+    expect(screen.getAllByTestId("dashboard-row")[0]!.getAttribute("aria-selected")).toBe("true");
+    expect(screen.getByTestId("bulk-count").textContent).toBe("1 selected");
+  });
+
+  it("calls a closed list what it is", async () => {
+    dashboard.mockResolvedValue(view([row("A", { state: "closed" })]));
+    renderDashboard();
+    await screen.findAllByTestId("dashboard-row");
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Open complaints");
+    fireEvent.change(screen.getByTestId("filter-state"), { target: { value: "closed" } });
+    await waitFor(() => expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Closed complaints"));
   });
 });

@@ -4,23 +4,25 @@
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from "react";
 import type { DashboardRow } from "../bindings/DashboardRow";
 import type { DashboardView } from "../bindings/DashboardView";
+import type { TeamView } from "../bindings/TeamView";
+import { Dialog } from "../components/Dialog";
 import { Countdown } from "../components/Countdown";
 import { Options } from "../components/Options";
-import { EmptyState, ErrorBanner, Loading } from "../components/Status";
+import { EmptyState, ErrorBanner, Loading, Notice } from "../components/Status";
 import { VirtualList } from "../components/VirtualList";
-import { useI18n, type Key } from "../i18n";
-import { api } from "../lib/api";
+import { errorMessage, useI18n, type Key } from "../i18n";
+import { api, toAppError } from "../lib/api";
 import { complaintsChanged } from "../lib/changes";
 import { useShell } from "../lib/context";
 import {
   isFiltered,
   KINDS,
-  mergeOptions,
   NO_FILTERS,
   SEVERITIES,
   severityLabel,
   STATES,
   toQuery,
+  UNASSIGNED,
   type DashboardFilters,
 } from "../lib/filters";
 import { DEFAULT_SORT, nextSort, sortRows, type SortKey, type SortSpec } from "../lib/sort";
@@ -41,18 +43,39 @@ interface Column {
 }
 
 const COLUMNS: Column[] = [
+  { id: "select", label: "dashboard.col.select", width: "32px" },
   { id: "number", label: "dashboard.col.number", width: "140px", sort: "number" },
   { id: "customer", label: "dashboard.col.customer", width: "minmax(80px, 1.3fr)", sort: "customer" },
   { id: "kind", label: "dashboard.col.kind", width: "72px" },
   { id: "severity", label: "dashboard.col.severity", width: "64px", sort: "severity" },
   { id: "channel", label: "dashboard.col.channel", width: "76px" },
-  { id: "owner", label: "dashboard.col.owner", width: "minmax(70px, 1fr)" },
-  { id: "department", label: "dashboard.col.department", width: "minmax(70px, 1fr)" },
+  { id: "owner", label: "dashboard.col.owner", width: "minmax(70px, 1fr)", sort: "owner" },
+  { id: "department", label: "dashboard.col.department", width: "minmax(70px, 1fr)", sort: "department" },
   { id: "state", label: "dashboard.col.state", width: "96px", sort: "state" },
   { id: "flags", label: "dashboard.col.flags", width: "minmax(70px, 1.2fr)" },
   { id: "due", label: "dashboard.col.due", width: "140px", sort: "due" },
   { id: "received", label: "dashboard.col.received", width: "128px", sort: "received" },
 ];
+
+/**
+ * Where the supervisor was: filters, search, sort, selection, ticked rows and
+ * scroll survive opening a complaint and coming back (the screen unmounts in
+ * between). One console window, one memory.
+ */
+interface Place {
+  filters: DashboardFilters;
+  searchText: string;
+  sort: SortSpec;
+  selectedId: string | null;
+  ticked: string[];
+  scrollTop: number;
+}
+let remembered: Place | null = null;
+
+/** Forgets the remembered place (tests start fresh). */
+export function forgetDashboardPlace(): void {
+  remembered = null;
+}
 
 // The fixed and minimum widths add up to about 1,010 px, so the whole row
 // fits the default window (1280 px less the navigation) without a
@@ -128,16 +151,25 @@ const filterLabel: CSSProperties = {
 export function Dashboard() {
   const { t, lang } = useI18n();
   const { go } = useShell();
-  const [filters, setFilters] = useState<DashboardFilters>(NO_FILTERS);
-  const [searchText, setSearchText] = useState("");
-  const [sort, setSort] = useState<SortSpec>(DEFAULT_SORT);
-  const [selectedId, setSelectedId] = useState<string | null>(null);
-  const [known, setKnown] = useState<{ owners: string[]; departments: string[] }>({
-    owners: [],
-    departments: [],
-  });
+  const { settings } = useShell();
+  const [filters, setFilters] = useState<DashboardFilters>(() => remembered?.filters ?? NO_FILTERS);
+  const [searchText, setSearchText] = useState(() => remembered?.searchText ?? "");
+  const [sort, setSort] = useState<SortSpec>(() => remembered?.sort ?? DEFAULT_SORT);
+  const [selectedId, setSelectedId] = useState<string | null>(() => remembered?.selectedId ?? null);
+  const [ticked, setTicked] = useState<Set<string>>(() => new Set(remembered?.ticked ?? []));
+  const [assigning, setAssigning] = useState(false);
+  const [notice, setNotice] = useState<string>();
   const listRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
+  const restoreScroll = useRef(remembered?.scrollTop ?? 0);
+  const place = useRef<Place | null>(null);
+  place.current = { filters, searchText, sort, selectedId, ticked: [...ticked], scrollTop: 0 };
+  useEffect(
+    () => () => {
+      if (place.current) remembered = { ...place.current, scrollTop: listRef.current?.scrollTop ?? 0 };
+    },
+    [],
+  );
 
   // Typing in the search box asks Rust only once the user pauses.
   useEffect(() => {
@@ -163,13 +195,31 @@ export function Dashboard() {
     return () => clearInterval(id);
   }, [reload]);
 
-  // Owner and department choices: everything seen so far (the first load has
-  // no filter, so it sees every open complaint).
-  useEffect(() => {
-    if (data) setKnown((k) => mergeOptions(k, data.rows));
-  }, [data]);
+  // Who and where: the people and departments the Rust side knows, and the
+  // workload per owner.
+  const team = useLoad<TeamView>(() => api.team(), [], complaintsChanged);
 
   const rows = useMemo(() => (data ? sortRows(data.rows, sort) : []), [data, sort]);
+
+  // Back from a complaint: the list scrolls to where it was, once.
+  useEffect(() => {
+    if (restoreScroll.current > 0 && listRef.current && rows.length > 0) {
+      listRef.current.scrollTop = restoreScroll.current;
+      restoreScroll.current = 0;
+    }
+  }, [rows]);
+
+  // Ticked rows that left the list (filtered out, closed) are no longer ticked.
+  const shownTicked = useMemo(() => rows.filter((r) => ticked.has(r.id)), [rows, ticked]);
+  const toggleTick = (id: string) =>
+    setTicked((t) => {
+      const next = new Set(t);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      return next;
+    });
+  const allTicked = rows.length > 0 && shownTicked.length === rows.length;
+  const tickAll = () => setTicked(allTicked ? new Set() : new Set(rows.map((r) => r.id)));
   const selectedIndex = useMemo(
     () => (selectedId === null ? -1 : rows.findIndex((r) => r.id === selectedId)),
     [rows, selectedId],
@@ -184,6 +234,10 @@ export function Dashboard() {
     setSearchText("");
     setFilters(NO_FILTERS);
   };
+
+  /** The Breached and At-risk tiles filter the list; one at a time. */
+  const toggleTile = (key: "breachedOnly" | "atRiskOnly") =>
+    setFilters((f) => ({ ...f, breachedOnly: false, atRiskOnly: false, [key]: !f[key] }));
 
   const select = (index: number) => {
     const row = rows[Math.max(0, Math.min(rows.length - 1, index))];
@@ -295,6 +349,16 @@ export function Dashboard() {
         }}
       >
         <Cell>
+          <input
+            type="checkbox"
+            data-testid="row-tick"
+            aria-label={t("dashboard.tick", { number: row.number })}
+            checked={ticked.has(row.id)}
+            onClick={(e) => e.stopPropagation()}
+            onChange={() => toggleTick(row.id)}
+          />
+        </Cell>
+        <Cell>
           <strong style={{ fontVariantNumeric: "tabular-nums" }}>{row.number}</strong>
           {row.pending && (
             <span className="tag" data-testid="pending" title={t("common.pending_sync")} style={{ marginLeft: 6 }}>
@@ -343,7 +407,8 @@ export function Dashboard() {
 
   return (
     <div style={{ display: "flex", flexDirection: "column", flex: "1 1 auto", minHeight: 0 }}>
-      <h1>{t("dashboard.title")}</h1>
+      <h1>{t(filters.state === "closed" ? "dashboard.title_closed" : "dashboard.title")}</h1>
+      {notice && <Notice>{notice}</Notice>}
 
       <section aria-label={t("dashboard.counts")} style={{ display: "flex", gap: 10, flexWrap: "wrap", marginBottom: 12 }}>
         <div style={tileStyle}>
@@ -352,12 +417,23 @@ export function Dashboard() {
             {counts?.open ?? "–"}
           </span>
         </div>
-        <div style={{ ...tileStyle, borderColor: counts && counts.at_risk > 0 ? "var(--warn)" : "var(--line)" }}>
+        <button
+          type="button"
+          data-testid="tile-at-risk"
+          style={{
+            ...tileStyle,
+            borderColor: counts && counts.at_risk > 0 ? "var(--warn)" : "var(--line)",
+            background: filters.atRiskOnly ? "var(--warn-bg)" : "var(--panel)",
+          }}
+          aria-pressed={filters.atRiskOnly}
+          title={t("dashboard.count.at_risk_hint")}
+          onClick={() => toggleTile("atRiskOnly")}
+        >
           <span className="muted">{t("dashboard.count.at_risk")}</span>
           <span style={{ ...tileNumber, color: counts && counts.at_risk > 0 ? "var(--warn)" : undefined }} data-testid="count-at-risk">
             {counts?.at_risk ?? "–"}
           </span>
-        </div>
+        </button>
         <button
           type="button"
           style={{
@@ -365,9 +441,10 @@ export function Dashboard() {
             borderColor: counts && counts.breached > 0 ? "var(--bad)" : "var(--line)",
             background: filters.breachedOnly ? "var(--bad-bg)" : "var(--panel)",
           }}
+          data-testid="tile-breached"
           aria-pressed={filters.breachedOnly}
           title={t("dashboard.count.breached_hint")}
-          onClick={() => set("breachedOnly", !filters.breachedOnly)}
+          onClick={() => toggleTile("breachedOnly")}
         >
           <span className="muted">{t("dashboard.count.breached")}</span>
           <span style={{ ...tileNumber, color: counts && counts.breached > 0 ? "var(--bad)" : undefined }} data-testid="count-breached">
@@ -418,7 +495,9 @@ export function Dashboard() {
         <label style={filterLabel}>
           {t("dashboard.filter.owner")}
           <select data-testid="filter-owner" value={filters.owner} onChange={(e) => set("owner", e.target.value)}>
-            <Options values={known.owners} label={(o) => o} empty={t("dashboard.filter.any")} />
+            <option value="">{t("dashboard.filter.any")}</option>
+            <option value={UNASSIGNED}>{t("dashboard.unassigned")}</option>
+            <Options values={team.data?.people ?? []} label={(o) => o} />
           </select>
         </label>
         <label style={filterLabel}>
@@ -428,7 +507,7 @@ export function Dashboard() {
             value={filters.department}
             onChange={(e) => set("department", e.target.value)}
           >
-            <Options values={known.departments} label={(d) => d} empty={t("dashboard.filter.any")} />
+            <Options values={team.data?.departments ?? []} label={(d) => d} empty={t("dashboard.filter.any")} />
           </select>
         </label>
         <label style={filterLabel}>
@@ -466,6 +545,41 @@ export function Dashboard() {
           </button>
         )}
       </section>
+
+      {settings.role !== "agent" && team.data && (
+        <TeamPanel
+          team={team.data}
+          owner={filters.owner}
+          onOwner={(o) => set("owner", filters.owner === o ? "" : o)}
+        />
+      )}
+
+      {shownTicked.length > 0 && (
+        <div className="panel" data-testid="bulk-bar" style={{ display: "flex", gap: 10, alignItems: "center", padding: "6px 12px" }}>
+          <strong data-testid="bulk-count">{t("dashboard.bulk.selected", { n: shownTicked.length })}</strong>
+          <button type="button" className="primary" data-testid="bulk-assign" onClick={() => setAssigning(true)}>
+            {t("dashboard.bulk.assign")}
+          </button>
+          <button type="button" data-testid="bulk-clear" onClick={() => setTicked(new Set())}>
+            {t("dashboard.bulk.clear")}
+          </button>
+        </div>
+      )}
+
+      {assigning && team.data && (
+        <BulkAssignDialog
+          rows={shownTicked}
+          team={team.data}
+          onCancel={() => setAssigning(false)}
+          onDone={(message, failedIds) => {
+            setAssigning(false);
+            setNotice(message);
+            setTicked(new Set(failedIds));
+            reload();
+            team.reload();
+          }}
+        />
+      )}
 
       {error && data && <ErrorBanner error={error} onRetry={reload} />}
 
@@ -505,9 +619,21 @@ export function Dashboard() {
           >
             <div role="rowgroup" style={headGroupStyle}>
               <div role="row" style={headStyle} aria-rowindex={1}>
-                {COLUMNS.map((c) => (
-                  <HeaderCell key={c.id} column={c} sort={sort} onSort={(k) => setSort((s) => nextSort(s, k))} />
-                ))}
+                {COLUMNS.map((c) =>
+                  c.id === "select" ? (
+                    <div key={c.id} role="columnheader" style={cellStyle}>
+                      <input
+                        type="checkbox"
+                        data-testid="tick-all"
+                        aria-label={t("dashboard.tick_all")}
+                        checked={allTicked}
+                        onChange={tickAll}
+                      />
+                    </div>
+                  ) : (
+                    <HeaderCell key={c.id} column={c} sort={sort} onSort={(k) => setSort((s) => nextSort(s, k))} />
+                  ),
+                )}
               </div>
             </div>
             <VirtualList
@@ -578,5 +704,137 @@ function Cell({ children, title }: { children?: ReactNode; title?: string | unde
     <div role="gridcell" style={cellStyle} title={title}>
       {children}
     </div>
+  );
+}
+
+/** Workload per owner; clicking one filters the list to them. */
+function TeamPanel({ team, owner, onOwner }: { team: TeamView; owner: string; onOwner: (o: string) => void }) {
+  const { t } = useI18n();
+  return (
+    <section className="panel" aria-label={t("dashboard.team.title")} data-testid="team-panel" style={{ padding: "6px 12px" }}>
+      {/* One line, scrolling sideways: the list below keeps its height however big the team. */}
+      <div style={{ display: "flex", gap: 8, flexWrap: "nowrap", alignItems: "center", overflowX: "auto" }}>
+        <strong style={{ fontSize: 13, flexShrink: 0 }}>{t("dashboard.team.title")}</strong>
+        {team.workload.length === 0 && <span className="muted">{t("dashboard.team.empty")}</span>}
+        {team.workload.map((w) => {
+          const key = w.owner ?? UNASSIGNED;
+          const active = owner === key;
+          return (
+            <button
+              key={key}
+              type="button"
+              data-testid="team-owner"
+              data-owner={w.owner ?? ""}
+              aria-pressed={active}
+              title={t("dashboard.team.hint", {
+                open: w.open,
+                at_risk: w.at_risk,
+                breached: w.breached,
+                due_today: w.due_today,
+              })}
+              onClick={() => onOwner(key)}
+              style={{ background: active ? "#e7effb" : undefined, flexShrink: 0, whiteSpace: "nowrap" }}
+            >
+              {w.owner ?? t("dashboard.unassigned")}{" "}
+              <strong data-testid="team-open">{w.open}</strong>
+              {w.breached > 0 && (
+                <span className="tag bad" style={{ marginLeft: 4 }} data-testid="team-breached">
+                  {t("dashboard.team.breached", { n: w.breached })}
+                </span>
+              )}
+              {w.at_risk > 0 && (
+                <span className="tag warn" style={{ marginLeft: 4 }}>
+                  {t("dashboard.team.at_risk", { n: w.at_risk })}
+                </span>
+              )}
+              {w.due_today > 0 && (
+                <span className="tag" style={{ marginLeft: 4 }}>
+                  {t("dashboard.team.due_today", { n: w.due_today })}
+                </span>
+              )}
+            </button>
+          );
+        })}
+      </div>
+    </section>
+  );
+}
+
+/** Assigns the ticked complaints to one department and owner, chosen from lists. */
+function BulkAssignDialog({
+  rows,
+  team,
+  onCancel,
+  onDone,
+}: {
+  rows: DashboardRow[];
+  team: TeamView;
+  onCancel: () => void;
+  onDone: (message: string, failedIds: string[]) => void;
+}) {
+  const { t } = useI18n();
+  const [department, setDepartment] = useState("");
+  const [owner, setOwner] = useState("");
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ReturnType<typeof toAppError>>();
+  const confirm = () => {
+    if (department === "" || busy) return;
+    setBusy(true);
+    setFailure(undefined);
+    api
+      .bulkAssign(
+        rows.map((r) => r.id),
+        department,
+        owner === "" ? null : owner,
+      )
+      .then(
+        (outcome) => {
+          const numbers = new Map(rows.map((r) => [r.id, r.number]));
+          const failed = outcome.failed.map(
+            (f) => `${numbers.get(f.id) ?? f.id}: ${errorMessage(t, f.error.code)}`,
+          );
+          const message =
+            failed.length === 0
+              ? t("dashboard.bulk.done", { n: outcome.done.length })
+              : t("dashboard.bulk.partly", { n: outcome.done.length, failed: failed.join("; ") });
+          onDone(message, outcome.failed.map((f) => f.id));
+        },
+        (e: unknown) => {
+          setFailure(toAppError(e));
+          setBusy(false);
+        },
+      );
+  };
+  return (
+    <Dialog
+      title={t("dashboard.bulk.title", { n: rows.length })}
+      confirmLabel={t("dashboard.bulk.assign")}
+      busy={busy}
+      canConfirm={department !== ""}
+      onCancel={onCancel}
+      onConfirm={confirm}
+      testId="bulk-dialog"
+    >
+      <p className="muted" style={{ margin: 0 }}>
+        {rows
+          .slice(0, 8)
+          .map((r) => r.number)
+          .join(", ")}
+        {rows.length > 8 && ` ${t("dashboard.bulk.more", { n: rows.length - 8 })}`}
+      </p>
+      <label>
+        {t("complaint.f.department")}
+        <select data-testid="bulk-department" value={department} onChange={(e) => setDepartment(e.target.value)}>
+          <Options values={team.departments} label={(d) => d} empty={t("complaint.f.choose")} />
+        </select>
+      </label>
+      <label>
+        {t("complaint.f.owner")}
+        <select data-testid="bulk-owner" value={owner} onChange={(e) => setOwner(e.target.value)}>
+          <Options values={team.people} label={(p) => p} empty={t("complaint.f.no_owner")} />
+        </select>
+      </label>
+      {failure && <ErrorBanner error={failure} />}
+    </Dialog>
   );
 }

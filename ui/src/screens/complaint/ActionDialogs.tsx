@@ -11,11 +11,13 @@ import type { Remedy } from "../../bindings/Remedy";
 import type { RemedyKind } from "../../bindings/RemedyKind";
 import type { RootCause } from "../../bindings/RootCause";
 import { useI18n } from "../../i18n";
-import { newId } from "../../lib/api";
+import { api, newId } from "../../lib/api";
+import { useLoad } from "../../lib/useLoad";
+import { Options } from "../../components/Options";
 import { callbackCommand, scoreLabel, scoresFor, type CallbackResult } from "../../lib/callbacks";
 import { formatMoney, parseAmount } from "../../lib/money";
 import { CURRENCY, clockName } from "./labels";
-import { INVALID_REASONS, KNOWN_DEPARTMENTS, PAUSE_REASONS, REMEDY_KINDS, ROOT_CAUSES } from "./choices";
+import { INVALID_REASONS, PAUSE_REASONS, REMEDY_KINDS, ROOT_CAUSES } from "./choices";
 import {
   ChoiceField,
   CommandDialog,
@@ -91,6 +93,8 @@ function AssignDialog(props: Common) {
   const { complaint } = props;
   const [department, setDepartment] = useState(complaint.department ?? "");
   const [owner, setOwner] = useState(complaint.owner ?? "");
+  // People and departments come from the Rust side, never typed.
+  const { data: team } = useLoad(() => api.team(), [], () => false);
   return (
     <CommandDialog
       runner={runner}
@@ -98,31 +102,37 @@ function AssignDialog(props: Common) {
       missing={[!department.trim() && "complaint.f.department"]}
       command={{ name: "assign", args: { department: department.trim(), owner: owner.trim() || null } }}
     >
-      <label>
-        {t("complaint.f.department")}
-        <input
-          value={department}
-          onChange={(e) => setDepartment(e.target.value)}
-          list="known-departments"
-          required
-          aria-invalid={flagged(runner.error, "department") || undefined}
-          data-testid="f-department"
-        />
-        <datalist id="known-departments">
-          {KNOWN_DEPARTMENTS.map((d) => (
-            <option key={d} value={d} />
-          ))}
-        </datalist>
-      </label>
-      <TextField
-        label={t("complaint.f.owner")}
-        value={owner}
-        onChange={setOwner}
-        invalid={flagged(runner.error, "owner")}
-        testId="f-owner"
+      <ChoiceField
+        label={t("complaint.f.department")}
+        value={department}
+        values={withCurrent(team?.departments ?? [], complaint.department)}
+        optionLabel={(d) => d}
+        onChange={setDepartment}
+        invalid={flagged(runner.error, "department")}
+        testId="f-department"
       />
+      <label>
+        {t("complaint.f.owner")}
+        <select
+          value={owner}
+          onChange={(e) => setOwner(e.target.value)}
+          aria-invalid={flagged(runner.error, "owner") || undefined}
+          data-testid="f-owner"
+        >
+          <Options
+            values={withCurrent(team?.people ?? [], complaint.owner)}
+            label={(p) => p}
+            empty={t("complaint.f.no_owner")}
+          />
+        </select>
+      </label>
     </CommandDialog>
   );
+}
+
+/** The choices, with the current value kept even if no list names it. */
+function withCurrent(list: readonly string[], current: string | null): string[] {
+  return current && !list.includes(current) ? [current, ...list] : [...list];
 }
 
 function RootCauseDialog(props: Common) {

@@ -32,12 +32,3 @@ export const REMEDY_KINDS: readonly RemedyKind[] = [
   "apology_only",
 ];
 export const PAUSE_REASONS: readonly PauseReason[] = ["waiting_on_customer", "waiting_on_third_party", "other"];
-
-export const KNOWN_DEPARTMENTS: readonly string[] = [
-  "logistics",
-  "quality",
-  "billing",
-  "network_operations",
-  "field_service",
-  "customer_care",
-];
