@@ -60,7 +60,8 @@ e2e: deps-desktop ui-build
 ## Refreshes the screenshots in docs/ from the last end-to-end run.
 screenshots: e2e
 	mkdir -p docs/screenshots
-	cp target/e2e/dashboard.png target/e2e/approvals.png target/e2e/complaint.png docs/screenshots/
+	cp target/e2e/dashboard.png target/e2e/approvals.png target/e2e/complaint.png \
+		target/e2e/dashboard-960-en.png docs/screenshots/
 
 fmt:
 	$(CARGO) fmt --all

@@ -233,6 +233,17 @@ impl Session {
         }
     }
 
+    /// Resizes the window (W3C "Set Window Rect"); the window manager may
+    /// clamp it to the window's minimum size.
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.cmd(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )
+        .map(|_| ())
+    }
+
     /// The window as a PNG.
     pub fn screenshot(&self) -> Result<Vec<u8>> {
         let v = self.cmd("GET", "/screenshot", None)?;

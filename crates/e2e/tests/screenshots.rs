@@ -97,4 +97,63 @@ fn dashboard_and_approval_queue_of_a_populated_console() {
         .expect("the timeline");
     std::thread::sleep(Duration::from_millis(500));
     save_png("complaint.png", &wd.screenshot().expect("screenshot"));
+
+    // In English, from the minimum window size up, the dashboard shows the
+    // next-due column, and no number, state, severity, kind, channel or
+    // clock name is cut off (free text, names and departments, may end in
+    // an ellipsis with the whole in the tooltip).
+    wd.click("[data-testid=nav-settings]").expect("settings");
+    wd.set_value("[data-testid=set-language]", "en")
+        .expect("English");
+    wd.click("[data-testid=set-save]").expect("save");
+    wd.click("[data-testid=nav-dashboard]").expect("dashboard");
+    for (w, h) in [(1440, 900), (1280, 800), (960, 600)] {
+        wd.set_window_size(w, h).expect("resize");
+        wd.wait("[data-testid=dashboard-row]", Duration::from_secs(10))
+            .expect("rows");
+        // The columns follow the width a frame after the resize.
+        const LAYOUT: &str = r#"if (Math.abs(window.innerWidth - arguments[0]) > 40) return null;
+                   // arguments[1]: report whatever is there; otherwise wait
+                   // until the columns have followed the new width.
+                   const head = [...document.querySelectorAll('[role=columnheader]')]
+                     .find((h) => h.textContent.startsWith('Next due'));
+                   if (!head) return null;
+                   const right = head.getBoundingClientRect().right;
+                   const whole = ['number', 'due', 'severity', 'state', 'kind', 'channel'];
+                   const cells = [...document.querySelectorAll('[data-testid=dashboard-row] [role=gridcell]')]
+                     .filter((c) => whole.includes(c.dataset.col));
+                   const parts = [...document.querySelectorAll('[data-testid=due-kind]')]
+                     .map((k) => k.parentElement);
+                   const cut = [...cells, ...parts]
+                     .filter((e) => e.scrollWidth > e.clientWidth + 1)
+                     .map((e) => `${e.dataset.col ?? 'due-kind'}: ${e.textContent}`);
+                   const body = document.querySelector('[data-testid=dashboard-body]');
+                   if (!arguments[1] && cut.length > 0) return null;
+                   return { width: window.innerWidth, right, cut,
+                            tier: body?.dataset.tier, body: body?.clientWidth };"#;
+        let layout = match wd.wait_until(
+            "the layout settled",
+            LAYOUT,
+            json!([w, false]),
+            Duration::from_secs(10),
+        ) {
+            Ok(v) => v,
+            Err(e) => wd
+                .exec(LAYOUT, json!([w, true]))
+                .unwrap_or_else(|_| panic!("layout at {w} x {h}: {e}")),
+        };
+        let width = layout["width"].as_f64().expect("width");
+        let right = layout["right"].as_f64().expect("right");
+        assert!(right <= width, "{w} x {h}: next due is on screen: {layout}");
+        assert_eq!(
+            layout["cut"],
+            json!([]),
+            "{w} x {h}: nothing cut off: {layout}"
+        );
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    save_png(
+        "dashboard-960-en.png",
+        &wd.screenshot().expect("screenshot"),
+    );
 }

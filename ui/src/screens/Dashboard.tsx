@@ -10,7 +10,7 @@ import { Countdown } from "../components/Countdown";
 import { Options } from "../components/Options";
 import { EmptyState, ErrorBanner, Loading, Notice } from "../components/Status";
 import { VirtualList } from "../components/VirtualList";
-import { errorMessage, useI18n, type Key } from "../i18n";
+import { errorMessage, useI18n } from "../i18n";
 import { api, toAppError } from "../lib/api";
 import { complaintsChanged } from "../lib/changes";
 import { useShell } from "../lib/context";
@@ -25,6 +25,7 @@ import {
   UNASSIGNED,
   type DashboardFilters,
 } from "../lib/filters";
+import { columnsFor, shows, tierFor, type Column, type ColumnId, type Tier } from "../lib/dashboardLayout";
 import { DEFAULT_SORT, nextSort, sortRows, type SortKey, type SortSpec } from "../lib/sort";
 import { formatDateTime, syncClock } from "../lib/time";
 import { useLoad } from "../lib/useLoad";
@@ -34,28 +35,6 @@ export const ROW_HEIGHT = 40;
 const SEARCH_DEBOUNCE_MS = 200;
 /** Statuses move with time even when no data changes. */
 const REFRESH_MS = 30_000;
-
-interface Column {
-  id: string;
-  label: Key;
-  width: string;
-  sort?: SortKey;
-}
-
-const COLUMNS: Column[] = [
-  { id: "select", label: "dashboard.col.select", width: "32px" },
-  { id: "number", label: "dashboard.col.number", width: "140px", sort: "number" },
-  { id: "customer", label: "dashboard.col.customer", width: "minmax(80px, 1.3fr)", sort: "customer" },
-  { id: "kind", label: "dashboard.col.kind", width: "72px" },
-  { id: "severity", label: "dashboard.col.severity", width: "64px", sort: "severity" },
-  { id: "channel", label: "dashboard.col.channel", width: "76px" },
-  { id: "owner", label: "dashboard.col.owner", width: "minmax(70px, 1fr)", sort: "owner" },
-  { id: "department", label: "dashboard.col.department", width: "minmax(70px, 1fr)", sort: "department" },
-  { id: "state", label: "dashboard.col.state", width: "96px", sort: "state" },
-  { id: "flags", label: "dashboard.col.flags", width: "minmax(70px, 1.2fr)" },
-  { id: "due", label: "dashboard.col.due", width: "140px", sort: "due" },
-  { id: "received", label: "dashboard.col.received", width: "128px", sort: "received" },
-];
 
 /**
  * Where the supervisor was: filters, search, sort, selection, ticked rows and
@@ -77,14 +56,8 @@ export function forgetDashboardPlace(): void {
   remembered = null;
 }
 
-// The fixed and minimum widths add up to about 1,010 px, so the whole row
-// fits the default window (1280 px less the navigation) without a
-// horizontal scrollbar.
-const GRID = COLUMNS.map((c) => c.width).join(" ");
-
 const rowStyle: CSSProperties = {
   display: "grid",
-  gridTemplateColumns: GRID,
   alignItems: "center",
   borderBottom: "1px solid var(--line)",
   cursor: "pointer",
@@ -96,6 +69,8 @@ const cellStyle: CSSProperties = {
   whiteSpace: "nowrap",
   minWidth: 0,
 };
+// The tick box needs its whole narrow column.
+const selectCellStyle: CSSProperties = { ...cellStyle, padding: "0 4px", overflow: "visible" };
 // The header sits outside the scrolling rows; reserving the scrollbar's
 // width in both keeps the columns aligned.
 const headGroupStyle: CSSProperties = {
@@ -125,12 +100,16 @@ const headButton: CSSProperties = {
   fontWeight: 600,
   cursor: "pointer",
 };
+// Five tiles share one line at any width (the list below needs the height
+// more than the tiles need the width); a long label wraps inside its tile.
 const tileStyle: CSSProperties = {
   display: "flex",
   flexDirection: "column",
   alignItems: "flex-start",
   gap: 2,
-  minWidth: 130,
+  flex: "1 1 0",
+  minWidth: 0,
+  maxWidth: 200,
   padding: "8px 14px",
   borderRadius: 8,
   border: "1px solid var(--line)",
@@ -161,6 +140,16 @@ export function Dashboard() {
   const [notice, setNotice] = useState<string>();
   const listRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
+  const [tier, setTier] = useState<Tier>("full");
+  const columns = useMemo(() => columnsFor(tier), [tier]);
+  const grid = useMemo(() => columns.map((c) => c.width).join(" "), [columns]);
+  // The columns follow the list's own width (window size, navigation).
+  const measure = useCallback((el: HTMLDivElement | null) => {
+    if (!el || typeof ResizeObserver === "undefined") return;
+    const update = () => setTier(tierFor(el.clientWidth));
+    update();
+    new ResizeObserver(update).observe(el);
+  }, []);
   const restoreScroll = useRef(remembered?.scrollTop ?? 0);
   const place = useRef<Place | null>(null);
   place.current = { filters, searchText, sort, selectedId, ticked: [...ticked], scrollTop: 0 };
@@ -326,6 +315,94 @@ export function Dashboard() {
     const row = rows[index];
     if (!row) return null;
     const selected = index === selectedIndex;
+    const second = (content: ReactNode) => (
+      <div className="muted" style={{ fontSize: 11, lineHeight: "14px", overflow: "hidden", textOverflow: "ellipsis" }}>
+        {content}
+      </div>
+    );
+    const flags = (
+      <>
+        {row.repeat_ordinal !== null && row.repeat_ordinal > 1 && (
+          <span className="tag warn">{t("dashboard.flag.repeat", { n: row.repeat_ordinal })}</span>
+        )}
+        {row.escalated && <span className="tag bad">{t("dashboard.flag.escalated")}</span>}
+        {row.public_exposure && <span className="tag bad">{t("dashboard.flag.public")}</span>}
+      </>
+    );
+    const hasFlags = (row.repeat_ordinal !== null && row.repeat_ordinal > 1) || row.escalated || row.public_exposure;
+    const department = row.department ?? t("common.none");
+    const cells: Record<ColumnId, ReactNode> = {
+      select: (
+        <input
+          type="checkbox"
+          data-testid="row-tick"
+          aria-label={t("dashboard.tick", { number: row.number })}
+          checked={ticked.has(row.id)}
+          onClick={(e) => e.stopPropagation()}
+          onChange={() => toggleTick(row.id)}
+        />
+      ),
+      number: (
+        <>
+          <strong style={{ fontVariantNumeric: "tabular-nums" }}>{row.number}</strong>
+          {row.pending && second(<span data-testid="pending">{t("common.pending_sync")}</span>)}
+        </>
+      ),
+      due: (
+        <>
+          <Countdown due={row.next_due_at} warn={row.next_warn_at} />
+          {row.next_due_kind && second(<span data-testid="due-kind">{t(`clock.${row.next_due_kind}`)}</span>)}
+        </>
+      ),
+      customer: (
+        <>
+          <div style={{ overflow: "hidden", textOverflow: "ellipsis" }}>{row.customer_name}</div>
+          {!shows(tier, "kind") && second(t(`kind.${row.kind}`))}
+          {!shows(tier, "flags") && hasFlags && <div style={{ lineHeight: "14px", fontSize: 11 }}>{flags}</div>}
+        </>
+      ),
+      kind: t(`kind.${row.kind}`),
+      severity: (
+        <span className={`tag${row.severity >= 4 ? " bad" : row.severity === 3 ? " warn" : ""}`}>
+          {severityLabel(t, row.severity)}
+        </span>
+      ),
+      channel: t(`channel.${row.channel}`),
+      owner: (
+        <>
+          <div style={{ overflow: "hidden", textOverflow: "ellipsis" }}>
+            {row.owner ?? <span className="muted">{t("dashboard.unassigned")}</span>}
+          </div>
+          {!shows(tier, "department") && second(department)}
+        </>
+      ),
+      department: row.department ?? <span className="muted">{t("common.none")}</span>,
+      state: t(`state.${row.state}`),
+      flags,
+      received: (
+        <span className="muted" style={{ fontSize: 12 }}>
+          {formatDateTime(row.received_at, lang)}
+        </span>
+      ),
+    };
+    /** What a cell cannot show in full goes into its tooltip. */
+    const cellTitle = (id: ColumnId): string | undefined => {
+      switch (id) {
+        case "customer":
+          return [
+            row.customer_name,
+            t(`kind.${row.kind}`),
+            t(`channel.${row.channel}`),
+            formatDateTime(row.received_at, lang),
+          ].join(" · ");
+        case "owner":
+          return `${row.owner ?? t("dashboard.unassigned")} · ${department}`;
+        case "department":
+          return department;
+        default:
+          return undefined;
+      }
+    };
     return (
       <div
         key={row.id}
@@ -339,6 +416,7 @@ export function Dashboard() {
         data-state={row.state}
         style={{
           ...rowStyle,
+          gridTemplateColumns: grid,
           ...style,
           background: selected ? "#e7effb" : index % 2 ? "#fcfcfd" : "var(--panel)",
           boxShadow: selected ? "inset 3px 0 0 var(--accent)" : undefined,
@@ -348,59 +426,11 @@ export function Dashboard() {
           open(row);
         }}
       >
-        <Cell>
-          <input
-            type="checkbox"
-            data-testid="row-tick"
-            aria-label={t("dashboard.tick", { number: row.number })}
-            checked={ticked.has(row.id)}
-            onClick={(e) => e.stopPropagation()}
-            onChange={() => toggleTick(row.id)}
-          />
-        </Cell>
-        <Cell>
-          <strong style={{ fontVariantNumeric: "tabular-nums" }}>{row.number}</strong>
-          {row.pending && (
-            <span className="tag" data-testid="pending" title={t("common.pending_sync")} style={{ marginLeft: 6 }}>
-              {t("common.pending_sync")}
-            </span>
-          )}
-        </Cell>
-        <Cell title={row.customer_name}>{row.customer_name}</Cell>
-        <Cell>{t(`kind.${row.kind}`)}</Cell>
-        <Cell>
-          <span className={`tag${row.severity >= 4 ? " bad" : row.severity === 3 ? " warn" : ""}`}>
-            {severityLabel(t, row.severity)}
-          </span>
-        </Cell>
-        <Cell>{t(`channel.${row.channel}`)}</Cell>
-        <Cell title={row.owner ?? undefined}>
-          {row.owner ?? <span className="muted">{t("dashboard.unassigned")}</span>}
-        </Cell>
-        <Cell title={row.department ?? undefined}>
-          {row.department ?? <span className="muted">{t("common.none")}</span>}
-        </Cell>
-        <Cell>{t(`state.${row.state}`)}</Cell>
-        <Cell>
-          {row.repeat_ordinal !== null && row.repeat_ordinal > 1 && (
-            <span className="tag warn">{t("dashboard.flag.repeat", { n: row.repeat_ordinal })}</span>
-          )}
-          {row.escalated && <span className="tag bad">{t("dashboard.flag.escalated")}</span>}
-          {row.public_exposure && <span className="tag bad">{t("dashboard.flag.public")}</span>}
-        </Cell>
-        <Cell>
-          <Countdown due={row.next_due_at} warn={row.next_warn_at} />
-          {row.next_due_kind && (
-            <span className="muted" style={{ marginLeft: 6, fontSize: 12 }}>
-              {t(`clock.${row.next_due_kind}`)}
-            </span>
-          )}
-        </Cell>
-        <Cell>
-          <span className="muted" style={{ fontSize: 12 }}>
-            {formatDateTime(row.received_at, lang)}
-          </span>
-        </Cell>
+        {columns.map((c) => (
+          <Cell key={c.id} col={c.id} title={cellTitle(c.id)}>
+            {cells[c.id]}
+          </Cell>
+        ))}
       </div>
     );
   };
@@ -410,7 +440,7 @@ export function Dashboard() {
       <h1>{t(filters.state === "closed" ? "dashboard.title_closed" : "dashboard.title")}</h1>
       {notice && <Notice>{notice}</Notice>}
 
-      <section aria-label={t("dashboard.counts")} style={{ display: "flex", gap: 10, flexWrap: "wrap", marginBottom: 12 }}>
+      <section aria-label={t("dashboard.counts")} style={{ display: "flex", gap: 10, flexWrap: "nowrap", marginBottom: 12 }}>
         <div style={tileStyle}>
           <span className="muted">{t("dashboard.count.open")}</span>
           <span style={tileNumber} data-testid="count-open">
@@ -603,7 +633,7 @@ export function Dashboard() {
           </div>
         )
       ) : (
-        <div style={{ display: "flex", flexDirection: "column", flex: "1 1 auto", minHeight: 240 }}>
+        <div ref={measure} data-testid="dashboard-body" data-tier={tier} style={{ display: "flex", flexDirection: "column", flex: "1 1 auto", minHeight: 240 }}>
           <div
             ref={gridRef}
             role="grid"
@@ -618,10 +648,10 @@ export function Dashboard() {
             style={{ display: "flex", flexDirection: "column", flex: "1 1 auto", minHeight: 0, borderRadius: 8 }}
           >
             <div role="rowgroup" style={headGroupStyle}>
-              <div role="row" style={headStyle} aria-rowindex={1}>
-                {COLUMNS.map((c) =>
+              <div role="row" style={{ ...headStyle, gridTemplateColumns: grid }} aria-rowindex={1}>
+                {columns.map((c) =>
                   c.id === "select" ? (
-                    <div key={c.id} role="columnheader" style={cellStyle}>
+                    <div key={c.id} role="columnheader" style={selectCellStyle}>
                       <input
                         type="checkbox"
                         data-testid="tick-all"
@@ -699,9 +729,9 @@ function HeaderCell({ column, sort, onSort }: { column: Column; sort: SortSpec; 
   );
 }
 
-function Cell({ children, title }: { children?: ReactNode; title?: string | undefined }) {
+function Cell({ children, title, col }: { children?: ReactNode; title?: string | undefined; col: ColumnId }) {
   return (
-    <div role="gridcell" style={cellStyle} title={title}>
+    <div role="gridcell" style={col === "select" ? selectCellStyle : cellStyle} title={title} data-col={col}>
       {children}
     </div>
   );
