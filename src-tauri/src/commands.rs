@@ -5,8 +5,8 @@
 use crate::sync::SyncManager;
 use redress_app::{
     App, AppError, ApprovalItem, BulkOutcome, CallbackItem, ComplaintView, DashboardView,
-    DecidedItem, IntakeLookup, IntakeQuery, NewComplaintInput, ReminderItem, Settings, SyncIssue,
-    SyncOverview, TeamView,
+    DecidedItem, IntakeLookup, IntakeQuery, NewComplaintInput, ReminderItem, SavedView, Settings,
+    SyncIssue, SyncOverview, TeamView,
 };
 use redress_domain::complaint::Command;
 use redress_domain::ids::{ComplaintId, DeptId, UserId};
@@ -59,6 +59,20 @@ pub async fn complaint(app: State<'_, Shared>, id: ComplaintId) -> Result<Compla
 #[tauri::command]
 pub async fn approvals(app: State<'_, Shared>) -> Result<Vec<ApprovalItem>, AppError> {
     blocking(&app, App::approvals).await
+}
+
+/// The current user's saved dashboard views.
+#[tauri::command]
+pub async fn saved_views(app: State<'_, Shared>) -> Result<Vec<SavedView>, AppError> {
+    blocking(&app, App::saved_views).await
+}
+
+#[tauri::command]
+pub async fn set_saved_views(
+    app: State<'_, Shared>,
+    views: Vec<SavedView>,
+) -> Result<(), AppError> {
+    blocking(&app, move |a| a.set_saved_views(&views)).await
 }
 
 /// Workload per owner, the unassigned queue, and who and where to assign to.

@@ -216,6 +216,8 @@ fn main() {
             commands::decided_approvals,
             commands::intake_lookup,
             commands::team,
+            commands::saved_views,
+            commands::set_saved_views,
             commands::bulk_assign,
             commands::callbacks,
             commands::reminders,

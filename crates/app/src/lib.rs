@@ -29,6 +29,6 @@ pub use sync::{SERVER_RULES_KEY, ServerLink, SyncIssue, SyncOverview, SyncStatus
 pub use views::{
     ApprovalItem, BulkFailure, BulkOutcome, CallbackItem, ClockView, ComplaintBrief, ComplaintView,
     CustomerComplaint, DashboardView, DecidedItem, IntakeLookup, IntakeQuery, LinkedComplaint,
-    NewComplaintInput, ReminderItem, TeamView,
+    NewComplaintInput, ReminderItem, SavedView, TeamView,
 };
 pub use watcher::{TickReport, run_watcher};

@@ -6,7 +6,7 @@ use crate::settings::Settings;
 use crate::views::{
     ApprovalItem, BulkFailure, BulkOutcome, CallbackItem, ClockView, ComplaintBrief, ComplaintView,
     CustomerComplaint, DashboardView, DecidedItem, IntakeLookup, IntakeQuery, LinkedComplaint,
-    NewComplaintInput, ReminderItem, TeamView,
+    NewComplaintInput, ReminderItem, SavedView, TeamView,
 };
 use crate::watcher::WatchState;
 use jiff::Timestamp;
@@ -255,6 +255,50 @@ impl App {
             callback_scale: CallbackScale::default(),
             now,
         })
+    }
+
+    /// The current user's saved dashboard views, in their order.
+    pub fn saved_views(&self) -> AppResult<Vec<SavedView>> {
+        let key = saved_views_key(&self.settings()?.actor().user);
+        Ok(self
+            .store
+            .read(|r| r.get_setting::<Vec<SavedView>>(&key))?
+            .unwrap_or_default())
+    }
+
+    /// Replaces the current user's saved views: at most [`MAX_SAVED_VIEWS`],
+    /// each named (one line, at most 60 characters, names unique) and at
+    /// most [`MAX_VIEW_BYTES`] of JSON.
+    pub fn set_saved_views(&self, views: &[SavedView]) -> AppResult<()> {
+        if views.len() > MAX_SAVED_VIEWS {
+            return Err(redress_domain::DomainError::invalid(
+                "views",
+                format!("at most {MAX_SAVED_VIEWS} saved views"),
+            )
+            .into());
+        }
+        let mut names = std::collections::HashSet::new();
+        for v in views {
+            text::check("name", &v.name, VIEW_NAME)?;
+            if v.name.trim().is_empty() || !names.insert(v.name.trim().to_lowercase()) {
+                return Err(redress_domain::DomainError::invalid(
+                    "name",
+                    "every view needs a name of its own",
+                )
+                .into());
+            }
+            let size = serde_json::to_vec(&v.view).map_or(usize::MAX, |b| b.len());
+            if size > MAX_VIEW_BYTES {
+                return Err(redress_domain::DomainError::invalid(
+                    "view",
+                    format!("a view holds at most {MAX_VIEW_BYTES} bytes"),
+                )
+                .into());
+            }
+        }
+        let key = saved_views_key(&self.settings()?.actor().user);
+        self.store.write(|tx| tx.set_setting(&key, &views))?;
+        Ok(())
     }
 
     /// The team view at this instant.
@@ -705,6 +749,21 @@ fn parse_key(key: &str) -> AppResult<ReminderKey> {
     key.parse().map_err(|_| {
         redress_domain::DomainError::invalid("key", format!("not a reminder key: {key}")).into()
     })
+}
+
+/// The most dashboard views one user saves.
+pub const MAX_SAVED_VIEWS: usize = 30;
+/// The most JSON one saved view holds.
+pub const MAX_VIEW_BYTES: usize = 4096;
+/// A saved view's name: one line.
+const VIEW_NAME: text::TextLimit = text::TextLimit {
+    max_chars: 60,
+    multiline: false,
+};
+
+/// Saved views are per user: several people may share one console.
+fn saved_views_key(user: &UserId) -> String {
+    format!("dashboard_views:{}", user.as_str())
 }
 
 /// The most complaints one bulk action takes.

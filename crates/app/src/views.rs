@@ -73,6 +73,17 @@ pub struct BulkFailure {
     pub error: AppError,
 }
 
+/// A named dashboard view (filters and sort) a user saved. What a view holds
+/// is the dashboard's own state, so the Rust side keeps it as given, bounded
+/// in size and count; the UI reads back only the fields it knows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SavedView {
+    pub name: String,
+    #[cfg_attr(feature = "ts", ts(type = "unknown"))]
+    pub view: serde_json::Value,
+}
+
 /// One logged reminder as the inbox shows it: the row (its text rendered
 /// in the current language) and the complaint it is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -645,3 +645,57 @@ fn a_supervisor_sees_the_team_and_assigns_several_complaints_at_once() {
         [ids[2]]
     );
 }
+
+#[test]
+fn saved_views_are_per_user_named_and_bounded() {
+    use redress_app::SavedView;
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), TestClock::at("2026-11-23T01:00:00Z"));
+    let view = |name: &str| SavedView {
+        name: name.into(),
+        view: serde_json::json!({ "filters": { "owner": "\u{0}unassigned" }, "sort": { "key": "due" } }),
+    };
+    h.act_as("sup.zhang", Role::Supervisor);
+    assert!(h.app.saved_views().unwrap().is_empty());
+    h.app
+        .set_saved_views(&[view("未分配"), view("Breached billing")])
+        .unwrap();
+    let names = |h: &support::Harness| -> Vec<String> {
+        h.app
+            .saved_views()
+            .unwrap()
+            .into_iter()
+            .map(|v| v.name)
+            .collect()
+    };
+    assert_eq!(names(&h), ["未分配", "Breached billing"]);
+    assert_eq!(h.app.saved_views().unwrap()[0].view, view("x").view);
+
+    // Another user on the same console has their own.
+    h.act_as("sup.li", Role::Supervisor);
+    assert!(names(&h).is_empty());
+    h.act_as("sup.zhang", Role::Supervisor);
+    assert_eq!(names(&h).len(), 2);
+
+    // Refused whole, keeping what was there: no name, a twin name, a
+    // control character, too many, too big.
+    let big = SavedView {
+        name: "big".into(),
+        view: serde_json::json!({ "search": "x".repeat(5000) }),
+    };
+    let many: Vec<_> = (0..31).map(|i| view(&format!("v{i}"))).collect();
+    for bad in [
+        vec![view("  ")],
+        vec![view("a"), view(" A ")],
+        vec![view("a\u{1b}[31m")],
+        many,
+        vec![big],
+    ] {
+        let err = h.app.set_saved_views(&bad).unwrap_err();
+        assert!(
+            ["validation_failed", "invalid_text"].contains(&err.code.as_str()),
+            "{err:?}"
+        );
+        assert_eq!(names(&h).len(), 2);
+    }
+}

@@ -18,6 +18,7 @@ import type { IntakeQuery } from "../bindings/IntakeQuery";
 import type { NewComplaintInput } from "../bindings/NewComplaintInput";
 import type { HeaderCounts } from "../bindings/HeaderCounts";
 import type { ReminderItem } from "../bindings/ReminderItem";
+import type { SavedView } from "../bindings/SavedView";
 import type { Settings } from "../bindings/Settings";
 import type { SyncIssue } from "../bindings/SyncIssue";
 import type { SyncOverview } from "../bindings/SyncOverview";
@@ -35,6 +36,8 @@ export const api = {
   recordComplaint: (input: NewComplaintInput) => invoke<string>("record_complaint", { input }),
   intakeLookup: (query: IntakeQuery) => invoke<IntakeLookup>("intake_lookup", { query }),
   team: () => invoke<TeamView>("team"),
+  savedViews: () => invoke<SavedView[]>("saved_views"),
+  setSavedViews: (views: SavedView[]) => invoke<null>("set_saved_views", { views }),
   bulkAssign: (ids: string[], department: string, owner: string | null) =>
     invoke<BulkOutcome>("bulk_assign", { ids, department, owner }),
   execute: (id: string, command: Command) => invoke<null>("execute", { id, command }),

@@ -14,6 +14,8 @@ vi.mock("../lib/api", async (importOriginal) => (await import("../test/api")).mo
 const dashboard = vi.mocked(api.dashboard);
 const team = vi.mocked(api.team);
 const bulkAssign = vi.mocked(api.bulkAssign);
+const savedViews = vi.mocked(api.savedViews);
+const setSavedViews = vi.mocked(api.setSavedViews);
 
 const TEAM: TeamView = {
   workload: [
@@ -96,6 +98,10 @@ beforeEach(() => {
   team.mockReset();
   team.mockResolvedValue(TEAM);
   bulkAssign.mockReset();
+  savedViews.mockReset();
+  savedViews.mockResolvedValue([]);
+  setSavedViews.mockReset();
+  setSavedViews.mockResolvedValue(null);
   forgetDashboardPlace();
 });
 afterEach(() => {
@@ -453,5 +459,42 @@ describe("Dashboard", () => {
     expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Open complaints");
     fireEvent.change(screen.getByTestId("filter-state"), { target: { value: "closed" } });
     await waitFor(() => expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Closed complaints"));
+  });
+
+  it("saves the filters and sort as a named view and applies a saved one", async () => {
+    dashboard.mockResolvedValue(view([row("A"), row("B")]));
+    savedViews.mockResolvedValue([
+      { name: "At risk, by owner", view: { filters: { atRiskOnly: true, owner: "zhang" }, sort: { key: "owner", dir: "asc" } } },
+    ]);
+    renderDashboard();
+    await screen.findAllByTestId("dashboard-row");
+    await waitFor(() => expect((screen.getByTestId("view-select") as HTMLSelectElement).options.length).toBe(2));
+
+    fireEvent.change(screen.getByTestId("view-select"), { target: { value: "At risk, by owner" } });
+    await waitFor(() => expect(lastQuery()).toMatchObject({ at_risk_only: true, owner: "zhang" }));
+    expect(screen.getByTestId("sort-owner").closest("[role=columnheader]")?.getAttribute("aria-sort")).toBe("ascending");
+
+    fireEvent.change(screen.getByTestId("filter-kind"), { target: { value: "compound" } });
+    fireEvent.click(screen.getByTestId("view-save"));
+    const dialog = screen.getByRole("dialog");
+    expect((within(dialog).getByTestId("view-name") as HTMLInputElement).value).toBe("At risk, by owner");
+    fireEvent.change(within(dialog).getByTestId("view-name"), { target: { value: "Compound " } });
+    fireEvent.click(within(dialog).getByTestId("dialog-confirm"));
+    await waitFor(() => expect(setSavedViews).toHaveBeenCalledTimes(1));
+    const saved = setSavedViews.mock.calls[0]![0];
+    expect(saved.map((v) => v.name)).toEqual(["At risk, by owner", "Compound"]);
+    expect(saved[1]!.view).toMatchObject({
+      filters: { kind: "compound", atRiskOnly: true, owner: "zhang" },
+      sort: { key: "owner", dir: "asc" },
+    });
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(screen.getByTestId("notice").textContent).toContain("Compound");
+
+    // Deleting asks first.
+    savedViews.mockResolvedValue(saved);
+    fireEvent.click(screen.getByTestId("view-delete"));
+    fireEvent.click(within(screen.getByRole("dialog")).getByTestId("dialog-confirm"));
+    await waitFor(() => expect(setSavedViews).toHaveBeenCalledTimes(2));
+    expect(setSavedViews.mock.calls[1]![0].map((v) => v.name)).toEqual(["At risk, by owner"]);
   });
 });

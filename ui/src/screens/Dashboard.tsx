@@ -28,6 +28,7 @@ import {
 import { columnsFor, shows, tierFor, type Column, type ColumnId, type Tier } from "../lib/dashboardLayout";
 import { DEFAULT_SORT, nextSort, sortRows, type SortKey, type SortSpec } from "../lib/sort";
 import { formatDateTime, syncClock } from "../lib/time";
+import { fromSaved, toSaved, upsertView } from "../lib/savedViews";
 import { useLoad } from "../lib/useLoad";
 
 /** Fixed row height of the virtualised list, in pixels. */
@@ -138,6 +139,8 @@ export function Dashboard() {
   const [ticked, setTicked] = useState<Set<string>>(() => new Set(remembered?.ticked ?? []));
   const [assigning, setAssigning] = useState(false);
   const [notice, setNotice] = useState<string>();
+  const [viewName, setViewName] = useState("");
+  const [viewDialog, setViewDialog] = useState<"save" | "delete" | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
   const [tier, setTier] = useState<Tier>("full");
@@ -183,6 +186,18 @@ export function Dashboard() {
     const id = setInterval(reload, REFRESH_MS);
     return () => clearInterval(id);
   }, [reload]);
+
+  // The user's saved views (filters and sort under a name).
+  const views = useLoad(() => api.savedViews(), [settings.user], () => false);
+  const applyView = (name: string) => {
+    setViewName(name);
+    const saved = views.data?.find((v) => v.name === name);
+    if (!saved) return;
+    const state = fromSaved(saved);
+    setFilters(state.filters);
+    setSearchText(state.filters.search);
+    setSort(state.sort);
+  };
 
   // Who and where: the people and departments the Rust side knows, and the
   // workload per owner.
@@ -569,6 +584,20 @@ export function Dashboard() {
           />
           {t("dashboard.filter.breached_only")}
         </label>
+        <label style={filterLabel}>
+          {t("dashboard.views.label")}
+          <select data-testid="view-select" value={viewName} onChange={(e) => applyView(e.target.value)}>
+            <Options values={(views.data ?? []).map((v) => v.name)} label={(n) => n} empty={t("dashboard.views.none")} />
+          </select>
+        </label>
+        <button type="button" data-testid="view-save" onClick={() => setViewDialog("save")}>
+          {t("dashboard.views.save")}
+        </button>
+        {viewName !== "" && (
+          <button type="button" data-testid="view-delete" onClick={() => setViewDialog("delete")}>
+            {t("dashboard.views.delete")}
+          </button>
+        )}
         {filtered && (
           <button type="button" data-testid="clear-filters" onClick={clearFilters}>
             {t("dashboard.clear_filters")}
@@ -594,6 +623,26 @@ export function Dashboard() {
             {t("dashboard.bulk.clear")}
           </button>
         </div>
+      )}
+
+      {viewDialog && (
+        <ViewDialog
+          mode={viewDialog}
+          initialName={viewName}
+          onCancel={() => setViewDialog(null)}
+          onConfirm={async (name) => {
+            const list = views.data ?? [];
+            const next =
+              viewDialog === "save"
+                ? upsertView(list, toSaved(name, { filters: { ...filters, search: searchText }, sort }))
+                : list.filter((v) => v.name !== viewName);
+            await api.setSavedViews(next);
+            setViewDialog(null);
+            setViewName(viewDialog === "save" ? name.trim() : "");
+            setNotice(t(viewDialog === "save" ? "dashboard.views.saved" : "dashboard.views.deleted", { name: name.trim() }));
+            views.reload();
+          }}
+        />
       )}
 
       {assigning && team.data && (
@@ -864,6 +913,58 @@ function BulkAssignDialog({
           <Options values={team.people} label={(p) => p} empty={t("complaint.f.no_owner")} />
         </select>
       </label>
+      {failure && <ErrorBanner error={failure} />}
+    </Dialog>
+  );
+}
+
+/** Names and saves the current filters and sort as a view, or deletes the chosen one. */
+function ViewDialog({
+  mode,
+  initialName,
+  onCancel,
+  onConfirm,
+}: {
+  mode: "save" | "delete";
+  initialName: string;
+  onCancel: () => void;
+  onConfirm: (name: string) => Promise<void>;
+}) {
+  const { t } = useI18n();
+  const [name, setName] = useState(initialName);
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<ReturnType<typeof toAppError>>();
+  const confirm = () => {
+    if (name.trim() === "" || busy) return;
+    setBusy(true);
+    setFailure(undefined);
+    onConfirm(name).catch((e: unknown) => {
+      setFailure(toAppError(e));
+      setBusy(false);
+    });
+  };
+  return (
+    <Dialog
+      title={t(mode === "save" ? "dashboard.views.save_title" : "dashboard.views.delete_title", { name: initialName })}
+      confirmLabel={t(mode === "save" ? "dashboard.views.save" : "dashboard.views.delete")}
+      danger={mode === "delete"}
+      busy={busy}
+      canConfirm={name.trim() !== ""}
+      onCancel={onCancel}
+      onConfirm={confirm}
+      testId="view-dialog"
+    >
+      {mode === "save" ? (
+        <label>
+          {t("dashboard.views.name")}
+          <input data-testid="view-name" value={name} maxLength={60} onChange={(e) => setName(e.target.value)} />
+          <span className="muted" style={{ fontSize: 12 }}>
+            {t("dashboard.views.save_hint")}
+          </span>
+        </label>
+      ) : (
+        <p style={{ margin: 0 }}>{t("dashboard.views.delete_note")}</p>
+      )}
       {failure && <ErrorBanner error={failure} />}
     </Dialog>
   );
