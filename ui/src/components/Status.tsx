@@ -70,21 +70,48 @@ export function ErrorBanner({ error, onRetry }: { error: AppError; onRetry?: () 
   const { t } = useI18n();
   return (
     <div className="error" role="alert" data-testid="error" data-code={error.code}>
-      <span>{errorMessage(t, error.code)}</span> <code>[{error.code}]</code>
-      {error.fields && error.fields.length > 0 && (
-        <ul>
-          {error.fields.map((f) => (
+      <span data-testid="error-sentence">{errorMessage(t, error.code)}</span>
+      {onRetry && (
+        <>
+          {" "}
+          <button type="button" onClick={onRetry}>
+            {t("common.retry")}
+          </button>
+        </>
+      )}
+      <ErrorDetails code={error.code} message={error.message} fields={error.fields} />
+    </div>
+  );
+}
+
+/**
+ * What support needs and a user does not: the stable code, the Rust side's
+ * own message and the fields it named, behind a "details" disclosure.
+ */
+export function ErrorDetails({
+  code,
+  message,
+  fields,
+}: {
+  code: string;
+  message?: string | undefined;
+  fields?: AppError["fields"] | undefined;
+}) {
+  const { t } = useI18n();
+  return (
+    <details data-testid="error-details" style={{ fontSize: 12, marginTop: 4 }}>
+      <summary>{t("common.details")}</summary>
+      <code data-testid="error-code">{code}</code>
+      {message && <span> · {message}</span>}
+      {fields && fields.length > 0 && (
+        <ul style={{ margin: "4px 0 0" }}>
+          {fields.map((f) => (
             <li key={f.field}>
-              <strong>{f.field}</strong>: {f.message}
+              <code>{f.field}</code>: {f.message}
             </li>
           ))}
         </ul>
       )}
-      {onRetry && (
-        <button type="button" onClick={onRetry}>
-          {t("common.retry")}
-        </button>
-      )}
-    </div>
+    </details>
   );
 }

@@ -113,7 +113,8 @@ describe("Approvals", () => {
     approvals.mockResolvedValue([item("X", { blocked: "something_new", deciders: [] })]);
     renderApprovals();
     const reason = await screen.findByTestId("blocked-reason");
-    expect(reason.textContent).toBe("Unexpected error (something_new).");
+    expect(reason.textContent).toBe("Something unexpected went wrong.");
+    expect(reason.getAttribute("data-code")).toBe("something_new");
     expect(screen.getByTestId("nothing-mine").textContent).toBe("Nothing waits for your decision.");
     expect(screen.getByTestId("deciders").textContent).toContain("No role's limit covers this amount");
     expect(screen.queryByTestId("approve-btn")).toBeNull();

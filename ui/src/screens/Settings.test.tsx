@@ -42,14 +42,19 @@ describe("Settings", () => {
     type("set-name", "Li Lei");
     fireEvent.change(screen.getByTestId("set-role"), { target: { value: "supervisor" } });
     type("set-limit", "1,200.5");
+    // The language applies at once, alone: nothing else typed is saved yet.
     fireEvent.change(screen.getByTestId("set-language"), { target: { value: "en" } });
+    await waitFor(() => expect(save).toHaveBeenCalledTimes(1));
+    expect(save).toHaveBeenLastCalledWith({ ...START, language: "en" });
+    await waitFor(() => expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Settings"));
+    expect(input("set-user").value).toBe("  sup9 ");
     fireEvent.click(screen.getByTestId("set-notify-approval_waiting"));
     fireEvent.click(screen.getByTestId("set-notify-progress_due"));
     type("set-summary", "12");
     fireEvent.click(screen.getByTestId("set-save"));
 
-    await waitFor(() => expect(save).toHaveBeenCalledTimes(1));
-    expect(save).toHaveBeenCalledWith({
+    await waitFor(() => expect(save).toHaveBeenCalledTimes(2));
+    expect(save).toHaveBeenLastCalledWith({
       user: "sup9",
       display_name: "Li Lei",
       role: "supervisor",
@@ -88,10 +93,8 @@ describe("Settings", () => {
 
   it("refuses a user id with spaces, and clears the message once fixed", async () => {
     const save = renderSettings();
-    fireEvent.change(screen.getByTestId("set-language"), { target: { value: "en" } });
     type("set-user", "li lei");
     fireEvent.click(screen.getByTestId("set-save"));
-    // Not saved, so still in Chinese.
     expect((await screen.findByTestId("set-user-error")).textContent).toBe("用户 ID 不能包含空格。");
     expect(save).not.toHaveBeenCalled();
     type("set-user", "lilei");
@@ -130,10 +133,11 @@ describe("Settings", () => {
     });
     type("set-name", "New Name");
     fireEvent.change(screen.getByTestId("set-language"), { target: { value: "en" } });
+    await waitFor(() => expect(save).toHaveBeenCalledTimes(1));
     fireEvent.click(screen.getByTestId("set-save"));
+    await waitFor(() => expect(save).toHaveBeenCalledTimes(2));
     const banner = await screen.findByTestId("error");
     expect(banner.getAttribute("data-code")).toBe("store_busy");
-    expect(save).toHaveBeenCalledTimes(1);
     expect(input("set-name").value).toBe("New Name");
     expect((screen.getByTestId("set-language") as HTMLSelectElement).value).toBe("en");
     expect(screen.queryByTestId("set-saved")).toBeNull();

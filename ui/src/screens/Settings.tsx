@@ -122,6 +122,19 @@ export function Settings() {
     setDone(false);
   };
 
+  // The language applies at once, without Save, and on its own: whatever
+  // else is being edited here stays unsaved.
+  const chooseLanguage = async (language: Language) => {
+    update({ language });
+    setFailure(undefined);
+    try {
+      await shell.saveSettings({ ...shell.settings, language });
+      setBase((b) => ({ ...b, language }));
+    } catch (err) {
+      setFailure(toAppError(err));
+    }
+  };
+
   const submit = async (e: FormEvent) => {
     e.preventDefault();
     if (busy) return;
@@ -217,7 +230,7 @@ export function Settings() {
             <select
               data-testid="set-language"
               value={form.language}
-              onChange={(e) => update({ language: e.target.value as Language })}
+              onChange={(e) => void chooseLanguage(e.target.value as Language)}
             >
               {LANGS.map((l) => (
                 <option key={l} value={l} lang={l}>

@@ -1,4 +1,4 @@
-import { act, cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
+import { within, act, cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { SyncOverview } from "../bindings/SyncOverview";
 import { api } from "../lib/api";
@@ -103,7 +103,10 @@ describe("SignIn", () => {
     const error = await screen.findByTestId("error");
     expect(error.dataset.code).toBe(code);
     expect(error.textContent).toContain(text);
-    expect(error.textContent).toContain(`[${code}]`);
+    // The sentence is the user's; the code and Rust's message are in the details.
+    expect(within(error).getByTestId("error-sentence").textContent).toBe(text);
+    expect(within(error).getByTestId("error-code").textContent).toBe(code);
+    expect(within(error).getByTestId("error-details").textContent).toContain("from rust");
     expect((screen.getByTestId("signin-url") as HTMLInputElement).value).toBe("http://h:1");
     expect((screen.getByTestId("signin-password") as HTMLInputElement).value).toBe("");
     expect((screen.getByTestId("signin-submit") as HTMLButtonElement).disabled).toBe(false);

@@ -47,8 +47,10 @@ describe("SyncIssues", () => {
     const first = within(rows[0] as HTMLElement);
     expect(first.getByTestId("issue-what").textContent).toBe("Approval decision");
     expect(first.getByTestId("issue-reason").textContent).toBe(
-      "Someone has already decided this approval. [approval_already_decided]",
+      "Someone has already decided this approval.",
     );
+    // The code is for support, behind "Details", not in the sentence.
+    expect(first.getByTestId("error-code").textContent).toBe("approval_already_decided");
     expect(first.getByTestId("issue-winner").textContent).toBe("sam decided first (approved)");
     expect(within(rows[1] as HTMLElement).getByTestId("issue-winner").textContent).toBe("—");
     expect(screen.getByTestId("issues-count").textContent).toBe("2 refused");

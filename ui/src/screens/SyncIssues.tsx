@@ -5,7 +5,7 @@ import { useState } from "react";
 import type { AppError } from "../bindings/AppError";
 import type { SyncIssue } from "../bindings/SyncIssue";
 import { ComplaintLink } from "../components/ComplaintLink";
-import { EmptyState, ErrorBanner, ListBody, ScreenTitle } from "../components/Status";
+import { EmptyState, ErrorBanner, ErrorDetails, ListBody, ScreenTitle } from "../components/Status";
 import { errorMessage, hasKey, useI18n, type T } from "../i18n";
 import { api, toAppError } from "../lib/api";
 import { formatDateTime } from "../lib/time";
@@ -78,8 +78,9 @@ export function SyncIssues() {
                   )}
                 </td>
                 <td data-testid="issue-what">{mutationLabel(t, i.mutation)}</td>
-                <td data-testid="issue-reason">
-                  {errorMessage(t, i.code)} <code>[{i.code}]</code>
+                <td>
+                  <span data-testid="issue-reason">{errorMessage(t, i.code)}</span>
+                  <ErrorDetails code={i.code} />
                 </td>
                 <td data-testid="issue-winner">{winner(t, i) ?? t("common.none")}</td>
                 <td>{formatDateTime(i.occurred_at, lang)}</td>

@@ -43,7 +43,7 @@ export const en = {
   "error.complaint_exists": "The server already has this complaint.",
   "error.unsupported_mutation": "The server does not know this kind of change.",
   "error.malformed_request": "The server could not read the change.",
-  "error.unknown": "Unexpected error ({code}).",
+  "error.unknown": "Something unexpected went wrong.",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
@@ -90,5 +90,5 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "error.complaint_exists": "服务器上已有这件投诉。",
   "error.unsupported_mutation": "服务器不认识这种修改。",
   "error.malformed_request": "服务器无法读取该修改。",
-  "error.unknown": "未知错误（{code}）。",
+  "error.unknown": "发生了意外错误。",
 };
