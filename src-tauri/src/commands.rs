@@ -5,8 +5,8 @@
 use crate::sync::SyncManager;
 use redress_app::{
     App, AppError, ApprovalItem, BulkOutcome, CallbackItem, ComplaintView, DashboardView,
-    DecidedItem, IntakeLookup, IntakeQuery, NewComplaintInput, ReminderItem, SavedView, Settings,
-    SyncIssue, SyncOverview, TeamView,
+    DecidedItem, IdentityStatus, IntakeLookup, IntakeQuery, NewComplaintInput, ReminderItem,
+    SavedView, Settings, SyncIssue, SyncOverview, TeamView,
 };
 use redress_domain::complaint::Command;
 use redress_domain::ids::{ComplaintId, DeptId, UserId};
@@ -59,6 +59,13 @@ pub async fn complaint(app: State<'_, Shared>, id: ComplaintId) -> Result<Compla
 #[tauri::command]
 pub async fn approvals(app: State<'_, Shared>) -> Result<Vec<ApprovalItem>, AppError> {
     blocking(&app, App::approvals).await
+}
+
+/// Whether the console must ask who is at the keyboard, and where the
+/// identity comes from.
+#[tauri::command]
+pub async fn identity_status(app: State<'_, Shared>) -> Result<IdentityStatus, AppError> {
+    blocking(&app, App::identity_status).await
 }
 
 /// The current user's saved dashboard views.

@@ -216,6 +216,7 @@ fn main() {
             commands::decided_approvals,
             commands::intake_lookup,
             commands::team,
+            commands::identity_status,
             commands::saved_views,
             commands::set_saved_views,
             commands::bulk_assign,

@@ -17,6 +17,7 @@ import { Reminders } from "./screens/Reminders";
 import { Settings as SettingsScreen } from "./screens/Settings";
 import { SignIn } from "./screens/SignIn";
 import { SyncIssues } from "./screens/SyncIssues";
+import { WhoAmI } from "./screens/WhoAmI";
 
 
 function typing(e: KeyboardEvent): boolean {
@@ -52,11 +53,14 @@ export function App() {
   const [error, setError] = useState<AppError>();
   const [route, setRoute] = useState<Route>({ screen: "dashboard" });
 
+  // A fresh standalone console asks who is at the keyboard before anything.
+  const [firstRun, setFirstRun] = useState(false);
+
   const loadSettings = useCallback(() => {
-    api
-      .settings()
-      .then((s) => {
+    Promise.all([api.settings(), api.identityStatus()])
+      .then(([s, identity]) => {
         setSettings(s);
+        setFirstRun(identity.first_run);
         setError(undefined);
       })
       .catch((e: unknown) => setError(toAppError(e)));
@@ -132,6 +136,14 @@ export function App() {
         ) : (
           <Loading />
         )
+      ) : firstRun ? (
+        <WhoAmI
+          defaults={shell.settings}
+          onDone={(s) => {
+            setSettings(s);
+            setFirstRun(false);
+          }}
+        />
       ) : (
         <ShellCtx.Provider value={shell}>
           <div className="shell">

@@ -24,7 +24,7 @@ mod watcher;
 pub use error::{AppError, AppResult};
 pub use ports::{Changed, Clock, EventSink, Notification, Notifier, Quiet, SystemClock};
 pub use service::App;
-pub use settings::{Language, NotifyPrefs, Settings};
+pub use settings::{IdentityStatus, Language, NotifyPrefs, RoleChange, Settings};
 pub use sync::{SERVER_RULES_KEY, ServerLink, SyncIssue, SyncOverview, SyncStatus, TokenStore};
 pub use views::{
     ApprovalItem, BulkFailure, BulkOutcome, CallbackItem, ClockView, ComplaintBrief, ComplaintView,

@@ -2,7 +2,7 @@
 
 use crate::error::{AppError, AppResult};
 use crate::ports::{Changed, Clock, EventSink, Notifier};
-use crate::settings::Settings;
+use crate::settings::{IdentityStatus, RoleChange, Settings};
 use crate::views::{
     ApprovalItem, BulkFailure, BulkOutcome, CallbackItem, ClockView, ComplaintBrief, ComplaintView,
     CustomerComplaint, DashboardView, DecidedItem, IntakeLookup, IntakeQuery, LinkedComplaint,
@@ -164,13 +164,70 @@ impl App {
             .unwrap_or_default())
     }
 
+    /// Saves the console's settings. With a server, who the user is (user,
+    /// role, limit) comes from the server: changing it here is refused
+    /// (`identity_from_server`). On a standalone console a change of role
+    /// is recorded ([`RoleChange`]); the UI asks for confirmation first.
+    /// Whether the console still has to ask who is at the keyboard, whether
+    /// the server says it, and the role changes made here.
+    pub fn identity_status(&self) -> AppResult<IdentityStatus> {
+        let linked = self.server_link()?.is_some();
+        let (stored, mut role_changes) = self.store.read(|r| {
+            Ok::<_, AppError>((
+                r.get_setting::<Settings>(Settings::KEY)?.is_some(),
+                r.get_setting::<Vec<RoleChange>>(RoleChange::KEY)?
+                    .unwrap_or_default(),
+            ))
+        })?;
+        role_changes.reverse();
+        Ok(IdentityStatus {
+            first_run: !stored && !linked,
+            from_server: linked,
+            role_changes,
+        })
+    }
+
     pub fn set_settings(&self, s: &Settings) -> AppResult<()> {
         if s.user.as_str().trim().is_empty() {
             return Err(
                 redress_domain::DomainError::invalid("user", "a user id is required").into(),
             );
         }
-        self.store.write(|tx| tx.set_setting(Settings::KEY, s))?;
+        text::check("user", s.user.as_str(), text::USER_NAME)?;
+        text::check("display_name", &s.display_name, text::PERSON_NAME)?;
+        let now = self.now();
+        let linked = self.server_link()?.is_some();
+        self.store.write(|tx| {
+            let old = tx.reader().get_setting::<Settings>(Settings::KEY)?;
+            if let Some(old) = &old {
+                let same_identity = old.user == s.user
+                    && old.role == s.role
+                    && old.approval_limit_minor == s.approval_limit_minor;
+                if linked && !same_identity {
+                    return Err(AppError::new(
+                        "identity_from_server",
+                        "user, role and limit come from the server this console is linked to",
+                    ));
+                }
+                if old.role != s.role {
+                    let mut changes = tx
+                        .reader()
+                        .get_setting::<Vec<RoleChange>>(RoleChange::KEY)?
+                        .unwrap_or_default();
+                    changes.push(RoleChange {
+                        at: now,
+                        user: old.user.clone(),
+                        from: old.role,
+                        to: s.role,
+                    });
+                    let excess = changes.len().saturating_sub(RoleChange::KEPT);
+                    changes.drain(..excess);
+                    tx.set_setting(RoleChange::KEY, &changes)?;
+                }
+            }
+            tx.set_setting(Settings::KEY, s)?;
+            Ok::<_, AppError>(())
+        })?;
         self.events.changed(&Changed {
             complaints: Vec::new(),
             all: true,

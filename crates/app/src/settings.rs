@@ -91,3 +91,33 @@ impl Settings {
         }
     }
 }
+
+/// One change of role on a standalone console, kept so that who gave
+/// themselves which authority, and when, can be seen later.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct RoleChange {
+    pub at: jiff::Timestamp,
+    pub user: UserId,
+    pub from: Role,
+    pub to: Role,
+}
+
+impl RoleChange {
+    pub const KEY: &'static str = "role_changes";
+    /// The most changes kept (the oldest go first).
+    pub const KEPT: usize = 200;
+}
+
+/// Who the console says is at the keyboard, and where that comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct IdentityStatus {
+    /// A fresh standalone console: nobody has said who they are yet. The
+    /// console asks once, before anything else.
+    pub first_run: bool,
+    /// Linked to a server: user, role and limit come from the server only.
+    pub from_server: bool,
+    /// Role changes on this console, the latest first.
+    pub role_changes: Vec<RoleChange>,
+}

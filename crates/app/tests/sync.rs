@@ -228,3 +228,59 @@ fn a_sync_refreshes_the_screens_of_the_complaints_it_changed() {
         "a refusal refreshes everything"
     );
 }
+
+#[test]
+fn a_fresh_console_asks_who_is_there_once_records_role_changes_and_defers_to_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), TestClock::at("2026-11-23T01:00:00Z"));
+    let status = h.app.identity_status().unwrap();
+    assert!(status.first_run, "nobody said who they are yet");
+    assert!(!status.from_server);
+
+    h.act_as("agent.li", Role::Agent);
+    let status = h.app.identity_status().unwrap();
+    assert!(!status.first_run, "asked once");
+    assert!(
+        status.role_changes.is_empty(),
+        "the first answer is no change"
+    );
+
+    h.act_as("agent.li", Role::Manager);
+    h.act_as("agent.li", Role::Agent);
+    let changes = h.app.identity_status().unwrap().role_changes;
+    let seen: Vec<_> = changes
+        .iter()
+        .map(|c| (c.user.as_str(), c.from, c.to))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("agent.li", Role::Manager, Role::Agent),
+            ("agent.li", Role::Agent, Role::Manager)
+        ],
+        "latest first"
+    );
+    let mut bad = h.settings();
+    bad.display_name = "evil\u{1b}[2J".into();
+    assert_eq!(h.app.set_settings(&bad).unwrap_err().code, "invalid_text");
+
+    // Linked to a server: the role is the server's; the language is still ours.
+    let dir2 = tempfile::tempdir().unwrap();
+    let s = open(dir2.path(), TestClock::at("2026-11-23T01:00:00Z"));
+    s.app
+        .complete_sign_in(&link(Some("tok"), false), Role::Agent, None)
+        .unwrap();
+    let status = s.app.identity_status().unwrap();
+    assert!(status.from_server && !status.first_run);
+    let mut promoted = s.settings();
+    promoted.role = Role::Admin;
+    assert_eq!(
+        s.app.set_settings(&promoted).unwrap_err().code,
+        "identity_from_server"
+    );
+    assert_eq!(s.settings().role, Role::Agent);
+    let mut english = s.settings();
+    english.language = redress_app::Language::En;
+    s.app.set_settings(&english).unwrap();
+    assert_eq!(s.settings().language, redress_app::Language::En);
+}

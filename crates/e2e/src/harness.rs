@@ -114,6 +114,9 @@ pub struct Console {
     pub wd: Session,
     driver: Child,
     pub data_dir: PathBuf,
+    /// The console asked who is at the keyboard when it started (a fresh
+    /// standalone data directory), and the harness answered.
+    pub asked_who: bool,
 }
 
 impl Console {
@@ -159,16 +162,46 @@ impl Console {
         );
         let wd = Session::start(&format!("http://127.0.0.1:{port}"), &app.to_string_lossy())
             .unwrap_or_else(|e| panic!("no WebDriver session: {e}; see {}", log_path.display()));
-        let console = Console {
+        let mut console = Console {
             wd,
             driver: console_driver.take(),
             data_dir: data_dir.to_owned(),
+            asked_who: false,
         };
+        console
+            .wd
+            .wait(
+                "[data-testid=nav-dashboard], [data-testid=whoami-form]",
+                Duration::from_secs(60),
+            )
+            .unwrap_or_else(|e| panic!("the console did not show its navigation: {e}"));
+        if !console
+            .wd
+            .find_all("[data-testid=whoami-form]")
+            .unwrap_or_default()
+            .is_empty()
+        {
+            console.answer_who_am_i("sup.zhang", "张主管", "supervisor");
+        }
         console
             .wd
             .wait("[data-testid=nav-dashboard]", Duration::from_secs(60))
             .unwrap_or_else(|e| panic!("the console did not show its navigation: {e}"));
         console
+    }
+
+    /// Answers a fresh console's "who is at this console?" (the tests then
+    /// start as the supervisor a demo shows, unless they say otherwise).
+    fn answer_who_am_i(&mut self, user: &str, name: &str, role: &str) {
+        let wd = &self.wd;
+        wd.type_into("[data-testid=whoami-name]", name)
+            .expect("name");
+        wd.type_into("[data-testid=whoami-user]", user)
+            .expect("user");
+        wd.set_value("[data-testid=whoami-role]", role)
+            .expect("role");
+        wd.click("[data-testid=whoami-start]").expect("start");
+        self.asked_who = true;
     }
 }
 

@@ -13,8 +13,21 @@ fn act_as(wd: &Session, user: &str, name: &str, role: &str) {
     wd.click("[data-testid=nav-settings]").expect("settings");
     wd.type_into("[data-testid=set-user]", user).expect("user");
     wd.type_into("[data-testid=set-name]", name).expect("name");
+    let before = wd
+        .exec(
+            "return document.querySelector('[data-testid=set-role]').value",
+            json!([]),
+        )
+        .expect("role now");
     wd.set_value("[data-testid=set-role]", role).expect("role");
     wd.click("[data-testid=set-save]").expect("save");
+    if before.as_str() != Some(role) {
+        // A change of role is confirmed first (and recorded).
+        wd.wait("[data-testid=role-confirm]", SHORT)
+            .expect("the console asks before changing the role");
+        wd.click("[data-testid=role-confirm] [data-testid=dialog-confirm]")
+            .expect("confirm");
+    }
     wd.wait_until(
         "the console knows who I am",
         "return document.querySelector('[data-testid=whoami]')?.textContent.includes(arguments[0])",
@@ -91,6 +104,8 @@ fn a_complaint_goes_round_the_closed_loop() {
     let console = redress_e2e::Console::launch(&tmp.path().join("data"), "flow");
     let wd = &console.wd;
 
+    // A fresh console asked who is at the keyboard (the harness answered).
+    assert!(console.asked_who, "a fresh console asks who I am");
     // An empty store shows an empty dashboard, not an error.
     wd.wait("[data-testid=empty]", SHORT).expect("empty state");
 

@@ -13,6 +13,7 @@ import type { ComplaintView } from "../bindings/ComplaintView";
 import type { DashboardQuery } from "../bindings/DashboardQuery";
 import type { DashboardView } from "../bindings/DashboardView";
 import type { DecidedItem } from "../bindings/DecidedItem";
+import type { IdentityStatus } from "../bindings/IdentityStatus";
 import type { IntakeLookup } from "../bindings/IntakeLookup";
 import type { IntakeQuery } from "../bindings/IntakeQuery";
 import type { NewComplaintInput } from "../bindings/NewComplaintInput";
@@ -36,6 +37,7 @@ export const api = {
   recordComplaint: (input: NewComplaintInput) => invoke<string>("record_complaint", { input }),
   intakeLookup: (query: IntakeQuery) => invoke<IntakeLookup>("intake_lookup", { query }),
   team: () => invoke<TeamView>("team"),
+  identityStatus: () => invoke<IdentityStatus>("identity_status"),
   savedViews: () => invoke<SavedView[]>("saved_views"),
   setSavedViews: (views: SavedView[]) => invoke<null>("set_saved_views", { views }),
   bulkAssign: (ids: string[], department: string, owner: string | null) =>

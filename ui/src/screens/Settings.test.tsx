@@ -1,6 +1,8 @@
-import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
-import { afterEach, describe, expect, it } from "vitest";
+import { cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { IdentityStatus } from "../bindings/IdentityStatus";
 import type { Settings as SettingsData } from "../bindings/Settings";
+import { api } from "../lib/api";
 import { fakeSettings, renderScreen } from "../test/render";
 import { Settings } from "./Settings";
 
@@ -20,6 +22,24 @@ function renderSettings(save?: (s: SettingsData) => Promise<void>) {
 const input = (id: string) => screen.getByTestId(id) as HTMLInputElement;
 const type = (id: string, value: string) => fireEvent.change(screen.getByTestId(id), { target: { value } });
 
+vi.mock("../lib/api", async (importOriginal) => (await import("../test/api")).mockApi(await importOriginal()));
+
+const identity = vi.mocked(api.identityStatus);
+const STANDALONE: IdentityStatus = { first_run: false, from_server: false, role_changes: [] };
+
+beforeEach(() => {
+  identity.mockReset();
+  identity.mockResolvedValue(STANDALONE);
+  vi.mocked(api.syncOverview).mockReset();
+  vi.mocked(api.syncOverview).mockResolvedValue({
+    status: { state: "standalone" },
+    server_url: null,
+    user: null,
+    pending: 0,
+    rejected: 0,
+    last_pull_at: null,
+  } as never);
+});
 afterEach(cleanup);
 
 describe("Settings", () => {
@@ -52,6 +72,11 @@ describe("Settings", () => {
     fireEvent.click(screen.getByTestId("set-notify-progress_due"));
     type("set-summary", "12");
     fireEvent.click(screen.getByTestId("set-save"));
+    // A change of role is confirmed first.
+    const confirm = await screen.findByTestId("role-confirm");
+    expect(confirm.textContent).toContain("From Agent to Supervisor");
+    expect(save).toHaveBeenCalledTimes(1);
+    fireEvent.click(within(confirm).getByTestId("dialog-confirm"));
 
     await waitFor(() => expect(save).toHaveBeenCalledTimes(2));
     expect(save).toHaveBeenLastCalledWith({
@@ -143,5 +168,33 @@ describe("Settings", () => {
     expect(screen.queryByTestId("set-saved")).toBeNull();
     // Nothing was applied: still Chinese.
     expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("设置");
+  });
+
+  it("cancelling a role change saves nothing and keeps what was typed", async () => {
+    const save = renderSettings();
+    fireEvent.change(screen.getByTestId("set-role"), { target: { value: "admin" } });
+    fireEvent.click(screen.getByTestId("set-save"));
+    const confirm = await screen.findByTestId("role-confirm");
+    fireEvent.click(within(confirm).getByTestId("dialog-cancel"));
+    expect(screen.queryByTestId("role-confirm")).toBeNull();
+    expect(save).not.toHaveBeenCalled();
+    expect((screen.getByTestId("set-role") as HTMLSelectElement).value).toBe("admin");
+  });
+
+  it("shows the recorded role changes, and locks who I am when a server says it", async () => {
+    identity.mockResolvedValue({
+      first_run: false,
+      from_server: true,
+      role_changes: [{ at: "2026-11-23T01:00:00Z", user: "agent1", from: "agent", to: "manager" }],
+    });
+    const save = renderSettings();
+    expect((await screen.findByTestId("role-history")).textContent).toContain("agent1：坐席 → 经理");
+    expect(screen.getByTestId("set-from-server").textContent).toContain("服务器");
+    expect((screen.getByTestId("set-role") as HTMLSelectElement).disabled).toBe(true);
+    expect(input("set-user").disabled).toBe(true);
+    expect(input("set-limit").disabled).toBe(true);
+    // The language is still the user's own.
+    fireEvent.change(screen.getByTestId("set-language"), { target: { value: "en" } });
+    await waitFor(() => expect(save).toHaveBeenCalledTimes(1));
   });
 });

@@ -10,7 +10,11 @@ import type { Settings as SettingsData } from "../bindings/Settings";
 import { Options } from "../components/Options";
 import { ErrorBanner, Notice } from "../components/Status";
 import { LANGS, useI18n, type Key } from "../i18n";
-import { toAppError } from "../lib/api";
+import { Dialog } from "../components/Dialog";
+import { api, toAppError } from "../lib/api";
+import { settingsChanged } from "../lib/changes";
+import { formatDateTime } from "../lib/time";
+import { useLoad } from "../lib/useLoad";
 import { useShell } from "../lib/context";
 import { parseAmount } from "../lib/money";
 import { ServerAccount } from "./ServerAccount";
@@ -91,7 +95,7 @@ export function fromForm(f: SettingsForm): SettingsData {
 const same = (a: SettingsForm, b: SettingsForm) => JSON.stringify(a) === JSON.stringify(b);
 
 export function Settings() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const shell = useShell();
   const saved = useMemo(() => toForm(shell.settings), [shell.settings]);
   const [form, setForm] = useState<SettingsForm>(saved);
@@ -115,6 +119,11 @@ export function Settings() {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [saved]);
 
+  const identity = useLoad(() => api.identityStatus(), [], settingsChanged);
+  const fromServer = identity.data?.from_server ?? false;
+  // A change of role is confirmed before it is saved (and then recorded).
+  const [confirmRole, setConfirmRole] = useState(false);
+
   const errors = attempted ? validate(form) : {};
 
   const update = (patch: Partial<SettingsForm>) => {
@@ -135,17 +144,23 @@ export function Settings() {
     }
   };
 
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
+  const submit = async (e: FormEvent | null, roleConfirmed = false) => {
+    e?.preventDefault();
     if (busy) return;
     setAttempted(true);
     setDone(false);
     setFailure(undefined);
     if (Object.keys(validate(form)).length > 0) return;
+    if (form.role !== base.role && !roleConfirmed) {
+      setConfirmRole(true);
+      return;
+    }
+    setConfirmRole(false);
     const next = fromForm(form);
     setBusy(true);
     try {
       await shell.saveSettings(next);
+      identity.reload();
       const stored = toForm(next);
       setForm(stored);
       setBase(stored);
@@ -187,6 +202,7 @@ export function Settings() {
               spellCheck={false}
               aria-invalid={errors.user ? true : undefined}
               aria-describedby={errors.user ? "set-user-error" : undefined}
+              disabled={fromServer}
               onChange={(e) => update({ user: e.target.value })}
             />
             <span className="muted" style={{ fontSize: 12 }}>
@@ -203,7 +219,12 @@ export function Settings() {
           </label>
           <label>
             {t("settings.role")}
-            <select data-testid="set-role" value={form.role} onChange={(e) => update({ role: e.target.value as Role })}>
+            <select
+              data-testid="set-role"
+              value={form.role}
+              disabled={fromServer}
+              onChange={(e) => update({ role: e.target.value as Role })}
+            >
               <Options values={ROLES} label={(r) => t(`role.${r}`)} />
             </select>
           </label>
@@ -213,6 +234,7 @@ export function Settings() {
               data-testid="set-limit"
               value={form.limit}
               inputMode="decimal"
+              disabled={fromServer}
               aria-invalid={errors.limit ? true : undefined}
               aria-describedby={errors.limit ? "set-limit-error" : undefined}
               onChange={(e) => update({ limit: e.target.value })}
@@ -222,7 +244,30 @@ export function Settings() {
             </span>
             {fieldError("limit", "set-limit-error")}
           </label>
+          {fromServer && (
+            <p className="muted" data-testid="set-from-server" style={{ margin: 0 }}>
+              {t("settings.from_server")}
+            </p>
+          )}
+          {identity.data && identity.data.role_changes.length > 0 && (
+            <div data-testid="role-history">
+              <strong style={{ fontSize: 13 }}>{t("settings.role_history")}</strong>
+              <ul style={{ margin: "4px 0 0", paddingLeft: 18, fontSize: 13 }}>
+                {identity.data.role_changes.slice(0, 10).map((c) => (
+                  <li key={`${c.at}-${c.to}`}>
+                    {t("settings.role_history.entry", {
+                      at: formatDateTime(c.at, lang),
+                      user: c.user,
+                      from: t(`role.${c.from}`),
+                      to: t(`role.${c.to}`),
+                    })}
+                  </li>
+                ))}
+              </ul>
+            </div>
+          )}
         </section>
+
 
         <section className="panel" style={{ display: "flex", flexDirection: "column", gap: 12 }}>
           <label>
@@ -311,6 +356,22 @@ export function Settings() {
           )}
         </div>
       </form>
+      {/* Outside the settings form: a dialog is a form of its own. */}
+        {confirmRole && (
+        <Dialog
+          title={t("settings.role_change.title")}
+          confirmLabel={t("settings.role_change.confirm")}
+          danger
+          busy={busy}
+          onCancel={() => setConfirmRole(false)}
+          onConfirm={() => void submit(null, true)}
+          testId="role-confirm"
+        >
+          <p style={{ margin: 0 }}>
+            {t("settings.role_change.body", { from: t(`role.${base.role}`), to: t(`role.${form.role}`) })}
+          </p>
+        </Dialog>
+      )}
     </div>
   );
 }
