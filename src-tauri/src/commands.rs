@@ -68,6 +68,17 @@ pub async fn identity_status(app: State<'_, Shared>) -> Result<IdentityStatus, A
     blocking(&app, App::identity_status).await
 }
 
+/// Archives a standalone console's history (a copy in the data directory)
+/// and empties the store so it can join a server; returns the archive path.
+#[tauri::command]
+pub async fn archive_standalone_history(app: State<'_, Shared>) -> Result<String, AppError> {
+    blocking(&app, |a| {
+        a.archive_standalone_history()
+            .map(|p| p.to_string_lossy().into_owned())
+    })
+    .await
+}
+
 /// The current user's saved dashboard views.
 #[tauri::command]
 pub async fn saved_views(app: State<'_, Shared>) -> Result<Vec<SavedView>, AppError> {

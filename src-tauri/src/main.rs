@@ -217,6 +217,7 @@ fn main() {
             commands::intake_lookup,
             commands::team,
             commands::identity_status,
+            commands::archive_standalone_history,
             commands::saved_views,
             commands::set_saved_views,
             commands::bulk_assign,

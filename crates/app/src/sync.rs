@@ -193,6 +193,43 @@ impl App {
         }
     }
 
+    /// Makes a standalone console ready to join a server without losing
+    /// anything: the whole store is copied to
+    /// `<data dir>/archive/<UTC time>/redress.db` (a data directory of its
+    /// own, which `redressctl --data-dir` and the console open as they are),
+    /// then its complaints, local changes and reminders are forgotten here;
+    /// settings stay. Refused once linked to a server. Returns the archive's
+    /// directory.
+    pub fn archive_standalone_history(&self) -> AppResult<std::path::PathBuf> {
+        if self.server_link()?.is_some() {
+            return Err(AppError::new(
+                "linked_elsewhere",
+                "this data directory is linked to a server; its history is the server's",
+            ));
+        }
+        let data_dir = self
+            .store
+            .path()
+            .parent()
+            .map(std::path::Path::to_path_buf)
+            .unwrap_or_default();
+        let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%S%.3fZ").to_string();
+        let dir = data_dir.join("archive").join(stamp);
+        std::fs::create_dir_all(&dir)
+            .map_err(|e| AppError::internal(format!("cannot create the archive folder: {e}")))?;
+        self.store.archive_to(&dir.join(redress_local::DB_FILE))?;
+        self.store.write(|tx| tx.forget_standalone_history())?;
+        // The SLA watcher must not keep clocks of complaints no longer here.
+        self.reindex()?;
+        self.events.changed(&Changed {
+            complaints: Vec::new(),
+            all: true,
+            reminders: true,
+            settings: false,
+        });
+        Ok(dir)
+    }
+
     /// Records a successful sign-in: links the store to the server (the
     /// token in `link`, or in the keychain when `link.keychain`), takes the
     /// server's account as the acting user (so local prechecks judge with

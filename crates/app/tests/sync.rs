@@ -284,3 +284,40 @@ fn a_fresh_console_asks_who_is_there_once_records_role_changes_and_defers_to_the
     s.app.set_settings(&english).unwrap();
     assert_eq!(s.settings().language, redress_app::Language::En);
 }
+
+#[test]
+fn standalone_history_is_archived_whole_and_the_console_can_then_join() {
+    let dir = tempfile::tempdir().unwrap();
+    let h = open(dir.path(), TestClock::at("2026-11-23T01:00:00Z"));
+    h.act_as("agent.li", Role::Agent);
+    let cid = h.app.record_complaint(broadband()).unwrap();
+    assert_eq!(
+        h.app.check_can_join(URL).unwrap_err().code,
+        "standalone_history"
+    );
+
+    let archive = h.app.archive_standalone_history().unwrap();
+    assert!(archive.starts_with(dir.path().join("archive")));
+    // The archive is a data directory of its own, with everything in it.
+    let old = LocalStore::open_dir(&archive).unwrap();
+    let kept = old.read(|r| r.complaint(cid)).unwrap().unwrap();
+    assert_eq!(kept.complaint.id, cid);
+    assert_eq!(old.read(|r| r.outbox_pending()).unwrap().len(), 0);
+    drop(old);
+
+    // Here: fresh, the settings kept, and now it may join.
+    assert!(h.app.complaint(cid).is_err());
+    assert!(h.app.dashboard(Default::default()).unwrap().rows.is_empty());
+    assert_eq!(h.settings().user, UserId::new("agent.li"));
+    h.app.check_can_join(URL).unwrap();
+    h.app
+        .complete_sign_in(&link(Some("tok"), false), Role::Agent, None)
+        .unwrap();
+    assert_eq!(
+        h.app.archive_standalone_history().unwrap_err().code,
+        "linked_elsewhere"
+    );
+    // A new complaint numbers from one again: nothing local is reused.
+    let again = h.app.record_complaint(broadband()).unwrap();
+    assert_ne!(again, cid);
+}

@@ -171,6 +171,16 @@ impl LocalStore {
         Ok(value)
     }
 
+    /// Writes a complete, consistent copy of the store to `file` (SQLite's
+    /// `VACUUM INTO`; the file must not exist yet). The copy opens like any
+    /// data directory's `redress.db`.
+    pub fn archive_to(&self, file: &Path) -> Result<()> {
+        let conn = self.lock();
+        let target = file.to_string_lossy().into_owned();
+        conn.execute("VACUUM INTO ?1", [target])?;
+        Ok(())
+    }
+
     /// Runs `f` on one consistent snapshot (a deferred read transaction).
     pub fn read<T, E>(&self, f: impl FnOnce(&Reader<'_>) -> Result<T, E>) -> Result<T, E>
     where

@@ -221,6 +221,25 @@ impl<'conn> WriteTx<'conn> {
         Ok(n)
     }
 
+    /// Forgets everything a standalone console recorded (complaints, local
+    /// changes, reminders) and its local numbering, keeping the settings and
+    /// the device id: the store is then as fresh as a new one and may join a
+    /// server. The caller archives the store first. Returns how many
+    /// complaints were forgotten.
+    pub fn forget_standalone_history(&mut self) -> Result<usize> {
+        // Whatever refers to a complaint or an intent goes first.
+        self.tx.execute("DELETE FROM reminder_log", [])?;
+        self.tx.execute("DELETE FROM complaint_overlay", [])?;
+        self.tx.execute("DELETE FROM outbox", [])?;
+        let complaints = self.tx.execute("DELETE FROM complaints", [])?;
+        self.tx.execute(
+            "UPDATE sync_state SET cursor_seq = 0, local_number_seq = 0, last_pull_at = NULL, \
+             last_push_at = NULL, last_error = NULL WHERE id = 1",
+            [],
+        )?;
+        Ok(complaints)
+    }
+
     /// Forgets the mirror so the next pull rebuilds it from cursor 0 (the
     /// server's sequence started over). The complaints in `keep`, each with
     /// the outbox row that last touches it, stay visible as overlay rows

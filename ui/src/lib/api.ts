@@ -38,6 +38,7 @@ export const api = {
   intakeLookup: (query: IntakeQuery) => invoke<IntakeLookup>("intake_lookup", { query }),
   team: () => invoke<TeamView>("team"),
   identityStatus: () => invoke<IdentityStatus>("identity_status"),
+  archiveStandaloneHistory: () => invoke<string>("archive_standalone_history"),
   savedViews: () => invoke<SavedView[]>("saved_views"),
   setSavedViews: (views: SavedView[]) => invoke<null>("set_saved_views", { views }),
   bulkAssign: (ids: string[], department: string, owner: string | null) =>

@@ -121,6 +121,34 @@ describe("SignIn", () => {
     pressEnter();
     const error = await screen.findByTestId("error");
     expect(error.textContent).toContain("本控制台已有未连接服务器时登记的投诉");
+    expect(screen.getByTestId("standalone-history").textContent).toContain("归档后重新开始");
+  });
+
+  it("archives the standalone history after asking, then lets the user sign in again", async () => {
+    signIn.mockRejectedValueOnce({ code: "standalone_history", message: "", transient: false, fields: [] });
+    const archive = vi.mocked(api.archiveStandaloneHistory);
+    archive.mockReset();
+    archive.mockResolvedValue("/data/archive/20261206T230000.000Z");
+    renderScreen(<SignIn />, { lang: "en" });
+    fill("http://h:1", "amy", "pw");
+    pressEnter();
+    const panel = await screen.findByTestId("standalone-history");
+    // Both ways are explained; nothing is lost either way.
+    expect(panel.textContent).toContain("Archive and start fresh");
+    expect(panel.textContent).toContain("Upload as an import");
+    fireEvent.click(within(panel).getByTestId("archive-history"));
+    const dialog = screen.getByTestId("archive-dialog");
+    expect(archive).not.toHaveBeenCalled();
+    fireEvent.click(within(dialog).getByTestId("dialog-confirm"));
+    await waitFor(() => expect(archive).toHaveBeenCalledTimes(1));
+    expect((await screen.findByTestId("archived")).textContent).toContain("/data/archive/20261206T230000.000Z");
+    expect(screen.queryByTestId("standalone-history")).toBeNull();
+
+    // Signing in again now works.
+    signIn.mockResolvedValueOnce(standalone);
+    fill("http://h:1", "amy", "pw");
+    pressEnter();
+    await waitFor(() => expect(signIn).toHaveBeenCalledTimes(2));
   });
 
   it("asks for every field before calling the server", async () => {

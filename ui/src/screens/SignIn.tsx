@@ -5,6 +5,7 @@
 // can be sent twice; a refusal shows its translated message and stable code.
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { AppError } from "../bindings/AppError";
+import { Dialog } from "../components/Dialog";
 import { ErrorBanner } from "../components/Status";
 import { errorMessage, hasKey, useI18n } from "../i18n";
 import { api, toAppError } from "../lib/api";
@@ -35,6 +36,24 @@ export function SignIn() {
   }, [overview]);
 
   useEffect(() => first.current?.focus(), []);
+
+  // A console with standalone history: archive it whole, then sign in again.
+  const [archiving, setArchiving] = useState(false);
+  const [archived, setArchived] = useState<string>();
+  const archive = async () => {
+    setBusy(true);
+    try {
+      const path = await api.archiveStandaloneHistory();
+      setArchived(path);
+      setFailure(undefined);
+      setArchiving(false);
+    } catch (err) {
+      setFailure(toAppError(err));
+      setArchiving(false);
+    } finally {
+      setBusy(false);
+    }
+  };
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -156,12 +175,42 @@ export function SignIn() {
           </div>
         )}
         {failure && <ErrorBanner error={failure} />}
+        {failure?.code === "standalone_history" && (
+          <div className="panel" data-testid="standalone-history" style={{ margin: 0 }}>
+            <strong>{t("sync.join.title")}</strong>
+            <p style={{ margin: "6px 0" }}>{t("sync.join.why")}</p>
+            <ul style={{ margin: "0 0 8px", paddingLeft: 18 }}>
+              <li>{t("sync.join.archive")}</li>
+              <li className="muted">{t("sync.join.import")}</li>
+            </ul>
+            <button type="button" data-testid="archive-history" disabled={busy} onClick={() => setArchiving(true)}>
+              {t("sync.join.archive_button")}
+            </button>
+          </div>
+        )}
+        {archived && (
+          <p className="notice" data-testid="archived" style={{ margin: 0 }}>
+            {t("sync.join.archived", { path: archived })}
+          </p>
+        )}
         <div>
           <button type="submit" className="primary" data-testid="signin-submit" disabled={busy}>
             {busy ? t("sync.signin.working") : t("sync.signin.submit")}
           </button>
         </div>
       </form>
+      {archiving && (
+        <Dialog
+          title={t("sync.join.confirm_title")}
+          confirmLabel={t("sync.join.archive_button")}
+          busy={busy}
+          onCancel={() => setArchiving(false)}
+          onConfirm={() => void archive()}
+          testId="archive-dialog"
+        >
+          <p style={{ margin: 0 }}>{t("sync.join.confirm_body")}</p>
+        </Dialog>
+      )}
     </div>
   );
 }

@@ -67,6 +67,14 @@ export const en = {
   "sync.mutation.complaint.reopen": "Reopen",
   "sync.mutation.sla.pause": "Pause clock",
   "sync.mutation.sla.resume": "Resume clock",
+  "sync.join.title": "This console has history of its own",
+  "sync.join.why": "Complaints recorded here without a server have local numbers the server does not know, so the console cannot join as it is. Nothing needs to be lost:",
+  "sync.join.archive": "Archive and start fresh: everything on this console is copied to an archive folder in its data directory (it opens like any data directory), then the console is emptied and can sign in. Your settings stay.",
+  "sync.join.import": "Upload as an import: sending the archived history to the server comes with the import feature; the archive keeps it until then.",
+  "sync.join.archive_button": "Archive and start fresh",
+  "sync.join.confirm_title": "Archive this console's history?",
+  "sync.join.confirm_body": "A complete copy goes to the archive folder first; then the complaints, pending changes and reminders leave this console. Sign in again afterwards.",
+  "sync.join.archived": "Archived to {path}. Sign in again to join the server.",
 } as const;
 
 export const zhCN: { [K in keyof typeof en]: string } = {
@@ -136,4 +144,12 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "sync.mutation.complaint.reopen": "重新打开",
   "sync.mutation.sla.pause": "暂停计时",
   "sync.mutation.sla.resume": "恢复计时",
+  "sync.join.title": "本控制台已有自己的历史记录",
+  "sync.join.why": "未连接服务器时登记的投诉使用本地编号，服务器并不知道，因此本控制台不能直接加入。不会丢失任何数据：",
+  "sync.join.archive": "归档后重新开始：本控制台的全部数据先复制到数据目录下的归档文件夹（可像普通数据目录一样打开），然后清空本控制台，即可登录。您的设置保留。",
+  "sync.join.import": "作为导入上传：把归档的历史记录上传到服务器将随导入功能提供；在此之前由归档保存。",
+  "sync.join.archive_button": "归档并重新开始",
+  "sync.join.confirm_title": "要归档本控制台的历史记录吗？",
+  "sync.join.confirm_body": "先把完整副本保存到归档文件夹，然后从本控制台移除投诉、未同步的更改和提醒。完成后请重新登录。",
+  "sync.join.archived": "已归档到 {path}。请重新登录以加入服务器。",
 };
