@@ -1,8 +1,10 @@
 //! A populated console (demo data, Chinese UI): the dashboard shows live
-//! countdowns in every status and the approval queue says why a decision is
-//! out of reach; a complaint's page. Saves them as PNG (`make screenshots`
-//! copies them to docs/).
+//! countdowns in several statuses and the approval queue says why a decision
+//! is out of reach; a complaint's page; a breached clock paused stays in the
+//! Breached tile; in English the dashboard lays out from 1440 down to the
+//! minimum window size. Saves PNGs (`make screenshots` copies them to docs/).
 
+use redress_e2e::webdriver::Session;
 use redress_e2e::{Console, output_dir, workspace_root};
 use serde_json::json;
 use std::path::Path;
@@ -97,6 +99,52 @@ fn dashboard_and_approval_queue_of_a_populated_console() {
         .expect("the timeline");
     std::thread::sleep(Duration::from_millis(500));
     save_png("complaint.png", &wd.screenshot().expect("screenshot"));
+
+    // A breach is a fact: pausing a breached clock keeps it in the Breached
+    // tile, and the clock says "breached, paused".
+    let breached_count = |wd: &Session| -> u64 {
+        wd.text("[data-testid=count-breached]")
+            .expect("breached count")
+            .chars()
+            .filter(char::is_ascii_digit)
+            .collect::<String>()
+            .parse()
+            .expect("a number")
+    };
+    wd.click("[data-testid=nav-dashboard]").expect("dashboard");
+    wd.wait("[data-testid=dashboard-row]", Duration::from_secs(10))
+        .expect("rows");
+    let before = breached_count(wd);
+    assert!(before > 0, "the demo has breaches");
+    // Soonest due first: the first row is breached.
+    wd.click("[data-testid=dashboard-row]")
+        .expect("open the first row");
+    let pause = "[data-testid^=clock-][data-status=breached] [data-testid^=action-pause-]";
+    wd.wait(pause, Duration::from_secs(10))
+        .expect("a breached clock that can be paused");
+    wd.click(pause).expect("pause");
+    wd.set_value("[data-testid=f-reason]", "waiting_on_customer")
+        .expect("reason");
+    wd.type_into("[data-testid=f-note]", "客户要求明天再联系")
+        .expect("a note: the deadline has passed");
+    wd.click("[data-testid=dialog-confirm]").expect("confirm");
+    wd.wait("[data-testid=clock-paused]", Duration::from_secs(10))
+        .expect("the clock shows it is paused");
+    let tag = wd.text("[data-testid=clock-paused]").expect("tag");
+    assert!(tag.contains("超时"), "breached, paused: {tag}");
+    wd.click("[data-testid=nav-dashboard]").expect("dashboard");
+    wd.wait_until(
+        "the counts are read again",
+        "return document.querySelector('[data-testid=count-breached]')?.textContent.trim() !== '–'",
+        json!([]),
+        Duration::from_secs(10),
+    )
+    .expect("counts");
+    assert_eq!(
+        breached_count(wd),
+        before,
+        "the paused breach is still counted"
+    );
 
     // In English, from the minimum window size up, the dashboard shows the
     // next-due column, and no number, state, severity, kind, channel or
