@@ -10,6 +10,7 @@ import type { Approval } from "../bindings/Approval";
 import type { ApprovalItem } from "../bindings/ApprovalItem";
 import type { ComplaintBrief } from "../bindings/ComplaintBrief";
 import type { DecidedItem } from "../bindings/DecidedItem";
+import { SeverityTag, Tabs } from "../components/Bits";
 import { ComplaintLink } from "../components/ComplaintLink";
 import { Countdown } from "../components/Countdown";
 import { Dialog } from "../components/Dialog";
@@ -18,7 +19,6 @@ import { TableHead } from "../components/TableHead";
 import { errorMessage, useI18n } from "../i18n";
 import { api } from "../lib/api";
 import { complaintsChanged, settingsChanged } from "../lib/changes";
-import { severityLabel } from "../lib/filters";
 import { formatMoney } from "../lib/money";
 import { formatDateTime, formatElapsed, useNow } from "../lib/time";
 import { useLoad } from "../lib/useLoad";
@@ -39,21 +39,12 @@ export function Approvals() {
   const [tab, setTab] = useState<Tab>("todo");
   return (
     <div>
-      <div className="tabs" role="tablist" style={{ marginBottom: 10, display: "flex", gap: 6 }}>
-        {(["todo", "decided"] as const).map((k) => (
-          <button
-            key={k}
-            type="button"
-            role="tab"
-            aria-selected={tab === k}
-            className={tab === k ? "primary" : ""}
-            data-testid={`tab-${k}`}
-            onClick={() => setTab(k)}
-          >
-            {t(`approvals.tab.${k}`, { days: DECIDED_DAYS })}
-          </button>
-        ))}
-      </div>
+      <Tabs
+        tabs={["todo", "decided"] as const}
+        current={tab}
+        label={(k) => t(`approvals.tab.${k}`, { days: DECIDED_DAYS })}
+        onChoose={setTab}
+      />
       {tab === "todo" ? <ToDecide /> : <Decided />}
     </div>
   );
@@ -356,9 +347,7 @@ function BriefTags({ brief }: { brief: ComplaintBrief }) {
   const { t } = useI18n();
   return (
     <div className="tags" data-testid="brief-tags" style={{ display: "flex", flexWrap: "wrap", gap: 4, marginTop: 2 }}>
-      <span className={`tag${brief.severity >= 4 ? " bad" : brief.severity === 3 ? " warn" : ""}`}>
-        {severityLabel(t, brief.severity)}
-      </span>
+      <SeverityTag level={brief.severity} />
       <span className="tag">{t(`kind.${brief.kind}`)}</span>
       {brief.public_exposure && (
         <span className="tag bad" data-testid="brief-public">

@@ -6,6 +6,7 @@ import type { DashboardRow } from "../bindings/DashboardRow";
 import type { DashboardView } from "../bindings/DashboardView";
 import type { TeamView } from "../bindings/TeamView";
 import { Dialog } from "../components/Dialog";
+import { SeverityTag } from "../components/Bits";
 import { Countdown } from "../components/Countdown";
 import { Options } from "../components/Options";
 import { EmptyState, ErrorBanner, Loading, Notice } from "../components/Status";
@@ -378,9 +379,7 @@ export function Dashboard() {
       ),
       kind: t(`kind.${row.kind}`),
       severity: (
-        <span className={`tag${row.severity >= 4 ? " bad" : row.severity === 3 ? " warn" : ""}`}>
-          {severityLabel(t, row.severity)}
-        </span>
+        <SeverityTag level={row.severity} />
       ),
       channel: t(`channel.${row.channel}`),
       owner: (

@@ -9,6 +9,7 @@ import { useMemo, useState, type KeyboardEvent, type MouseEvent } from "react";
 import type { AppError } from "../bindings/AppError";
 import type { ReminderItem } from "../bindings/ReminderItem";
 import type { ReminderKind } from "../bindings/ReminderKind";
+import { Tabs } from "../components/Bits";
 import { Countdown } from "../components/Countdown";
 import { EmptyState, ErrorBanner, ListBody, ScreenTitle } from "../components/Status";
 import { TableHead } from "../components/TableHead";
@@ -129,24 +130,15 @@ export function Reminders() {
         countTestId="unacked-count"
       />
 
-      <div className="tabs" role="tablist" style={{ marginBottom: 10, display: "flex", gap: 6 }}>
-        {(["open", "history"] as const).map((k) => (
-          <button
-            key={k}
-            type="button"
-            role="tab"
-            aria-selected={tab === k}
-            className={tab === k ? "primary" : ""}
-            data-testid={`tab-${k}`}
-            onClick={() => {
-              setTab(k);
-              setSelected(new Set());
-            }}
-          >
-            {t(`reminders.tab.${k}`)}
-          </button>
-        ))}
-      </div>
+      <Tabs
+        tabs={["open", "history"] as const}
+        current={tab}
+        label={(k) => t(`reminders.tab.${k}`)}
+        onChoose={(k) => {
+          setTab(k);
+          setSelected(new Set());
+        }}
+      />
 
       <div style={{ marginBottom: 10, display: "flex", flexWrap: "wrap", gap: 14, alignItems: "center" }}>
         {tab === "open" && (

@@ -7,9 +7,10 @@ import type { NotifyPrefs } from "../bindings/NotifyPrefs";
 import type { ReminderKind } from "../bindings/ReminderKind";
 import type { Role } from "../bindings/Role";
 import type { Settings as SettingsData } from "../bindings/Settings";
+import { LanguageOptions } from "../components/Bits";
 import { Options } from "../components/Options";
 import { ErrorBanner, Notice } from "../components/Status";
-import { LANGS, useI18n, type Key } from "../i18n";
+import { useI18n, type Key } from "../i18n";
 import { Dialog } from "../components/Dialog";
 import { api, toAppError } from "../lib/api";
 import { settingsChanged } from "../lib/changes";
@@ -277,11 +278,7 @@ export function Settings() {
               value={form.language}
               onChange={(e) => void chooseLanguage(e.target.value as Language)}
             >
-              {LANGS.map((l) => (
-                <option key={l} value={l} lang={l}>
-                  {t(`settings.lang.${l}`)}
-                </option>
-              ))}
+              <LanguageOptions />
             </select>
           </label>
         </section>

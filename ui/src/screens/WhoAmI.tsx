@@ -7,9 +7,10 @@ import type { AppError } from "../bindings/AppError";
 import type { Language } from "../bindings/Language";
 import type { Role } from "../bindings/Role";
 import type { Settings } from "../bindings/Settings";
+import { LanguageOptions } from "../components/Bits";
 import { Options } from "../components/Options";
 import { ErrorBanner } from "../components/Status";
-import { I18nProvider, LANGS, useI18n } from "../i18n";
+import { I18nProvider, useI18n } from "../i18n";
 import { api, toAppError } from "../lib/api";
 
 const ROLES: readonly Role[] = ["agent", "supervisor", "manager", "admin"];
@@ -80,11 +81,7 @@ function WhoAmIForm({
         <label>
           {t("settings.language")}
           <select data-testid="whoami-language" value={language} onChange={(e) => onLanguage(e.target.value as Language)}>
-            {LANGS.map((l) => (
-              <option key={l} value={l} lang={l}>
-                {t(`settings.lang.${l}`)}
-              </option>
-            ))}
+            <LanguageOptions />
           </select>
         </label>
         <label>
