@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from "react";
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { AppError } from "./bindings/AppError";
 import type { Settings } from "./bindings/Settings";
 import { ErrorBanner, Loading } from "./components/Status";
@@ -56,14 +56,21 @@ export function App() {
   // A fresh standalone console asks who is at the keyboard before anything.
   const [firstRun, setFirstRun] = useState(false);
 
+  // Reads overlap (a save's own "changed" event, the next save): only the
+  // latest answer counts, so an older read never puts back older settings.
+  const loads = useRef(0);
   const loadSettings = useCallback(() => {
+    const mine = ++loads.current;
     Promise.all([api.settings(), api.identityStatus()])
       .then(([s, identity]) => {
+        if (mine !== loads.current) return;
         setSettings(s);
         setFirstRun(identity.first_run);
         setError(undefined);
       })
-      .catch((e: unknown) => setError(toAppError(e)));
+      .catch((e: unknown) => {
+        if (mine === loads.current) setError(toAppError(e));
+      });
   }, []);
 
   useEffect(() => {
@@ -114,6 +121,8 @@ export function App() {
             route,
             go: setRoute,
             saveSettings: async (s: Settings) => {
+              // A read still under way answers for the settings before this save.
+              loads.current++;
               await api.setSettings(s);
               setSettings(s);
             },
@@ -140,6 +149,7 @@ export function App() {
         <WhoAmI
           defaults={shell.settings}
           onDone={(s) => {
+            loads.current++;
             setSettings(s);
             setFirstRun(false);
           }}

@@ -46,7 +46,17 @@ fn choose(wd: &Session, select: &str, value: &str) {
         json!([select, value]),
         SHORT,
     )
-    .unwrap_or_else(|e| panic!("{e}"));
+    .unwrap_or_else(|e| {
+        let seen = wd
+            .exec(
+                "const s = document.querySelector(arguments[0]); \
+                 return { options: s ? [...s.options].map(o => o.value) : null, \
+                          me: document.querySelector('[data-testid=whoami]')?.textContent };",
+                json!([select]),
+            )
+            .unwrap_or_default();
+        panic!("{e}; the list offers {seen}")
+    });
     wd.set_value(select, value).expect("choose");
 }
 

@@ -12,6 +12,7 @@ import type { RemedyKind } from "../../bindings/RemedyKind";
 import type { RootCause } from "../../bindings/RootCause";
 import { useI18n } from "../../i18n";
 import { api, newId } from "../../lib/api";
+import { settingsChanged } from "../../lib/changes";
 import { useLoad } from "../../lib/useLoad";
 import { Options } from "../../components/Options";
 import { callbackCommand, scoreLabel, scoresFor, type CallbackResult } from "../../lib/callbacks";
@@ -94,7 +95,8 @@ function AssignDialog(props: Common) {
   const [department, setDepartment] = useState(complaint.department ?? "");
   const [owner, setOwner] = useState(complaint.owner ?? "");
   // People and departments come from the Rust side, never typed.
-  const { data: team } = useLoad(() => api.team(), [], () => false);
+  // Read again when who is at the keyboard changes (the current user is offered).
+  const { data: team } = useLoad(() => api.team(), [], settingsChanged);
   return (
     <CommandDialog
       runner={runner}
