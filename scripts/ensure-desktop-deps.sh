@@ -8,7 +8,7 @@ set -euo pipefail
 PACKAGES=(
     build-essential pkg-config
     libwebkit2gtk-4.1-dev libxdo-dev libssl-dev libayatana-appindicator3-dev librsvg2-dev
-    xvfb xauth webkit2gtk-driver dbus dbus-x11 fonts-noto-cjk
+    xvfb xauth webkit2gtk-driver dbus dbus-bin dbus-x11 fonts-noto-cjk
     python3 python3-dbus python3-gi
 )
 TAURI_DRIVER_VERSION=2.1.0

@@ -24,15 +24,44 @@ class Server(dbus.service.Object):
     @dbus.service.method("org.freedesktop.Notifications",
                          in_signature="susssasa{sv}i", out_signature="u")
     def Notify(self, app, replaces, icon, summary, body, actions, hints, timeout):
-        Server.next_id += 1
+        # Like a real server: replacing keeps the id, otherwise a new one.
+        if replaces:
+            nid = int(replaces)
+        else:
+            Server.next_id += 1
+            nid = Server.next_id
+        urgency = hints.get("urgency")
         with open(LOG, "a", encoding="utf-8") as f:
-            f.write(json.dumps({"app": str(app), "summary": str(summary),
-                                "body": str(body)}, ensure_ascii=False) + "\n")
-        return dbus.UInt32(Server.next_id)
+            f.write(json.dumps({
+                "id": nid,
+                "replaces": int(replaces),
+                "app": str(app),
+                "summary": str(summary),
+                "body": str(body),
+                "actions": [str(a) for a in actions],
+                "urgency": None if urgency is None else int(urgency),
+            }, ensure_ascii=False) + "\n")
+        return dbus.UInt32(nid)
+
+    @dbus.service.signal("org.freedesktop.Notifications", signature="us")
+    def ActionInvoked(self, nid, key):
+        pass
+
+    @dbus.service.signal("org.freedesktop.Notifications", signature="uu")
+    def NotificationClosed(self, nid, reason):
+        pass
+
+    # Not in the specification: the test's hand on the mouse. It clicks a
+    # notification (the server then emits ActionInvoked and closes it, as
+    # desktops do; reason 2 is "dismissed by the user").
+    @dbus.service.method("org.redress.E2e", in_signature="us")
+    def Invoke(self, nid, key):
+        self.ActionInvoked(nid, key)
+        self.NotificationClosed(nid, dbus.UInt32(2))
 
     @dbus.service.method("org.freedesktop.Notifications", out_signature="as")
     def GetCapabilities(self):
-        return ["body"]
+        return ["body", "actions"]
 
     @dbus.service.method("org.freedesktop.Notifications", out_signature="ssss")
     def GetServerInformation(self):

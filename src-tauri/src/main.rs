@@ -10,19 +10,20 @@
 
 mod commands;
 mod keychain;
+mod notify;
 mod shell;
 mod sync;
 
 use commands::Shared;
-use redress_app::{App, Changed, Language, SystemClock};
+use redress_app::{App, Changed, Language, Opens, SystemClock};
 use redress_domain::Rules;
-use shell::{Batcher, DesktopNotifier, Tray};
+use shell::{Batcher, OPEN_EVENT, Tray};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use sync::SyncManager;
 use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
-use tauri::{AppHandle, Manager};
+use tauri::{AppHandle, Emitter, Manager};
 
 fn data_dir(handle: &AppHandle) -> Result<PathBuf, String> {
     if let Some(dir) = redress_local::data_dir_from_env() {
@@ -39,6 +40,14 @@ fn show_main(handle: &AppHandle) {
         let _ = w.unminimize();
         let _ = w.show();
         let _ = w.set_focus();
+    }
+}
+
+/// Raises the console and asks the UI to open what a click was about.
+fn open(handle: &AppHandle, opens: Opens) {
+    show_main(handle);
+    if opens != Opens::Console {
+        let _ = handle.emit(OPEN_EVENT, opens);
     }
 }
 
@@ -91,15 +100,14 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let handle = app.handle().clone();
     let dir = data_dir(&handle)?;
     let batcher = Arc::new(Batcher::default());
-    let notifier = Arc::new(DesktopNotifier {
-        handle: handle.clone(),
-    });
+    let opener = handle.clone();
+    let notifier = notify::desktop_notifier(&handle, move |opens| open(&opener, opens));
     let shared: Shared = Arc::new(
         App::open(
             &dir,
             Arc::new(Rules::default()),
             Arc::new(SystemClock),
-            Arc::clone(&notifier) as Arc<dyn redress_app::Notifier>,
+            Arc::clone(&notifier),
             Arc::clone(&batcher) as Arc<dyn redress_app::EventSink>,
         )
         .map_err(|e| format!("cannot open the data directory {}: {e}", dir.display()))?,
@@ -111,7 +119,7 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     let sync = Arc::new(SyncManager::new(
         Arc::clone(&shared),
         handle.clone(),
-        Arc::clone(&notifier) as Arc<dyn redress_app::Notifier>,
+        Arc::clone(&notifier),
         dir.clone(),
     ));
     // Decided before any command can run, so no change made on a linked
@@ -127,14 +135,14 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
                 .settings()
                 .map(|s| s.language)
                 .unwrap_or(Language::ZhCn);
-            let (title, body) = redress_app::messages::rules_invalid_text(lang, &e.message);
             let _ = redress_app::Notifier::notify(
                 notifier.as_ref(),
-                &redress_app::Notification {
-                    title,
-                    body,
-                    complaint: None,
-                },
+                &redress_app::Notification::new(
+                    lang,
+                    redress_app::messages::rules_invalid_text(lang, &e.message),
+                    redress_domain::planner::Urgency::Normal,
+                    Opens::Console,
+                ),
             );
         }
     }

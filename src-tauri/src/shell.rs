@@ -1,17 +1,20 @@
-//! The desktop's side of redress-app's ports: OS notifications, the batched
-//! "changed" event, and the tray icon with the counts that need attention.
+//! The desktop's side of redress-app's ports: the batched "changed" event,
+//! and the tray icon with the counts that need attention.
 
 use redress_app::messages::tray_text;
-use redress_app::{App, Changed, EventSink, Notification, Notifier};
+use redress_app::{App, Changed, EventSink};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tauri::menu::MenuItem;
 use tauri::tray::TrayIcon;
 use tauri::{AppHandle, Emitter, Wry};
-use tauri_plugin_notification::NotificationExt;
 
 /// The event the UI listens to; its payload is a [`Changed`].
 pub const CHANGED_EVENT: &str = "changed";
+
+/// The event that asks the UI to open something (a notification's click,
+/// a tray entry); its payload is an [`redress_app::Opens`].
+pub const OPEN_EVENT: &str = "open";
 
 /// Changes arriving within this window go out as one event.
 const BATCH_WINDOW: Duration = Duration::from_millis(50);
@@ -25,25 +28,6 @@ const TRAY_REFRESH: Duration = Duration::from_secs(30);
 pub struct Tray {
     pub icon: TrayIcon<Wry>,
     pub status: MenuItem<Wry>,
-}
-
-/// Desktop notifications through tauri-plugin-notification (on Linux, a
-/// `Notify` call on the session bus).
-#[derive(Debug)]
-pub struct DesktopNotifier {
-    pub handle: AppHandle,
-}
-
-impl Notifier for DesktopNotifier {
-    fn notify(&self, n: &Notification) -> Result<(), String> {
-        self.handle
-            .notification()
-            .builder()
-            .title(&n.title)
-            .body(&n.body)
-            .show()
-            .map_err(|e| e.to_string())
-    }
 }
 
 /// Merges changes into one pending batch and wakes the emitter task.

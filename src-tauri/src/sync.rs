@@ -15,8 +15,11 @@
 use crate::keychain;
 use jiff::Timestamp;
 use redress_app::messages::{changed_offline_text, rules_invalid_text, started_over_text};
-use redress_app::{App, AppError, AppResult, Notification, Notifier, ServerLink, SyncOverview};
+use redress_app::{
+    App, AppError, AppResult, Notification, Notifier, Opens, ServerLink, SyncOverview,
+};
 use redress_app::{Language, SyncStatus};
+use redress_domain::planner::Urgency;
 use redress_local::LocalStore;
 use redress_protocol::DeviceId;
 use redress_sync::{
@@ -312,21 +315,23 @@ impl Inner {
             // The server's database was restored: say so once; the sync
             // that follows sends the lost changes and reloads the screens.
             LiveEvent::StartedOver { requeued, .. } => {
-                let (title, body) = started_over_text(self.language(), requeued);
-                let _ = self.notifier.notify(&Notification {
-                    title,
-                    body,
-                    complaint: None,
-                });
+                let lang = self.language();
+                let _ = self.notifier.notify(&Notification::new(
+                    lang,
+                    started_over_text(lang, requeued),
+                    Urgency::Normal,
+                    Opens::Console,
+                ));
             }
             LiveEvent::RulesInvalid { message, .. } => {
                 eprintln!("error[invalid_rules]: {message}");
-                let (title, body) = rules_invalid_text(self.language(), &message);
-                let _ = self.notifier.notify(&Notification {
-                    title,
-                    body,
-                    complaint: None,
-                });
+                let lang = self.language();
+                let _ = self.notifier.notify(&Notification::new(
+                    lang,
+                    rules_invalid_text(lang, &message),
+                    Urgency::Normal,
+                    Opens::Console,
+                ));
             }
         }
         self.emit_status();
@@ -340,12 +345,13 @@ impl Inner {
     }
 
     fn announce_catch_up(&self, count: usize) {
-        let (title, body) = changed_offline_text(self.language(), count);
-        let _ = self.notifier.notify(&Notification {
-            title,
-            body,
-            complaint: None,
-        });
+        let lang = self.language();
+        let _ = self.notifier.notify(&Notification::new(
+            lang,
+            changed_offline_text(lang, count),
+            Urgency::Low,
+            Opens::Console,
+        ));
     }
 
     fn emit_status(&self) {

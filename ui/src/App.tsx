@@ -4,7 +4,7 @@ import type { Settings } from "./bindings/Settings";
 import { ErrorBanner, Loading } from "./components/Status";
 import { I18nProvider, translate } from "./i18n";
 import { NAV, NavBar } from "./components/NavBar";
-import { api, onChanged, onSyncStatus, toAppError } from "./lib/api";
+import { api, onChanged, onOpen, onSyncStatus, toAppError } from "./lib/api";
 import { publishChanged, subscribeChanged } from "./lib/changes";
 import { ShellCtx, type Route, type Shell } from "./lib/context";
 import { publishSyncStatus } from "./lib/sync";
@@ -77,6 +77,11 @@ export function App() {
     loadSettings();
     const un = onChanged(publishChanged);
     const unSync = onSyncStatus(publishSyncStatus);
+    // A notification's click or a tray entry.
+    const unOpen = onOpen((o) => {
+      if (o.screen === "complaint") setRoute({ screen: "complaint", id: o.id });
+      else if (o.screen === "reminders") setRoute({ screen: "reminders" });
+    });
     const off = subscribeChanged((c) => {
       if (c.settings) loadSettings();
     });
@@ -84,6 +89,7 @@ export function App() {
       off();
       void un.then((f) => f());
       void unSync.then((f) => f());
+      void unOpen.then((f) => f());
     };
   }, [loadSettings]);
 

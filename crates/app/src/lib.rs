@@ -22,7 +22,7 @@ mod views;
 mod watcher;
 
 pub use error::{AppError, AppResult};
-pub use ports::{Changed, Clock, EventSink, Notification, Notifier, Quiet, SystemClock};
+pub use ports::{Changed, Clock, EventSink, Notification, Notifier, Opens, Quiet, SystemClock};
 pub use service::App;
 pub use settings::{IdentityStatus, Language, NotifyPrefs, RoleChange, Settings};
 pub use sync::{SERVER_RULES_KEY, ServerLink, SyncIssue, SyncOverview, SyncStatus, TokenStore};

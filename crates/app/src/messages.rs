@@ -3,6 +3,7 @@
 //! Everything on screen is translated by the UI; notifications are raised
 //! from Rust (the UI may not even be open), so they carry their own catalogue.
 
+use crate::ports::Opens;
 use crate::settings::Language;
 use jiff::tz::TimeZone;
 use redress_domain::planner::{Reminder, ReminderKind};
@@ -61,6 +62,33 @@ pub fn reminder_text(
 }
 
 /// One notification standing for `count` reminders at once.
+/// The label of a notification's click action (what opening it does).
+pub fn open_label(lang: Language, opens: Opens) -> &'static str {
+    match (lang, opens) {
+        (Language::ZhCn, Opens::Complaint { .. }) => "打开投诉",
+        (Language::ZhCn, Opens::Reminders) => "查看提醒",
+        (Language::ZhCn, Opens::Console) => "打开控制台",
+        (Language::En, Opens::Complaint { .. }) => "Open complaint",
+        (Language::En, Opens::Reminders) => "Open reminders",
+        (Language::En, Opens::Console) => "Open console",
+    }
+}
+
+/// One toast for several reminders about one complaint arriving together:
+/// the most urgent one's title with a count, its body, then the others'
+/// titles a line each.
+pub fn grouped_text(lang: Language, first: (&str, &str), others: &[&str]) -> (String, String) {
+    let (title, body) = first;
+    let n = others.len();
+    let title = match lang {
+        Language::ZhCn => format!("{title}（另有 {n} 条）"),
+        Language::En => format!("{title} (+{n} more)"),
+    };
+    let mut lines = vec![body.to_owned()];
+    lines.extend(others.iter().map(|t| (*t).to_owned()));
+    (title, lines.join("\n"))
+}
+
 pub fn summary_text(lang: Language, count: usize) -> (String, String) {
     match lang {
         Language::ZhCn => (

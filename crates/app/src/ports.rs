@@ -2,8 +2,10 @@
 //! shell plugs in real ones (system time, OS notifications, Tauri events) and
 //! tests plug in a fake clock and recorders.
 
+use crate::settings::Language;
 use jiff::Timestamp;
 use redress_domain::ids::ComplaintId;
+use redress_domain::planner::Urgency;
 use serde::Serialize;
 
 /// Where "now" comes from. Never read the system time anywhere else.
@@ -21,13 +23,56 @@ impl Clock for SystemClock {
     }
 }
 
+/// What a notification opens when the user clicks it (its default action)
+/// or a tray entry opens: the console's route, named as the UI names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "screen", rename_all = "snake_case")]
+pub enum Opens {
+    /// One complaint's page.
+    Complaint { id: ComplaintId },
+    /// The reminder inbox (a summary of several reminders).
+    Reminders,
+    /// The console as it is (news about the console itself).
+    Console,
+}
+
 /// A desktop notification, already translated.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Notification {
     pub title: String,
     pub body: String,
-    /// The complaint to open when the user looks; `None` for a summary.
-    pub complaint: Option<ComplaintId>,
+    pub urgency: Urgency,
+    /// What clicking it opens.
+    pub opens: Opens,
+    /// The click action's label, in the user's language.
+    pub open_label: String,
+}
+
+impl Notification {
+    /// A notification in `lang` whose action label fits what it opens.
+    pub fn new(
+        lang: Language,
+        (title, body): (String, String),
+        urgency: Urgency,
+        opens: Opens,
+    ) -> Notification {
+        Notification {
+            title,
+            body,
+            urgency,
+            open_label: crate::messages::open_label(lang, opens).to_owned(),
+            opens,
+        }
+    }
+
+    /// The complaint it is about, if one.
+    pub fn complaint(&self) -> Option<ComplaintId> {
+        match self.opens {
+            Opens::Complaint { id } => Some(id),
+            Opens::Reminders | Opens::Console => None,
+        }
+    }
 }
 
 /// Shows notifications (the OS toast on the desktop).

@@ -11,13 +11,13 @@
 
 use crate::App;
 use crate::error::AppResult;
-use crate::messages::{escalation_text, reminder_text, summary_text};
-use crate::ports::Notification;
+use crate::messages::{escalation_text, grouped_text, reminder_text, summary_text};
+use crate::ports::{Notification, Opens};
 use crate::settings::Settings;
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::complaint::{Alert, Complaint};
 use redress_domain::model::Role;
-use redress_domain::planner::{Planner, Reminder, ReminderKind, resolution};
+use redress_domain::planner::{Planner, Reminder, ReminderKind, Urgency, resolution};
 use std::sync::Arc;
 
 /// The longest the watcher sleeps without re-checking.
@@ -71,11 +71,12 @@ impl App {
                 };
                 let (title, body) = reminder_text(lang, &self.tz, r, &number, &customer);
                 if tx.record_reminder(r, now, &title, &body)? && settings.notify.wants(r.kind) {
-                    fresh.push(Notification {
-                        title,
-                        body,
-                        complaint: Some(r.complaint),
-                    });
+                    fresh.push(Notification::new(
+                        lang,
+                        (title, body),
+                        r.kind.urgency(),
+                        Opens::Complaint { id: r.complaint },
+                    ));
                 }
             }
             for mut row in tx.take_snoozed_due(now)? {
@@ -83,11 +84,14 @@ impl App {
                     let c = &s.complaint;
                     self.render_reminder(lang, &mut row, &c.number, &c.customer.name);
                 }
-                fresh.push(Notification {
-                    title: row.title,
-                    body: row.body,
-                    complaint: Some(row.complaint_id),
-                });
+                fresh.push(Notification::new(
+                    lang,
+                    (row.title, row.body),
+                    row.kind.urgency(),
+                    Opens::Complaint {
+                        id: row.complaint_id,
+                    },
+                ));
             }
             Ok::<_, crate::AppError>(fresh)
         })?;
@@ -109,28 +113,61 @@ impl App {
         })
     }
 
-    /// Shows notifications, collapsing a burst into one summary.
+    /// Shows notifications: one toast per complaint, and one summary when
+    /// more complaints than configured arrive at once.
     fn show(&self, settings: &Settings, batch: Vec<Notification>) -> usize {
-        if batch.is_empty() {
-            return 0;
-        }
-        let limit = usize::try_from(settings.notify.summary_over).unwrap_or(usize::MAX);
-        let toasts = if batch.len() > limit {
-            let (title, body) = summary_text(settings.language, batch.len());
-            vec![Notification {
-                title,
-                body,
-                complaint: None,
-            }]
-        } else {
-            batch
-        };
+        let toasts = group(settings, batch);
         for n in &toasts {
             // A notification that cannot be shown is still in the inbox.
             let _ = self.notifier.notify(n);
         }
         toasts.len()
     }
+}
+
+/// Folds what fell due in one tick into the toasts to show: the reminders of
+/// one complaint become one toast (the most urgent first, with its urgency),
+/// and more than `notify.summary_over` toasts become one summary (opening
+/// the inbox) as urgent as its most urgent reminder.
+pub(crate) fn group(settings: &Settings, batch: Vec<Notification>) -> Vec<Notification> {
+    let lang = settings.language;
+    let reminders = batch.len();
+    let mut per: Vec<Vec<Notification>> = Vec::new();
+    for n in batch {
+        match per.iter_mut().find(|g| g[0].opens == n.opens) {
+            Some(g) => g.push(n),
+            None => per.push(vec![n]),
+        }
+    }
+    let mut toasts: Vec<Notification> = per
+        .into_iter()
+        .map(|mut g| {
+            // Stable: among equally urgent reminders the first due leads.
+            g.sort_by_key(|n| std::cmp::Reverse(n.urgency));
+            let lead = g.remove(0);
+            if g.is_empty() {
+                return lead;
+            }
+            let others: Vec<&str> = g.iter().map(|n| n.title.as_str()).collect();
+            let text = grouped_text(lang, (&lead.title, &lead.body), &others);
+            Notification::new(lang, text, lead.urgency, lead.opens)
+        })
+        .collect();
+    let limit = usize::try_from(settings.notify.summary_over).unwrap_or(usize::MAX);
+    if toasts.len() > limit {
+        let urgency = toasts
+            .iter()
+            .map(|n| n.urgency)
+            .max()
+            .unwrap_or(Urgency::Low);
+        toasts = vec![Notification::new(
+            lang,
+            summary_text(lang, reminders),
+            urgency,
+            Opens::Reminders,
+        )];
+    }
+    toasts
 }
 
 /// Tells supervisors at once about alerts that are not clock-driven.
@@ -143,11 +180,12 @@ pub(crate) fn notify_alerts(app: &App, c: &Complaint, alerts: &[Alert]) {
             if settings.role >= Role::Supervisor {
                 let (title, body) =
                     escalation_text(settings.language, &c.number, &c.customer.name, *ordinal);
-                let _ = app.notifier.notify(&Notification {
-                    title,
-                    body,
-                    complaint: Some(c.id),
-                });
+                let _ = app.notifier.notify(&Notification::new(
+                    settings.language,
+                    (title, body),
+                    Urgency::Normal,
+                    Opens::Complaint { id: c.id },
+                ));
             }
         }
     }
@@ -231,5 +269,92 @@ pub async fn run_watcher(app: Arc<App>, mut stop: tokio::sync::watch::Receiver<b
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::settings::Language;
+    use redress_domain::ids::ComplaintId;
+
+    fn complaint(n: u128) -> Opens {
+        Opens::Complaint {
+            id: ComplaintId(uuid::Uuid::from_u128(n)),
+        }
+    }
+
+    fn toast(title: &str, urgency: Urgency, opens: Opens) -> Notification {
+        Notification::new(
+            Language::En,
+            (title.to_owned(), format!("{title} body")),
+            urgency,
+            opens,
+        )
+    }
+
+    fn settings(summary_over: u32) -> Settings {
+        let mut s = Settings {
+            language: Language::En,
+            ..Settings::default()
+        };
+        s.notify.summary_over = summary_over;
+        s
+    }
+
+    #[test]
+    fn reminders_of_one_complaint_become_one_toast_led_by_the_most_urgent() {
+        let got = group(
+            &settings(5),
+            vec![
+                toast("A: progress update due", Urgency::Normal, complaint(1)),
+                toast("B: callback due", Urgency::Low, complaint(2)),
+                toast("A: resolution breached", Urgency::Critical, complaint(1)),
+                toast("A: approval waiting", Urgency::Low, complaint(1)),
+            ],
+        );
+        assert_eq!(got.len(), 2, "{got:?}");
+        assert_eq!(got[0].opens, complaint(1));
+        assert_eq!(got[0].urgency, Urgency::Critical);
+        assert_eq!(got[0].title, "A: resolution breached (+2 more)");
+        assert_eq!(
+            got[0].body,
+            "A: resolution breached body\nA: progress update due\nA: approval waiting"
+        );
+        assert_eq!(got[0].open_label, "Open complaint");
+        assert_eq!(got[1].title, "B: callback due", "a single one is as it was");
+        assert_eq!(got[1].urgency, Urgency::Low);
+    }
+
+    #[test]
+    fn a_burst_over_the_limit_is_one_summary_as_urgent_as_its_loudest() {
+        let batch: Vec<_> = (0..4)
+            .map(|n| {
+                let u = if n == 2 {
+                    Urgency::Critical
+                } else {
+                    Urgency::Low
+                };
+                toast(&format!("C{n}"), u, complaint(n))
+            })
+            .chain([toast("C0 again", Urgency::Low, complaint(0))])
+            .collect();
+        let got = group(&settings(3), batch.clone());
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].opens, Opens::Reminders);
+        assert_eq!(got[0].urgency, Urgency::Critical);
+        assert_eq!(got[0].title, "5 reminders need you", "counts reminders");
+        assert_eq!(got[0].open_label, "Open reminders");
+        // Four complaints are within a limit of four: one toast each.
+        assert_eq!(group(&settings(4), batch).len(), 4);
+    }
+
+    #[test]
+    fn each_kind_has_its_urgency() {
+        assert_eq!(ReminderKind::SlaBreach.urgency(), Urgency::Critical);
+        assert_eq!(ReminderKind::SlaWarning.urgency(), Urgency::Normal);
+        assert_eq!(ReminderKind::ProgressDue.urgency(), Urgency::Normal);
+        assert_eq!(ReminderKind::ApprovalWaiting.urgency(), Urgency::Low);
+        assert_eq!(ReminderKind::CallbackDue.urgency(), Urgency::Low);
     }
 }

@@ -294,7 +294,7 @@ fn repeat_complaints_link_and_the_third_escalates_with_an_alert() {
     assert_eq!(linked, vec![first, second]);
     let toasts = h.toasts.take();
     assert_eq!(toasts.len(), 1, "{toasts:?}");
-    assert_eq!(toasts[0].complaint, Some(third));
+    assert_eq!(toasts[0].complaint(), Some(third));
     assert!(toasts[0].title.contains("重复投诉"), "{}", toasts[0].title);
 }
 

@@ -64,7 +64,13 @@ fn a_due_progress_update_notifies_once_even_after_a_restart() {
         titles.iter().any(|t| t.contains("需要同步进度")),
         "{titles:?}"
     );
-    assert!(toasts.iter().all(|t| t.complaint == Some(cid)));
+    assert!(toasts.iter().all(|t| t.complaint() == Some(cid)));
+    assert!(
+        toasts
+            .iter()
+            .all(|t| t.urgency == redress_domain::planner::Urgency::Normal),
+        "a progress update falling due is normal, not critical"
+    );
     assert_eq!(r.notified, toasts.len());
 
     // Same instant again: nothing new.
@@ -97,7 +103,7 @@ fn a_burst_becomes_one_summary_and_the_inbox_keeps_every_reminder() {
     h.app.tick().unwrap();
     let toasts = h.toasts.take();
     assert_eq!(toasts.len(), 1, "{toasts:?}");
-    assert_eq!(toasts[0].complaint, None);
+    assert_eq!(toasts[0].opens, redress_app::Opens::Reminders);
     assert!(toasts[0].title.contains("条提醒"), "{}", toasts[0].title);
     let inbox = h.app.reminders(100).unwrap();
     let due: Vec<_> = inbox

@@ -353,7 +353,29 @@ impl Notifications {
         Notifications { server, log }
     }
 
-    /// Every Notify call so far: objects with `app`, `summary`, `body`.
+    /// Clicks notification `id` on action `key` (`default` is a click on the
+    /// notification itself): the server emits `ActionInvoked`.
+    pub fn invoke(&self, id: u64, key: &str) {
+        let status = Command::new("dbus-send")
+            .args([
+                "--session",
+                "--type=method_call",
+                "--print-reply",
+                "--dest=org.freedesktop.Notifications",
+                "/org/freedesktop/Notifications",
+                "org.redress.E2e.Invoke",
+                &format!("uint32:{id}"),
+                &format!("string:{key}"),
+            ])
+            .stdout(Stdio::null())
+            .status()
+            .unwrap_or_else(|e| panic!("cannot run dbus-send: {e}"));
+        assert!(status.success(), "dbus-send Invoke failed");
+    }
+
+    /// Every Notify call so far: objects with `id`, `replaces`, `app`,
+    /// `summary`, `body`, `actions` (key, label, ...) and `urgency` (0 low,
+    /// 1 normal, 2 critical).
     pub fn received(&self) -> Vec<Value> {
         std::fs::read_to_string(&self.log)
             .unwrap_or_default()

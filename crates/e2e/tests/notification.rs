@@ -1,7 +1,9 @@
 //! A progress update falling due reaches the desktop as a real notification:
 //! a `Notify` call on the D-Bus session bus, sent by the console's SLA
 //! watcher while it runs. Posting the update then clears the reminder: it
-//! leaves the inbox for the Cleared tab and the navigation count drops.
+//! leaves the inbox for the Cleared tab and the navigation count drops. The
+//! notification carries the product's name, its urgency and a default
+//! action: the fake notification server clicks it, and the complaint opens.
 
 use redress_e2e::{Console, Notifications};
 use serde_json::json;
@@ -86,6 +88,27 @@ fn a_progress_update_falling_due_is_notified_on_the_session_bus() {
         n["body"].as_str().is_some_and(|b| b.contains("Zhou Min")),
         "the body names the customer: {n}"
     );
+    assert_eq!(n["app"], "Redress", "the product's name: {n}");
+    assert_eq!(n["urgency"], 1, "a progress update due is normal: {n}");
+    assert_eq!(
+        n["actions"],
+        json!(["default", "Open complaint"]),
+        "a click opens the complaint: {n}"
+    );
+    // Clicking the notification, with the console on another screen, opens
+    // its complaint.
+    wd.click("[data-testid=nav-dashboard]").expect("dashboard");
+    wd.wait("[data-testid=dashboard-search]", Duration::from_secs(10))
+        .expect("dashboard");
+    notes.invoke(n["id"].as_u64().expect("an id"), "default");
+    wd.wait_until(
+        "the click opens the complaint",
+        "const e = document.querySelector('[data-testid=detail-number]');
+         return e !== null && e.textContent === arguments[0];",
+        json!([number]),
+        Duration::from_secs(10),
+    )
+    .expect("the complaint opens from the notification");
 
     // The reminder inbox lists what was notified.
     wd.click("[data-testid=nav-reminders]").expect("reminders");

@@ -3,6 +3,7 @@
 // from the Rust types, never edited by hand).
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import type { Opens } from "../bindings/Opens";
 import type { AppError } from "../bindings/AppError";
 import type { ApprovalItem } from "../bindings/ApprovalItem";
 import type { BulkOutcome } from "../bindings/BulkOutcome";
@@ -78,6 +79,14 @@ export function onSyncStatus(cb: (o: SyncOverview) => void): Promise<UnlistenFn>
 /** The batched "changed" event from the Rust side. */
 export function onChanged(cb: (c: Changed) => void): Promise<UnlistenFn> {
   return listen<Changed>("changed", (e) => cb(e.payload));
+}
+
+/**
+ * What the Rust side asks the console to open: a notification's click or a
+ * tray entry (the window is already raised).
+ */
+export function onOpen(cb: (o: Opens) => void): Promise<UnlistenFn> {
+  return listen<Opens>("open", (e) => cb(e.payload));
 }
 
 /** Whatever a command rejected with, as an AppError. */

@@ -36,6 +36,28 @@ impl ReminderKind {
             ReminderKind::CallbackDue => "callback_due",
         }
     }
+
+    /// How loudly the desktop announces it: a breach is critical (it stays
+    /// on screen until dismissed), a warning or a progress update falling
+    /// due is normal, an approval or a callback waiting is routine.
+    pub fn urgency(self) -> Urgency {
+        match self {
+            ReminderKind::SlaBreach => Urgency::Critical,
+            ReminderKind::SlaWarning | ReminderKind::ProgressDue => Urgency::Normal,
+            ReminderKind::ApprovalWaiting | ReminderKind::CallbackDue => Urgency::Low,
+        }
+    }
+}
+
+/// How urgent a notification is, in the freedesktop notification
+/// specification's three levels (ordered: `Low < Normal < Critical`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum Urgency {
+    Low,
+    Normal,
+    Critical,
 }
 
 /// Which instant of a clock a reminder is about.

@@ -16,6 +16,7 @@ mod plan;
 pub use index::Planner;
 pub use key::{
     ParseReminderKeyError, Reminder, ReminderKey, ReminderKind, ReminderResolution, Threshold,
+    Urgency,
 };
 pub use plan::{ComplaintPlan, latest_only, missed_by_change, plan_complaint, resolution};
 
