@@ -21,7 +21,6 @@ use shell::{Batcher, OPEN_EVENT, Tray};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use sync::SyncManager;
-use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Emitter, Manager};
 
@@ -51,31 +50,23 @@ fn open(handle: &AppHandle, opens: Opens) {
     }
 }
 
-/// The tray icon. Linux status areas ignore tooltips, so the counts also go
-/// in the first (disabled) menu item, whose text is updated in place.
-fn build_tray(handle: &AppHandle, lang: Language) -> tauri::Result<Tray> {
-    let (show, quit) = match lang {
-        Language::ZhCn => ("显示控制台", "退出"),
-        Language::En => ("Show console", "Quit"),
-    };
-    let status = MenuItem::with_id(handle, "status", "Redress", false, None::<&str>)?;
-    let menu = Menu::with_items(
-        handle,
-        &[
-            &status,
-            &PredefinedMenuItem::separator(handle)?,
-            &MenuItem::with_id(handle, "show", show, true, None::<&str>)?,
-            &MenuItem::with_id(handle, "quit", quit, true, None::<&str>)?,
-        ],
-    )?;
+/// The tray icon, with the menu of [`App::tray_menu`] (kept current by the
+/// emitter); an entry for a complaint opens it.
+fn build_tray(handle: &AppHandle, app: &App) -> Result<Tray, String> {
+    let first = app.tray_menu().map_err(|e| e.message)?;
+    let menu = shell::tray_menu(handle, &first).map_err(|e| e.to_string())?;
     let mut builder = TrayIconBuilder::with_id("redress")
-        .tooltip("Redress")
+        .tooltip(&first.status)
         .menu(&menu)
         .show_menu_on_left_click(false)
         .on_menu_event(|app, ev| match ev.id.as_ref() {
             "show" => show_main(app),
             "quit" => app.exit(0),
-            _ => {}
+            id => {
+                if let Some(opens) = shell::opens_of(id) {
+                    open(app, opens);
+                }
+            }
         })
         .on_tray_icon_event(|tray, ev| {
             if let TrayIconEvent::Click {
@@ -91,8 +82,8 @@ fn build_tray(handle: &AppHandle, lang: Language) -> tauri::Result<Tray> {
         builder = builder.icon(icon.clone());
     }
     Ok(Tray {
-        icon: builder.build(handle)?,
-        status,
+        icon: builder.build(handle).map_err(|e| e.to_string())?,
+        shown: Some(first),
     })
 }
 
@@ -159,13 +150,9 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
         }
     });
 
-    let lang = shared
-        .settings()
-        .map(|s| s.language)
-        .unwrap_or(Language::ZhCn);
     // A desktop without a status area (or a test display) has no tray; the
     // console works the same without it.
-    let tray = build_tray(&handle, lang).ok();
+    let tray = build_tray(&handle, &shared).ok();
 
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     app.manage(stop_tx);

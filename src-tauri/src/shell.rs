@@ -1,11 +1,11 @@
 //! The desktop's side of redress-app's ports: the batched "changed" event,
 //! and the tray icon with the counts that need attention.
 
-use redress_app::messages::tray_text;
-use redress_app::{App, Changed, EventSink};
+use redress_app::{App, Changed, EventSink, Opens, TrayMenu};
+use redress_domain::ids::ComplaintId;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tauri::menu::MenuItem;
+use tauri::menu::{Menu, MenuItem, PredefinedMenuItem};
 use tauri::tray::TrayIcon;
 use tauri::{AppHandle, Emitter, Wry};
 
@@ -23,11 +23,95 @@ const BATCH_WINDOW: Duration = Duration::from_millis(50);
 /// cross their thresholds with time alone).
 const TRAY_REFRESH: Duration = Duration::from_secs(30);
 
-/// The tray icon and its menu item that shows the counts.
+/// The tray icon and the menu it shows now.
 #[allow(missing_debug_implementations)] // Tauri's handles have no Debug.
 pub struct Tray {
     pub icon: TrayIcon<Wry>,
-    pub status: MenuItem<Wry>,
+    pub shown: Option<TrayMenu>,
+}
+
+/// The menu id of an entry that opens something.
+pub fn open_id(opens: Opens) -> String {
+    match opens {
+        Opens::Complaint { id } => format!("open:{id}"),
+        Opens::Reminders => "open:reminders".into(),
+        Opens::Dashboard => "open:dashboard".into(),
+        Opens::Console => "show".into(),
+    }
+}
+
+/// What a menu id opens (the inverse of [`open_id`]).
+pub fn opens_of(id: &str) -> Option<Opens> {
+    match id.strip_prefix("open:")? {
+        "reminders" => Some(Opens::Reminders),
+        "dashboard" => Some(Opens::Dashboard),
+        uuid => uuid
+            .parse()
+            .ok()
+            .map(|u| Opens::Complaint { id: ComplaintId(u) }),
+    }
+}
+
+/// The tray's menu for `m`: the counts, the complaints that need someone,
+/// then "Show console" and "Quit". Linux status areas ignore tooltips, so
+/// the counts are also the first (disabled) item.
+pub fn tray_menu(handle: &AppHandle, m: &TrayMenu) -> tauri::Result<Menu<Wry>> {
+    let menu = Menu::new(handle)?;
+    menu.append(&MenuItem::with_id(
+        handle,
+        "status",
+        &m.status,
+        false,
+        None::<&str>,
+    )?)?;
+    menu.append(&PredefinedMenuItem::separator(handle)?)?;
+    for (i, e) in m.entries.iter().enumerate() {
+        let item = match e.opens {
+            Some(opens) => MenuItem::with_id(handle, open_id(opens), &e.label, true, None::<&str>)?,
+            None => MenuItem::with_id(
+                handle,
+                format!("heading:{i}"),
+                &e.label,
+                false,
+                None::<&str>,
+            )?,
+        };
+        menu.append(&item)?;
+    }
+    if !m.entries.is_empty() {
+        menu.append(&PredefinedMenuItem::separator(handle)?)?;
+    }
+    menu.append(&MenuItem::with_id(
+        handle,
+        "show",
+        &m.show,
+        true,
+        None::<&str>,
+    )?)?;
+    menu.append(&MenuItem::with_id(
+        handle,
+        "quit",
+        &m.quit,
+        true,
+        None::<&str>,
+    )?)?;
+    Ok(menu)
+}
+
+impl Tray {
+    /// Shows `m`, rebuilding the menu only when it changed.
+    fn show(&mut self, handle: &AppHandle, m: TrayMenu) {
+        if self.shown.as_ref() == Some(&m) {
+            return;
+        }
+        if let Ok(menu) = tray_menu(handle, &m) {
+            let _ = self.icon.set_menu(Some(menu));
+        }
+        let _ = self.icon.set_tooltip(Some(&m.status));
+        let title = (m.breached > 0).then(|| m.breached.to_string());
+        let _ = self.icon.set_title(title.as_deref());
+        self.shown = Some(m);
+    }
 }
 
 /// Merges changes into one pending batch and wakes the emitter task.
@@ -80,7 +164,7 @@ pub async fn run_emitter(
     handle: AppHandle,
     app: Arc<App>,
     batcher: Arc<Batcher>,
-    tray: Option<Tray>,
+    mut tray: Option<Tray>,
 ) {
     loop {
         let woke = tokio::time::timeout(TRAY_REFRESH, batcher.wake.notified())
@@ -92,20 +176,14 @@ pub async fn run_emitter(
                 let _ = handle.emit(CHANGED_EVENT, &c);
             }
         }
-        if let Some(tray) = &tray {
+        if let Some(tray) = tray.as_mut() {
             let a = Arc::clone(&app);
-            let text = tauri::async_runtime::spawn_blocking(move || {
-                let lang = a.settings().map(|s| s.language).ok()?;
-                a.counts().ok().map(|c| (tray_text(lang, &c), c.breached))
-            })
-            .await
-            .ok()
-            .flatten();
-            if let Some((text, breached)) = text {
-                let _ = tray.status.set_text(&text);
-                let _ = tray.icon.set_tooltip(Some(&text));
-                let title = (breached > 0).then(|| breached.to_string());
-                let _ = tray.icon.set_title(title.as_deref());
+            let menu = tauri::async_runtime::spawn_blocking(move || a.tray_menu().ok())
+                .await
+                .ok()
+                .flatten();
+            if let Some(menu) = menu {
+                tray.show(&handle, menu);
             }
         }
     }
@@ -142,6 +220,20 @@ mod tests {
         assert_eq!(got.complaints, vec![ids(1), ids(2)]);
         assert!(got.reminders && !got.all && !got.settings);
         assert_eq!(b.take(), None, "taking empties the batch");
+    }
+
+    #[test]
+    fn a_menu_id_says_what_it_opens() {
+        for opens in [
+            Opens::Complaint { id: ids(7) },
+            Opens::Reminders,
+            Opens::Dashboard,
+        ] {
+            assert_eq!(opens_of(&open_id(opens)), Some(opens));
+        }
+        assert_eq!(opens_of("show"), None);
+        assert_eq!(opens_of("open:not-a-uuid"), None);
+        assert_eq!(opens_of("heading:1"), None);
     }
 
     #[test]

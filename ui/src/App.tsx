@@ -80,7 +80,7 @@ export function App() {
     // A notification's click or a tray entry.
     const unOpen = onOpen((o) => {
       if (o.screen === "complaint") setRoute({ screen: "complaint", id: o.id });
-      else if (o.screen === "reminders") setRoute({ screen: "reminders" });
+      else if (o.screen === "reminders" || o.screen === "dashboard") setRoute({ screen: o.screen });
     });
     const off = subscribeChanged((c) => {
       if (c.settings) loadSettings();

@@ -18,6 +18,7 @@ mod ports;
 mod service;
 mod settings;
 mod sync;
+mod tray;
 mod views;
 mod watcher;
 
@@ -26,6 +27,7 @@ pub use ports::{Changed, Clock, EventSink, Notification, Notifier, Opens, Quiet,
 pub use service::App;
 pub use settings::{IdentityStatus, Language, NotifyPrefs, RoleChange, Settings};
 pub use sync::{SERVER_RULES_KEY, ServerLink, SyncIssue, SyncOverview, SyncStatus, TokenStore};
+pub use tray::{TRAY_SECTION_LIMIT, TrayEntry, TrayMenu};
 pub use views::{
     ApprovalItem, BulkFailure, BulkOutcome, CallbackItem, ClockView, ComplaintBrief, ComplaintView,
     CustomerComplaint, DashboardView, DecidedItem, IntakeLookup, IntakeQuery, LinkedComplaint,

@@ -8,7 +8,7 @@ use crate::settings::Language;
 use jiff::tz::TimeZone;
 use redress_domain::planner::{Reminder, ReminderKind};
 use redress_domain::sla::ClockKind;
-use redress_local::HeaderCounts;
+use redress_local::{DashboardRow, HeaderCounts};
 
 fn clock_name(lang: Language, kind: ClockKind) -> &'static str {
     match (lang, kind) {
@@ -67,9 +67,11 @@ pub fn open_label(lang: Language, opens: Opens) -> &'static str {
     match (lang, opens) {
         (Language::ZhCn, Opens::Complaint { .. }) => "打开投诉",
         (Language::ZhCn, Opens::Reminders) => "查看提醒",
+        (Language::ZhCn, Opens::Dashboard) => "打开看板",
         (Language::ZhCn, Opens::Console) => "打开控制台",
         (Language::En, Opens::Complaint { .. }) => "Open complaint",
         (Language::En, Opens::Reminders) => "Open reminders",
+        (Language::En, Opens::Dashboard) => "Open the dashboard",
         (Language::En, Opens::Console) => "Open console",
     }
 }
@@ -188,6 +190,45 @@ pub fn tray_text(lang: Language, c: &HeaderCounts) -> String {
             "Redress: {} breached, {} at risk, {} approvals waiting, {} reminders",
             c.breached, c.at_risk, c.approvals_waiting, c.reminders
         ),
+    }
+}
+
+/// A tray section's heading: breached or at risk, with how many.
+pub fn tray_heading(lang: Language, breached: bool, count: u32) -> String {
+    match (lang, breached) {
+        (Language::ZhCn, true) => format!("已超时（{count}）"),
+        (Language::ZhCn, false) => format!("即将超时（{count}）"),
+        (Language::En, true) => format!("Breached ({count})"),
+        (Language::En, false) => format!("At risk ({count})"),
+    }
+}
+
+/// A complaint in the tray: number, customer, and the clock that is next.
+pub fn tray_item(lang: Language, row: &DashboardRow) -> String {
+    match row.next_due_kind {
+        Some(kind) => format!(
+            "{} · {} · {}",
+            row.number,
+            row.customer_name,
+            clock_name(lang, kind)
+        ),
+        None => format!("{} · {}", row.number, row.customer_name),
+    }
+}
+
+/// The tray entry for the complaints a section has no room for.
+pub fn tray_more(lang: Language, more: u32) -> String {
+    match lang {
+        Language::ZhCn => format!("另有 {more} 件，打开看板"),
+        Language::En => format!("{more} more: open the dashboard"),
+    }
+}
+
+/// The tray's two commands: show the console, quit.
+pub fn tray_verbs(lang: Language) -> (&'static str, &'static str) {
+    match lang {
+        Language::ZhCn => ("显示控制台", "退出"),
+        Language::En => ("Show console", "Quit"),
     }
 }
 

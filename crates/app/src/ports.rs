@@ -33,6 +33,8 @@ pub enum Opens {
     Complaint { id: ComplaintId },
     /// The reminder inbox (a summary of several reminders).
     Reminders,
+    /// The dashboard (the tray's "more" entry).
+    Dashboard,
     /// The console as it is (news about the console itself).
     Console,
 }
@@ -70,7 +72,7 @@ impl Notification {
     pub fn complaint(&self) -> Option<ComplaintId> {
         match self.opens {
             Opens::Complaint { id } => Some(id),
-            Opens::Reminders | Opens::Console => None,
+            Opens::Reminders | Opens::Dashboard | Opens::Console => None,
         }
     }
 }

@@ -316,3 +316,57 @@ fn bulk_acknowledge_is_all_or_nothing() {
     h.app.ack_reminders(&keys).unwrap();
     assert_eq!(h.app.counts().unwrap().reminders, 0);
 }
+
+#[test]
+fn the_tray_lists_breached_then_at_risk_complaints_and_each_opens_its_own() {
+    use redress_app::{Opens, TRAY_SECTION_LIMIT};
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open(dir.path(), clock.clone());
+    let mut s = h.settings();
+    s.language = redress_app::Language::En;
+    h.app.set_settings(&s).unwrap();
+    let quiet = h.app.tray_menu().unwrap();
+    assert!(quiet.entries.is_empty(), "nothing needs anyone: {quiet:?}");
+    assert_eq!(
+        (quiet.show.as_str(), quiet.quit.as_str()),
+        ("Show console", "Quit")
+    );
+
+    // Ten complaints whose 30-minute progress update is missed, then one
+    // past its 75% warning only.
+    for n in 0..10 {
+        h.app.record_complaint(upset(n)).unwrap();
+    }
+    clock.advance_mins(8);
+    let late = h.app.record_complaint(upset(10)).unwrap();
+    clock.advance_mins(23);
+    let menu = h.app.tray_menu().unwrap();
+    let labels: Vec<&str> = menu.entries.iter().map(|e| e.label.as_str()).collect();
+    assert_eq!(menu.breached, 10);
+    assert!(
+        menu.status.contains("10 breached, 1 at risk"),
+        "{}",
+        menu.status
+    );
+    assert_eq!(labels[0], "Breached (10)", "{labels:?}");
+    assert_eq!(menu.entries[0].opens, None, "a heading opens nothing");
+    let listed = &menu.entries[1..=TRAY_SECTION_LIMIT];
+    assert!(
+        listed
+            .iter()
+            .all(|e| matches!(e.opens, Some(Opens::Complaint { .. }))
+                && e.label.contains("progress update")),
+        "{labels:?}"
+    );
+    let more = &menu.entries[TRAY_SECTION_LIMIT + 1];
+    assert_eq!(more.label, "2 more: open the dashboard");
+    assert_eq!(more.opens, Some(Opens::Dashboard));
+    assert_eq!(menu.entries[TRAY_SECTION_LIMIT + 2].label, "At risk (1)");
+    let risky = &menu.entries[TRAY_SECTION_LIMIT + 3];
+    assert_eq!(risky.opens, Some(Opens::Complaint { id: late }));
+    let number = h.app.complaint(late).unwrap().complaint.number;
+    assert!(risky.label.starts_with(&number), "{}", risky.label);
+    assert!(risky.label.contains("客户10"), "{}", risky.label);
+    assert_eq!(menu.entries.len(), TRAY_SECTION_LIMIT + 4);
+}

@@ -315,6 +315,78 @@ impl Drop for Server {
     }
 }
 
+/// The console's tray menu on the session bus, read and clicked the way a
+/// desktop's status area does (through `tray.py`: StatusNotifierItem and
+/// com.canonical.dbusmenu).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TrayMenu;
+
+impl TrayMenu {
+    fn run(args: &[&str]) -> String {
+        let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tray.py");
+        let out = Command::new("/usr/bin/python3")
+            .arg(&script)
+            .args(args)
+            .output()
+            .unwrap_or_else(|e| panic!("cannot run tray.py: {e}"));
+        assert!(
+            out.status.success(),
+            "tray.py {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// The menu's entries (`id`, `label`, `enabled`, `separator`), or
+    /// `None` while no tray item is on the bus.
+    pub fn entries(&self) -> Option<Vec<Value>> {
+        serde_json::from_str::<Option<Vec<Value>>>(Self::run(&["layout"]).trim())
+            .unwrap_or_else(|e| panic!("tray.py layout: {e}"))
+    }
+
+    /// The labels, in order (an empty list while there is no tray).
+    pub fn labels(&self) -> Vec<String> {
+        self.entries()
+            .unwrap_or_default()
+            .iter()
+            .filter_map(|e| e["label"].as_str().map(str::to_owned))
+            .collect()
+    }
+
+    /// Waits until some labels satisfy `ok`; the last labels seen otherwise.
+    pub fn wait(
+        &self,
+        what: &str,
+        timeout: Duration,
+        ok: impl Fn(&[String]) -> bool,
+    ) -> Result<Vec<String>, String> {
+        let end = Instant::now() + timeout;
+        loop {
+            let labels = self.labels();
+            if ok(&labels) {
+                return Ok(labels);
+            }
+            if Instant::now() > end {
+                return Err(format!(
+                    "{what}: not within {timeout:?}; the tray shows {labels:?}"
+                ));
+            }
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
+
+    /// Clicks the first entry whose label starts with `prefix`.
+    pub fn click(&self, prefix: &str) {
+        let entries = self.entries().unwrap_or_default();
+        let entry = entries
+            .iter()
+            .find(|e| e["label"].as_str().is_some_and(|l| l.starts_with(prefix)))
+            .unwrap_or_else(|| panic!("no tray entry starting {prefix:?} in {entries:?}"));
+        let id = entry["id"].as_i64().expect("an id").to_string();
+        Self::run(&["click", &id]);
+    }
+}
+
 /// A notification server on the session bus that records every `Notify`.
 #[derive(Debug)]
 pub struct Notifications {

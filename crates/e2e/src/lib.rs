@@ -11,6 +11,6 @@ pub mod harness;
 pub mod webdriver;
 
 pub use harness::{
-    Console, DriverPorts, Notifications, Server, free_port, output_dir, workspace_root,
+    Console, DriverPorts, Notifications, Server, TrayMenu, free_port, output_dir, workspace_root,
 };
 pub use webdriver::{Session, WdError};

@@ -4,8 +4,10 @@
 //! leaves the inbox for the Cleared tab and the navigation count drops. The
 //! notification carries the product's name, its urgency and a default
 //! action: the fake notification server clicks it, and the complaint opens.
+//! The tray menu (read and clicked over D-Bus as a status area would) lists
+//! the complaint at risk, then breached, opens it, and its count drops.
 
-use redress_e2e::{Console, Notifications};
+use redress_e2e::{Console, Notifications, TrayMenu};
 use serde_json::json;
 use std::time::Duration;
 
@@ -63,10 +65,32 @@ fn a_progress_update_falling_due_is_notified_on_the_session_bus() {
     )
     .expect("received at");
     wd.click("[data-testid=nc-submit]").expect("submit");
-    wd.wait("[data-testid=detail-number]", Duration::from_secs(10))
-        .expect("the new complaint opens");
+    if let Err(e) = wd.wait("[data-testid=detail-number]", Duration::from_secs(20)) {
+        let screen = wd
+            .exec(
+                "return document.querySelector('main')?.innerText ?? ''",
+                json!([]),
+            )
+            .unwrap_or_default();
+        panic!("the new complaint does not open ({e:?}); the screen says: {screen}");
+    }
     let number = wd.text("[data-testid=detail-number]").expect("number");
     assert!(number.starts_with("TS-"), "complaint number {number:?}");
+
+    // The tray lists it as at risk (its progress update's warning passed).
+    let tray = TrayMenu;
+    let tray_has = |heading: &str, labels: &[String]| {
+        labels
+            .iter()
+            .position(|l| l == heading)
+            .is_some_and(|h| labels.get(h + 1).is_some_and(|l| l.starts_with(&number)))
+    };
+    tray.wait(
+        "the tray lists the complaint at risk",
+        Duration::from_secs(20),
+        |l| tray_has("At risk (1)", l),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
 
     let title = format!("{number}: progress update due");
     assert!(
@@ -95,6 +119,14 @@ fn a_progress_update_falling_due_is_notified_on_the_session_bus() {
         json!(["default", "Open complaint"]),
         "a click opens the complaint: {n}"
     );
+    // Now the tray lists it as breached.
+    tray.wait(
+        "the tray lists the complaint breached",
+        Duration::from_secs(40),
+        |l| tray_has("Breached (1)", l),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+
     // Clicking the notification, with the console on another screen, opens
     // its complaint.
     wd.click("[data-testid=nav-dashboard]").expect("dashboard");
@@ -109,6 +141,20 @@ fn a_progress_update_falling_due_is_notified_on_the_session_bus() {
         Duration::from_secs(10),
     )
     .expect("the complaint opens from the notification");
+
+    // So does its entry in the tray menu.
+    wd.click("[data-testid=nav-dashboard]").expect("dashboard");
+    wd.wait("[data-testid=dashboard-search]", Duration::from_secs(10))
+        .expect("dashboard");
+    tray.click(&number);
+    wd.wait_until(
+        "the tray entry opens the complaint",
+        "const e = document.querySelector('[data-testid=detail-number]');
+         return e !== null && e.textContent === arguments[0];",
+        json!([number]),
+        Duration::from_secs(10),
+    )
+    .expect("the complaint opens from the tray");
 
     // The reminder inbox lists what was notified.
     wd.click("[data-testid=nav-reminders]").expect("reminders");
@@ -190,6 +236,13 @@ fn a_progress_update_falling_due_is_notified_on_the_session_bus() {
         Duration::from_secs(10),
     )
     .expect("nav count drops");
+    // The tray's count drops with it, and the complaint is no longer
+    // listed as breached.
+    let reminders = format!(", {} reminders", before - 1);
+    tray.wait("the tray's count drops", Duration::from_secs(40), |l| {
+        l.first().is_some_and(|s| s.ends_with(&reminders)) && !tray_has("Breached (1)", l)
+    })
+    .unwrap_or_else(|e| panic!("{e}"));
     wd.click("[data-testid=tab-history]").expect("history");
     wd.wait_until(
         "the reminder is listed as dealt with",
