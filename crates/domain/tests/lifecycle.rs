@@ -3,8 +3,8 @@
 #![allow(clippy::unwrap_used)]
 
 use redress_domain::complaint::{
-    Alert, ApprovalState, Command, Complaint, ComplaintState, NewComplaint, RemedyState, Tier,
-    TimelineEvent, approval_clock_id, approval_id, clock_id,
+    Alert, ApprovalState, Closure, ClosureOutcome, Command, Complaint, ComplaintState,
+    NewComplaint, RemedyState, Tier, TimelineEvent, approval_clock_id, approval_id, clock_id,
 };
 use redress_domain::ids::{
     AttemptId, CategoryCode, ComplaintId, DeptId, RemedyId, UpdateId, UserId,
@@ -430,8 +430,17 @@ fn full_closed_loop() {
         c.review.clone().unwrap().actions,
         vec!["add a check".to_owned()]
     );
+    assert_eq!(c.closure(), None, "open complaints have no closure");
     run(&mut c, close(), &zhang(), 710);
     assert_eq!(c.state, ComplaintState::Closed);
+    assert_eq!(
+        c.closure(),
+        Some(Closure {
+            at: at(710),
+            outcome: ClosureOutcome::Satisfied { score: 5 }
+        }),
+        "closed when, and how the follow-up call ended"
+    );
 
     assert!(
         c.clocks.iter().all(|k| !k.is_running()),
@@ -508,7 +517,12 @@ fn an_invalid_complaint_is_closed_politely_and_may_be_reopened_for_judging() {
     assert_eq!(code(&mut c, close(), &li(), 20), "forbidden_role");
     run(&mut c, close(), &zhang(), 20);
     assert_eq!(c.state, ComplaintState::Closed);
+    assert_eq!(
+        c.closure().map(|k| (k.at, k.outcome)),
+        Some((at(20), ClosureOutcome::Invalid))
+    );
     run(&mut c, reopen(), &zhang(), 30);
+    assert_eq!(c.closure(), None);
     assert_eq!(c.state, ComplaintState::Recorded);
     assert_eq!(c.validity, None);
     assert_eq!(c.reopen_count, 1);

@@ -36,6 +36,9 @@ pub(crate) const PROJECTED: &[&str] = &[
     "pending_approvals",
     "callback_next_at",
     "last_decided_at",
+    "closed_at",
+    "closure",
+    "closure_score",
     "data",
 ];
 
@@ -66,12 +69,17 @@ pub(crate) struct Projection {
     pub callback_next_at: Option<i64>,
     /// The latest approval decision (the approval queue's "decided" tab).
     pub last_decided_at: Option<i64>,
+    /// When and how a closed complaint ended (the closed list).
+    pub closed_at: Option<i64>,
+    pub closure: Option<&'static str>,
+    pub closure_score: Option<u8>,
     pub data: String,
 }
 
 impl Projection {
     pub fn of(c: &Complaint, rules: &Rules) -> Result<Projection> {
         let next_due = c.next_due();
+        let closure = c.closure();
         Ok(Projection {
             id: c.id.to_string(),
             number: c.number.clone(),
@@ -104,12 +112,15 @@ impl Projection {
                 .filter_map(|a| a.decided_at)
                 .max()
                 .map(ms),
+            closed_at: closure.map(|k| ms(k.at)),
+            closure: closure.map(|k| k.outcome.as_str()),
+            closure_score: closure.and_then(|k| k.outcome.score()),
             data: serde_json::to_string(c)?,
         })
     }
 
     /// The values in [`PROJECTED`] order.
-    pub fn params(&self) -> [&dyn rusqlite::ToSql; 24] {
+    pub fn params(&self) -> [&dyn rusqlite::ToSql; 27] {
         [
             &self.id,
             &self.number,
@@ -134,6 +145,9 @@ impl Projection {
             &self.pending_approvals,
             &self.callback_next_at,
             &self.last_decided_at,
+            &self.closed_at,
+            &self.closure,
+            &self.closure_score,
             &self.data,
         ]
     }

@@ -20,6 +20,10 @@ const MIGRATIONS: &[(&str, &str)] = &[
         "0003_decisions",
         include_str!("../migrations/0003_decisions.sql"),
     ),
+    (
+        "0004_closure",
+        include_str!("../migrations/0004_closure.sql"),
+    ),
 ];
 
 /// The schema version this build writes and understands.

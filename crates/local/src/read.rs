@@ -8,7 +8,7 @@ use crate::types::{
     StoredComplaint, SyncState, Workload,
 };
 use jiff::{SignedDuration, Timestamp};
-use redress_domain::complaint::Complaint;
+use redress_domain::complaint::{ClosureOutcome, Complaint};
 use redress_domain::ids::{CategoryCode, ComplaintId, DeptId, UserId};
 use redress_domain::repeat::RepeatProbe;
 use rusqlite::types::Value;
@@ -31,10 +31,13 @@ const STORED: &str = "id, data, pending";
 /// Columns for a [`DashboardRow`], in [`dashboard_row`] order.
 const DASHBOARD: &str = "id, number, customer_name, customer_phone, kind, severity, channel, \
      owner, department, state, category, repeat_ordinal, escalated, public_exposure, \
-     next_due_at, next_due_kind, next_warn_at, pending, received_at";
+     next_due_at, next_due_kind, next_warn_at, pending, received_at, closed_at, closure, \
+     closure_score";
 
-/// Dashboard order: soonest due first (nothing due last), then oldest.
-const DASHBOARD_ORDER: &str = "ORDER BY next_due_at ASC NULLS LAST, received_at ASC, id ASC";
+/// Dashboard order: soonest due first (nothing due last), the latest closed
+/// first, then oldest.
+const DASHBOARD_ORDER: &str =
+    "ORDER BY next_due_at ASC NULLS LAST, closed_at DESC, received_at ASC, id ASC";
 
 pub(crate) const REMINDER: &str = "key, complaint_id, kind, at, due_at, fired_at, title, body, acked_at, \
      snoozed_until, resolved_at, resolution, reminder";
@@ -551,6 +554,16 @@ fn dashboard_row(r: &Row<'_>) -> Result<DashboardRow> {
         next_warn_at: opt_ts(r.get(16)?)?,
         pending: r.get(17)?,
         received_at: ts(r.get(18)?)?,
+        closed_at: opt_ts(r.get(19)?)?,
+        closure: match opt_str_at(20)? {
+            Some(name) => Some(ClosureOutcome::from_parts(name, r.get(21)?).ok_or_else(|| {
+                StoreError::invalid(format!(
+                    "closure {name:?} with score {:?}",
+                    r.get::<_, Option<u8>>(21)
+                ))
+            })?),
+            None => None,
+        },
     })
 }
 

@@ -1,7 +1,7 @@
 //! Rows and queries: what the store takes and gives back.
 
 use jiff::Timestamp;
-use redress_domain::complaint::{Complaint, ComplaintState};
+use redress_domain::complaint::{ClosureOutcome, Complaint, ComplaintState};
 use redress_domain::ids::{CategoryCode, ComplaintId, DeptId, UserId};
 use redress_domain::model::{Channel, ComplaintKind};
 use redress_domain::planner::{Reminder, ReminderKey, ReminderKind, ReminderResolution};
@@ -76,6 +76,9 @@ pub struct DashboardRow {
     /// Local changes not confirmed by the server yet.
     pub pending: bool,
     pub received_at: Timestamp,
+    /// When a closed complaint was closed, and how it ended.
+    pub closed_at: Option<Timestamp>,
+    pub closure: Option<ClosureOutcome>,
 }
 
 /// One owner's open complaints at an instant (the team view); `owner` is

@@ -504,3 +504,28 @@ fn at_risk_and_unassigned_filters_agree_with_the_counts_and_the_team_view() {
     assert_eq!(people, ["chen", "li", "wu"]);
     assert_eq!(departments, ["billing", "field_service"]);
 }
+
+#[test]
+fn closed_rows_say_when_and_how_they_ended_and_open_rows_do_not() {
+    let (_dir, store) = fixture();
+    let rows = store
+        .read(|r| {
+            r.dashboard(&DashboardQuery {
+                states: vec!["closed".into()],
+                ..query()
+            })
+        })
+        .unwrap();
+    assert_eq!(rows.len(), 1);
+    let expected = closed(&Spec::new(5)).closure().unwrap();
+    assert_eq!(rows[0].closed_at, Some(expected.at));
+    assert_eq!(
+        rows[0].closure,
+        Some(redress_domain::complaint::ClosureOutcome::Invalid)
+    );
+    let open = store.read(|r| r.dashboard(&query())).unwrap();
+    assert!(
+        open.iter()
+            .all(|r| r.closed_at.is_none() && r.closure.is_none())
+    );
+}

@@ -315,3 +315,61 @@ fn upgrading_fills_the_decision_column_from_stored_complaints() {
         .unwrap();
     assert_eq!(column, decided_at.as_millisecond());
 }
+
+/// A store written before `0004_closure`: its closed complaints get when and
+/// how they ended from the stored JSON, the same answer as the projection.
+#[test]
+fn upgrading_fills_the_closure_columns_from_stored_complaints() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(DB_FILE);
+    let invalid = common::closed(&common::Spec::new(5));
+    let open = common::resolved(&common::Spec::new(7), common::at(20));
+    {
+        let conn = raw(&path);
+        for sql in [
+            include_str!("../migrations/0001_init.sql"),
+            include_str!("../migrations/0002_reminder_causes.sql"),
+            include_str!("../migrations/0003_decisions.sql"),
+        ] {
+            conn.execute_batch(sql).unwrap();
+        }
+        conn.execute_batch("PRAGMA user_version = 3").unwrap();
+        for c in [&invalid, &open] {
+            conn.execute(
+                "INSERT INTO complaints (id, number, state, open, kind, severity, channel, \
+                 category, customer_name, customer_phone, customer_key, public_exposure, \
+                 escalated, received_at, data, updated_at) \
+                 VALUES (?1, ?2, ?3, 1, 'simple', 2, 'phone', 'billing', 'n', 'p', 'k', \
+                 0, 0, 0, ?4, 0)",
+                rusqlite::params![
+                    c.id.to_string(),
+                    c.number,
+                    c.state.as_str(),
+                    serde_json::to_string(c).unwrap()
+                ],
+            )
+            .unwrap();
+        }
+    }
+    let _store = LocalStore::open(&path).unwrap();
+    assert_eq!(user_version(&path), SCHEMA_VERSION);
+    let closure = |id: String| -> (Option<i64>, Option<String>, Option<u8>) {
+        raw(&path)
+            .query_row(
+                "SELECT closed_at, closure, closure_score FROM complaints WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+    };
+    let expected = invalid.closure().unwrap();
+    assert_eq!(
+        closure(invalid.id.to_string()),
+        (
+            Some(expected.at.as_millisecond()),
+            Some("invalid".to_owned()),
+            None
+        )
+    );
+    assert_eq!(closure(open.id.to_string()), (None, None, None));
+}

@@ -2,6 +2,7 @@
 import type { CategoryCode } from "./CategoryCode";
 import type { Channel } from "./Channel";
 import type { ClockKind } from "./ClockKind";
+import type { ClosureOutcome } from "./ClosureOutcome";
 import type { ComplaintId } from "./ComplaintId";
 import type { ComplaintKind } from "./ComplaintKind";
 import type { ComplaintState } from "./ComplaintState";
@@ -31,4 +32,8 @@ next_warn_at: string | null,
 /**
  * Local changes not confirmed by the server yet.
  */
-pending: boolean, received_at: string, };
+pending: boolean, received_at: string, 
+/**
+ * When a closed complaint was closed, and how it ended.
+ */
+closed_at: string | null, closure: ClosureOutcome | null, };

@@ -5,4 +5,4 @@ import type { ComplaintId } from "./ComplaintId";
  * What a notification opens when the user clicks it (its default action)
  * or a tray entry opens: the console's route, named as the UI names it.
  */
-export type Opens = { "screen": "complaint", id: ComplaintId, } | { "screen": "reminders" } | { "screen": "console" };
+export type Opens = { "screen": "complaint", id: ComplaintId, } | { "screen": "reminders" } | { "screen": "dashboard" } | { "screen": "console" };

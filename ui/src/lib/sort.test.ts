@@ -18,6 +18,8 @@ function row(number: string, over: Partial<DashboardRow> = {}): DashboardRow {
     repeat_ordinal: null,
     escalated: false,
     public_exposure: false,
+    closed_at: null,
+    closure: null,
     next_due_at: null,
     next_due_kind: null,
     next_warn_at: null,
@@ -133,5 +135,14 @@ describe("nextSort", () => {
   it("starts another column in its natural direction", () => {
     expect(nextSort(DEFAULT_SORT, "number")).toEqual({ key: "number", dir: "asc" });
     expect(nextSort(DEFAULT_SORT, "severity")).toEqual({ key: "severity", dir: "desc" });
+  });
+  it("sorts closed rows by when they closed, the latest first", () => {
+    const rows = [
+      row("A", { state: "closed", closed_at: "2026-01-01T00:00:00Z" }),
+      row("C", { state: "closed", closed_at: "2026-01-03T00:00:00Z" }),
+      row("B", { state: "closed", closed_at: "2026-01-02T00:00:00Z" }),
+    ];
+    expect(sortRows(rows).map((r) => r.number)).toEqual(["C", "B", "A"]);
+    expect(sortRows(rows, { key: "due", dir: "desc" }).map((r) => r.number)).toEqual(["A", "B", "C"]);
   });
 });

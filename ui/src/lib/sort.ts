@@ -37,6 +37,12 @@ type Keyed = { row: DashboardRow; primary: number | string | null; received: num
 function primaryOf(row: DashboardRow, key: SortKey): number | string | null {
   switch (key) {
     case "due":
+      // A closed row has nothing due: it sorts by when it closed, the
+      // latest first (the order the Rust side returns them in).
+      if (row.closed_at !== null) {
+        const closed = instant(row.closed_at);
+        return closed === null ? null : -closed;
+      }
       return instant(row.next_due_at);
     case "number":
       return row.number;

@@ -47,6 +47,8 @@ function row(number: string, over: Partial<DashboardRow> = {}): DashboardRow {
     repeat_ordinal: null,
     escalated: false,
     public_exposure: false,
+    closed_at: null,
+    closure: null,
     next_due_at: null,
     next_due_kind: null,
     next_warn_at: null,
@@ -268,6 +270,36 @@ describe("Dashboard", () => {
     fireEvent.click(screen.getByTestId("clear-filters"));
     await waitFor(() => expect(lastQuery()).toMatchObject(UNFILTERED));
     expect((screen.getByTestId("dashboard-search") as HTMLInputElement).value).toBe("");
+  });
+
+  it("lists closed complaints with when they closed and how they ended, latest first", async () => {
+    dashboard.mockImplementation(async (q) =>
+      view(
+        q.states.includes("closed")
+          ? [
+              row("OLD", { state: "closed", closed_at: "2026-01-02T08:00:00Z", closure: { outcome: "invalid" } }),
+              row("NEW", {
+                state: "closed",
+                closed_at: "2026-01-03T08:00:00Z",
+                closure: { outcome: "satisfied", score: 4 },
+              }),
+            ]
+          : [row("A")],
+      ),
+    );
+    renderDashboard();
+    await screen.findAllByTestId("dashboard-row");
+    expect(screen.getByTestId("sort-due").textContent).toContain("Next due");
+    fireEvent.change(screen.getByTestId("filter-state"), { target: { value: "closed" } });
+    await waitFor(() => expect(shownNumbers()).toEqual(["NEW", "OLD"]));
+    expect(screen.getByRole("heading", { level: 1 }).textContent).toBe("Closed complaints");
+    expect(screen.getByTestId("sort-due").textContent).toContain("Closed");
+    expect(screen.getAllByTestId("closure").map((c) => c.textContent)).toEqual([
+      "Satisfied · 4/5",
+      "Invalid, answered",
+    ]);
+    expect(screen.getAllByTestId("closed-at")).toHaveLength(2);
+    expect(screen.queryByTestId("due-kind")).toBeNull();
   });
 
   it("says when there are no open complaints at all", async () => {

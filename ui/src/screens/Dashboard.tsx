@@ -1,6 +1,7 @@
 // The dashboard: header counters, a filter bar, and every open complaint with a
 // live countdown to its nearest deadline. The list is virtualised so that a
 // supervisor's 5,000 open complaints scroll as smoothly as fifty.
+import type { ClosureOutcome } from "../bindings/ClosureOutcome";
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from "react";
 import type { DashboardRow } from "../bindings/DashboardRow";
 import type { DashboardView } from "../bindings/DashboardView";
@@ -11,7 +12,7 @@ import { Countdown } from "../components/Countdown";
 import { Options } from "../components/Options";
 import { EmptyState, ErrorBanner, Loading, Notice } from "../components/Status";
 import { VirtualList } from "../components/VirtualList";
-import { errorMessage, useI18n } from "../i18n";
+import { errorMessage, useI18n, type T } from "../i18n";
 import { api, toAppError } from "../lib/api";
 import { complaintsChanged } from "../lib/changes";
 import { useShell } from "../lib/context";
@@ -364,12 +365,20 @@ export function Dashboard() {
           {row.pending && second(<span data-testid="pending">{t("common.pending_sync")}</span>)}
         </>
       ),
-      due: (
-        <>
-          <Countdown due={row.next_due_at} warn={row.next_warn_at} />
-          {row.next_due_kind && second(<span data-testid="due-kind">{t(`clock.${row.next_due_kind}`)}</span>)}
-        </>
-      ),
+      due:
+        row.closed_at !== null ? (
+          <>
+            <span data-testid="closed-at" style={{ fontSize: 12 }}>
+              {formatDateTime(row.closed_at, lang)}
+            </span>
+            {row.closure && second(<span data-testid="closure">{closureLabel(t, row.closure)}</span>)}
+          </>
+        ) : (
+          <>
+            <Countdown due={row.next_due_at} warn={row.next_warn_at} />
+            {row.next_due_kind && second(<span data-testid="due-kind">{t(`clock.${row.next_due_kind}`)}</span>)}
+          </>
+        ),
       customer: (
         <>
           <div style={{ overflow: "hidden", textOverflow: "ellipsis" }}>{row.customer_name}</div>
@@ -411,6 +420,10 @@ export function Dashboard() {
           ].join(" · ");
         case "owner":
           return `${row.owner ?? t("dashboard.unassigned")} · ${department}`;
+        case "due":
+          return row.closed_at !== null && row.closure
+            ? `${formatDateTime(row.closed_at, lang)} · ${closureLabel(t, row.closure)}`
+            : undefined;
         case "department":
           return department;
         default:
@@ -709,7 +722,13 @@ export function Dashboard() {
                       />
                     </div>
                   ) : (
-                    <HeaderCell key={c.id} column={c} sort={sort} onSort={(k) => setSort((s) => nextSort(s, k))} />
+                    <HeaderCell
+                      key={c.id}
+                      // The closed list's first column is when they closed.
+                      column={c.id === "due" && filters.state === "closed" ? { ...c, label: "dashboard.col.closed" } : c}
+                      sort={sort}
+                      onSort={(k) => setSort((s) => nextSort(s, k))}
+                    />
                   ),
                 )}
               </div>
@@ -746,6 +765,20 @@ export function Dashboard() {
       )}
     </div>
   );
+}
+
+/** How a closed complaint ended, in words. */
+function closureLabel(t: T, c: ClosureOutcome): string {
+  switch (c.outcome) {
+    case "satisfied":
+      return t("dashboard.closure.satisfied", { score: c.score });
+    case "not_satisfied":
+      return c.score === null
+        ? t("dashboard.closure.not_satisfied")
+        : t("dashboard.closure.not_satisfied_score", { score: c.score });
+    default:
+      return t(`dashboard.closure.${c.outcome}`);
+  }
 }
 
 /** A column title; sortable columns are buttons that show the direction. */

@@ -32,8 +32,8 @@ pub use timeline::{TimelineEntry, TimelineEvent};
 use crate::error::DomainError;
 use crate::ids::{ApprovalId, CategoryCode, ComplaintId, DeptId, RemedyId, UserId};
 use crate::model::{
-    Actor, Channel, ComplaintKind, Customer, DemandClass, InvalidReason, Profile, Role, RootCause,
-    Severity, Subject,
+    Actor, CallbackOutcome, Channel, ComplaintKind, Customer, DemandClass, InvalidReason, Profile,
+    Role, RootCause, Severity, Subject,
 };
 use crate::planner::{Watch, WatchedApproval, WatchedCallback};
 use crate::repeat::RepeatLink;
@@ -98,6 +98,64 @@ pub struct Complaint {
     /// How many times the complaint was reopened; it is also the handling
     /// round that new remedies belong to.
     pub reopen_count: u32,
+}
+
+/// When and how a closed complaint ended (the closed list's columns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Closure {
+    pub at: Timestamp,
+    pub outcome: ClosureOutcome,
+}
+
+/// How a closed complaint ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(tag = "outcome", rename_all = "snake_case")]
+pub enum ClosureOutcome {
+    /// Judged invalid and answered.
+    Invalid,
+    /// The follow-up call found the customer satisfied.
+    Satisfied { score: u8 },
+    /// Closed although the customer was not satisfied.
+    NotSatisfied { score: Option<u8> },
+    /// Nobody answered the follow-up calls.
+    Unreachable,
+    /// Closed with no follow-up outcome recorded.
+    NoCallback,
+}
+
+impl ClosureOutcome {
+    /// The stored name (without the score).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ClosureOutcome::Invalid => "invalid",
+            ClosureOutcome::Satisfied { .. } => "satisfied",
+            ClosureOutcome::NotSatisfied { .. } => "not_satisfied",
+            ClosureOutcome::Unreachable => "unreachable",
+            ClosureOutcome::NoCallback => "no_callback",
+        }
+    }
+
+    /// The score given, if any.
+    pub fn score(self) -> Option<u8> {
+        match self {
+            ClosureOutcome::Satisfied { score } => Some(score),
+            ClosureOutcome::NotSatisfied { score } => score,
+            _ => None,
+        }
+    }
+
+    /// From the stored name and score (the inverse of `as_str` and `score`).
+    pub fn from_parts(name: &str, score: Option<u8>) -> Option<ClosureOutcome> {
+        Some(match name {
+            "invalid" => ClosureOutcome::Invalid,
+            "satisfied" => ClosureOutcome::Satisfied { score: score? },
+            "not_satisfied" => ClosureOutcome::NotSatisfied { score },
+            "unreachable" => ClosureOutcome::Unreachable,
+            "no_callback" => ClosureOutcome::NoCallback,
+            _ => return None,
+        })
+    }
 }
 
 /// A validity judgement (判斷投訴是否成立).
@@ -330,6 +388,32 @@ impl Complaint {
         self.approvals
             .iter()
             .filter(|a| a.state == ApprovalState::Pending)
+    }
+
+    /// When and how a closed complaint ended; `None` while it is open.
+    pub fn closure(&self) -> Option<Closure> {
+        if self.state != ComplaintState::Closed {
+            return None;
+        }
+        let at = self
+            .timeline
+            .iter()
+            .rev()
+            .find(|e| matches!(e.event, TimelineEvent::Closed { .. }))
+            .map_or(self.recorded_at, |e| e.at);
+        let outcome = if self.validity.as_ref().is_some_and(|v| !v.valid) {
+            ClosureOutcome::Invalid
+        } else {
+            match self.callback.as_ref().and_then(|c| c.outcome) {
+                Some(CallbackOutcome::Satisfied { score }) => ClosureOutcome::Satisfied { score },
+                Some(CallbackOutcome::NotSatisfied { score }) => {
+                    ClosureOutcome::NotSatisfied { score }
+                }
+                Some(CallbackOutcome::Unreachable) => ClosureOutcome::Unreachable,
+                None => ClosureOutcome::NoCallback,
+            }
+        };
+        Some(Closure { at, outcome })
     }
 
     /// The callback round while the complaint is resolved and the callback has
