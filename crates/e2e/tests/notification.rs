@@ -31,8 +31,10 @@ fn a_progress_update_falling_due_is_notified_on_the_session_bus() {
     )
     .expect("language switched");
 
-    // An emotion-driven complaint received 29 minutes ago: its 30-minute
-    // progress-update clock falls due about a minute from now.
+    // An emotion-driven complaint received 28.5 minutes ago, to the minute
+    // the form takes (so 28:30 to 29:29 old): its 30-minute progress-update
+    // clock falls due between 30 and 90 seconds from now, and its 75%
+    // warning has passed.
     wd.click("[data-testid=nav-new]").expect("new complaint");
     wd.type_into("[data-testid=nc-name]", "Zhou Min")
         .expect("name");
@@ -53,7 +55,7 @@ fn a_progress_update_falling_due_is_notified_on_the_session_bus() {
         .expect("kind");
     let received = wd
         .exec(
-            "const d = new Date(Date.now() - 29 * 60000);
+            "const d = new Date(Date.now() - 28.5 * 60000);
              const p = (n) => String(n).padStart(2, '0');
              return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;",
             json!([]),
@@ -77,7 +79,16 @@ fn a_progress_update_falling_due_is_notified_on_the_session_bus() {
     let number = wd.text("[data-testid=detail-number]").expect("number");
     assert!(number.starts_with("TS-"), "complaint number {number:?}");
 
-    // The tray lists it as at risk (its progress update's warning passed).
+    let title = format!("{number}: progress update due");
+    assert!(
+        notes
+            .received()
+            .iter()
+            .all(|n| n["summary"] != title.as_str()),
+        "not due yet at recording time"
+    );
+
+    // The tray lists it as at risk (the warning passed, nothing is due).
     let tray = TrayMenu;
     let tray_has = |heading: &str, labels: &[String]| {
         labels
@@ -91,15 +102,6 @@ fn a_progress_update_falling_due_is_notified_on_the_session_bus() {
         |l| tray_has("At risk (1)", l),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-
-    let title = format!("{number}: progress update due");
-    assert!(
-        notes
-            .received()
-            .iter()
-            .all(|n| n["summary"] != title.as_str()),
-        "not due yet at recording time"
-    );
     let n = notes
         .wait_for(&title, Duration::from_secs(150))
         .unwrap_or_else(|| {
