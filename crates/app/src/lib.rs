@@ -26,7 +26,7 @@ pub use error::{AppError, AppResult};
 pub use ports::{Changed, Clock, EventSink, Notification, Notifier, Opens, Quiet, SystemClock};
 pub use service::App;
 pub use settings::{IdentityStatus, Language, NotifyPrefs, RoleChange, Settings};
-pub use sync::{SERVER_RULES_KEY, ServerLink, SyncIssue, SyncOverview, SyncStatus, TokenStore};
+pub use sync::{ServerLink, SyncIssue, SyncOverview, SyncStatus, TokenStore};
 pub use tray::{TRAY_SECTION_LIMIT, TrayEntry, TrayMenu};
 pub use views::{
     ApprovalItem, BulkFailure, BulkOutcome, CallbackItem, ClockView, ComplaintBrief, ComplaintView,

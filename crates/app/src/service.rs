@@ -20,6 +20,7 @@ use redress_domain::planner::ReminderKey;
 use redress_domain::repeat::RepeatProbe;
 use redress_domain::sla::ClockKind;
 use redress_domain::text;
+use redress_local::keys;
 use redress_local::{DashboardQuery, HeaderCounts, LocalStore, OutboxEntry, StoredComplaint};
 use redress_protocol::{ComplaintDraft, Mutation};
 use std::path::Path;
@@ -160,7 +161,7 @@ impl App {
     pub fn settings(&self) -> AppResult<Settings> {
         Ok(self
             .store
-            .read(|r| r.get_setting::<Settings>(Settings::KEY))?
+            .read(|r| r.get_setting::<Settings>(&keys::CONSOLE))?
             .unwrap_or_default())
     }
 
@@ -174,8 +175,8 @@ impl App {
         let linked = self.server_link()?.is_some();
         let (stored, mut role_changes) = self.store.read(|r| {
             Ok::<_, AppError>((
-                r.get_setting::<Settings>(Settings::KEY)?.is_some(),
-                r.get_setting::<Vec<RoleChange>>(RoleChange::KEY)?
+                r.get_setting::<Settings>(&keys::CONSOLE)?.is_some(),
+                r.get_setting::<Vec<RoleChange>>(&keys::ROLE_CHANGES)?
                     .unwrap_or_default(),
             ))
         })?;
@@ -198,7 +199,7 @@ impl App {
         let now = self.now();
         let linked = self.server_link()?.is_some();
         self.store.write(|tx| {
-            let old = tx.reader().get_setting::<Settings>(Settings::KEY)?;
+            let old = tx.reader().get_setting::<Settings>(&keys::CONSOLE)?;
             if let Some(old) = &old {
                 let same_identity = old.user == s.user
                     && old.role == s.role
@@ -212,7 +213,7 @@ impl App {
                 if old.role != s.role {
                     let mut changes = tx
                         .reader()
-                        .get_setting::<Vec<RoleChange>>(RoleChange::KEY)?
+                        .get_setting::<Vec<RoleChange>>(&keys::ROLE_CHANGES)?
                         .unwrap_or_default();
                     changes.push(RoleChange {
                         at: now,
@@ -222,10 +223,10 @@ impl App {
                     });
                     let excess = changes.len().saturating_sub(RoleChange::KEPT);
                     changes.drain(..excess);
-                    tx.set_setting(RoleChange::KEY, &changes)?;
+                    tx.set_setting(&keys::ROLE_CHANGES, &changes)?;
                 }
             }
-            tx.set_setting(Settings::KEY, s)?;
+            tx.set_setting(&keys::CONSOLE, s)?;
             Ok::<_, AppError>(())
         })?;
         self.events.changed(&Changed {
@@ -316,7 +317,7 @@ impl App {
 
     /// The current user's saved dashboard views, in their order.
     pub fn saved_views(&self) -> AppResult<Vec<SavedView>> {
-        let key = saved_views_key(&self.settings()?.actor().user);
+        let key = keys::saved_views(&self.settings()?.actor().user);
         Ok(self
             .store
             .read(|r| r.get_setting::<Vec<SavedView>>(&key))?
@@ -353,7 +354,7 @@ impl App {
                 .into());
             }
         }
-        let key = saved_views_key(&self.settings()?.actor().user);
+        let key = keys::saved_views(&self.settings()?.actor().user);
         self.store.write(|tx| tx.set_setting(&key, &views))?;
         Ok(())
     }
@@ -819,10 +820,6 @@ const VIEW_NAME: text::TextLimit = text::TextLimit {
 };
 
 /// Saved views are per user: several people may share one console.
-fn saved_views_key(user: &UserId) -> String {
-    format!("dashboard_views:{}", user.as_str())
-}
-
 /// The most complaints one bulk action takes.
 pub const MAX_BULK: u32 = 500;
 

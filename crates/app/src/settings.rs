@@ -80,8 +80,6 @@ impl Default for Settings {
 }
 
 impl Settings {
-    pub const KEY: &'static str = "console";
-
     /// The acting user as the rulebook sees them.
     pub fn actor(&self) -> Actor {
         Actor {
@@ -104,7 +102,6 @@ pub struct RoleChange {
 }
 
 impl RoleChange {
-    pub const KEY: &'static str = "role_changes";
     /// The most changes kept (the oldest go first).
     pub const KEPT: usize = 200;
 }

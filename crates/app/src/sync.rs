@@ -16,12 +16,13 @@ use redress_domain::ids::{ComplaintId, UserId};
 use redress_domain::model::Role;
 use redress_domain::rules::RulesDocument;
 use redress_local::OutboxRow;
+use redress_local::keys;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The server a data directory works with, kept in the local store's
-/// settings under [`ServerLink::KEY`] (the key `redressctl login` uses too).
+/// settings under [`&keys::SERVER_LINK`] (the key `redressctl login` uses too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerLink {
     /// The server's address as the user typed it.
@@ -45,8 +46,6 @@ pub struct ServerLink {
 }
 
 impl ServerLink {
-    pub const KEY: &'static str = "server";
-
     /// A session token is stored (here or in the keychain).
     pub fn signed_in(&self) -> bool {
         self.token.is_some() || self.keychain
@@ -137,19 +136,12 @@ pub struct SyncIssue {
     pub answered_at: Option<Timestamp>,
 }
 
-/// The settings key of the dismissed issues' client sequences.
-const DISMISSED_KEY: &str = "sync_issues_dismissed";
-
-/// The setting holding the server's rules document (JSON), as the sync
-/// engine stores it (`redress_sync::RULES_SETTING`).
-pub const SERVER_RULES_KEY: &str = "server.rules";
-
 impl App {
     /// The data directory's server, if it was ever linked to one.
     pub fn server_link(&self) -> AppResult<Option<ServerLink>> {
         Ok(self
             .store
-            .read(|r| r.get_setting::<ServerLink>(ServerLink::KEY))?)
+            .read(|r| r.get_setting::<ServerLink>(&keys::SERVER_LINK))?)
     }
 
     /// The device id this store signs in with.
@@ -255,8 +247,8 @@ impl App {
             ..old
         };
         self.store.write(|tx| {
-            tx.set_setting(ServerLink::KEY, link)?;
-            tx.set_setting(Settings::KEY, &settings)
+            tx.set_setting(&keys::SERVER_LINK, link)?;
+            tx.set_setting(&keys::CONSOLE, &settings)
         })?;
         self.set_server_sync(true);
         self.events.changed(&Changed {
@@ -282,7 +274,7 @@ impl App {
             ..old.clone()
         };
         self.store
-            .write(|tx| tx.set_setting(ServerLink::KEY, &kept))?;
+            .write(|tx| tx.set_setting(&keys::SERVER_LINK, &kept))?;
         self.events.changed(&Changed {
             complaints: Vec::new(),
             all: false,
@@ -323,7 +315,7 @@ impl App {
         let (rows, dismissed, numbers) = self.store.read(|r| {
             let rows = r.outbox_rejected()?;
             let dismissed = r
-                .get_setting::<BTreeSet<i64>>(DISMISSED_KEY)?
+                .get_setting::<BTreeSet<i64>>(&keys::SYNC_ISSUES_DISMISSED)?
                 .unwrap_or_default();
             let mut numbers = Vec::new();
             for row in &rows {
@@ -380,7 +372,7 @@ impl App {
     }
 
     /// At launch: a store linked to a server decides with the server's rules
-    /// stored at its last sync ([`SERVER_RULES_KEY`]); a standalone store,
+    /// stored at its last sync ([`keys::SERVER_RULES`]); a standalone store,
     /// or a linked one with none stored yet, keeps the rules it was opened
     /// with. `Ok(true)` when the stored rules were taken. A stored document
     /// that does not check out is an `invalid_rules` error, and the rules
@@ -391,7 +383,7 @@ impl App {
         }
         let Some(doc) = self
             .store
-            .read(|r| r.get_setting::<RulesDocument>(SERVER_RULES_KEY))?
+            .read(|r| r.get_setting::<RulesDocument>(&keys::SERVER_RULES))?
         else {
             return Ok(false);
         };
@@ -415,10 +407,10 @@ impl App {
                 .ok_or_else(|| AppError::not_found("sync issue", client_seq))?;
             let mut dismissed = tx
                 .reader()
-                .get_setting::<BTreeSet<i64>>(DISMISSED_KEY)?
+                .get_setting::<BTreeSet<i64>>(&keys::SYNC_ISSUES_DISMISSED)?
                 .unwrap_or_default();
             dismissed.insert(row.client_seq);
-            tx.set_setting(DISMISSED_KEY, &dismissed)?;
+            tx.set_setting(&keys::SYNC_ISSUES_DISMISSED, &dismissed)?;
             Ok::<_, AppError>(())
         })?;
         self.events.changed(&Changed {

@@ -6,7 +6,7 @@
 mod support;
 
 use jiff::Timestamp;
-use redress_app::{App, NewComplaintInput, SERVER_RULES_KEY, ServerLink};
+use redress_app::{App, NewComplaintInput, ServerLink};
 use redress_domain::Rules;
 use redress_domain::ids::{CalendarId, CategoryCode, ComplaintId, UserId};
 use redress_domain::model::{
@@ -157,7 +157,7 @@ fn link(app: &App) {
 fn store_rules(dir: &std::path::Path, doc: &RulesDocument) {
     let store = LocalStore::open_dir(dir).unwrap();
     store
-        .write(|tx| tx.set_setting(SERVER_RULES_KEY, doc))
+        .write(|tx| tx.set_setting(&redress_local::keys::SERVER_RULES, doc))
         .unwrap();
 }
 

@@ -4,12 +4,12 @@
 //!
 //! A data directory that has signed in keeps the server's address, the user
 //! and the session token in its local store under the settings key
-//! [`ServerLink::KEY`]. The token sits there in plain text, readable by
+//! `keys::SERVER_LINK`. The token sits there in plain text, readable by
 //! whoever can read the data directory; the desktop is meant to keep it in
 //! the OS keychain instead.
 //!
 //! A signed-in directory also keeps the server's rules (calendars, SLA
-//! policies, calling code; `redress_sync::RULES_SETTING`), fetched by
+//! policies, calling code; `keys::SERVER_RULES`), fetched by
 //! `login` and refreshed by every `sync` when their digest changed, and
 //! every command on a linked directory decides with them, like the console.
 
@@ -20,6 +20,7 @@ use redress_app::{App, Quiet, Settings, SystemClock};
 use redress_domain::Rules;
 use redress_domain::ids::UserId;
 use redress_local::LocalStore;
+use redress_local::keys;
 use redress_protocol::DeviceId;
 use redress_sync::{
     EpochCheck, HttpTransport, RulesUpdate, ServerEndpoint, SyncEngine, refresh_rules, stored_rules,
@@ -48,11 +49,9 @@ pub struct ServerLink {
 }
 
 impl ServerLink {
-    pub const KEY: &'static str = "server";
-
     /// The data directory's server, if it ever signed in.
     pub fn load(store: &LocalStore) -> Result<Option<ServerLink>, CliError> {
-        Ok(store.read(|r| r.get_setting::<ServerLink>(Self::KEY))?)
+        Ok(store.read(|r| r.get_setting::<ServerLink>(&keys::SERVER_LINK))?)
     }
 
     /// The server with the trust settings `login` was given.
@@ -65,7 +64,7 @@ impl ServerLink {
     }
 
     fn save(&self, store: &LocalStore) -> Result<(), CliError> {
-        store.write(|tx| tx.set_setting(Self::KEY, self))?;
+        store.write(|tx| tx.set_setting(&keys::SERVER_LINK, self))?;
         Ok(())
     }
 }

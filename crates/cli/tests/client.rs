@@ -317,8 +317,10 @@ fn a_signed_in_data_dir_decides_with_the_server_rules() {
     let stored = store
         .read(|r| {
             Ok::<_, redress_local::StoreError>((
-                r.get_setting::<redress_domain::rules::RulesDocument>(redress_sync::RULES_SETTING)?,
-                r.get_setting::<String>(redress_sync::RULES_DIGEST_SETTING)?,
+                r.get_setting::<redress_domain::rules::RulesDocument>(
+                    &redress_local::keys::SERVER_RULES,
+                )?,
+                r.get_setting::<String>(&redress_local::keys::SERVER_RULES_DIGEST)?,
             ))
         })
         .unwrap();

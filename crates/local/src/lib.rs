@@ -23,6 +23,7 @@
 
 mod columns;
 mod error;
+pub mod keys;
 mod migrate;
 mod read;
 mod store;
@@ -30,6 +31,7 @@ mod types;
 mod write;
 
 pub use error::{Result, StoreError};
+pub use keys::SettingKey;
 pub use migrate::SCHEMA_VERSION;
 pub use read::Reader;
 pub use store::{DATA_DIR_ENV, DB_FILE, LocalStore, StoreInfo, data_dir_from_env};

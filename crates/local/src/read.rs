@@ -3,6 +3,7 @@
 
 use crate::columns::{complaint_from_json, from_wire, ms, opt_ts, ts, uuid};
 use crate::error::{Result, StoreError};
+use crate::keys::SettingKey;
 use crate::types::{
     DashboardQuery, DashboardRow, HeaderCounts, OutboxRow, OutboxState, ReminderRow,
     StoredComplaint, SyncState, Workload,
@@ -457,11 +458,11 @@ impl<'a> Reader<'a> {
     }
 
     /// A setting, `None` when it was never set.
-    pub fn get_setting<T: DeserializeOwned>(&self, key: &str) -> Result<Option<T>> {
+    pub fn get_setting<T: DeserializeOwned>(&self, key: &SettingKey) -> Result<Option<T>> {
         let value: Option<String> = self
             .conn
             .prepare_cached("SELECT value FROM settings WHERE key = ?1")?
-            .query_row([key], |r| r.get(0))
+            .query_row([key.as_str()], |r| r.get(0))
             .optional()?;
         value
             .map(|v| {

@@ -4,6 +4,7 @@
 
 use crate::columns::{PROJECTED, Projection, ms};
 use crate::error::{Result, StoreError};
+use crate::keys::SettingKey;
 use crate::read::{REMINDER, Reader, reminder_row};
 use crate::types::{OutboxEntry, OutboxState, ReminderRow};
 use jiff::Timestamp;
@@ -455,22 +456,26 @@ impl<'conn> WriteTx<'conn> {
     }
 
     /// Stores a setting as JSON.
-    pub fn set_setting<T: Serialize + ?Sized>(&mut self, key: &str, value: &T) -> Result<()> {
+    pub fn set_setting<T: Serialize + ?Sized>(
+        &mut self,
+        key: &SettingKey,
+        value: &T,
+    ) -> Result<()> {
         self.tx
             .prepare_cached(
                 "INSERT INTO settings (key, value) VALUES (?1, ?2)
                  ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             )?
-            .execute(params![key, serde_json::to_string(value)?])?;
+            .execute(params![key.as_str(), serde_json::to_string(value)?])?;
         Ok(())
     }
 
     /// Removes a setting; `false` when it was not set.
-    pub fn remove_setting(&mut self, key: &str) -> Result<bool> {
+    pub fn remove_setting(&mut self, key: &SettingKey) -> Result<bool> {
         let n = self
             .tx
             .prepare_cached("DELETE FROM settings WHERE key = ?1")?
-            .execute([key])?;
+            .execute([key.as_str()])?;
         Ok(n > 0)
     }
 }

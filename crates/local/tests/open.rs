@@ -4,7 +4,7 @@
 
 mod common;
 
-use redress_local::{DB_FILE, LocalStore, SCHEMA_VERSION};
+use redress_local::{DB_FILE, LocalStore, SCHEMA_VERSION, keys};
 use rusqlite::Connection;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -108,7 +108,9 @@ fn a_write_waits_for_another_process_lock_then_gives_up_as_busy() {
     });
     locked_rx.recv().unwrap();
     let started = Instant::now();
-    store.write(|tx| tx.set_setting("waited", &true)).unwrap();
+    store
+        .write(|tx| tx.set_setting(&keys::SYNC_ISSUES_DISMISSED, &[1]))
+        .unwrap();
     assert!(started.elapsed() >= Duration::from_millis(200));
     holder.join().unwrap();
 
@@ -117,13 +119,13 @@ fn a_write_waits_for_another_process_lock_then_gives_up_as_busy() {
     conn.execute_batch("BEGIN IMMEDIATE").unwrap();
     let started = Instant::now();
     let err = store
-        .write(|tx| tx.set_setting("never", &true))
+        .write(|tx| tx.set_setting(&keys::ROLE_CHANGES, &true))
         .unwrap_err();
     assert_eq!(err.code(), "store_busy", "{err}");
     assert!(err.is_transient());
     assert!(started.elapsed() >= Duration::from_secs(4));
     conn.execute_batch("ROLLBACK").unwrap();
-    let never: Option<bool> = store.read(|r| r.get_setting("never")).unwrap();
+    let never: Option<bool> = store.read(|r| r.get_setting(&keys::ROLE_CHANGES)).unwrap();
     assert_eq!(never, None);
 }
 
@@ -234,15 +236,15 @@ fn every_store_has_its_own_stable_device_id() {
 fn the_store_is_send_and_sync() {
     fn assert_send_sync<T: Send + Sync>() {}
     assert_send_sync::<LocalStore>();
+    // One key per thread (per-user keys are the ones made at run time).
+    let key = |i: i32| keys::saved_views(&redress_domain::ids::UserId::new(format!("u{i}")));
     let (_dir, store) = common::store();
     let store = std::sync::Arc::new(store);
     let handles: Vec<_> = (0..4)
         .map(|i| {
             let store = store.clone();
             std::thread::spawn(move || {
-                store
-                    .write(|tx| tx.set_setting(&format!("k{i}"), &i))
-                    .unwrap();
+                store.write(|tx| tx.set_setting(&key(i), &i)).unwrap();
             })
         })
         .collect();
@@ -250,7 +252,7 @@ fn the_store_is_send_and_sync() {
         h.join().unwrap();
     }
     for i in 0..4 {
-        let v: Option<i32> = store.read(|r| r.get_setting(&format!("k{i}"))).unwrap();
+        let v: Option<i32> = store.read(|r| r.get_setting(&key(i))).unwrap();
         assert_eq!(v, Some(i));
     }
 }
@@ -260,9 +262,10 @@ fn two_stores_on_one_file_share_it() {
     // The desktop app and redressctl may have the same file open.
     let (dir, a) = common::store();
     let b = LocalStore::open_dir(dir.path()).unwrap();
-    a.write(|tx| tx.set_setting("lang", "zh-CN")).unwrap();
-    let lang: Option<String> = b.read(|r| r.get_setting("lang")).unwrap();
-    assert_eq!(lang.as_deref(), Some("zh-CN"));
+    a.write(|tx| tx.set_setting(&keys::SERVER_EPOCH, "e1"))
+        .unwrap();
+    let epoch: Option<String> = b.read(|r| r.get_setting(&keys::SERVER_EPOCH)).unwrap();
+    assert_eq!(epoch.as_deref(), Some("e1"));
 }
 
 /// A store written by the schema before `0003_decisions` (its migration

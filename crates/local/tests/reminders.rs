@@ -7,7 +7,7 @@ use common::{at, cid, store};
 use redress_domain::ids::{ClockId, UserId};
 use redress_domain::planner::{Reminder, ReminderKey, ReminderKind, ReminderResolution, Threshold};
 use redress_domain::sla::ClockKind;
-use redress_local::{LocalStore, StoreError};
+use redress_local::{LocalStore, StoreError, keys};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -217,28 +217,39 @@ fn settings_round_trip_as_json() {
     };
     store
         .write(|tx| {
-            tx.set_setting("notifications", &prefs)?;
-            tx.set_setting("language", "zh-CN")
+            tx.set_setting(&keys::CONSOLE, &prefs)?;
+            tx.set_setting(&keys::SERVER_EPOCH, "zh-CN")
         })
         .unwrap();
     drop(store);
     let store = LocalStore::open_dir(dir.path()).unwrap();
-    let got: Option<Notifications> = store.read(|r| r.get_setting("notifications")).unwrap();
+    let got: Option<Notifications> = store.read(|r| r.get_setting(&keys::CONSOLE)).unwrap();
     assert_eq!(got, Some(prefs));
-    let lang: Option<String> = store.read(|r| r.get_setting("language")).unwrap();
+    let lang: Option<String> = store.read(|r| r.get_setting(&keys::SERVER_EPOCH)).unwrap();
     assert_eq!(lang.as_deref(), Some("zh-CN"));
 
-    store.write(|tx| tx.set_setting("language", "en")).unwrap();
-    let lang: Option<String> = store.read(|r| r.get_setting("language")).unwrap();
+    store
+        .write(|tx| tx.set_setting(&keys::SERVER_EPOCH, "en"))
+        .unwrap();
+    let lang: Option<String> = store.read(|r| r.get_setting(&keys::SERVER_EPOCH)).unwrap();
     assert_eq!(lang.as_deref(), Some("en"), "overwritten");
 
-    let missing: Option<bool> = store.read(|r| r.get_setting("nope")).unwrap();
+    let missing: Option<bool> = store.read(|r| r.get_setting(&keys::ROLE_CHANGES)).unwrap();
     assert_eq!(missing, None);
-    let wrong: Result<Option<bool>, StoreError> = store.read(|r| r.get_setting("language"));
+    let wrong: Result<Option<bool>, StoreError> =
+        store.read(|r| r.get_setting(&keys::SERVER_EPOCH));
     assert_eq!(wrong.unwrap_err().code(), "invalid_data");
 
-    assert!(store.write(|tx| tx.remove_setting("language")).unwrap());
-    assert!(!store.write(|tx| tx.remove_setting("language")).unwrap());
-    let gone: Option<String> = store.read(|r| r.get_setting("language")).unwrap();
+    assert!(
+        store
+            .write(|tx| tx.remove_setting(&keys::SERVER_EPOCH))
+            .unwrap()
+    );
+    assert!(
+        !store
+            .write(|tx| tx.remove_setting(&keys::SERVER_EPOCH))
+            .unwrap()
+    );
+    let gone: Option<String> = store.read(|r| r.get_setting(&keys::SERVER_EPOCH)).unwrap();
     assert_eq!(gone, None);
 }

@@ -5,6 +5,7 @@ use redress_domain::Rules;
 use redress_domain::complaint::Complaint;
 use redress_domain::ids::ComplaintId;
 use redress_domain::model::{Actor, Role};
+use redress_local::keys;
 use redress_local::{LocalStore, OutboxRow, OutboxState, StoreError, WriteTx};
 use redress_protocol::{
     ChangeOp, DeviceId, Mutation, MutationEnvelope, MutationResult, PushRequest, entity,
@@ -66,9 +67,6 @@ pub struct PullReport {
     /// (a push whose answer was lost), recorded on their outbox rows.
     pub recovered: PushReport,
 }
-
-/// The local store setting holding the server's epoch (a UUID string).
-pub const EPOCH_SETTING: &str = "sync.server_epoch";
 
 /// What [`SyncEngine::check_epoch`] found.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,15 +228,17 @@ impl<T: Transport> SyncEngine<T> {
         let stored = epoch.to_string();
         let known = self
             .store
-            .read(|r| r.get_setting::<String>(EPOCH_SETTING))?;
+            .read(|r| r.get_setting::<String>(&keys::SERVER_EPOCH))?;
         match known {
             Some(known) if known == stored => Ok(EpochCheck::Same),
-            Some(_) => Ok(EpochCheck::StartedOver(
-                self.start_over(|tx| tx.set_setting(EPOCH_SETTING, &stored))?,
-            )),
+            Some(_) => {
+                Ok(EpochCheck::StartedOver(self.start_over(|tx| {
+                    tx.set_setting(&keys::SERVER_EPOCH, &stored)
+                })?))
+            }
             None => {
                 self.store
-                    .write(|tx| tx.set_setting(EPOCH_SETTING, &stored))?;
+                    .write(|tx| tx.set_setting(&keys::SERVER_EPOCH, &stored))?;
                 Ok(EpochCheck::First)
             }
         }

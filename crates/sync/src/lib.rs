@@ -43,8 +43,7 @@ pub use http::{
 };
 pub use live::{LiveConfig, LiveEvent, LiveStatus, LiveSync};
 pub use rules::{
-    RULES_DIGEST_SETTING, RULES_SETTING, RulesUpdate, SharedRules, current_rules, refresh_rules,
-    shared_rules, stored_rules,
+    RulesUpdate, SharedRules, current_rules, refresh_rules, shared_rules, stored_rules,
 };
 
 use redress_protocol::{PullResponse, PushRequest, PushResponse, ResultsResponse};

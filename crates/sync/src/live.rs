@@ -21,7 +21,7 @@
 //!
 //! **Server epoch.** At first contact the server's epoch (`GET /meta`, the
 //! `Redress-Server-Epoch` header) is stored in the local store's settings
-//! under [`EPOCH_SETTING`]. Before the first push after every (re)connection
+//! under `keys::SERVER_EPOCH`. Before the first push after every (re)connection
 //! the epoch is asked again, and every answer's header is compared with it:
 //! a different epoch means the server's database was restored from a backup
 //! or replaced. No answer from it is recorded then; instead the desktop
@@ -61,6 +61,7 @@ use crate::{Transport, TransportError};
 use jiff::Timestamp;
 use redress_domain::ids::ComplaintId;
 use redress_local::LocalStore;
+use redress_local::keys;
 use redress_protocol::{DeviceId, PullResponse, PushRequest, PushResponse, ResultsResponse, codes};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
@@ -70,7 +71,6 @@ use uuid::Uuid;
 
 /// The safety-net sync period when nothing else triggers one.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(60);
-pub use crate::engine::EPOCH_SETTING;
 /// The refusal code of a server whose epoch changed.
 pub const EPOCH_CHANGED: &str = "server_epoch_changed";
 /// How often one sync starts over when the server's epoch keeps changing
@@ -447,7 +447,7 @@ impl Worker {
         match self
             .engine
             .store()
-            .read(|r| r.get_setting::<String>(EPOCH_SETTING))
+            .read(|r| r.get_setting::<String>(&keys::SERVER_EPOCH))
         {
             Ok(stored) => {
                 *lock(&self.engine.transport().expected) =

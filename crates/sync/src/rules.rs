@@ -3,7 +3,7 @@
 //! A desktop linked to a server decides its provisional state with the
 //! server's rules (`GET /rules`), not its built-in ones: the rules document
 //! and its digest are kept in the local store's settings under
-//! [`RULES_SETTING`] and [`RULES_DIGEST_SETTING`], fetched at sign-in and
+//! `keys::SERVER_RULES` and `keys::SERVER_RULES_DIGEST`, fetched at sign-in and
 //! again whenever [`LiveSync`](crate::LiveSync) (re)connects and the
 //! server's digest differs from the stored one.
 //!
@@ -17,12 +17,8 @@ use crate::http::HttpTransport;
 use redress_domain::Rules;
 use redress_domain::rules::RulesDocument;
 use redress_local::LocalStore;
+use redress_local::keys;
 use std::sync::{Arc, PoisonError, RwLock};
-
-/// The local store setting holding the server's rules document (JSON).
-pub const RULES_SETTING: &str = "server.rules";
-/// The local store setting holding the digest of [`RULES_SETTING`].
-pub const RULES_DIGEST_SETTING: &str = "server.rules_digest";
 
 /// The rules a desktop decides with, shared by its `App` and sync engine.
 pub type SharedRules = Arc<RwLock<Arc<Rules>>>;
@@ -51,13 +47,13 @@ pub enum RulesUpdate {
 
 /// The stored digest, if any.
 pub fn stored_digest(store: &LocalStore) -> Result<Option<String>, SyncError> {
-    Ok(store.read(|r| r.get_setting::<String>(RULES_DIGEST_SETTING))?)
+    Ok(store.read(|r| r.get_setting::<String>(&keys::SERVER_RULES_DIGEST))?)
 }
 
 /// The stored rules document, checked: `None` when nothing is stored,
 /// `Some(Err(message))` when the stored document does not check out.
 pub fn stored_rules(store: &LocalStore) -> Result<Option<Result<Rules, String>>, SyncError> {
-    let doc = store.read(|r| r.get_setting::<RulesDocument>(RULES_SETTING))?;
+    let doc = store.read(|r| r.get_setting::<RulesDocument>(&keys::SERVER_RULES))?;
     Ok(doc.map(|d| d.to_rules().map_err(|e| e.to_string())))
 }
 
@@ -85,8 +81,8 @@ pub fn refresh_rules(http: &HttpTransport, store: &LocalStore) -> Result<RulesUp
         }
     };
     store.write(|tx| {
-        tx.set_setting(RULES_SETTING, &answer.document)?;
-        tx.set_setting(RULES_DIGEST_SETTING, &answer.digest)
+        tx.set_setting(&keys::SERVER_RULES, &answer.document)?;
+        tx.set_setting(&keys::SERVER_RULES_DIGEST, &answer.digest)
     })?;
     Ok(RulesUpdate::Changed {
         digest: answer.digest,

@@ -14,11 +14,11 @@ use redress_domain::Rules;
 use redress_domain::ids::ComplaintId;
 use redress_domain::model::Role;
 use redress_local::LocalStore;
+use redress_local::keys;
 use redress_protocol::DeviceId;
 use redress_server::ServerStore;
 use redress_server::testing::{PASSWORD, TestServer};
 use redress_sync::backoff::Backoff;
-use redress_sync::live::EPOCH_SETTING;
 use redress_sync::{
     HttpTransport, LiveConfig, LiveEvent, LiveStatus, LiveSync, Transport, login, logout,
 };
@@ -152,7 +152,7 @@ fn a_change_on_one_desktop_reaches_another_by_poke_alone() {
     // The first contact stored the server's epoch.
     let epoch = a
         .store
-        .read(|r| r.get_setting::<String>(EPOCH_SETTING))
+        .read(|r| r.get_setting::<String>(&keys::SERVER_EPOCH))
         .unwrap();
     assert_eq!(
         epoch,
@@ -317,7 +317,7 @@ fn a_server_restored_from_a_backup_is_sent_again_what_it_lost() {
     }
     assert_eq!(
         a.store
-            .read(|r| r.get_setting::<String>(EPOCH_SETTING))
+            .read(|r| r.get_setting::<String>(&keys::SERVER_EPOCH))
             .unwrap(),
         Some(epoch.to_string()),
         "the new epoch is stored"

@@ -6,19 +6,17 @@
 
 mod support;
 
-use redress_app::{App, SERVER_RULES_KEY, SystemClock};
+use redress_app::{App, SystemClock};
 use redress_domain::ids::CalendarId;
 use redress_domain::model::Role;
 use redress_domain::rules::RulesDocument;
 use redress_local::LocalStore;
+use redress_local::keys;
 use redress_protocol::{DeviceId, rules_digest};
 use redress_server::SqliteStore;
 use redress_server::http::HttpConfig;
 use redress_server::testing::{PASSWORD, Serving, TestServer};
-use redress_sync::{
-    HttpTransport, LiveConfig, LiveEvent, LiveStatus, LiveSync, RULES_DIGEST_SETTING,
-    RULES_SETTING, login,
-};
+use redress_sync::{HttpTransport, LiveConfig, LiveEvent, LiveStatus, LiveSync, login};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use support::{open_console, set_user};
@@ -84,8 +82,8 @@ impl Desktop {
         self.store
             .read(|r| {
                 Ok::<_, redress_local::StoreError>((
-                    r.get_setting::<RulesDocument>(RULES_SETTING)?,
-                    r.get_setting::<String>(RULES_DIGEST_SETTING)?,
+                    r.get_setting::<RulesDocument>(&keys::SERVER_RULES)?,
+                    r.get_setting::<String>(&keys::SERVER_RULES_DIGEST)?,
                 ))
             })
             .unwrap()
@@ -101,11 +99,6 @@ impl Desktop {
                 .then_some(())
         });
     }
-}
-
-#[test]
-fn the_console_and_the_sync_engine_keep_the_rules_under_one_key() {
-    assert_eq!(RULES_SETTING, SERVER_RULES_KEY);
 }
 
 #[test]
