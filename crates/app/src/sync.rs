@@ -22,7 +22,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 /// The server a data directory works with, kept in the local store's
-/// settings under [`&keys::SERVER_LINK`] (the key `redressctl login` uses too).
+/// settings under `keys::SERVER_LINK` (the key `redressctl login` uses too).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServerLink {
     /// The server's address as the user typed it.

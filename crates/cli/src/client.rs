@@ -16,56 +16,53 @@
 use crate::error::CliError;
 use clap::Args;
 use jiff::Timestamp;
-use redress_app::{App, Quiet, Settings, SystemClock};
+use redress_app::{App, Quiet, ServerLink, SystemClock};
 use redress_domain::Rules;
-use redress_domain::ids::UserId;
 use redress_local::LocalStore;
 use redress_local::keys;
 use redress_protocol::DeviceId;
 use redress_sync::{
     EpochCheck, HttpTransport, RulesUpdate, ServerEndpoint, SyncEngine, refresh_rules, stored_rules,
 };
-use serde::{Deserialize, Serialize};
+
 use std::io::BufRead;
 use std::path::Path;
 use std::sync::Arc;
 
-/// The server a data directory works with.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ServerLink {
-    /// As given to `login` (the API root is derived from it).
-    pub url: String,
-    pub user: UserId,
-    /// The session token; `None` after `logout`.
-    #[serde(default)]
-    pub token: Option<String>,
-    /// The certificates of `login --ca-file` (PEM), trusted besides the
-    /// system's roots by every later `sync`.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub ca_pem: Option<String>,
-    /// `login --insecure-http`: plain HTTP to a host that is not loopback.
-    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
-    pub insecure_http: bool,
+/// The data directory's server (the console's own [`ServerLink`]), if it
+/// ever signed in.
+fn load_link(store: &LocalStore) -> Result<Option<ServerLink>, CliError> {
+    Ok(store.read(|r| r.get_setting::<ServerLink>(&keys::SERVER_LINK))?)
 }
 
-impl ServerLink {
-    /// The data directory's server, if it ever signed in.
-    pub fn load(store: &LocalStore) -> Result<Option<ServerLink>, CliError> {
-        Ok(store.read(|r| r.get_setting::<ServerLink>(&keys::SERVER_LINK))?)
-    }
+fn save_link(store: &LocalStore, link: &ServerLink) -> Result<(), CliError> {
+    store.write(|tx| tx.set_setting(&keys::SERVER_LINK, link))?;
+    Ok(())
+}
 
-    /// The server with the trust settings `login` was given.
-    pub fn endpoint(&self) -> Result<ServerEndpoint, CliError> {
-        Ok(ServerEndpoint::parse(
-            &self.url,
-            self.ca_pem.clone(),
-            self.insecure_http,
-        )?)
-    }
+/// The server with the trust settings sign-in was given.
+fn endpoint_of(link: &ServerLink) -> Result<ServerEndpoint, CliError> {
+    Ok(ServerEndpoint::parse(
+        &link.url,
+        link.ca_pem.clone(),
+        link.insecure_http,
+    )?)
+}
 
-    fn save(&self, store: &LocalStore) -> Result<(), CliError> {
-        store.write(|tx| tx.set_setting(&keys::SERVER_LINK, self))?;
-        Ok(())
+/// The session token, which `redressctl` can only use when it is kept in
+/// the store (a console that signed in may have put it in the OS keychain).
+fn token_of(link: &ServerLink) -> Result<&str, CliError> {
+    match (&link.token, link.keychain) {
+        (Some(token), _) => Ok(token),
+        (None, true) => Err(CliError::NotSignedIn(format!(
+            "the session with {} is in the desktop's keychain: run `redressctl login` to use \
+             this directory from here",
+            link.url
+        ))),
+        (None, false) => Err(CliError::NotSignedIn(format!(
+            "signed out of {}: run `redressctl login` again",
+            link.url
+        ))),
     }
 }
 
@@ -100,7 +97,7 @@ pub struct LoginArgs {
 /// otherwise (changes are final at once).
 pub fn open_app(dir: &Path) -> Result<App, CliError> {
     let store = LocalStore::open_dir(dir)?;
-    let linked = ServerLink::load(&store)?.is_some();
+    let linked = load_link(&store)?.is_some();
     drop(store);
     let app = App::open(
         dir,
@@ -175,39 +172,32 @@ pub fn login(args: LoginArgs, dir: &Path) -> Result<String, CliError> {
         ServerEndpoint::with_ca_file(&args.server, args.ca_file.as_deref(), args.insecure_http)?;
     let url = endpoint.url().to_owned();
 
+    // The console's rule on which stores may join (none with standalone
+    // history, none linked to another server), before connecting.
+    let app = open_app(dir)?;
+    app.check_can_join(&url)?;
     let store = LocalStore::open_dir(dir)?;
     let device = DeviceId(store.read(|r| r.sync_state())?.device_id);
     let session =
         redress_sync::login_to(&endpoint, &args.user, password, device, &args.device_name)?;
-    ServerLink {
-        url: url.clone(),
-        user: session.user.clone(),
-        token: Some(session.token.clone()),
-        ca_pem: endpoint.ca_pem().map(str::to_owned),
-        insecure_http: endpoint.insecure_http(),
-    }
-    .save(&store)?;
+    // Linked, with the server's account as the acting user (local
+    // prechecks follow it), the way the console records a sign-in.
+    app.complete_sign_in(
+        &ServerLink {
+            url: url.clone(),
+            user: session.user.clone(),
+            token: Some(session.token.clone()),
+            keychain: false,
+            ca_pem: endpoint.ca_pem().map(str::to_owned),
+            insecure_http: endpoint.insecure_http(),
+        },
+        session.role,
+        session.approval_limit_minor,
+    )?;
     update_rules(
         &HttpTransport::for_endpoint(&endpoint, &session.token, device),
         &store,
     )?;
-    drop(store);
-
-    // Local prechecks (who may decide what) follow the server's account.
-    let app = open_app(dir)?;
-    let old = app.settings()?;
-    let display_name = if old.user == session.user {
-        old.display_name.clone()
-    } else {
-        session.user.as_str().to_owned()
-    };
-    app.set_settings(&Settings {
-        user: session.user.clone(),
-        display_name,
-        role: session.role,
-        approval_limit_minor: session.approval_limit_minor,
-        ..old
-    })?;
     Ok(format!(
         "signed in to {url} as {} ({}) on device {device}",
         session.user,
@@ -217,36 +207,35 @@ pub fn login(args: LoginArgs, dir: &Path) -> Result<String, CliError> {
 
 pub fn logout(dir: &Path) -> Result<String, CliError> {
     let store = LocalStore::open_dir(dir)?;
-    let Some(mut link) = ServerLink::load(&store)? else {
+    let Some(mut link) = load_link(&store)? else {
         return Err(CliError::NotSignedIn(
             "this data directory has never signed in".to_owned(),
         ));
     };
     let Some(token) = link.token.take() else {
-        return Ok("already signed out".to_owned());
+        return Ok(if link.keychain {
+            "the session is in the desktop's keychain: sign out from the console".to_owned()
+        } else {
+            "already signed out".to_owned()
+        });
     };
     let device = DeviceId(store.read(|r| r.sync_state())?.device_id);
     // Forget the token first: it is useless here even if the server
     // cannot be told.
-    link.save(&store)?;
-    redress_sync::logout_from(&link.endpoint()?, &token, device)?;
+    save_link(&store, &link)?;
+    redress_sync::logout_from(&endpoint_of(&link)?, &token, device)?;
     Ok(format!("signed out of {}", link.url))
 }
 
 /// Pushes every pending change and pulls the server's until caught up.
 pub fn sync(dir: &Path) -> Result<String, CliError> {
     let store = LocalStore::open_dir(dir)?;
-    let link = ServerLink::load(&store)?.ok_or_else(|| {
+    let link = load_link(&store)?.ok_or_else(|| {
         CliError::NotSignedIn("no server: run `redressctl login` first".to_owned())
     })?;
-    let token = link.token.as_deref().ok_or_else(|| {
-        CliError::NotSignedIn(format!(
-            "signed out of {}: run `redressctl login` again",
-            link.url
-        ))
-    })?;
+    let token = token_of(&link)?;
     let device = DeviceId(store.read(|r| r.sync_state())?.device_id);
-    let transport = HttpTransport::for_endpoint(&link.endpoint()?, token, device);
+    let transport = HttpTransport::for_endpoint(&endpoint_of(&link)?, token, device);
     let rules_note = update_rules(&transport, &store)?;
     let rules = rules_of(&store)?;
     let engine = SyncEngine::new(store, rules, transport);

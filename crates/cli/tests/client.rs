@@ -206,6 +206,48 @@ fn a_wrong_password_is_refused() {
     assert!(run.stderr.starts_with("error[not_signed_in]"), "{run:?}");
 }
 
+/// The console's rule on which data directories may join a server holds for
+/// `redressctl login` too, and a refused login links nothing.
+#[test]
+fn login_refuses_standalone_history_and_another_server() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = start_server(tmp.path());
+    let other = TestServer::start_at(
+        &tmp.path().join("other.sqlite3"),
+        &[("amy", Role::Agent, None)],
+    );
+
+    let standalone = tmp.path().join("standalone");
+    ctl(
+        &standalone,
+        &["complaint", "add", "--customer", "Wang Fang"],
+    )
+    .ok();
+    let run = login(&standalone, &server, "amy");
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.starts_with("error[standalone_history]: "),
+        "{run:?}"
+    );
+    let store = LocalStore::open_dir(&standalone).unwrap();
+    let link: Option<Value> = store
+        .read(|r| r.get_setting(&redress_local::keys::SERVER_LINK))
+        .unwrap();
+    assert_eq!(link, None, "a refused login links nothing");
+    drop(store);
+
+    let linked = tmp.path().join("linked");
+    login(&linked, &server, "amy").ok();
+    let run = login(&linked, &other, "amy");
+    assert_eq!(run.code, 1, "{run:?}");
+    assert!(
+        run.stderr.starts_with("error[linked_elsewhere]: "),
+        "{run:?}"
+    );
+    // Signing in again to its own server is fine.
+    login(&linked, &server, "amy").ok();
+}
+
 #[test]
 fn a_stopped_server_keeps_the_work_pending_until_it_is_back() {
     let tmp = tempfile::tempdir().unwrap();
