@@ -121,6 +121,13 @@ impl App {
     /// SLA watcher re-plans every open complaint and every screen refreshes.
     pub fn set_rules(&self, rules: Arc<Rules>) -> AppResult<()> {
         *self.rules.write().unwrap_or_else(PoisonError::into_inner) = rules;
+        self.replan_everything()
+    }
+
+    /// After a change that may touch any complaint (new rules, a store
+    /// emptied): the watcher re-plans from the store and every screen
+    /// reloads its complaints and reminders.
+    pub(crate) fn replan_everything(&self) -> AppResult<()> {
         self.reindex()?;
         self.events.changed(&Changed {
             complaints: Vec::new(),

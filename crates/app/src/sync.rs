@@ -205,20 +205,14 @@ impl App {
             .parent()
             .map(std::path::Path::to_path_buf)
             .unwrap_or_default();
-        let stamp = Timestamp::now().strftime("%Y%m%dT%H%M%S%.3fZ").to_string();
+        let stamp = self.now().strftime("%Y%m%dT%H%M%S%.3fZ").to_string();
         let dir = data_dir.join("archive").join(stamp);
         std::fs::create_dir_all(&dir)
             .map_err(|e| AppError::internal(format!("cannot create the archive folder: {e}")))?;
         self.store.archive_to(&dir.join(redress_local::DB_FILE))?;
         self.store.write(|tx| tx.forget_standalone_history())?;
         // The SLA watcher must not keep clocks of complaints no longer here.
-        self.reindex()?;
-        self.events.changed(&Changed {
-            complaints: Vec::new(),
-            all: true,
-            reminders: true,
-            settings: false,
-        });
+        self.replan_everything()?;
         Ok(dir)
     }
 
