@@ -149,18 +149,25 @@ export function Dashboard() {
   const columns = useMemo(() => columnsFor(tier), [tier]);
   const grid = useMemo(() => columns.map((c) => c.width).join(" "), [columns]);
   // The columns follow the list's own width (window size, navigation).
+  const observer = useRef<ResizeObserver | null>(null);
   const measure = useCallback((el: HTMLDivElement | null) => {
+    observer.current?.disconnect();
+    observer.current = null;
     if (!el || typeof ResizeObserver === "undefined") return;
     const update = () => setTier(tierFor(el.clientWidth));
     update();
-    new ResizeObserver(update).observe(el);
+    observer.current = new ResizeObserver(update);
+    observer.current.observe(el);
   }, []);
   const restoreScroll = useRef(remembered?.scrollTop ?? 0);
-  const place = useRef<Place | null>(null);
-  place.current = { filters, searchText, sort, selectedId, ticked: [...ticked], scrollTop: 0 };
+  // What to remember when leaving, read once at unmount (the ticks are
+  // copied then, not on every render).
+  const latest = useRef({ filters, searchText, sort, selectedId, ticked });
+  latest.current = { filters, searchText, sort, selectedId, ticked };
   useEffect(
     () => () => {
-      if (place.current) remembered = { ...place.current, scrollTop: listRef.current?.scrollTop ?? 0 };
+      const now = latest.current;
+      remembered = { ...now, ticked: [...now.ticked], scrollTop: listRef.current?.scrollTop ?? 0 };
     },
     [],
   );
