@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { columnsFor, minWidth, shows, tierFor } from "./dashboardLayout";
+import { columnsFor, isCompact, minWidth, shows, tierFor } from "./dashboardLayout";
 
 /** The list's width in a window: the navigation (200 px), page padding, borders and the scrollbar. */
 const listWidth = (windowWidth: number) => windowWidth - 200 - 2 * 20 - 2 - 15;
@@ -32,5 +32,12 @@ describe("dashboard layout", () => {
     expect(shows("narrow", "department")).toBe(false);
     expect(shows("medium", "department")).toBe(true);
     expect(shows("medium", "kind")).toBe(false);
+  });
+
+  it("goes compact below 720 px of height, so 960 x 600 keeps rows for the list", () => {
+    expect(isCompact(600)).toBe(true);
+    expect(isCompact(719)).toBe(true);
+    expect(isCompact(720)).toBe(false);
+    expect(isCompact(900)).toBe(false);
   });
 });

@@ -87,3 +87,15 @@ export function tierFor(width: number): Tier {
 export function shows(tier: Tier, id: ColumnId): boolean {
   return !DROPPED[tier].includes(id);
 }
+
+/**
+ * Below this window height the dashboard goes compact: each count tile puts
+ * its number beside its label and each filter its label beside its field,
+ * so the list keeps the height (at 960 x 600 about twice the rows).
+ */
+export const COMPACT_HEIGHT = 720;
+
+/** Whether a window this tall gets the compact dashboard. */
+export function isCompact(height: number): boolean {
+  return height < COMPACT_HEIGHT;
+}

@@ -302,6 +302,36 @@ describe("Dashboard", () => {
     expect(screen.queryByTestId("due-kind")).toBeNull();
   });
 
+  it("goes compact in a short window and back when it grows", async () => {
+    dashboard.mockResolvedValue(view([row("A")]));
+    const tall = window.innerHeight;
+    try {
+      window.innerHeight = 600;
+      renderDashboard();
+      await screen.findAllByTestId("dashboard-row");
+      const tiles = screen.getByRole("region", { name: "Overview" });
+      expect(tiles.dataset.compact).toBe("true");
+      // The filters used less wait behind "More filters".
+      expect(screen.queryByTestId("filter-department")).toBeNull();
+      expect(screen.getByTestId("filter-owner")).toBeTruthy();
+      fireEvent.click(screen.getByTestId("more-filters"));
+      fireEvent.change(screen.getByTestId("filter-severity"), { target: { value: "4" } });
+      await waitFor(() => expect(lastQuery().severities).toEqual([4]));
+      fireEvent.click(screen.getByTestId("more-filters"));
+      expect(screen.queryByTestId("filter-severity")).toBeNull();
+      expect(screen.getByTestId("more-filters").textContent).toBe("More filters (1 on)");
+      window.innerHeight = 900;
+      act(() => {
+        window.dispatchEvent(new Event("resize"));
+      });
+      expect(tiles.dataset.compact).toBeUndefined();
+      expect(screen.getByTestId("filter-department")).toBeTruthy();
+      expect(screen.queryByTestId("more-filters")).toBeNull();
+    } finally {
+      window.innerHeight = tall;
+    }
+  });
+
   it("says when there are no open complaints at all", async () => {
     dashboard.mockResolvedValue(view([]));
     renderDashboard();

@@ -27,7 +27,8 @@ import {
   UNASSIGNED,
   type DashboardFilters,
 } from "../lib/filters";
-import { columnsFor, shows, tierFor, type Column, type ColumnId, type Tier } from "../lib/dashboardLayout";
+import { columnsFor, isCompact, shows, tierFor, type Column, type ColumnId, type Tier } from "../lib/dashboardLayout";
+import { useWindowHeight } from "../lib/useWindowHeight";
 import { DEFAULT_SORT, nextSort, sortRows, type SortKey, type SortSpec } from "../lib/sort";
 import { formatDateTime, syncClock } from "../lib/time";
 import { fromSaved, toSaved, upsertView } from "../lib/savedViews";
@@ -122,6 +123,15 @@ const tileStyle: CSSProperties = {
   color: "inherit",
 };
 const tileNumber: CSSProperties = { fontSize: 22, fontWeight: 700, fontVariantNumeric: "tabular-nums" };
+// A short window: the number beside the label, the label beside the field.
+const compactTile: CSSProperties = {
+  flexDirection: "row",
+  alignItems: "baseline",
+  justifyContent: "space-between",
+  gap: 8,
+  padding: "4px 10px",
+};
+const compactNumber: CSSProperties = { fontSize: 18 };
 const filterLabel: CSSProperties = {
   display: "flex",
   flexDirection: "column",
@@ -146,6 +156,14 @@ export function Dashboard() {
   const listRef = useRef<HTMLDivElement>(null);
   const gridRef = useRef<HTMLDivElement>(null);
   const [tier, setTier] = useState<Tier>("full");
+  const compact = isCompact(useWindowHeight());
+  const tile = compact ? { ...tileStyle, ...compactTile } : tileStyle;
+  const tileNum = compact ? { ...tileNumber, ...compactNumber } : tileNumber;
+  const fieldLabel = filterLabel;
+  // In a short window the filters used less (department, severity, kind,
+  // saved views) wait behind "More filters".
+  const [moreFilters, setMoreFilters] = useState(false);
+  const showAllFilters = !compact || moreFilters;
   const columns = useMemo(() => columnsFor(tier), [tier]);
   const grid = useMemo(() => columns.map((c) => c.width).join(" "), [columns]);
   // The columns follow the list's own width (window size, navigation).
@@ -333,6 +351,7 @@ export function Dashboard() {
   };
 
   const filtered = isFiltered({ ...filters, search: searchText });
+  const hiddenActive = [filters.department !== "", filters.severity !== "", filters.kind !== ""].filter(Boolean).length;
   const counts = data?.counts;
 
   const renderRow = (index: number, style: CSSProperties) => {
@@ -471,13 +490,19 @@ export function Dashboard() {
 
   return (
     <div style={{ display: "flex", flexDirection: "column", flex: "1 1 auto", minHeight: 0 }}>
-      <h1>{t(filters.state === "closed" ? "dashboard.title_closed" : "dashboard.title")}</h1>
+      <h1 style={compact ? { marginBottom: 8 } : undefined}>
+        {t(filters.state === "closed" ? "dashboard.title_closed" : "dashboard.title")}
+      </h1>
       {notice && <Notice>{notice}</Notice>}
 
-      <section aria-label={t("dashboard.counts")} style={{ display: "flex", gap: 10, flexWrap: "nowrap", marginBottom: 12 }}>
-        <div style={tileStyle}>
+      <section
+        aria-label={t("dashboard.counts")}
+        data-compact={compact || undefined}
+        style={{ display: "flex", gap: 10, flexWrap: "nowrap", marginBottom: compact ? 8 : 12 }}
+      >
+        <div style={tile}>
           <span className="muted">{t("dashboard.count.open")}</span>
-          <span style={tileNumber} data-testid="count-open">
+          <span style={tileNum} data-testid="count-open">
             {counts?.open ?? "–"}
           </span>
         </div>
@@ -485,7 +510,7 @@ export function Dashboard() {
           type="button"
           data-testid="tile-at-risk"
           style={{
-            ...tileStyle,
+            ...tile,
             borderColor: counts && counts.at_risk > 0 ? "var(--warn)" : "var(--line)",
             background: filters.atRiskOnly ? "var(--warn-bg)" : "var(--panel)",
           }}
@@ -494,14 +519,14 @@ export function Dashboard() {
           onClick={() => toggleTile("atRiskOnly")}
         >
           <span className="muted">{t("dashboard.count.at_risk")}</span>
-          <span style={{ ...tileNumber, color: counts && counts.at_risk > 0 ? "var(--warn)" : undefined }} data-testid="count-at-risk">
+          <span style={{ ...tileNum, color: counts && counts.at_risk > 0 ? "var(--warn)" : undefined }} data-testid="count-at-risk">
             {counts?.at_risk ?? "–"}
           </span>
         </button>
         <button
           type="button"
           style={{
-            ...tileStyle,
+            ...tile,
             borderColor: counts && counts.breached > 0 ? "var(--bad)" : "var(--line)",
             background: filters.breachedOnly ? "var(--bad-bg)" : "var(--panel)",
           }}
@@ -511,19 +536,19 @@ export function Dashboard() {
           onClick={() => toggleTile("breachedOnly")}
         >
           <span className="muted">{t("dashboard.count.breached")}</span>
-          <span style={{ ...tileNumber, color: counts && counts.breached > 0 ? "var(--bad)" : undefined }} data-testid="count-breached">
+          <span style={{ ...tileNum, color: counts && counts.breached > 0 ? "var(--bad)" : undefined }} data-testid="count-breached">
             {counts?.breached ?? "–"}
           </span>
         </button>
-        <button type="button" style={tileStyle} title={t("dashboard.count.go_hint")} onClick={() => go({ screen: "approvals" })}>
+        <button type="button" style={tile} title={t("dashboard.count.go_hint")} onClick={() => go({ screen: "approvals" })}>
           <span className="muted">{t("dashboard.count.approvals")}</span>
-          <span style={tileNumber} data-testid="count-approvals">
+          <span style={tileNum} data-testid="count-approvals">
             {counts?.approvals_waiting ?? "–"}
           </span>
         </button>
-        <button type="button" style={tileStyle} title={t("dashboard.count.go_hint")} onClick={() => go({ screen: "callbacks" })}>
+        <button type="button" style={tile} title={t("dashboard.count.go_hint")} onClick={() => go({ screen: "callbacks" })}>
           <span className="muted">{t("dashboard.count.callbacks")}</span>
-          <span style={tileNumber} data-testid="count-callbacks">
+          <span style={tileNum} data-testid="count-callbacks">
             {counts?.callbacks_due_24h ?? "–"}
           </span>
         </button>
@@ -534,7 +559,7 @@ export function Dashboard() {
         className="panel"
         style={{ display: "flex", gap: 10, flexWrap: "wrap", alignItems: "flex-end" }}
       >
-        <label style={{ ...filterLabel, flex: "1 1 220px" }}>
+        <label style={{ ...fieldLabel, flex: compact ? "1 1 120px" : "1 1 220px" }}>
           {t("dashboard.search")}
           <input
             type="search"
@@ -546,7 +571,7 @@ export function Dashboard() {
             onKeyDown={onSearchKey}
           />
         </label>
-        <label style={filterLabel}>
+        <label style={fieldLabel}>
           {t("dashboard.filter.state")}
           <select
             data-testid="filter-state"
@@ -556,7 +581,7 @@ export function Dashboard() {
             <Options values={STATES} label={(s) => t(`state.${s}`)} empty={t("dashboard.filter.all_open")} />
           </select>
         </label>
-        <label style={filterLabel}>
+        <label style={fieldLabel}>
           {t("dashboard.filter.owner")}
           <select data-testid="filter-owner" value={filters.owner} onChange={(e) => set("owner", e.target.value)}>
             <option value="">{t("dashboard.filter.any")}</option>
@@ -564,7 +589,9 @@ export function Dashboard() {
             <Options values={team.data?.people ?? []} label={(o) => o} />
           </select>
         </label>
-        <label style={filterLabel}>
+        {showAllFilters && (
+          <>
+        <label style={fieldLabel}>
           {t("dashboard.filter.department")}
           <select
             data-testid="filter-department"
@@ -574,7 +601,7 @@ export function Dashboard() {
             <Options values={team.data?.departments ?? []} label={(d) => d} empty={t("dashboard.filter.any")} />
           </select>
         </label>
-        <label style={filterLabel}>
+        <label style={fieldLabel}>
           {t("dashboard.filter.severity")}
           <select
             data-testid="filter-severity"
@@ -584,7 +611,7 @@ export function Dashboard() {
             <Options values={SEVERITIES} label={(s) => severityLabel(t, s)} empty={t("dashboard.filter.any")} />
           </select>
         </label>
-        <label style={filterLabel}>
+        <label style={fieldLabel}>
           {t("dashboard.filter.kind")}
           <select
             data-testid="filter-kind"
@@ -594,6 +621,8 @@ export function Dashboard() {
             <Options values={KINDS} label={(k) => t(`kind.${k}`)} empty={t("dashboard.filter.any")} />
           </select>
         </label>
+          </>
+        )}
         <label style={{ display: "flex", alignItems: "center", gap: 6, paddingBottom: 6 }}>
           <input
             type="checkbox"
@@ -603,7 +632,9 @@ export function Dashboard() {
           />
           {t("dashboard.filter.breached_only")}
         </label>
-        <label style={filterLabel}>
+        {showAllFilters && (
+          <>
+        <label style={fieldLabel}>
           {t("dashboard.views.label")}
           <select data-testid="view-select" value={viewName} onChange={(e) => applyView(e.target.value)}>
             <Options values={(views.data ?? []).map((v) => v.name)} label={(n) => n} empty={t("dashboard.views.none")} />
@@ -615,6 +646,22 @@ export function Dashboard() {
         {viewName !== "" && (
           <button type="button" data-testid="view-delete" onClick={() => setViewDialog("delete")}>
             {t("dashboard.views.delete")}
+          </button>
+        )}
+          </>
+        )}
+        {compact && (
+          <button
+            type="button"
+            data-testid="more-filters"
+            aria-expanded={moreFilters}
+            onClick={() => setMoreFilters((m) => !m)}
+          >
+            {moreFilters
+              ? t("dashboard.fewer_filters")
+              : hiddenActive > 0
+                ? t("dashboard.more_filters_active", { n: hiddenActive })
+                : t("dashboard.more_filters")}
           </button>
         )}
         {filtered && (
