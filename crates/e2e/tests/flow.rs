@@ -50,7 +50,7 @@ fn choose(wd: &Session, select: &str, value: &str) {
         let seen = wd
             .exec(
                 "const s = document.querySelector(arguments[0]); \
-                 return { options: s ? [...s.options].map(o => o.value) : null, \
+                 return { options: s ? [...s.options].map(o => o.outerHTML) : null, \
                           me: document.querySelector('[data-testid=whoami]')?.textContent };",
                 json!([select]),
             )
@@ -256,11 +256,17 @@ fn a_complaint_goes_round_the_closed_loop() {
     wd.click("[data-testid=tab-decided]").expect("decided tab");
     let decided = format!("[data-testid=decided-row][data-number=\"{number}\"]");
     wd.wait(&decided, SHORT).expect("on the decided tab");
-    assert_eq!(
-        wd.text(&format!("{decided} [data-testid=decided-by]"))
-            .expect("decided by"),
-        "mgr.wang"
-    );
+    let by = format!("{decided} [data-testid=decided-by]");
+    wd.wait_until(
+        "the decided tab names who decided",
+        "return document.querySelector(arguments[0])?.textContent === arguments[1]",
+        json!([by, "mgr.wang"]),
+        SHORT,
+    )
+    .unwrap_or_else(|e| {
+        let seen = wd.text(&by).unwrap_or_default();
+        panic!("{e}; it says {seen:?}")
+    });
 
     // Back to the agent: carry it out and resolve.
     act_as(wd, "agent.li", "Li Na", "agent");

@@ -995,7 +995,14 @@ function BulkAssignDialog({
       </label>
       <label>
         {t("complaint.f.owner")}
-        <select data-testid="bulk-owner" value={owner} onChange={(e) => setOwner(e.target.value)}>
+        {/* Made afresh when the people change: WebKitGTK was seen to merge an
+            option added in place into its neighbour ("agent.lisup.zhang"). */}
+        <select
+          key={team.people.join("\n")}
+          data-testid="bulk-owner"
+          value={owner}
+          onChange={(e) => setOwner(e.target.value)}
+        >
           <Options values={team.people} label={(p) => p} empty={t("complaint.f.no_owner")} />
         </select>
       </label>
