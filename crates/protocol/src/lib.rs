@@ -14,6 +14,7 @@ mod catchup;
 pub mod codes;
 mod digest;
 mod envelope;
+pub mod http;
 pub mod intake;
 mod messages;
 mod mutation;

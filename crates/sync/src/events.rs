@@ -20,9 +20,9 @@
 use crate::TransportError;
 use crate::endpoint::{EndpointError, ServerEndpoint};
 use crate::http::{
-    CONNECT_TIMEOUT, DEVICE_HEADER, HttpTransport, PROTOCOL_HEADER, api_base, check_status,
-    epoch_of, network_error,
+    CONNECT_TIMEOUT, HttpTransport, api_base, check_status, epoch_of, network_error,
 };
+use redress_protocol::http::headers;
 use redress_protocol::{DeviceId, PROTOCOL_VERSION};
 use std::io::{BufRead, BufReader, Read};
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
@@ -117,8 +117,8 @@ impl EventStream {
         let answer = agent
             .get(&self.url)
             .header("Authorization", &self.authorization)
-            .header(DEVICE_HEADER, self.device.to_string())
-            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(headers::DEVICE, self.device.to_string())
+            .header(headers::PROTOCOL, PROTOCOL_VERSION.to_string())
             .header("Accept", "text/event-stream")
             .header("Cache-Control", "no-cache")
             .call();

@@ -17,15 +17,12 @@
 
 use crate::endpoint::{EndpointError, ServerEndpoint, refused};
 use crate::{Transport, TransportError};
-use jiff::Timestamp;
-use redress_domain::ids::UserId;
-use redress_domain::model::Role;
+use redress_protocol::http::{ErrorBody, LoginRequest, LoginResponse, Meta, headers};
 use redress_protocol::{
     DeviceId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, ResultsResponse,
     RulesResponse,
 };
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use ureq::http::Response;
@@ -38,13 +35,6 @@ pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 /// The largest answer read (a pull page of big complaints stays well below).
 const MAX_ANSWER_BYTES: u64 = 64 * 1024 * 1024;
 
-/// The `Redress-Protocol` request header.
-pub const PROTOCOL_HEADER: &str = "Redress-Protocol";
-/// The `Redress-Device` request header.
-pub const DEVICE_HEADER: &str = "Redress-Device";
-/// The response header naming the server database's epoch.
-pub const SERVER_EPOCH_HEADER: &str = "Redress-Server-Epoch";
-
 /// The API root under a server address: `http://host:8080` and
 /// `http://host:8080/api/v1/` both give `http://host:8080/api/v1`.
 pub fn api_base(server_url: &str) -> String {
@@ -56,65 +46,11 @@ pub fn api_base(server_url: &str) -> String {
     }
 }
 
-/// A signed-in session, as the server's sign-in answers it.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Session {
-    /// The bearer token; it works only together with `device_id`.
-    pub token: String,
-    pub user: UserId,
-    /// The user's role in the server's account table.
-    pub role: Role,
-    /// A personal approval limit overriding the role's, if the user has one.
-    #[serde(default)]
-    pub approval_limit_minor: Option<i64>,
-    pub device_id: DeviceId,
-    pub expires_at: Timestamp,
-    pub server_time: Timestamp,
-    pub server_epoch: Uuid,
-}
+/// A signed-in session: the server's answer to a sign-in.
+pub type Session = LoginResponse;
 
-impl std::fmt::Debug for Session {
-    // The token stays out of logs.
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Session")
-            .field("user", &self.user)
-            .field("role", &self.role)
-            .field("approval_limit_minor", &self.approval_limit_minor)
-            .field("device_id", &self.device_id)
-            .field("expires_at", &self.expires_at)
-            .field("server_time", &self.server_time)
-            .field("server_epoch", &self.server_epoch)
-            .finish_non_exhaustive()
-    }
-}
-
-#[derive(Serialize)]
-struct LoginBody<'a> {
-    username: &'a str,
-    password: &'a str,
-    device_id: DeviceId,
-    device_name: &'a str,
-}
-
-/// The answer of `GET /meta`: what the server speaks and which database it
-/// serves.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ServerMeta {
-    pub protocol_min: u32,
-    pub protocol_max: u32,
-    /// The identity of the server's database: a restored or replaced
-    /// database has another one.
-    pub server_epoch: Uuid,
-    pub server_time: Timestamp,
-}
-
-/// The error body every refusal carries.
-#[derive(Deserialize)]
-struct ErrorBody {
-    code: String,
-    #[serde(default)]
-    message: String,
-}
+/// What the server speaks and which database it serves (`GET /meta`).
+pub type ServerMeta = Meta;
 
 fn agent(endpoint: &ServerEndpoint, timeout: Duration) -> ureq::Agent {
     ureq::Agent::config_builder()
@@ -149,15 +85,15 @@ pub fn login_to(
     device_name: &str,
 ) -> Result<Session, TransportError> {
     let url = format!("{}/auth/login", endpoint.api_base());
-    let body = LoginBody {
-        username,
-        password,
+    let body = LoginRequest {
+        username: username.to_owned(),
+        password: password.to_owned(),
         device_id,
-        device_name,
+        device_name: device_name.to_owned(),
     };
     let answer = agent(endpoint, REQUEST_TIMEOUT)
         .post(&url)
-        .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+        .header(headers::PROTOCOL, PROTOCOL_VERSION.to_string())
         .send_json(&body);
     read_answer(answer)
 }
@@ -284,7 +220,7 @@ impl HttpTransport {
         let answer = self
             .agent
             .get(format!("{}/meta", self.base))
-            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(headers::PROTOCOL, PROTOCOL_VERSION.to_string())
             .call();
         let meta: ServerMeta = read_answer(self.note_epoch(answer))?;
         *self.epoch.lock().unwrap_or_else(PoisonError::into_inner) = Some(meta.server_epoch);
@@ -317,8 +253,8 @@ impl HttpTransport {
         self.agent
             .post(format!("{}{path}", self.base))
             .header("Authorization", &self.authorization)
-            .header(DEVICE_HEADER, self.device.to_string())
-            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(headers::DEVICE, self.device.to_string())
+            .header(headers::PROTOCOL, PROTOCOL_VERSION.to_string())
     }
 
     /// Asks `GET /rules`: the site's rules the server decides with, and
@@ -329,8 +265,8 @@ impl HttpTransport {
             .agent
             .get(format!("{}/rules", self.base))
             .header("Authorization", &self.authorization)
-            .header(DEVICE_HEADER, self.device.to_string())
-            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(headers::DEVICE, self.device.to_string())
+            .header(headers::PROTOCOL, PROTOCOL_VERSION.to_string())
             .call();
         read_answer(self.note_epoch(answer))
     }
@@ -359,8 +295,8 @@ impl Transport for HttpTransport {
             .query("after", after.to_string())
             .query("limit", limit.to_string())
             .header("Authorization", &self.authorization)
-            .header(DEVICE_HEADER, self.device.to_string())
-            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(headers::DEVICE, self.device.to_string())
+            .header(headers::PROTOCOL, PROTOCOL_VERSION.to_string())
             .call();
         read_answer(self.note_epoch(answer))
     }
@@ -373,8 +309,8 @@ impl Transport for HttpTransport {
             .query("from", from.to_string())
             .query("limit", limit.to_string())
             .header("Authorization", &self.authorization)
-            .header(DEVICE_HEADER, self.device.to_string())
-            .header(PROTOCOL_HEADER, PROTOCOL_VERSION.to_string())
+            .header(headers::DEVICE, self.device.to_string())
+            .header(headers::PROTOCOL, PROTOCOL_VERSION.to_string())
             .call();
         read_answer(self.note_epoch(answer))
     }
@@ -384,7 +320,7 @@ impl Transport for HttpTransport {
 pub(crate) fn epoch_of(response: &Response<ureq::Body>) -> Option<Uuid> {
     response
         .headers()
-        .get(SERVER_EPOCH_HEADER)
+        .get(headers::SERVER_EPOCH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| Uuid::parse_str(v.trim()).ok())
 }

@@ -38,8 +38,8 @@ pub use endpoint::{EndpointError, ServerEndpoint};
 pub use engine::{EpochCheck, PullReport, PushReport, StartOver, SyncEngine, SyncError};
 pub use events::EventStream;
 pub use http::{
-    CONNECT_TIMEOUT, HttpTransport, REQUEST_TIMEOUT, SERVER_EPOCH_HEADER, ServerMeta, Session,
-    api_base, login, login_to, logout, logout_from,
+    CONNECT_TIMEOUT, HttpTransport, REQUEST_TIMEOUT, ServerMeta, Session, api_base, login,
+    login_to, logout, logout_from,
 };
 pub use live::{LiveConfig, LiveEvent, LiveStatus, LiveSync};
 pub use rules::{

@@ -7,7 +7,7 @@ use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use redress_protocol::codes;
-use serde::Serialize;
+use redress_protocol::http::ErrorBody;
 
 /// The HTTP layer's own stable codes; the protocol's are in
 /// [`redress_protocol::codes`].
@@ -46,20 +46,6 @@ pub struct ApiError {
     pub index: Option<usize>,
     /// Seconds to wait, sent as `Retry-After`.
     pub retry_after: Option<u64>,
-}
-
-/// The JSON body of every error answer.
-#[derive(Serialize, utoipa::ToSchema)]
-pub(crate) struct ErrorBody {
-    /// A stable snake_case code (`unauthorized`, `malformed_request`, ...).
-    code: &'static str,
-    /// Human-readable, for logs.
-    message: String,
-    /// The position of the offending mutation in a push batch, when one is
-    /// at fault.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    #[schema(minimum = 0)]
-    index: Option<usize>,
 }
 
 impl ApiError {
@@ -167,7 +153,7 @@ impl From<StoreError> for ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = ErrorBody {
-            code: self.code,
+            code: self.code.to_owned(),
             message: self.message,
             index: self.index,
         };

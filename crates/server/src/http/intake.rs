@@ -11,7 +11,6 @@
 //! guess or pre-empt the complaint id a CRM's request will use. An
 //! integration adds progress only to complaints it recorded itself.
 
-use super::error::ErrorBody;
 use super::openapi::OptionalProtocolHeader;
 use super::session::live_session;
 use super::sync::fresh_high_water;
@@ -27,6 +26,7 @@ use axum::response::{IntoResponse, Json, Response};
 use jiff::Timestamp;
 use redress_domain::DomainError;
 use redress_domain::ids::ComplaintId;
+use redress_protocol::http::ErrorBody;
 use redress_protocol::intake::MAX_EXTERNAL_REF;
 use redress_protocol::{IntakeAccepted, IntakeComplaint, IntakeProgress, IntakeRejected, Outcome};
 use serde::de::DeserializeOwned;

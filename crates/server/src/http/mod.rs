@@ -42,6 +42,7 @@ use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::rules::RulesDocument;
+use redress_protocol::http::Meta;
 use redress_protocol::{PROTOCOL_VERSION, codes, rules_digest};
 use serde::Serialize;
 use std::net::SocketAddr;
@@ -56,15 +57,8 @@ pub const PROTOCOL_MIN: u32 = 1;
 /// The newest protocol version this server speaks.
 pub const PROTOCOL_MAX: u32 = PROTOCOL_VERSION;
 
-/// Request and response header names.
-pub mod headers {
-    pub const PROTOCOL: &str = "redress-protocol";
-    pub const DEVICE: &str = "redress-device";
-    pub const SERVER_EPOCH: &str = "redress-server-epoch";
-    pub const SERVER_TIME: &str = "redress-server-time";
-    pub const PROTOCOL_MIN: &str = "redress-protocol-min";
-    pub const PROTOCOL_MAX: &str = "redress-protocol-max";
-}
+/// Request and response header names (the protocol crate's).
+pub use redress_protocol::http::headers;
 
 /// Both storage seams, as one object the handlers share.
 pub trait Backend: ServerStore + AccountStore {}
@@ -492,21 +486,6 @@ struct Health {
     /// Always `ok`.
     #[schema(example = "ok")]
     status: &'static str,
-}
-
-/// The answer of `GET /meta`: what a client checks before signing in.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-struct Meta {
-    /// The oldest protocol version the server speaks.
-    protocol_min: u32,
-    /// The newest protocol version the server speaks.
-    protocol_max: u32,
-    /// The identity of the server's database.
-    server_epoch: Uuid,
-    server_time: Timestamp,
-    /// The digest of the rules the server decides with, as in
-    /// `GET /rules`: when it changes, fetch the rules again.
-    rules_digest: String,
 }
 
 /// `GET /health`: the server is up.

@@ -3,11 +3,10 @@
 //! types. `crates/server/openapi.json` is a committed copy; a test fails
 //! when the two differ.
 
-use super::error::ErrorBody;
-use super::session::{LoginRequest, LoginResponse};
-use super::{Health, Meta, intake, session, sync};
+use super::{Health, intake, session, sync};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use redress_protocol::http::{ErrorBody, LoginRequest, LoginResponse, Meta};
 use redress_protocol::intake::schema::{
     Channel, ComplaintKind, DemandClass, IntakeCustomer, IntakeSubject, SubjectKind,
 };

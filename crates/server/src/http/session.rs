@@ -1,8 +1,7 @@
 //! Sign-in, sign-out and the session check every other endpoint runs.
 
-use super::error::ErrorBody;
 use super::{ApiError, AppState, code, headers};
-use crate::accounts::{MAX_PASSWORD_BYTES, NewSession, Session, TokenHash, UserKind, role_name};
+use crate::accounts::{MAX_PASSWORD_BYTES, NewSession, Session, TokenHash, UserKind};
 use crate::auth;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
@@ -14,7 +13,7 @@ use jiff::{SignedDuration, Timestamp};
 use redress_domain::ids::UserId;
 use redress_domain::text;
 use redress_protocol::DeviceId;
-use serde::{Deserialize, Serialize};
+use redress_protocol::http::{ErrorBody, LoginRequest, LoginResponse};
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use uuid::Uuid;
 
@@ -129,48 +128,6 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
                 .map_or(IpAddr::V6(Ipv6Addr::UNSPECIFIED), |c| c.0.ip()),
         ))
     }
-}
-
-/// The body of `POST /auth/login`.
-#[derive(Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub(super) struct LoginRequest {
-    /// One line, at most 64 characters.
-    #[schema(max_length = 64)]
-    username: String,
-    /// At most 1024 bytes.
-    password: String,
-    /// The desktop's device id; the session is bound to it, and the device
-    /// is registered to the user on first sign-in.
-    device_id: DeviceId,
-    /// A name for the device, shown to administrators (one line, at most
-    /// 100 characters).
-    #[schema(max_length = 100)]
-    device_name: String,
-}
-
-/// The answer to a successful sign-in.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub(super) struct LoginResponse {
-    /// The bearer token for `Authorization`; shown only this once.
-    token: String,
-    /// The signed-in user's name.
-    #[schema(value_type = String)]
-    user: UserId,
-    /// The user's role on this server.
-    #[schema(value_type = String, example = "agent")]
-    role: &'static str,
-    /// The user's own approval limit in minor units, when it overrides the
-    /// role's.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    approval_limit_minor: Option<i64>,
-    device_id: DeviceId,
-    /// When the session ends.
-    expires_at: Timestamp,
-    server_time: Timestamp,
-    /// The identity of the server's database; a new one means the client
-    /// must start over.
-    server_epoch: Uuid,
 }
 
 /// `POST /auth/login`: checks the password, registers the device to the
@@ -297,7 +254,7 @@ pub(super) async fn login(
     tracing::info!(user = ?user.name.as_str(), %device, "signed in");
     Ok(Json(LoginResponse {
         token,
-        role: role_name(user.role),
+        role: user.role,
         approval_limit_minor: user.approval_limit_minor,
         user: user.name,
         device_id: device,

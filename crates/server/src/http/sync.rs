@@ -1,6 +1,5 @@
 //! Push, pull and the live event stream.
 
-use super::error::ErrorBody;
 use super::openapi::{DeviceHeader, ProtocolHeader};
 use super::{ApiError, AppState, AuthSession, Shutdown};
 use crate::accounts::TokenHash;
@@ -13,6 +12,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use jiff::Timestamp;
 use redress_domain::ids::ComplaintId;
+use redress_protocol::http::ErrorBody;
 use redress_protocol::{
     BootstrapPage, MAX_PUSH_BATCH, MutationResult, Outcome, PullResponse, PushRequest,
     PushResponse, ResultsResponse, RulesResponse, SnapshotComplaint,
