@@ -3,7 +3,7 @@
 import type { ComplaintKind } from "../bindings/ComplaintKind";
 import type { ComplaintState } from "../bindings/ComplaintState";
 import type { DashboardQuery } from "../bindings/DashboardQuery";
-import { hasKey, type T } from "../i18n";
+import type { T } from "../i18n";
 
 /** What the filter bar holds; "" means "any". */
 export interface DashboardFilters {
@@ -85,8 +85,10 @@ export function toQuery(f: DashboardFilters, nowIso: string): DashboardQuery {
   };
 }
 
-/** "High" for 3; the bare number when the level is unknown. */
-export function severityLabel(t: T, level: number): string {
-  const key = `severity.${level}`;
-  return hasKey(key) ? t(key) : String(level);
+/** A severity in words, "High" for 3, or with its number, "3 · High" (the
+ * complaint page). Out-of-range levels are clamped to 1-4. */
+export function severityLabel(t: T, level: number, withLevel = false): string {
+  const n = Math.min(4, Math.max(1, Math.round(level))) as 1 | 2 | 3 | 4;
+  const name = t(`severity.${n}`);
+  return withLevel ? t("complaint.severity_value", { level: n, label: name }) : name;
 }

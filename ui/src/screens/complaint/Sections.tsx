@@ -13,7 +13,8 @@ import { useI18n } from "../../i18n";
 import { canImplementRemedy, canPauseClock, canResumeClock, canReviseRemedy } from "../../lib/complaintActions";
 import { formatMoney } from "../../lib/money";
 import { dueStatus, formatDateTime, formatWeekdayTime, useNow } from "../../lib/time";
-import { approvalRemedyNo, callbackOutcomeLabel, clockName, remedyTotal, severityLabel } from "./labels";
+import { severityLabel } from "../../lib/filters";
+import { approvalRemedyNo, callbackOutcomeLabel, clockName, remedyTotal } from "./labels";
 
 /** A section listing things, or saying there are none. */
 function ListPanel({
@@ -109,7 +110,7 @@ export function Facts({
         <Fact label={t("complaint.received")}>{formatDateTime(c.received_at, lang)}</Fact>
         <Fact label={t("complaint.kind")}>{t(`kind.${c.kind}`)}</Fact>
         <Fact label={t("complaint.severity")} testId="detail-severity">
-          {severityLabel(t, c.severity)}
+          {severityLabel(t, c.severity, true)}
         </Fact>
         <Fact label={t("complaint.channel")}>{t(`channel.${c.channel}`)}</Fact>
         <Fact label={t("complaint.subject")}>

@@ -6,12 +6,6 @@ import type { T } from "../../i18n";
 
 export const CURRENCY = "CNY";
 
-/** "2 · Medium"; out-of-range levels are clamped to 1-4. */
-export function severityLabel(t: T, level: number): string {
-  const n = Math.min(4, Math.max(1, Math.round(level))) as 1 | 2 | 3 | 4;
-  return t("complaint.severity_value", { level: n, label: t(`severity.${n}`) });
-}
-
 /** Remedies are numbered #1, #2, ... in the order they were proposed. */
 export function remedyNo(complaint: Complaint, remedyId: string): string {
   const i = complaint.remedies.findIndex((r) => r.id === remedyId);
