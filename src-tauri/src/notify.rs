@@ -63,7 +63,7 @@ mod freedesktop {
     use super::APP_NAME;
     use redress_app::{Notification, Notifier, Opens};
     use redress_domain::planner::Urgency;
-    use std::collections::HashMap;
+    use std::collections::{BTreeMap, HashMap};
     use std::sync::{Arc, Mutex};
     use zbus::zvariant::Value;
 
@@ -102,11 +102,15 @@ mod freedesktop {
         }
     }
 
+    /// The most toasts remembered: a server that never says a toast closed
+    /// (some drop expired ones silently) must not grow this without end.
+    const MAX_REMEMBERED: usize = 256;
+
     /// The toasts still on screen, both ways.
     #[derive(Debug, Default)]
     struct Shown {
-        /// What each toast opens.
-        opens: HashMap<u32, Opens>,
+        /// What each toast opens, by id (ids grow, so the first is oldest).
+        opens: BTreeMap<u32, Opens>,
         /// The toast now showing for a complaint (or the summary), and how
         /// urgent it is.
         current: HashMap<Opens, (u32, Urgency)>,
@@ -126,6 +130,20 @@ mod freedesktop {
                         0
                     }
                 }
+            }
+        }
+
+        /// Remembers toast `id`, forgetting the oldest beyond the cap.
+        fn shown(&mut self, id: u32, opens: Opens, urgency: Urgency) {
+            self.opens.insert(id, opens);
+            if opens != Opens::Console {
+                self.current.insert(opens, (id, urgency));
+            }
+            while self.opens.len() > MAX_REMEMBERED {
+                let Some((&oldest, _)) = self.opens.first_key_value() else {
+                    break;
+                };
+                self.closed(oldest);
             }
         }
 
@@ -211,10 +229,7 @@ mod freedesktop {
             if replaces != 0 && replaces != id {
                 shown.opens.remove(&replaces);
             }
-            shown.opens.insert(id, n.opens);
-            if n.opens != Opens::Console {
-                shown.current.insert(n.opens, (id, n.urgency));
-            }
+            shown.shown(id, n.opens, n.urgency);
             Ok(())
         }
     }
@@ -256,6 +271,23 @@ mod freedesktop {
             s.closed(7);
             assert_eq!(s.replaces(complaint(1), Urgency::Normal), 0, "closed");
             assert!(s.opens.is_empty());
+        }
+
+        #[test]
+        fn toasts_never_closed_are_forgotten_oldest_first() {
+            let mut s = Shown::default();
+            let n = u32::try_from(MAX_REMEMBERED).expect("small") + 10;
+            for id in 1..=n {
+                s.shown(id, complaint(u128::from(id)), Urgency::Low);
+            }
+            assert_eq!(s.opens.len(), MAX_REMEMBERED);
+            assert_eq!(s.current.len(), MAX_REMEMBERED);
+            assert!(!s.opens.contains_key(&10) && s.opens.contains_key(&11));
+            assert_eq!(
+                s.replaces(complaint(n.into()), Urgency::Low),
+                n,
+                "the newest stays"
+            );
         }
     }
 }
