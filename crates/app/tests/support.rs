@@ -96,4 +96,11 @@ impl Harness {
     pub fn settings(&self) -> Settings {
         self.app.settings().unwrap()
     }
+
+    /// Switches the console to `lang` (texts are rendered in it from now).
+    pub fn speak(&self, lang: redress_app::Language) {
+        let mut s = self.settings();
+        s.language = lang;
+        self.app.set_settings(&s).unwrap();
+    }
 }

@@ -118,9 +118,7 @@ fn snoozed_reminders_come_back_and_acknowledged_ones_stay_quiet() {
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::at("2026-11-23T01:00:00Z");
     let h = open(dir.path(), clock.clone());
-    let mut s = h.settings();
-    s.language = redress_app::Language::En;
-    h.app.set_settings(&s).unwrap();
+    h.speak(redress_app::Language::En);
     h.app.record_complaint(upset(1)).unwrap();
     clock.advance_mins(30);
     h.app.tick().unwrap();
@@ -279,9 +277,7 @@ fn reminders_read_in_the_language_of_the_moment() {
         zh.iter().any(|r| r.row.title.contains("需要同步进度")),
         "{zh:?}"
     );
-    let mut s = h.settings();
-    s.language = redress_app::Language::En;
-    h.app.set_settings(&s).unwrap();
+    h.speak(redress_app::Language::En);
     let en = h.app.reminders(50).unwrap();
     assert!(
         en.iter()
@@ -323,9 +319,7 @@ fn the_tray_lists_breached_then_at_risk_complaints_and_each_opens_its_own() {
     let dir = tempfile::tempdir().unwrap();
     let clock = TestClock::at("2026-11-23T01:00:00Z");
     let h = open(dir.path(), clock.clone());
-    let mut s = h.settings();
-    s.language = redress_app::Language::En;
-    h.app.set_settings(&s).unwrap();
+    h.speak(redress_app::Language::En);
     let quiet = h.app.tray_menu().unwrap();
     assert!(quiet.entries.is_empty(), "nothing needs anyone: {quiet:?}");
     assert_eq!(

@@ -129,34 +129,29 @@ fn a_progress_update_falling_due_is_notified_on_the_session_bus() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
 
-    // Clicking the notification, with the console on another screen, opens
-    // its complaint.
-    wd.click("[data-testid=nav-dashboard]").expect("dashboard");
-    wd.wait("[data-testid=dashboard-search]", Duration::from_secs(10))
-        .expect("dashboard");
-    notes.invoke(n["id"].as_u64().expect("an id"), "default");
-    wd.wait_until(
-        "the click opens the complaint",
-        "const e = document.querySelector('[data-testid=detail-number]');
-         return e !== null && e.textContent === arguments[0];",
-        json!([number]),
-        Duration::from_secs(10),
-    )
-    .expect("the complaint opens from the notification");
-
-    // So does its entry in the tray menu.
-    wd.click("[data-testid=nav-dashboard]").expect("dashboard");
-    wd.wait("[data-testid=dashboard-search]", Duration::from_secs(10))
-        .expect("dashboard");
-    tray.click(&number);
-    wd.wait_until(
-        "the tray entry opens the complaint",
-        "const e = document.querySelector('[data-testid=detail-number]');
-         return e !== null && e.textContent === arguments[0];",
-        json!([number]),
-        Duration::from_secs(10),
-    )
-    .expect("the complaint opens from the tray");
+    // From the dashboard, `click` opens the complaint.
+    let opens_the_complaint = |what: &str, click: &dyn Fn()| {
+        wd.click("[data-testid=nav-dashboard]").expect("dashboard");
+        wd.wait("[data-testid=dashboard-search]", Duration::from_secs(10))
+            .expect("dashboard");
+        click();
+        wd.wait_until(
+            what,
+            "const e = document.querySelector('[data-testid=detail-number]');
+             return e !== null && e.textContent === arguments[0];",
+            json!([number]),
+            Duration::from_secs(10),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+    };
+    // Clicking the notification, with the console on another screen...
+    opens_the_complaint("the notification's click opens the complaint", &|| {
+        notes.invoke(n["id"].as_u64().expect("an id"), "default")
+    });
+    // ... and so does its entry in the tray menu.
+    opens_the_complaint("the tray entry opens the complaint", &|| {
+        tray.click(&number)
+    });
 
     // The reminder inbox lists what was notified.
     wd.click("[data-testid=nav-reminders]").expect("reminders");

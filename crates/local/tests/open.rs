@@ -268,6 +268,25 @@ fn two_stores_on_one_file_share_it() {
     assert_eq!(epoch.as_deref(), Some("e1"));
 }
 
+/// Writes `c` into a store made by an older schema, with only the columns
+/// every schema has (what a later migration fills is left to it).
+fn insert_as_before(conn: &Connection, c: &redress_domain::complaint::Complaint) {
+    conn.execute(
+        "INSERT INTO complaints (id, number, state, open, kind, severity, channel, \
+         category, customer_name, customer_phone, customer_key, public_exposure, \
+         escalated, received_at, data, updated_at) \
+         VALUES (?1, ?2, ?3, 1, 'simple', 2, 'phone', 'billing', 'n', 'p', 'k', \
+         0, 0, 0, ?4, 0)",
+        rusqlite::params![
+            c.id.to_string(),
+            c.number,
+            c.state.as_str(),
+            serde_json::to_string(c).unwrap()
+        ],
+    )
+    .unwrap();
+}
+
 /// A store written by the schema before `0003_decisions` (its migration
 /// files are the released ones, never edited): its complaints get their
 /// latest decision instant from the stored JSON, so the "decided" list sees
@@ -286,19 +305,7 @@ fn upgrading_fills_the_decision_column_from_stored_complaints() {
             .unwrap();
         conn.execute_batch("PRAGMA user_version = 2").unwrap();
         for c in [&decided, &waiting] {
-            conn.execute(
-                "INSERT INTO complaints (id, number, state, open, kind, severity, channel, \
-                 category, customer_name, customer_phone, customer_key, public_exposure, \
-                 escalated, received_at, data, updated_at) \
-                 VALUES (?1, ?2, 'resolved', 1, 'simple', 2, 'phone', 'billing', 'n', 'p', 'k', \
-                 0, 0, 0, ?3, 0)",
-                rusqlite::params![
-                    c.id.to_string(),
-                    c.number,
-                    serde_json::to_string(c).unwrap()
-                ],
-            )
-            .unwrap();
+            insert_as_before(&conn, c);
         }
     }
     let store = LocalStore::open(&path).unwrap();
@@ -338,20 +345,7 @@ fn upgrading_fills_the_closure_columns_from_stored_complaints() {
         }
         conn.execute_batch("PRAGMA user_version = 3").unwrap();
         for c in [&invalid, &open] {
-            conn.execute(
-                "INSERT INTO complaints (id, number, state, open, kind, severity, channel, \
-                 category, customer_name, customer_phone, customer_key, public_exposure, \
-                 escalated, received_at, data, updated_at) \
-                 VALUES (?1, ?2, ?3, 1, 'simple', 2, 'phone', 'billing', 'n', 'p', 'k', \
-                 0, 0, 0, ?4, 0)",
-                rusqlite::params![
-                    c.id.to_string(),
-                    c.number,
-                    c.state.as_str(),
-                    serde_json::to_string(c).unwrap()
-                ],
-            )
-            .unwrap();
+            insert_as_before(&conn, c);
         }
     }
     let _store = LocalStore::open(&path).unwrap();
