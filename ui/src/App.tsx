@@ -79,8 +79,7 @@ export function App() {
     const unSync = onSyncStatus(publishSyncStatus);
     // A notification's click or a tray entry.
     const unOpen = onOpen((o) => {
-      if (o.screen === "complaint") setRoute({ screen: "complaint", id: o.id });
-      else if (o.screen === "reminders" || o.screen === "dashboard") setRoute({ screen: o.screen });
+      if (o.screen !== "console") setRoute(o);
     });
     const off = subscribeChanged((c) => {
       if (c.settings) loadSettings();

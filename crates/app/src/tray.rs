@@ -25,7 +25,7 @@ pub struct TrayEntry {
 pub struct TrayMenu {
     /// The counts (also the icon's tooltip).
     pub status: String,
-    /// Whether anything is breached (the icon's title shows the number).
+    /// How many complaints are breached (the icon's title, when any).
     pub breached: u32,
     /// Headings and complaints, in order; empty when nothing is at risk.
     pub entries: Vec<TrayEntry>,

@@ -159,7 +159,6 @@ export function Dashboard() {
   const compact = isCompact(useWindowHeight());
   const tile = compact ? { ...tileStyle, ...compactTile } : tileStyle;
   const tileNum = compact ? { ...tileNumber, ...compactNumber } : tileNumber;
-  const fieldLabel = filterLabel;
   // In a short window the filters used less (department, severity, kind,
   // saved views) wait behind "More filters".
   const [moreFilters, setMoreFilters] = useState(false);
@@ -559,7 +558,7 @@ export function Dashboard() {
         className="panel"
         style={{ display: "flex", gap: 10, flexWrap: "wrap", alignItems: "flex-end" }}
       >
-        <label style={{ ...fieldLabel, flex: compact ? "1 1 120px" : "1 1 220px" }}>
+        <label style={{ ...filterLabel, flex: compact ? "1 1 120px" : "1 1 220px" }}>
           {t("dashboard.search")}
           <input
             type="search"
@@ -571,7 +570,7 @@ export function Dashboard() {
             onKeyDown={onSearchKey}
           />
         </label>
-        <label style={fieldLabel}>
+        <label style={filterLabel}>
           {t("dashboard.filter.state")}
           <select
             data-testid="filter-state"
@@ -581,7 +580,7 @@ export function Dashboard() {
             <Options values={STATES} label={(s) => t(`state.${s}`)} empty={t("dashboard.filter.all_open")} />
           </select>
         </label>
-        <label style={fieldLabel}>
+        <label style={filterLabel}>
           {t("dashboard.filter.owner")}
           <select data-testid="filter-owner" value={filters.owner} onChange={(e) => set("owner", e.target.value)}>
             <option value="">{t("dashboard.filter.any")}</option>
@@ -591,7 +590,7 @@ export function Dashboard() {
         </label>
         {showAllFilters && (
           <>
-        <label style={fieldLabel}>
+        <label style={filterLabel}>
           {t("dashboard.filter.department")}
           <select
             data-testid="filter-department"
@@ -601,7 +600,7 @@ export function Dashboard() {
             <Options values={team.data?.departments ?? []} label={(d) => d} empty={t("dashboard.filter.any")} />
           </select>
         </label>
-        <label style={fieldLabel}>
+        <label style={filterLabel}>
           {t("dashboard.filter.severity")}
           <select
             data-testid="filter-severity"
@@ -611,7 +610,7 @@ export function Dashboard() {
             <Options values={SEVERITIES} label={(s) => severityLabel(t, s)} empty={t("dashboard.filter.any")} />
           </select>
         </label>
-        <label style={fieldLabel}>
+        <label style={filterLabel}>
           {t("dashboard.filter.kind")}
           <select
             data-testid="filter-kind"
@@ -634,7 +633,7 @@ export function Dashboard() {
         </label>
         {showAllFilters && (
           <>
-        <label style={fieldLabel}>
+        <label style={filterLabel}>
           {t("dashboard.views.label")}
           <select data-testid="view-select" value={viewName} onChange={(e) => applyView(e.target.value)}>
             <Options values={(views.data ?? []).map((v) => v.name)} label={(n) => n} empty={t("dashboard.views.none")} />
