@@ -19,6 +19,7 @@ use redress_app::{
     App, AppError, AppResult, Notification, Notifier, Opens, ServerLink, SyncOverview,
 };
 use redress_app::{Language, SyncStatus};
+use redress_domain::ErrorCode;
 use redress_domain::planner::Urgency;
 use redress_local::LocalStore;
 use redress_protocol::DeviceId;
@@ -86,9 +87,9 @@ fn transport_error(e: TransportError) -> AppError {
     match e {
         TransportError::Unreachable(message) => AppError {
             transient: true,
-            ..AppError::new("server_unreachable", message)
+            ..AppError::new(ErrorCode::ServerUnreachable, message)
         },
-        TransportError::Refused { code, message } => AppError::new(&code, message),
+        TransportError::Refused { code, message } => AppError::new(code, message),
     }
 }
 
@@ -151,7 +152,7 @@ impl SyncManager {
                 Err(e) => {
                     // The keychain lost it (or is locked): ask to sign in.
                     *lock(&self.inner.status) = Some(SyncStatus::NeedsSignIn {
-                        code: "token_unavailable".to_owned(),
+                        code: ErrorCode::TokenUnavailable,
                         message: format!("the keychain did not give the token back: {e}"),
                     });
                     return Ok(());

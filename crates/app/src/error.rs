@@ -2,7 +2,7 @@
 //! UI maps to a translated message, an English `message` for logs, and whether
 //! trying again may help.
 
-use redress_domain::DomainError;
+use redress_domain::{DomainError, ErrorCode};
 use redress_local::StoreError;
 use serde::Serialize;
 
@@ -10,7 +10,7 @@ use serde::Serialize;
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[error("{code}: {message}")]
 pub struct AppError {
-    pub code: String,
+    pub code: ErrorCode,
     pub message: String,
     pub transient: bool,
     /// Field errors for `validation_failed` (and the field of a text error),
@@ -20,9 +20,9 @@ pub struct AppError {
 }
 
 impl AppError {
-    pub fn new(code: &str, message: impl Into<String>) -> AppError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> AppError {
         AppError {
-            code: code.to_owned(),
+            code,
             message: message.into(),
             transient: false,
             fields: Vec::new(),
@@ -30,14 +30,14 @@ impl AppError {
     }
 
     pub fn not_found(what: &str, id: impl std::fmt::Display) -> AppError {
-        AppError::new("not_found", format!("{what} {id} not found"))
+        AppError::new(ErrorCode::NotFound, format!("{what} {id} not found"))
     }
 
     /// A background task died; trying again may work.
     pub fn internal(message: impl Into<String>) -> AppError {
         AppError {
             transient: true,
-            ..AppError::new("internal", message)
+            ..AppError::new(ErrorCode::TaskFailed, message)
         }
     }
 }

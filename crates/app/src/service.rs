@@ -11,6 +11,7 @@ use crate::views::{
 use crate::watcher::WatchState;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use redress_domain::ErrorCode;
 use redress_domain::Rules;
 use redress_domain::complaint::{Approval, ApprovalState, Command, Complaint};
 use redress_domain::ids::{ComplaintId, DeptId, UserId};
@@ -213,7 +214,7 @@ impl App {
                     && old.approval_limit_minor == s.approval_limit_minor;
                 if linked && !same_identity {
                     return Err(AppError::new(
-                        "identity_from_server",
+                        ErrorCode::IdentityFromServer,
                         "user, role and limit come from the server this console is linked to",
                     ));
                 }
@@ -421,10 +422,7 @@ impl App {
                         .first()
                         .and_then(|w| k.threshold_instant(*w, cal))
                 });
-                let blocked = c
-                    .check_decider(a, &me, &rules)
-                    .err()
-                    .map(|e| e.code().to_owned());
+                let blocked = c.check_decider(a, &me, &rules).err().map(|e| e.code());
                 items.push(ApprovalItem {
                     complaint_id: c.id,
                     number: c.number.clone(),

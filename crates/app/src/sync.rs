@@ -12,6 +12,7 @@ use crate::ports::Changed;
 use crate::service::App;
 use crate::settings::Settings;
 use jiff::Timestamp;
+use redress_domain::ErrorCode;
 use redress_domain::ids::{ComplaintId, UserId};
 use redress_domain::model::Role;
 use redress_domain::rules::RulesDocument;
@@ -86,7 +87,7 @@ pub enum SyncStatus {
     /// The server refused the session (expired, revoked, protocol): the
     /// loop has stopped until the user signs in again.
     NeedsSignIn {
-        code: String,
+        code: ErrorCode,
         message: String,
     },
     Syncing,
@@ -125,7 +126,7 @@ pub struct SyncIssue {
     /// The mutation name (`approval.decide`, ...).
     pub mutation: String,
     /// The stable rejection code the UI translates.
-    pub code: String,
+    pub code: ErrorCode,
     /// The server's English message (for logs and support).
     pub message: String,
     /// Who won, when someone else's change came first (`decided_by`).
@@ -158,21 +159,21 @@ impl App {
         let url = url.trim();
         if !(url.starts_with("http://") || url.starts_with("https://")) {
             return Err(AppError::new(
-                "bad_server_url",
+                ErrorCode::BadServerUrl,
                 format!("{url:?}: expected an http:// or https:// address"),
             ));
         }
         match self.server_link()? {
             Some(link) if same_server(&link.url, url) => Ok(()),
             Some(link) => Err(AppError::new(
-                "linked_elsewhere",
+                ErrorCode::LinkedElsewhere,
                 format!("this data directory belongs to {}", link.url),
             )),
             None => {
                 let complaints = self.store.read(|r| r.complaint_count())?;
                 if complaints > 0 {
                     Err(AppError::new(
-                        "standalone_history",
+                        ErrorCode::StandaloneHistory,
                         format!(
                             "this data directory holds {complaints} complaints recorded without a \
                              server; sign in from a fresh data directory"
@@ -195,7 +196,7 @@ impl App {
     pub fn archive_standalone_history(&self) -> AppResult<std::path::PathBuf> {
         if self.server_link()?.is_some() {
             return Err(AppError::new(
-                "linked_elsewhere",
+                ErrorCode::LinkedElsewhere,
                 "this data directory is linked to a server; its history is the server's",
             ));
         }
@@ -383,7 +384,7 @@ impl App {
         };
         let rules = doc.to_rules().map_err(|e| {
             AppError::new(
-                "invalid_rules",
+                ErrorCode::InvalidRules,
                 format!("the stored server rules cannot be used: {e}"),
             )
         })?;
@@ -442,7 +443,9 @@ fn issue(row: &OutboxRow, number: Option<String>) -> SyncIssue {
         complaint_id: complaint_of(row),
         number,
         mutation: row.name.clone(),
-        code: text(&result["code"]).unwrap_or_else(|| "unknown".to_owned()),
+        code: result["code"]
+            .as_str()
+            .map_or(ErrorCode::Unknown, ErrorCode::from_wire),
         message: text(&result["message"]).unwrap_or_default(),
         decided_by: text(&details["decided_by"]),
         decision: text(&details["decision"]),

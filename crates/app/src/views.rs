@@ -178,7 +178,7 @@ pub struct ApprovalItem {
     pub status: Option<ClockStatus>,
     /// `None` when the current user may decide; otherwise the error code that
     /// explains why not (`self_approval_forbidden`, `authority_limit_exceeded`).
-    pub blocked: Option<String>,
+    pub blocked: Option<redress_domain::ErrorCode>,
     /// The roles whose limit covers the amount, lowest first: who can decide.
     pub deciders: Vec<Role>,
     /// Earlier decisions (approved or rejected) on this complaint, newest first.

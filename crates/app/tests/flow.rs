@@ -4,6 +4,7 @@
 mod support;
 
 use redress_app::{AppError, NewComplaintInput};
+use redress_domain::ErrorCode;
 use redress_domain::complaint::{Command, ComplaintState};
 use redress_domain::ids::{AttemptId, CategoryCode, DeptId, RemedyId, UpdateId, UserId};
 use redress_domain::model::{
@@ -93,7 +94,7 @@ fn a_complaint_goes_round_the_closed_loop_and_reopens_on_an_unhappy_callback() {
     // ¥300 is above an agent's ¥50: it waits for a supervisor.
     let queue = h.app.approvals().unwrap();
     assert_eq!(queue.len(), 1);
-    assert_eq!(queue[0].blocked.as_deref(), Some("self_approval_forbidden"));
+    assert_eq!(queue[0].blocked, Some(ErrorCode::SelfApprovalForbidden));
     assert_eq!(queue[0].approval.required_role, Role::Supervisor);
 
     h.act_as("mgr.wang", Role::Manager);
@@ -362,7 +363,7 @@ fn a_decider_sees_the_complaint_the_note_who_can_decide_and_earlier_decisions() 
     let queue = h.app.approvals().unwrap();
     assert_eq!(queue.len(), 1);
     let item = &queue[0];
-    assert_eq!(item.blocked.as_deref(), Some("authority_limit_exceeded"));
+    assert_eq!(item.blocked, Some(ErrorCode::AuthorityLimitExceeded));
     assert_eq!(item.deciders, [Role::Manager, Role::Admin]);
     assert_eq!(item.remedy.note, "三次上门未修好，退还三个月费用");
     assert_eq!(item.brief.demand, "减免本月宽带费");

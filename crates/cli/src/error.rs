@@ -1,6 +1,7 @@
 //! Command-line errors: each prints as one line `error[<code>]: <message>` and
 //! maps to an exit status.
 
+use redress_domain::ErrorCode;
 use redress_domain::calendar::CalendarError;
 use redress_sync::{EndpointError, SyncError, TransportError};
 
@@ -81,29 +82,29 @@ pub enum CliError {
 
 impl CliError {
     /// Stable snake_case code shown as `error[<code>]`.
-    pub fn code(&self) -> &str {
+    pub fn code(&self) -> &'static str {
         match self {
             CliError::Unreadable { .. } => "unreadable_file",
             CliError::InvalidToml { .. } => "invalid_toml",
             CliError::InvalidCalendar { .. } => "invalid_calendar",
-            CliError::Calendar { source, .. } => source.code(),
+            CliError::Calendar { source, .. } => source.code().as_str(),
             CliError::BadInstant { .. } => "bad_instant",
             CliError::BadPause { .. } => "bad_pause",
             CliError::DurationTooLarge { .. } => "out_of_range",
-            CliError::Compute(e) => e.code(),
-            CliError::Store(e) => e.code(),
-            CliError::Domain(e) => e.code(),
+            CliError::Compute(e) => e.code().as_str(),
+            CliError::Store(e) => e.code().as_str(),
+            CliError::Domain(e) => e.code().as_str(),
             CliError::StoreNotEmpty { .. } => "store_not_empty",
             CliError::NoDataDir => "no_data_dir",
             CliError::BadInput { code, .. } => code,
-            CliError::App(e) => &e.code,
-            CliError::Endpoint(e) => e.code,
+            CliError::App(e) => e.code.as_str(),
+            CliError::Endpoint(e) => e.code.as_str(),
             CliError::Transport(e) => transport_code(e),
             CliError::Sync(SyncError::Transport(e)) => transport_code(e),
-            CliError::Sync(SyncError::Store(e)) => e.code(),
-            CliError::Sync(SyncError::Wire(_)) => "sync_data_unreadable",
-            CliError::Sync(SyncError::Gap { .. }) => "sync_gap",
-            CliError::NotSignedIn(_) => "not_signed_in",
+            CliError::Sync(SyncError::Store(e)) => e.code().as_str(),
+            CliError::Sync(SyncError::Wire(_)) => ErrorCode::UnreadableSyncData.as_str(),
+            CliError::Sync(SyncError::Gap { .. }) => ErrorCode::OutboxGap.as_str(),
+            CliError::NotSignedIn(_) => ErrorCode::NotSignedIn.as_str(),
         }
     }
 
@@ -118,7 +119,9 @@ impl CliError {
             | CliError::NotSignedIn(_) => EXIT_FAILED,
             // What the user typed names nothing or is not valid; anything
             // else the rulebook or the store refused stands on its own.
-            CliError::App(e) if matches!(e.code.as_str(), "validation_failed" | "not_found") => {
+            CliError::App(e)
+                if matches!(e.code, ErrorCode::ValidationFailed | ErrorCode::NotFound) =>
+            {
                 EXIT_BAD_INPUT
             }
             CliError::App(_) => EXIT_FAILED,
@@ -134,10 +137,10 @@ impl CliError {
 }
 
 /// The server's own code for a refusal; `server_unreachable` for no answer.
-fn transport_code(e: &TransportError) -> &str {
+fn transport_code(e: &TransportError) -> &'static str {
     match e {
-        TransportError::Unreachable(_) => "server_unreachable",
-        TransportError::Refused { code, .. } => code,
+        TransportError::Unreachable(_) => ErrorCode::ServerUnreachable.as_str(),
+        TransportError::Refused { code, .. } => code.as_str(),
     }
 }
 

@@ -7,6 +7,7 @@ use crate::client::open_app;
 use crate::error::CliError;
 use clap::{ArgGroup, Args, Subcommand};
 use redress_app::{App, NewComplaintInput};
+use redress_domain::ErrorCode;
 use redress_domain::complaint::Command;
 use redress_domain::ids::{
     ApprovalId, AttemptId, CategoryCode, ComplaintId, DeptId, RemedyId, UpdateId, UserId,
@@ -458,7 +459,7 @@ pub fn approval(cmd: ApprovalCommand, dir: &Path) -> Result<String, CliError> {
                         i.remedy.amount.amount_minor,
                         i.remedy.amount.currency.0,
                         i.blocked
-                            .as_deref()
+                            .as_ref()
                             .map(|b| format!("  (blocked: {b})"))
                             .unwrap_or_default()
                     )
@@ -482,7 +483,7 @@ pub fn approval(cmd: ApprovalCommand, dir: &Path) -> Result<String, CliError> {
             let approval = match chosen {
                 Some(a) => pending.iter().find(|p| p.id == a).copied().ok_or_else(|| {
                     bad(
-                        "not_found",
+                        ErrorCode::NotFound.as_str(),
                         format!("complaint {cid} has no pending approval {a}"),
                     )
                 })?,
@@ -490,7 +491,7 @@ pub fn approval(cmd: ApprovalCommand, dir: &Path) -> Result<String, CliError> {
                     [only] => *only,
                     [] => {
                         return Err(bad(
-                            "not_found",
+                            ErrorCode::NotFound.as_str(),
                             format!("complaint {cid} has no pending approval"),
                         ));
                     }

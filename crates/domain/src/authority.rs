@@ -251,7 +251,7 @@ mod tests {
         assert_eq!(
             m.route(&agent, RemedyKind::Refund, 5_000_001)
                 .map_err(|e| e.code()),
-            Err("authority_limit_exceeded")
+            Err(crate::ErrorCode::AuthorityLimitExceeded)
         );
         let sup = Actor::new("zhang", Role::Supervisor);
         assert_eq!(
@@ -319,7 +319,7 @@ mod tests {
         assert_eq!(
             m.check_approver(&wang, &proposer, RemedyKind::Refund, 50_001)
                 .map_err(|e| e.code()),
-            Err("authority_limit_exceeded")
+            Err(crate::ErrorCode::AuthorityLimitExceeded)
         );
         wang.approval_limit_minor = Some(100_000);
         assert_eq!(
@@ -330,7 +330,7 @@ mod tests {
         assert_eq!(
             m.check_approver(&li, &proposer, RemedyKind::Refund, 1)
                 .map_err(|e| e.code()),
-            Err("self_approval_forbidden")
+            Err(crate::ErrorCode::SelfApprovalForbidden)
         );
     }
 }

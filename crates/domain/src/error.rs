@@ -3,6 +3,7 @@
 //! the `Display` text is for logs and the command line.
 
 use crate::calendar::CalendarError;
+use crate::code::ErrorCode;
 use crate::ids::UserId;
 use crate::model::Role;
 use serde::{Deserialize, Serialize};
@@ -66,20 +67,20 @@ pub enum DomainError {
 
 impl DomainError {
     /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            DomainError::InvalidTransition { .. } => "invalid_transition",
-            DomainError::ComplaintClosed => "complaint_closed",
-            DomainError::NotFound { .. } => "not_found",
-            DomainError::ForbiddenRole { .. } => "forbidden_role",
-            DomainError::SelfApprovalForbidden => "self_approval_forbidden",
-            DomainError::AuthorityLimitExceeded { .. } => "authority_limit_exceeded",
-            DomainError::ApprovalAlreadyDecided { .. } => "approval_already_decided",
-            DomainError::RemedyChangedSinceViewed { .. } => "remedy_changed_since_viewed",
-            DomainError::ValidationFailed(_) => "validation_failed",
-            DomainError::TextTooLong { .. } => "text_too_long",
-            DomainError::InvalidText { .. } => "invalid_text",
-            DomainError::ComplaintLimitReached { .. } => "complaint_limit_reached",
+            DomainError::InvalidTransition { .. } => ErrorCode::InvalidTransition,
+            DomainError::ComplaintClosed => ErrorCode::ComplaintClosed,
+            DomainError::NotFound { .. } => ErrorCode::NotFound,
+            DomainError::ForbiddenRole { .. } => ErrorCode::ForbiddenRole,
+            DomainError::SelfApprovalForbidden => ErrorCode::SelfApprovalForbidden,
+            DomainError::AuthorityLimitExceeded { .. } => ErrorCode::AuthorityLimitExceeded,
+            DomainError::ApprovalAlreadyDecided { .. } => ErrorCode::ApprovalAlreadyDecided,
+            DomainError::RemedyChangedSinceViewed { .. } => ErrorCode::RemedyChangedSinceViewed,
+            DomainError::ValidationFailed(_) => ErrorCode::ValidationFailed,
+            DomainError::TextTooLong { .. } => ErrorCode::TextTooLong,
+            DomainError::InvalidText { .. } => ErrorCode::InvalidText,
+            DomainError::ComplaintLimitReached { .. } => ErrorCode::ComplaintLimitReached,
             DomainError::Calendar(e) => e.code(),
         }
     }

@@ -8,6 +8,7 @@
 
 pub mod authority;
 pub mod calendar;
+pub mod code;
 pub mod complaint;
 pub mod error;
 pub mod ids;
@@ -19,6 +20,7 @@ pub mod rules;
 pub mod sla;
 pub mod text;
 
+pub use code::ErrorCode;
 pub use error::{DomainError, FieldError};
 pub use jiff::Timestamp;
 pub use rules::{Rules, RulesDocument};

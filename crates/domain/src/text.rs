@@ -126,7 +126,7 @@ mod tests {
     use super::*;
 
     fn code(field: &str, text: &str, limit: TextLimit) -> Option<&'static str> {
-        check(field, text, limit).err().map(|e| e.code())
+        check(field, text, limit).err().map(|e| e.code().as_str())
     }
 
     #[test]

@@ -101,7 +101,7 @@ fn err(c: &mut Complaint, cmd: Command, actor: &Actor, minute: i64) -> DomainErr
 }
 
 fn code(c: &mut Complaint, cmd: Command, actor: &Actor, minute: i64) -> &'static str {
-    err(c, cmd, actor, minute).code()
+    err(c, cmd, actor, minute).code().as_str()
 }
 
 fn judge_valid() -> Command {
@@ -1276,7 +1276,7 @@ fn a_breached_clock_paused_stays_breached() {
     // Past the deadline, a pause must say why.
     let e = err(&mut c, pause(""), &li(), late);
     assert_eq!(
-        (e.code(), e.field_errors()[0].field.as_str()),
+        (e.code().as_str(), e.field_errors()[0].field.as_str()),
         ("validation_failed", "note")
     );
     run(&mut c, pause("customer abroad until Monday"), &li(), late);
@@ -1721,7 +1721,7 @@ fn every_command_carrying_text_checks_it() {
     for cmd in commands {
         let e = err(&mut c, cmd.clone(), &zhang(), 200);
         assert!(
-            matches!(e.code(), "text_too_long" | "invalid_text"),
+            matches!(e.code().as_str(), "text_too_long" | "invalid_text"),
             "{}: {e}",
             cmd.action()
         );

@@ -94,18 +94,27 @@ fn pause_and_resume_push_the_due_instant_out() {
         String::new(),
         li(),
     );
-    assert_eq!(again.map_err(|e| e.code()), Err("invalid_transition"));
+    assert_eq!(
+        again.map_err(|e| e.code().as_str()),
+        Err("invalid_transition")
+    );
     c.resume(ts("2026-11-23T09:50:00Z"), &cal).unwrap();
     assert_eq!(c.due_at, Some(ts("2026-11-23T10:30:00Z")));
     let twice = c.resume(ts("2026-11-23T09:51:00Z"), &cal);
-    assert_eq!(twice.map_err(|e| e.code()), Err("invalid_transition"));
+    assert_eq!(
+        twice.map_err(|e| e.code().as_str()),
+        Err("invalid_transition")
+    );
     let early = c.pause(
         ts("2026-11-23T08:00:00Z"),
         PauseReason::Other,
         String::new(),
         li(),
     );
-    assert_eq!(early.map_err(|e| e.code()), Err("validation_failed"));
+    assert_eq!(
+        early.map_err(|e| e.code().as_str()),
+        Err("validation_failed")
+    );
 }
 
 #[test]

@@ -46,14 +46,14 @@ pub enum StoreError {
 
 impl StoreError {
     /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> redress_domain::ErrorCode {
         match self {
-            StoreError::Io { .. } | StoreError::Sqlite(_) => "store_io",
-            StoreError::Corrupt { .. } => "store_corrupt",
-            StoreError::TooNew { .. } => "store_too_new",
-            StoreError::Busy(_) => "store_busy",
-            StoreError::NotFound { .. } => "not_found",
-            StoreError::InvalidData(_) => "invalid_data",
+            StoreError::Io { .. } | StoreError::Sqlite(_) => redress_domain::ErrorCode::StoreIo,
+            StoreError::Corrupt { .. } => redress_domain::ErrorCode::StoreCorrupt,
+            StoreError::TooNew { .. } => redress_domain::ErrorCode::StoreTooNew,
+            StoreError::Busy(_) => redress_domain::ErrorCode::StoreBusy,
+            StoreError::NotFound { .. } => redress_domain::ErrorCode::NotFound,
+            StoreError::InvalidData(_) => redress_domain::ErrorCode::InvalidData,
         }
     }
 

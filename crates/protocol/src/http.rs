@@ -5,6 +5,7 @@
 
 use crate::DeviceId;
 use jiff::Timestamp;
+use redress_domain::ErrorCode;
 use redress_domain::ids::UserId;
 use redress_domain::model::Role;
 use serde::{Deserialize, Serialize};
@@ -119,7 +120,9 @@ pub struct Meta {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ErrorBody {
     /// A stable snake_case code (`unauthorized`, `malformed_request`, ...).
-    pub code: String,
+    /// A client reads a code it does not know as `unknown`.
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub code: ErrorCode,
     /// Human-readable, for logs. Always sent; a client reads a body
     /// without one (a proxy's) too.
     #[serde(default)]

@@ -10,11 +10,11 @@
 use crate::messages::Outcome;
 use crate::mutation::ComplaintDraft;
 use jiff::Timestamp;
-use redress_domain::DomainError;
 use redress_domain::complaint::check_entered_text;
 use redress_domain::ids::{CategoryCode, ComplaintId, UpdateId};
 use redress_domain::model::{Channel, ComplaintKind, Customer, DemandClass, Severity, Subject};
 use redress_domain::text::{self, TextLimit};
+use redress_domain::{DomainError, ErrorCode};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use uuid::Uuid;
@@ -190,7 +190,8 @@ pub struct IntakeAccepted {
 pub struct IntakeRejected {
     /// The rulebook's stable code (`validation_failed`, `not_found`,
     /// `complaint_closed`, ...).
-    pub code: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub code: ErrorCode,
     pub message: String,
     /// Structured facts, such as `{"fields": [...]}` for
     /// `validation_failed`.

@@ -11,7 +11,7 @@
 #![forbid(unsafe_code)]
 
 mod catchup;
-pub mod codes;
+
 mod digest;
 mod envelope;
 pub mod http;
@@ -30,6 +30,7 @@ pub use messages::{
     PushResponse, RequestError, entity,
 };
 pub use mutation::{ComplaintDraft, Mutation, RECORD, WireError, command_tag, mutation_name};
+pub use redress_domain::ErrorCode;
 pub use rejection::Rejection;
 pub use rules::{RulesResponse, rules_digest};
 

@@ -3,6 +3,7 @@
 use crate::envelope::MutationEnvelope;
 use crate::mutation::WireError;
 use jiff::Timestamp;
+use redress_domain::ErrorCode;
 use redress_domain::ids::UserId;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -45,7 +46,7 @@ pub struct PushRequest {
 #[error("{message}")]
 pub struct RequestError {
     /// `unsupported_mutation` or `malformed_request`.
-    pub code: &'static str,
+    pub code: ErrorCode,
     /// The position of the offending mutation in the batch, if it is one.
     pub index: Option<usize>,
     pub message: String,
@@ -64,7 +65,7 @@ impl PushRequest {
             mutations: Vec<Value>,
         }
         let malformed = |index: Option<usize>, message: String| RequestError {
-            code: crate::codes::MALFORMED_REQUEST,
+            code: ErrorCode::MalformedRequest,
             index,
             message,
         };
@@ -111,7 +112,8 @@ pub enum Outcome {
     /// Refused by the rulebook or the server; recorded, and visible to
     /// everyone as the `rejection` change `rejection_change_seq`.
     Rejected {
-        code: String,
+        #[cfg_attr(feature = "openapi", schema(value_type = String))]
+        code: ErrorCode,
         message: String,
         #[serde(default, skip_serializing_if = "Value::is_null")]
         details: Value,
@@ -139,9 +141,9 @@ impl MutationResult {
     }
 
     /// The rejection code, if the mutation was rejected.
-    pub fn rejection_code(&self) -> Option<&str> {
+    pub fn rejection_code(&self) -> Option<ErrorCode> {
         match &self.outcome {
-            Outcome::Rejected { code, .. } => Some(code),
+            Outcome::Rejected { code, .. } => Some(*code),
             Outcome::Applied { .. } => None,
         }
     }

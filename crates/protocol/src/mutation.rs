@@ -16,6 +16,7 @@
 //! place that table lives.
 
 use jiff::Timestamp;
+use redress_domain::ErrorCode;
 use redress_domain::complaint::{Command, NewComplaint};
 use redress_domain::ids::{CategoryCode, ComplaintId};
 use redress_domain::model::{Channel, ComplaintKind, Customer, DemandClass, Severity, Subject};
@@ -137,21 +138,21 @@ pub enum Mutation {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum WireError {
     /// The name is unknown: the client is newer than the server (or wrong).
-    /// Maps to [`crate::codes::UNSUPPORTED_MUTATION`].
+    /// Maps to [`ErrorCode::UnsupportedMutation`].
     #[error("unsupported mutation \"{name}\"")]
     Unsupported { name: String },
     /// The name is known but the args do not fit it. Maps to
-    /// [`crate::codes::MALFORMED_REQUEST`].
+    /// [`ErrorCode::MalformedRequest`].
     #[error("malformed args for \"{name}\": {message}")]
     Malformed { name: String, message: String },
 }
 
 impl WireError {
     /// The stable code a server answers with.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            WireError::Unsupported { .. } => crate::codes::UNSUPPORTED_MUTATION,
-            WireError::Malformed { .. } => crate::codes::MALFORMED_REQUEST,
+            WireError::Unsupported { .. } => ErrorCode::UnsupportedMutation,
+            WireError::Malformed { .. } => ErrorCode::MalformedRequest,
         }
     }
 }

@@ -1,14 +1,14 @@
 //! Turning a refusal into its wire form: code, message and details.
 
-use redress_domain::DomainError;
+use redress_domain::{DomainError, ErrorCode};
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 /// Why a mutation was refused, as stored and sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Rejection {
-    /// A stable snake_case code (the rulebook's or one of [`crate::codes`]).
-    pub code: String,
+    /// A stable code (the rulebook's or the protocol's).
+    pub code: ErrorCode,
     /// Human-readable, for logs; the UI translates the code instead.
     pub message: String,
     /// Structured facts for the UI (who decided, which state, ...), or null.
@@ -17,9 +17,9 @@ pub struct Rejection {
 }
 
 impl Rejection {
-    pub fn new(code: &str, message: impl Into<String>, details: Value) -> Rejection {
+    pub fn new(code: ErrorCode, message: impl Into<String>, details: Value) -> Rejection {
         Rejection {
-            code: code.to_owned(),
+            code,
             message: message.into(),
             details,
         }

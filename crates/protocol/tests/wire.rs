@@ -10,8 +10,8 @@ use redress_domain::model::{
     PauseReason, RemedyKind, RootCause, Severity, Subject, SubjectKind,
 };
 use redress_protocol::{
-    ComplaintDraft, Mutation, MutationEnvelope, MutationResult, Outcome, PushRequest, RECORD,
-    codes, command_tag, mutation_name,
+    ComplaintDraft, ErrorCode, Mutation, MutationEnvelope, MutationResult, Outcome, PushRequest,
+    RECORD, command_tag, mutation_name,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -217,22 +217,22 @@ fn decide_reads_from_hand_written_json() {
 fn unknown_names_and_bad_args_are_told_apart() {
     let unknown = Mutation::from_wire("approval.escalate", json!({ "complaint_id": id(1) }))
         .expect_err("unknown name");
-    assert_eq!(unknown.code(), codes::UNSUPPORTED_MUTATION);
+    assert_eq!(unknown.code(), ErrorCode::UnsupportedMutation);
     // The rulebook's own tags are not wire names.
     let tag = Mutation::from_wire("decide_approval", json!({ "complaint_id": id(1) }))
         .expect_err("tag is not a wire name");
-    assert_eq!(tag.code(), codes::UNSUPPORTED_MUTATION);
+    assert_eq!(tag.code(), ErrorCode::UnsupportedMutation);
     let missing = Mutation::from_wire("complaint.close", json!({})).expect_err("no complaint id");
-    assert_eq!(missing.code(), codes::MALFORMED_REQUEST);
+    assert_eq!(missing.code(), ErrorCode::MalformedRequest);
     let bad = Mutation::from_wire(
         "approval.decide",
         json!({ "complaint_id": id(1), "approval_id": "nope" }),
     )
     .expect_err("bad args");
-    assert_eq!(bad.code(), codes::MALFORMED_REQUEST);
+    assert_eq!(bad.code(), ErrorCode::MalformedRequest);
     let extra = Mutation::from_wire(RECORD, json!({ "complaint_id": id(1), "surprise": 1 }))
         .expect_err("unknown draft field");
-    assert_eq!(extra.code(), codes::MALFORMED_REQUEST);
+    assert_eq!(extra.code(), ErrorCode::MalformedRequest);
     let via_serde = serde_json::from_value::<Mutation>(json!({ "name": "x.y", "args": {} }))
         .expect_err("unknown name");
     assert!(via_serde.to_string().contains("unsupported mutation"));
@@ -297,7 +297,7 @@ fn push_bodies_report_the_first_unsupported_mutation() {
     });
     let bytes = serde_json::to_vec(&body).expect("serialises");
     let err = PushRequest::from_json(&bytes).expect_err("unsupported");
-    assert_eq!(err.code, codes::UNSUPPORTED_MUTATION);
+    assert_eq!(err.code, ErrorCode::UnsupportedMutation);
     assert_eq!(err.index, Some(1));
 
     let good = json!({
@@ -315,7 +315,7 @@ fn push_bodies_report_the_first_unsupported_mutation() {
     );
 
     let err = PushRequest::from_json(b"{\"device_id\": 1}").expect_err("malformed");
-    assert_eq!(err.code, codes::MALFORMED_REQUEST);
+    assert_eq!(err.code, ErrorCode::MalformedRequest);
 }
 
 #[test]
@@ -338,7 +338,7 @@ fn results_have_the_documented_shape() {
         client_seq: 43,
         mutation_id: id(8),
         outcome: Outcome::Rejected {
-            code: "approval_already_decided".into(),
+            code: ErrorCode::ApprovalAlreadyDecided,
             message: "already decided".into(),
             details: json!({ "decided_by": "wang" }),
             rejection_change_seq: 10_235,
@@ -351,7 +351,10 @@ fn results_have_the_documented_shape() {
     assert_eq!(json["details"]["decided_by"], "wang");
     let back: MutationResult = serde_json::from_value(json).expect("parses");
     assert_eq!(back, rejected);
-    assert_eq!(back.rejection_code(), Some("approval_already_decided"));
+    assert_eq!(
+        back.rejection_code(),
+        Some(ErrorCode::ApprovalAlreadyDecided)
+    );
 }
 
 /// `{name, args}` of a mutation, for editing.
@@ -367,7 +370,7 @@ fn wire_of(mutation: &Mutation) -> (String, Value) {
 fn unknown_fields_are_refused_all_the_way_down() {
     let refused = |name: &str, args: Value, what: &str| {
         let e = Mutation::from_wire(name, args).expect_err(what);
-        assert_eq!(e.code(), codes::MALFORMED_REQUEST, "{what}: {e}");
+        assert_eq!(e.code(), ErrorCode::MalformedRequest, "{what}: {e}");
         e.to_string()
     };
     // Every command: one unknown field next to its own refuses it.
@@ -430,7 +433,7 @@ fn client_seq_starts_at_one() {
     });
     let err = PushRequest::from_json(&serde_json::to_vec(&body).expect("serialises"))
         .expect_err("seq 0 in a push");
-    assert_eq!(err.code, codes::MALFORMED_REQUEST);
+    assert_eq!(err.code, ErrorCode::MalformedRequest);
     assert_eq!(err.index, Some(0));
 }
 
@@ -476,7 +479,7 @@ fn intake_bodies_check_their_text() {
     assert_eq!(body("two\nlines").check_text(), Ok(()));
     assert_eq!(
         body("bell\u{7}").check_text().map_err(|e| e.code()),
-        Err("invalid_text")
+        Err(ErrorCode::InvalidText)
     );
     let progress = IntakeProgress {
         external_ref: "r".repeat(201),
@@ -485,7 +488,7 @@ fn intake_bodies_check_their_text() {
     };
     assert_eq!(
         progress.check_text().map_err(|e| e.code()),
-        Err("text_too_long")
+        Err(ErrorCode::TextTooLong)
     );
     let nested = json!({
         "external_ref": "crm-1",

@@ -55,7 +55,7 @@ impl BackupError {
             BackupError::NotADatabase { .. } => "not_a_database",
             BackupError::InUse(_) => "database_in_use",
             BackupError::NotSqlite(_) => "not_sqlite",
-            BackupError::Store(e) => e.code(),
+            BackupError::Store(e) => e.code().as_str(),
             BackupError::Sqlite { .. } | BackupError::Io { .. } => "backup_failed",
         }
     }

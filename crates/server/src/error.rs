@@ -1,7 +1,7 @@
 //! What can go wrong in the store, each with a stable code for the HTTP layer.
 
 use redress_domain::ids::UserId;
-use redress_protocol::{DeviceId, codes};
+use redress_protocol::{DeviceId, ErrorCode};
 use uuid::Uuid;
 
 #[derive(Debug, thiserror::Error)]
@@ -90,25 +90,25 @@ pub enum StoreError {
 
 impl StoreError {
     /// The stable code an HTTP handler answers with.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            StoreError::UnknownDevice(_) => codes::UNKNOWN_DEVICE,
-            StoreError::DeviceMismatch { .. } => codes::DEVICE_MISMATCH,
-            StoreError::DeviceTaken { .. } => crate::http::code::DEVICE_TAKEN,
-            StoreError::DeviceForked { .. } => codes::DEVICE_FORKED,
-            StoreError::MutationIdTaken { .. } => codes::MUTATION_ID_TAKEN,
-            StoreError::ReplayMismatch { .. } => codes::REPLAY_MISMATCH,
-            StoreError::InvalidSeq => codes::MALFORMED_REQUEST,
-            StoreError::NotIntegrationsComplaint(_) => crate::http::code::NOT_FOUND,
-            StoreError::UserExists(_) => "user_exists",
-            StoreError::UnknownUser(_) => "unknown_user",
-            StoreError::InvalidUser(_) => "invalid_user",
+            StoreError::UnknownDevice(_) => ErrorCode::UnknownDevice,
+            StoreError::DeviceMismatch { .. } => ErrorCode::DeviceMismatch,
+            StoreError::DeviceTaken { .. } => ErrorCode::DeviceTaken,
+            StoreError::DeviceForked { .. } => ErrorCode::DeviceForked,
+            StoreError::MutationIdTaken { .. } => ErrorCode::MutationIdTaken,
+            StoreError::ReplayMismatch { .. } => ErrorCode::ReplayMismatch,
+            StoreError::InvalidSeq => ErrorCode::MalformedRequest,
+            StoreError::NotIntegrationsComplaint(_) => ErrorCode::NotFound,
+            StoreError::UserExists(_) => ErrorCode::UserExists,
+            StoreError::UnknownUser(_) => ErrorCode::UnknownUser,
+            StoreError::InvalidUser(_) => ErrorCode::InvalidUser,
             StoreError::Busy(_)
             | StoreError::Database(_)
             | StoreError::Postgres(_)
-            | StoreError::Unavailable(_) => codes::STORE_UNAVAILABLE,
-            StoreError::Corrupt(_) => "store_corrupt",
-            StoreError::Open(_) => "store_open_failed",
+            | StoreError::Unavailable(_) => ErrorCode::StoreUnavailable,
+            StoreError::Corrupt(_) => ErrorCode::StoreCorrupt,
+            StoreError::Open(_) => ErrorCode::StoreOpenFailed,
         }
     }
 
@@ -116,7 +116,7 @@ impl StoreError {
     /// PostgreSQL error of SQLSTATE class 22 (data exception) or 23
     /// (integrity constraint), or a SQLite constraint or size failure. A
     /// push records such a mutation as rejected
-    /// ([`codes::UNSTORABLE_DATA`]) instead of answering 503.
+    /// ([`ErrorCode::UnstorableData`]) instead of answering 503.
     pub fn is_data_error(&self) -> bool {
         match self {
             StoreError::Postgres(e) => e

@@ -7,6 +7,7 @@ use clap::{Args, Parser, Subcommand};
 use jiff::Timestamp;
 use redress_domain::ids::UserId;
 use redress_domain::{Rules, RulesDocument};
+use redress_protocol::ErrorCode;
 use redress_server::http::{self, AppState, HttpConfig, Shutdown};
 use redress_server::{
     AccountStore, AnyStore, NewUser, StoreError, StoreOptions, UserKind, auth, parse_role,
@@ -275,7 +276,7 @@ impl Transport {
             }
             _ => {
                 return Err(Failure::input(
-                    redress_protocol::codes::INSECURE_TRANSPORT,
+                    ErrorCode::InsecureTransport.as_str(),
                     format!(
                         "{addr} is not a loopback address: pass --tls-cert and --tls-key to \
                          serve HTTPS, or --insecure-http to serve plain HTTP anyway"
@@ -328,7 +329,7 @@ impl From<StoreError> for Failure {
         );
         Failure {
             status: if input { 2 } else { 1 },
-            code: e.code(),
+            code: e.code().as_str(),
             message: e.to_string(),
         }
     }
@@ -629,7 +630,7 @@ fn load_rules(path: Option<&Path>) -> Result<(RulesDocument, Rules), Failure> {
         let document = RulesDocument::default();
         let rules = document
             .to_rules()
-            .map_err(|e| Failure::runtime(e.code(), e.to_string()))?;
+            .map_err(|e| Failure::runtime(e.code().as_str(), e.to_string()))?;
         return Ok((document, rules));
     };
     let shown = path.display();
@@ -638,7 +639,7 @@ fn load_rules(path: Option<&Path>) -> Result<(RulesDocument, Rules), Failure> {
     let invalid = |e: &toml::de::Error| {
         let (line, column) = line_column(&text, e.span().map_or(0, |s| s.start));
         Failure::input(
-            "invalid_rules",
+            ErrorCode::InvalidRules.as_str(),
             format!("{shown}:{line}:{column}: {}", e.message().trim()),
         )
     };
@@ -648,7 +649,7 @@ fn load_rules(path: Option<&Path>) -> Result<(RulesDocument, Rules), Failure> {
     let document: RulesDocument = toml::from_str(&text).map_err(|e| invalid(&e))?;
     let rules = document
         .to_rules()
-        .map_err(|e| Failure::input(e.code(), format!("{shown}: {e}")))?;
+        .map_err(|e| Failure::input(e.code().as_str(), format!("{shown}: {e}")))?;
     Ok((document, rules))
 }
 

@@ -15,9 +15,10 @@ use redress_domain::model::Actor;
 use redress_domain::phone::normalize_phone;
 use redress_domain::repeat::RepeatProbe;
 use redress_domain::{DomainError, Rules};
+use redress_protocol::ErrorCode;
 use redress_protocol::{
     Change, ChangeCause, ChangeOp, ComplaintDraft, DeviceId, Mutation, MutationEnvelope,
-    MutationResult, Outcome, PushRequest, PushResponse, Rejection, codes, entity,
+    MutationResult, Outcome, PushRequest, PushResponse, Rejection, entity,
 };
 use serde_json::{Value, json};
 use uuid::Uuid;
@@ -123,7 +124,7 @@ impl StoredMutation {
     fn matches(&self, m: &MutationEnvelope) -> Result<bool> {
         let unstorable = matches!(
             &self.result.outcome,
-            Outcome::Rejected { code, .. } if code == codes::UNSTORABLE_DATA
+            Outcome::Rejected { code, .. } if *code == ErrorCode::UnstorableData
         );
         Ok(self.name == m.mutation.name()
             && self.author == m.author_user_id
@@ -203,7 +204,7 @@ pub(crate) enum IntakeStep {
 pub(crate) fn unstorable(e: &StoreError) -> Rejection {
     tracing::warn!(error = ?e.to_string(), "the database refused a mutation's data");
     Rejection::new(
-        codes::UNSTORABLE_DATA,
+        ErrorCode::UnstorableData,
         "the server's database refused this mutation's data; it was not applied",
         json!({}),
     )
@@ -438,7 +439,7 @@ impl<'a> Push<'a> {
         let cause = self.cause(m);
         let decided = if m.author_user_id != actor.user {
             Err(Rejection::new(
-                codes::AUTHOR_MISMATCH,
+                ErrorCode::AuthorMismatch,
                 format!(
                     "the mutation names {} as its author, but {} pushed it",
                     m.author_user_id, actor.user
@@ -551,7 +552,7 @@ impl<'a> Push<'a> {
         // The database refused the arguments themselves (PostgreSQL's
         // jsonb takes no NUL character): the log keeps a marker instead,
         // and a replay is recognised by name and author (`matches`).
-        let args = if code == Some(codes::UNSTORABLE_DATA) {
+        let args = if code == Some(ErrorCode::UnstorableData.as_str()) {
             json!({ "unstorable": true })
         } else {
             m.mutation.args().map_err(StoreError::corrupt)?
@@ -584,7 +585,7 @@ impl<'a> Push<'a> {
     ) -> Result<Result<ComplaintWrite, Rejection>> {
         if ledger.load_complaint(id)?.is_some() {
             return Ok(Err(Rejection::new(
-                codes::COMPLAINT_EXISTS,
+                ErrorCode::ComplaintExists,
                 format!("complaint {id} already exists"),
                 json!({ "complaint_id": id }),
             )));

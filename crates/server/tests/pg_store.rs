@@ -9,6 +9,7 @@ use jiff::Timestamp;
 use redress_domain::complaint::Command;
 use redress_domain::ids::{ComplaintId, RemedyId};
 use redress_domain::model::{Actor, Role};
+use redress_protocol::ErrorCode;
 use redress_protocol::{Change, DeviceId, Mutation, MutationEnvelope, PushRequest, PushResponse};
 use redress_server::conformance::{self, all_changes, decide, draft, exec, propose, to_analysed};
 use redress_server::{PgStore, ServerStore, SqliteStore, StoreError, StoreOptions};
@@ -361,12 +362,12 @@ fn sqlite_and_postgres_answer_alike() {
     // The history did what it says.
     assert_eq!(
         on_pg.0[0].results[5].rejection_code(),
-        Some("self_approval_forbidden")
+        Some(ErrorCode::SelfApprovalForbidden)
     );
     assert!(on_pg.0[1].results[0].is_applied());
     assert_eq!(
         on_pg.0[2].results[0].rejection_code(),
-        Some("approval_already_decided")
+        Some(ErrorCode::ApprovalAlreadyDecided)
     );
     assert!(on_pg.0[4].results.iter().all(|r| r.replayed));
     let repeat = &on_pg.3.complaints[1].complaint;
@@ -393,7 +394,10 @@ fn device_times_are_corrected_in_the_log() {
     let response = store
         .push(ann.id, &ann.actor, &request, now())
         .expect("push");
-    assert_eq!(response.results[0].rejection_code(), Some("not_found"));
+    assert_eq!(
+        response.results[0].rejection_code(),
+        Some(ErrorCode::NotFound)
+    );
     let row = schema
         .client()
         .query_one(
@@ -461,7 +465,7 @@ fn data_errors_are_permanent_rejections() {
     assert!(response.results[0].is_applied());
     assert_eq!(
         response.results[1].rejection_code(),
-        Some(redress_protocol::codes::UNSTORABLE_DATA)
+        Some(ErrorCode::UnstorableData)
     );
     assert!(response.results[2].is_applied());
     assert_eq!(response.device_last_seq, 3);

@@ -5,6 +5,7 @@ use redress_domain::Rules;
 use redress_domain::complaint::Command;
 use redress_domain::ids::ComplaintId;
 use redress_domain::model::{Actor, Role};
+use redress_protocol::ErrorCode;
 use redress_protocol::{DeviceId, Mutation, MutationEnvelope, PushRequest};
 use redress_server::{ServerStore, SqliteStore};
 use uuid::Uuid;
@@ -40,7 +41,10 @@ fn wal_schema_version_and_corrected_device_times() {
         }],
     };
     let response = store.push(device, &actor, &request, now).expect("push");
-    assert_eq!(response.results[0].rejection_code(), Some("not_found"));
+    assert_eq!(
+        response.results[0].rejection_code(),
+        Some(ErrorCode::NotFound)
+    );
     drop(store);
 
     let conn = rusqlite::Connection::open(&path).expect("open the file");

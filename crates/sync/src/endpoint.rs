@@ -9,16 +9,12 @@
 //! is made when the endpoint is built, before any connection is attempted.
 
 use crate::TransportError;
-use redress_protocol::codes::{INSECURE_TRANSPORT, INVALID_CA_FILE};
+use redress_protocol::ErrorCode;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use std::path::Path;
 use std::sync::{Arc, OnceLock};
 use ureq::tls::{Certificate, PemItem, RootCerts, TlsConfig};
-
-/// The stable code of a server address that is not an `http://` or
-/// `https://` URL with a host.
-pub const BAD_SERVER_URL: &str = "bad_server_url";
 
 /// The largest trusted CA file read (a CA bundle is a few hundred KiB).
 pub const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
@@ -27,13 +23,13 @@ pub const MAX_CA_FILE_BYTES: u64 = 1024 * 1024;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{message}")]
 pub struct EndpointError {
-    /// [`BAD_SERVER_URL`], `insecure_transport` or `invalid_ca_file`.
-    pub code: &'static str,
+    /// `bad_server_url`, `insecure_transport` or `invalid_ca_file`.
+    pub code: ErrorCode,
     pub message: String,
 }
 
 impl EndpointError {
-    fn new(code: &'static str, message: impl Into<String>) -> EndpointError {
+    fn new(code: ErrorCode, message: impl Into<String>) -> EndpointError {
         EndpointError {
             code,
             message: message.into(),
@@ -86,7 +82,7 @@ impl ServerEndpoint {
         let url = url.trim().to_owned();
         let bad = || {
             EndpointError::new(
-                BAD_SERVER_URL,
+                ErrorCode::BadServerUrl,
                 format!(
                     "{url:?}: expected an http:// or https:// address such as https://redress.example:8470"
                 ),
@@ -99,7 +95,7 @@ impl ServerEndpoint {
             Some("http") if insecure_http || is_loopback(host) => {}
             Some("http") => {
                 return Err(EndpointError::new(
-                    INSECURE_TRANSPORT,
+                    ErrorCode::InsecureTransport,
                     format!(
                         "{url}: plain http:// is allowed only to this machine (localhost); use \
                          https://, or allow unencrypted HTTP explicitly"
@@ -167,7 +163,8 @@ impl ServerEndpoint {
 pub fn read_ca_file(path: &Path) -> Result<String, EndpointError> {
     use std::io::Read;
     let shown = path.display();
-    let invalid = |why: String| EndpointError::new(INVALID_CA_FILE, format!("{shown}: {why}"));
+    let invalid =
+        |why: String| EndpointError::new(ErrorCode::InvalidCaFile, format!("{shown}: {why}"));
     let file = std::fs::File::open(path).map_err(|e| invalid(e.to_string()))?;
     let mut text = String::new();
     file.take(MAX_CA_FILE_BYTES + 1)
@@ -192,7 +189,7 @@ fn certificates(pem: &str) -> Result<Vec<Certificate<'static>>, EndpointError> {
             Ok(_) => {}
             Err(e) => {
                 return Err(EndpointError::new(
-                    INVALID_CA_FILE,
+                    ErrorCode::InvalidCaFile,
                     format!("the trusted certificate is not valid PEM: {e}"),
                 ));
             }
@@ -200,7 +197,7 @@ fn certificates(pem: &str) -> Result<Vec<Certificate<'static>>, EndpointError> {
     }
     if certs.is_empty() {
         return Err(EndpointError::new(
-            INVALID_CA_FILE,
+            ErrorCode::InvalidCaFile,
             "the trusted certificate holds no PEM CERTIFICATE block",
         ));
     }
@@ -258,7 +255,7 @@ mod tests {
             "http://[::2]",
         ] {
             let e = ServerEndpoint::parse(refused, None, false).expect_err(refused);
-            assert_eq!(e.code, INSECURE_TRANSPORT, "{refused}");
+            assert_eq!(e.code, ErrorCode::InsecureTransport, "{refused}");
             assert!(
                 ServerEndpoint::parse(refused, None, true).is_ok(),
                 "{refused}"
@@ -266,7 +263,7 @@ mod tests {
         }
         for bad in ["redress.example", "ftp://h", "https://", ""] {
             let e = ServerEndpoint::parse(bad, None, false).expect_err(bad);
-            assert_eq!(e.code, BAD_SERVER_URL, "{bad}");
+            assert_eq!(e.code, ErrorCode::BadServerUrl, "{bad}");
         }
     }
 
@@ -274,6 +271,6 @@ mod tests {
     fn a_trusted_certificate_must_be_pem() {
         let e = ServerEndpoint::parse("https://h", Some("not pem".to_owned()), false)
             .expect_err("not pem");
-        assert_eq!(e.code, INVALID_CA_FILE);
+        assert_eq!(e.code, ErrorCode::InvalidCaFile);
     }
 }

@@ -22,6 +22,7 @@ use crate::endpoint::{EndpointError, ServerEndpoint};
 use crate::http::{
     CONNECT_TIMEOUT, HttpTransport, api_base, check_status, epoch_of, network_error,
 };
+use redress_protocol::ErrorCode;
 use redress_protocol::http::headers;
 use redress_protocol::{DeviceId, PROTOCOL_VERSION};
 use std::io::{BufRead, BufReader, Read};
@@ -172,7 +173,7 @@ impl EventStream {
                 Some(Event::Poke(high_water)) => on_poke(high_water),
                 Some(Event::Revoked(message)) => {
                     break Err(TransportError::Refused {
-                        code: "session_revoked".to_owned(),
+                        code: ErrorCode::SessionRevoked,
                         message,
                     });
                 }

@@ -19,8 +19,8 @@ use crate::endpoint::{EndpointError, ServerEndpoint, refused};
 use crate::{Transport, TransportError};
 use redress_protocol::http::{ErrorBody, LoginRequest, LoginResponse, Meta, headers};
 use redress_protocol::{
-    DeviceId, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse, ResultsResponse,
-    RulesResponse,
+    DeviceId, ErrorCode, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse,
+    ResultsResponse, RulesResponse,
 };
 use serde::de::DeserializeOwned;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -226,7 +226,7 @@ impl HttpTransport {
         *self.epoch.lock().unwrap_or_else(PoisonError::into_inner) = Some(meta.server_epoch);
         if !(meta.protocol_min..=meta.protocol_max).contains(&PROTOCOL_VERSION) {
             return Err(TransportError::Refused {
-                code: "protocol_mismatch".to_owned(),
+                code: ErrorCode::ProtocolMismatch,
                 message: format!(
                     "the server speaks protocol versions {} to {}, this client {PROTOCOL_VERSION}",
                     meta.protocol_min, meta.protocol_max
@@ -371,12 +371,25 @@ pub(crate) fn check_status(response: &mut Response<ureq::Body>) -> Result<(), Tr
         return Err(TransportError::Unreachable(message));
     }
     Err(match body {
+        // A code this build does not know: keep the server's own words.
+        Some(b) if b.code == ErrorCode::Unknown => TransportError::Refused {
+            code: b.code,
+            message: format!("HTTP {code}: {}", text.trim()),
+        },
         Some(b) => TransportError::Refused {
             code: b.code,
             message: b.message,
         },
+        // Not the server's error body (a proxy, an old server): the status
+        // says what it can.
         None => TransportError::Refused {
-            code: format!("http_{code}"),
+            code: match code {
+                401 => ErrorCode::Unauthorized,
+                404 => ErrorCode::NotFound,
+                405 => ErrorCode::MethodNotAllowed,
+                413 => ErrorCode::PayloadTooLarge,
+                _ => ErrorCode::UnexpectedResponse,
+            },
             message,
         },
     })
@@ -384,7 +397,7 @@ pub(crate) fn check_status(response: &mut Response<ureq::Body>) -> Result<(), Tr
 
 fn tls_failed(e: &dyn std::fmt::Display) -> TransportError {
     TransportError::Refused {
-        code: redress_protocol::codes::TLS_FAILED.to_owned(),
+        code: ErrorCode::TlsFailed,
         message: format!("the TLS connection to the server failed: {e}"),
     }
 }
@@ -417,7 +430,7 @@ pub(crate) fn network_error(e: ureq::Error) -> TransportError {
         | ureq::Error::TlsRequired
         | ureq::Error::RequireHttpsOnly(_)
         | ureq::Error::InvalidProxyUrl => TransportError::Refused {
-            code: "bad_server_url".to_owned(),
+            code: ErrorCode::BadServerUrl,
             message: e.to_string(),
         },
         other => TransportError::Unreachable(other.to_string()),

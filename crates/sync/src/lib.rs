@@ -46,7 +46,7 @@ pub use rules::{
     RulesUpdate, SharedRules, current_rules, refresh_rules, shared_rules, stored_rules,
 };
 
-use redress_protocol::{PullResponse, PushRequest, PushResponse, ResultsResponse};
+use redress_protocol::{ErrorCode, PullResponse, PushRequest, PushResponse, ResultsResponse};
 
 /// Why the server could not be asked.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -58,7 +58,7 @@ pub enum TransportError {
     /// The server answered with a refusal that waiting will not fix
     /// (`unauthorized`, `protocol_mismatch`, ...): stop and tell the user.
     #[error("server refused the request: {code}: {message}")]
-    Refused { code: String, message: String },
+    Refused { code: ErrorCode, message: String },
 }
 
 /// The way to the shared server.

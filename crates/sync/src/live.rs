@@ -62,7 +62,9 @@ use jiff::Timestamp;
 use redress_domain::ids::ComplaintId;
 use redress_local::LocalStore;
 use redress_local::keys;
-use redress_protocol::{DeviceId, PullResponse, PushRequest, PushResponse, ResultsResponse, codes};
+use redress_protocol::{
+    DeviceId, ErrorCode, PullResponse, PushRequest, PushResponse, ResultsResponse,
+};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
@@ -71,8 +73,6 @@ use uuid::Uuid;
 
 /// The safety-net sync period when nothing else triggers one.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(60);
-/// The refusal code of a server whose epoch changed.
-pub const EPOCH_CHANGED: &str = "server_epoch_changed";
 /// How often one sync starts over when the server's epoch keeps changing
 /// under it before it waits and tries later.
 const EPOCH_TRIES: usize = 3;
@@ -145,7 +145,7 @@ pub enum LiveStatus {
     /// `protocol_mismatch`, `server_epoch_changed`, ...) or the local sync
     /// data is unusable: syncing has stopped, pending intents stay in the
     /// outbox.
-    Refused { code: String, message: String },
+    Refused { code: ErrorCode, message: String },
 }
 
 /// What the background sync tells the console.
@@ -255,7 +255,7 @@ impl LiveSync {
                     let message = format!("cannot start the {name} thread: {e}");
                     shared.halt();
                     *lock(&shared.status) = LiveStatus::Refused {
-                        code: "thread_failed".to_owned(),
+                        code: ErrorCode::TaskFailed,
                         message,
                     };
                 }
@@ -332,7 +332,7 @@ struct Control {
     /// An open stream ended: pokes may have been missed.
     lost: bool,
     /// The stream was refused.
-    refused: Option<(String, String)>,
+    refused: Option<(ErrorCode, String)>,
 }
 
 impl Shared {
@@ -389,7 +389,7 @@ impl EpochGuard {
 
 fn epoch_changed(expected: Uuid, seen: Uuid) -> TransportError {
     TransportError::Refused {
-        code: EPOCH_CHANGED.to_owned(),
+        code: ErrorCode::ServerEpochChanged,
         message: format!(
             "the server's database changed (epoch {seen}, synced with {expected}): it was \
              restored from a backup or replaced; this desktop must start over"
@@ -419,7 +419,7 @@ enum Wake {
     Sync,
     Poke(i64),
     Opened,
-    Refused(String, String),
+    Refused(ErrorCode, String),
 }
 
 /// How one sync ended, if not well.
@@ -427,7 +427,7 @@ enum Failed {
     /// Try again after a backoff delay.
     Retry(String),
     /// Stop syncing.
-    Refused(String, String),
+    Refused(ErrorCode, String),
 }
 
 struct Worker {
@@ -453,7 +453,7 @@ impl Worker {
                 *lock(&self.engine.transport().expected) =
                     stored.and_then(|s| Uuid::parse_str(&s).ok());
             }
-            Err(e) => return self.refuse(e.code().to_owned(), e.to_string()),
+            Err(e) => return self.refuse(e.code(), e.to_string()),
         }
         let mut next_at = Instant::now();
         loop {
@@ -559,8 +559,8 @@ impl Worker {
                 Err(e) => match classify(e) {
                     // An answer came from another database than the one
                     // checked: ask the epoch again, start over, sync again.
-                    Failed::Refused(code, _) if code == EPOCH_CHANGED => self.verified = false,
-                    Failed::Refused(code, _) if code == codes::DEVICE_FORKED => {
+                    Failed::Refused(ErrorCode::ServerEpochChanged, _) => self.verified = false,
+                    Failed::Refused(ErrorCode::DeviceForked, _) => {
                         return Err(self.reregister());
                     }
                     failed @ Failed::Retry(_) => {
@@ -581,7 +581,7 @@ impl Worker {
     fn reregister(&self) -> Failed {
         match self.engine.reregister() {
             Ok((device, requeued)) => Failed::Refused(
-                codes::DEVICE_FORKED.to_owned(),
+                ErrorCode::DeviceForked,
                 format!(
                     "another copy of this desktop's database synced with the server; this \
                      desktop is now device {device} and must sign in again to register it \
@@ -657,7 +657,7 @@ impl Worker {
         });
     }
 
-    fn refuse(&self, code: String, message: String) {
+    fn refuse(&self, code: ErrorCode, message: String) {
         self.shared.stop_stream();
         self.set_status(LiveStatus::Refused { code, message });
     }
@@ -689,9 +689,9 @@ fn classify(e: SyncError) -> Failed {
             Failed::Refused(code, message)
         }
         SyncError::Store(e) if e.is_transient() => Failed::Retry(format!("local store: {e}")),
-        SyncError::Store(e) => Failed::Refused(e.code().to_owned(), e.to_string()),
-        e @ SyncError::Wire(_) => Failed::Refused("unreadable_sync_data".to_owned(), e.to_string()),
-        e @ SyncError::Gap { .. } => Failed::Refused("outbox_gap".to_owned(), e.to_string()),
+        SyncError::Store(e) => Failed::Refused(e.code(), e.to_string()),
+        e @ SyncError::Wire(_) => Failed::Refused(ErrorCode::UnreadableSyncData, e.to_string()),
+        e @ SyncError::Gap { .. } => Failed::Refused(ErrorCode::OutboxGap, e.to_string()),
     }
 }
 
@@ -718,12 +718,13 @@ fn events_loop(shared: &Shared, stream: &EventStream) {
         match result {
             Ok(()) => return,
             // A server without the event stream: the periodic sync goes on.
-            Err(TransportError::Refused { code, .. })
-                if code == "not_found" || code == "http_404" =>
-            {
+            Err(TransportError::Refused {
+                code: ErrorCode::NotFound,
+                ..
+            }) => {
                 return;
             }
-            Err(TransportError::Refused { code, message }) if code != codes::TOO_MANY_STREAMS => {
+            Err(TransportError::Refused { code, message }) if code != ErrorCode::TooManyStreams => {
                 shared.signal(|c| c.refused = Some((code, message)));
                 return;
             }

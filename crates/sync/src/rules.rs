@@ -18,6 +18,7 @@ use redress_domain::Rules;
 use redress_domain::rules::RulesDocument;
 use redress_local::LocalStore;
 use redress_local::keys;
+use redress_protocol::ErrorCode;
 use std::sync::{Arc, PoisonError, RwLock};
 
 /// The rules a desktop decides with, shared by its `App` and sync engine.
@@ -63,7 +64,10 @@ pub fn stored_rules(store: &LocalStore) -> Result<Option<Result<Rules, String>>,
 pub fn refresh_rules(http: &HttpTransport, store: &LocalStore) -> Result<RulesUpdate, SyncError> {
     let answer = match http.rules() {
         Ok(answer) => answer,
-        Err(TransportError::Refused { code, .. }) if code == "not_found" || code == "http_404" => {
+        Err(TransportError::Refused {
+            code: ErrorCode::NotFound,
+            ..
+        }) => {
             return Ok(RulesUpdate::Unchanged);
         }
         Err(e) => return Err(e.into()),

@@ -15,7 +15,7 @@ fn server() -> TestServer {
     TestServer::start(&[("sue", Role::Supervisor, Some(20_000))])
 }
 
-fn refused_code<T: std::fmt::Debug>(r: Result<T, TransportError>) -> String {
+fn refused_code<T: std::fmt::Debug>(r: Result<T, TransportError>) -> redress_protocol::ErrorCode {
     match r {
         Err(TransportError::Refused { code, .. }) => code,
         other => panic!("expected a refusal, got {other:?}"),

@@ -16,6 +16,7 @@ use redress_domain::model::Role;
 use redress_local::LocalStore;
 use redress_local::keys;
 use redress_protocol::DeviceId;
+use redress_protocol::ErrorCode;
 use redress_server::ServerStore;
 use redress_server::testing::{PASSWORD, TestServer};
 use redress_sync::backoff::Backoff;
@@ -251,7 +252,7 @@ fn a_revoked_session_stops_syncing_and_keeps_the_outbox() {
     let id = a.record();
     let refused = a.wait_status("refused", |s| matches!(s, LiveStatus::Refused { .. }));
     assert!(
-        matches!(&refused, LiveStatus::Refused { code, .. } if code == "unauthorized"),
+        matches!(&refused, LiveStatus::Refused { code, .. } if *code == ErrorCode::Unauthorized),
         "{refused:?}"
     );
     assert_eq!(a.pending(), 1, "the outbox keeps the intent");

@@ -10,7 +10,7 @@ mod support;
 use jiff::Timestamp;
 use redress_domain::ids::ComplaintId;
 use redress_local::OutboxState;
-use redress_protocol::codes;
+use redress_protocol::ErrorCode;
 use redress_server::ServerStore;
 use redress_server::backup;
 use redress_sync::{EpochCheck, SyncError, TransportError};
@@ -192,7 +192,7 @@ fn a_copied_desktop_is_refused_as_a_fork_and_registers_as_a_new_device() {
     let second = copy.app.record_complaint(complaint_input(2)).unwrap();
     match copy.try_sync() {
         Err(SyncError::Transport(TransportError::Refused { code, .. })) => {
-            assert_eq!(code, codes::DEVICE_FORKED);
+            assert_eq!(code, ErrorCode::DeviceForked);
         }
         other => panic!("expected device_forked, got {other:?}"),
     }

@@ -3,6 +3,7 @@ import type { Approval } from "./Approval";
 import type { ClockStatus } from "./ClockStatus";
 import type { ComplaintBrief } from "./ComplaintBrief";
 import type { ComplaintId } from "./ComplaintId";
+import type { ErrorCode } from "./ErrorCode";
 import type { Remedy } from "./Remedy";
 import type { Role } from "./Role";
 
@@ -22,7 +23,7 @@ due_at: string | null, warn_at: string | null, status: ClockStatus | null,
  * `None` when the current user may decide; otherwise the error code that
  * explains why not (`self_approval_forbidden`, `authority_limit_exceeded`).
  */
-blocked: string | null, 
+blocked: ErrorCode | null, 
 /**
  * The roles whose limit covers the amount, lowest first: who can decide.
  */

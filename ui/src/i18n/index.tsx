@@ -2,6 +2,7 @@
 // area (areas/*.ts); each area's zh-CN table must have exactly the keys of its
 // English one (the type says so, and a test checks it at run time too).
 // The language switches at run time, without a reload.
+import type { ErrorCode } from "../bindings/ErrorCode";
 import { createContext, useContext, useMemo, type ReactNode } from "react";
 import * as approvals from "./areas/approvals";
 import * as callbacks from "./areas/callbacks";
@@ -75,7 +76,9 @@ export function useI18n(): I18n {
 }
 
 /** The message for an error code from the Rust side. */
-export function errorMessage(t: T, code: string): string {
-  const key = `error.${code}`;
+export function errorMessage(t: T, code: ErrorCode): string {
+  // Every code has a message (the catalogue is typed against ErrorCode); a
+  // value from outside the type still gets the generic one.
+  const key = `error.${code}` as const;
   return hasKey(key) ? t(key) : t("error.unknown", { code });
 }

@@ -94,13 +94,13 @@ export function toAppError(e: unknown): AppError {
   if (typeof e === "object" && e !== null && "code" in e && typeof e.code === "string") {
     const o = e as Partial<AppError>;
     return {
-      code: o.code ?? "internal",
+      code: o.code ?? "task_failed",
       message: o.message ?? "",
       transient: o.transient ?? false,
       fields: o.fields ?? [],
     };
   }
-  return { code: "internal", message: String(e), transient: true, fields: [] };
+  return { code: "task_failed", message: String(e), transient: true, fields: [] };
 }
 
 /** A random (version 4) UUID for new entities: progress updates, remedies,

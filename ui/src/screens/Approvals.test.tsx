@@ -110,11 +110,11 @@ describe("Approvals", () => {
   });
 
   it("says so when everything waits for someone else, and names no role when none can", async () => {
-    approvals.mockResolvedValue([item("X", { blocked: "something_new", deciders: [] })]);
+    approvals.mockResolvedValue([item("X", { blocked: "unknown", deciders: [] })]);
     renderApprovals();
     const reason = await screen.findByTestId("blocked-reason");
     expect(reason.textContent).toBe("Something unexpected went wrong.");
-    expect(reason.getAttribute("data-code")).toBe("something_new");
+    expect(reason.getAttribute("data-code")).toBe("unknown");
     expect(screen.getByTestId("nothing-mine").textContent).toBe("Nothing waits for your decision.");
     expect(screen.getByTestId("deciders").textContent).toContain("No role's limit covers this amount");
     expect(screen.queryByTestId("approve-btn")).toBeNull();

@@ -7,7 +7,7 @@ import { useEffect, useRef, useState, type FormEvent } from "react";
 import type { AppError } from "../bindings/AppError";
 import { Dialog } from "../components/Dialog";
 import { ErrorBanner } from "../components/Status";
-import { errorMessage, hasKey, useI18n } from "../i18n";
+import { errorMessage, useI18n } from "../i18n";
 import { api, toAppError } from "../lib/api";
 import { useShell } from "../lib/context";
 import { publishSyncStatus, useSyncOverview } from "../lib/sync";
@@ -90,7 +90,7 @@ export function SignIn() {
       {expired && (
         <div className="error" role="alert" data-testid="signin-expired">
           {t("sync.signin.expired", { code: expired })}
-          {hasKey(`error.${expired}`) && expired !== "unauthorized" && (
+          {expired !== "unauthorized" && (
             <div data-testid="signin-expired-why">{errorMessage(t, expired)}</div>
           )}
         </div>

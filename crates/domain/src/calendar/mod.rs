@@ -95,16 +95,16 @@ pub enum CalendarError {
 
 impl CalendarError {
     /// Stable machine-readable code.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::ErrorCode {
         match self {
-            CalendarError::UnknownTimeZone { .. } => "unknown_time_zone",
-            CalendarError::BadTime { .. } => "bad_time",
-            CalendarError::BadDate { .. } => "bad_date",
-            CalendarError::ReversedWindow { .. } => "reversed_window",
-            CalendarError::OverlappingWindows { .. } => "overlapping_windows",
-            CalendarError::NoWorkingTime => "no_working_time",
-            CalendarError::NegativeDuration => "negative_duration",
-            CalendarError::OutOfRange => "out_of_range",
+            CalendarError::UnknownTimeZone { .. } => crate::ErrorCode::UnknownTimeZone,
+            CalendarError::BadTime { .. } => crate::ErrorCode::BadTime,
+            CalendarError::BadDate { .. } => crate::ErrorCode::BadDate,
+            CalendarError::ReversedWindow { .. } => crate::ErrorCode::ReversedWindow,
+            CalendarError::OverlappingWindows { .. } => crate::ErrorCode::OverlappingWindows,
+            CalendarError::NoWorkingTime => crate::ErrorCode::NoWorkingTime,
+            CalendarError::NegativeDuration => crate::ErrorCode::NegativeDuration,
+            CalendarError::OutOfRange => crate::ErrorCode::OutOfRange,
         }
     }
 }

@@ -390,7 +390,7 @@ mod tests {
         ] {
             assert_eq!(
                 parse_date(bad).map_err(|e| e.code()),
-                Err("bad_date"),
+                Err(crate::ErrorCode::BadDate),
                 "{bad:?}"
             );
         }

@@ -27,9 +27,10 @@ use redress_domain::model::{
     Actor, Channel, ComplaintKind, Customer, DemandClass, Money, RemedyKind, Role, RootCause,
     Severity, Subject, SubjectKind,
 };
+use redress_protocol::ErrorCode;
 use redress_protocol::{
     Change, ChangeOp, ComplaintDraft, DeviceId, Mutation, MutationEnvelope, MutationResult,
-    Outcome, PushRequest, PushResponse, codes, entity,
+    Outcome, PushRequest, PushResponse, entity,
 };
 use uuid::Uuid;
 
@@ -299,14 +300,14 @@ fn state(store: &dyn ServerStore, id: ComplaintId) -> ComplaintState {
         .state
 }
 
-fn assert_rejected(result: &MutationResult, code: &str) -> i64 {
+fn assert_rejected(result: &MutationResult, code: ErrorCode) -> i64 {
     match &result.outcome {
         Outcome::Rejected {
             code: got,
             rejection_change_seq,
             ..
         } => {
-            assert_eq!(got, code, "rejection code");
+            assert_eq!(*got, code, "rejection code");
             *rejection_change_seq
         }
         Outcome::Applied { .. } => panic!("expected {code}, got applied: {result:?}"),
@@ -397,14 +398,14 @@ pub fn record_and_execute_apply(new_database: &dyn Fn() -> Open) {
 
     // A record under a taken id, and a command on an unknown complaint, are
     // rejected.
-    assert_rejected(&ann.push_one(store, record(id)), codes::COMPLAINT_EXISTS);
+    assert_rejected(&ann.push_one(store, record(id)), ErrorCode::ComplaintExists);
     let missing = exec(
         complaint_id(99),
         Command::Resolve {
             note: String::new(),
         },
     );
-    assert_rejected(&ann.push_one(store, missing), "not_found");
+    assert_rejected(&ann.push_one(store, missing), ErrorCode::NotFound);
     // A rejected record does not use up a number.
     assert_applied(&ann.push_one(store, record(complaint_id(3))));
     let third = store
@@ -495,7 +496,7 @@ pub fn replay_returns_the_stored_result(new_database: &dyn Fn() -> Open) {
     .collect();
     let first = ann.push_envelopes(store, batch.clone());
     assert_applied(&first.results[0]);
-    assert_rejected(&first.results[1], "invalid_transition");
+    assert_rejected(&first.results[1], ErrorCode::InvalidTransition);
     let digest = store.digest().expect("digest");
     let changes = all_changes(store, ann.device);
 
@@ -546,7 +547,7 @@ pub fn a_reused_seq_with_another_mutation_is_a_fork(new_database: &dyn Fn() -> O
     let err = store
         .push(ann.device, &ann.actor, &ann.request(vec![forked]), now())
         .expect_err("forked");
-    assert_eq!(err.code(), codes::DEVICE_FORKED);
+    assert_eq!(err.code(), ErrorCode::DeviceForked);
     assert!(matches!(
         err,
         StoreError::DeviceForked { client_seq: 1, .. }
@@ -582,7 +583,7 @@ pub fn a_replay_with_other_arguments_is_refused(new_database: &dyn Fn() -> Open)
             now(),
         )
         .expect_err("another mutation under a settled seq and id");
-    assert_eq!(err.code(), codes::REPLAY_MISMATCH);
+    assert_eq!(err.code(), ErrorCode::ReplayMismatch);
 
     // The same id under the next seq, with other arguments: refused too,
     // and the seq is not consumed.
@@ -590,7 +591,7 @@ pub fn a_replay_with_other_arguments_is_refused(new_database: &dyn Fn() -> Open)
     let err = store
         .push(ann.device, &ann.actor, &ann.request(vec![altered]), now())
         .expect_err("another mutation under a settled id");
-    assert_eq!(err.code(), codes::REPLAY_MISMATCH);
+    assert_eq!(err.code(), ErrorCode::ReplayMismatch);
     assert_eq!(store.digest().expect("digest"), digest);
     assert_eq!(all_changes(store, ann.device), changes);
     assert_eq!(store.results(ann.device, 1, 10).expect("results").len(), 1);
@@ -618,7 +619,7 @@ pub fn another_users_mutation_id_is_refused(new_database: &dyn Fn() -> Open) {
     let err = store
         .push(bob.device, &bob.actor, &bob.request(vec![stolen]), now())
         .expect_err("another user's mutation id");
-    assert_eq!(err.code(), codes::MUTATION_ID_TAKEN);
+    assert_eq!(err.code(), ErrorCode::MutationIdTaken);
     assert!(
         store
             .results(bob.device, 1, 10)
@@ -761,9 +762,9 @@ pub fn rejections_are_recorded_once_and_consume_the_seq(new_database: &dyn Fn() 
     ));
     let ann_response = ann.push_envelopes(store, vec![self_approval.clone(), wrong_state]);
     let sam_response = sam.push_envelopes(store, vec![over_limit.clone()]);
-    let self_seq = assert_rejected(&ann_response.results[0], "self_approval_forbidden");
-    let state_seq = assert_rejected(&ann_response.results[1], "invalid_transition");
-    let limit_seq = assert_rejected(&sam_response.results[0], "authority_limit_exceeded");
+    let self_seq = assert_rejected(&ann_response.results[0], ErrorCode::SelfApprovalForbidden);
+    let state_seq = assert_rejected(&ann_response.results[1], ErrorCode::InvalidTransition);
+    let limit_seq = assert_rejected(&sam_response.results[0], ErrorCode::AuthorityLimitExceeded);
     assert_eq!(ann_response.device_last_seq, 8, "rejections consume seqs");
     assert_eq!(sam_response.device_last_seq, 1);
     if let Outcome::Rejected { details, .. } = &ann_response.results[1].outcome {
@@ -796,7 +797,7 @@ pub fn rejections_are_recorded_once_and_consume_the_seq(new_database: &dyn Fn() 
     let replay = ann.push_envelopes(store, vec![self_approval]);
     assert!(replay.results[0].replayed);
     assert_eq!(
-        assert_rejected(&replay.results[0], "self_approval_forbidden"),
+        assert_rejected(&replay.results[0], ErrorCode::SelfApprovalForbidden),
         self_seq
     );
     assert_eq!(all_changes(store, ann.device).len(), changes.len());
@@ -825,7 +826,7 @@ pub fn first_decision_wins(new_database: &dyn Fn() -> Open) {
     let won = sam.push_one(store, decide(id, remedy_id(1), true));
     let won_seq = assert_applied(&won);
     let lost = sue.push_one(store, decide(id, remedy_id(1), true));
-    let lost_seq = assert_rejected(&lost, "approval_already_decided");
+    let lost_seq = assert_rejected(&lost, ErrorCode::ApprovalAlreadyDecided);
     assert!(lost_seq > won_seq);
     if let Outcome::Rejected { details, .. } = &lost.outcome {
         assert_eq!(details["decided_by"], "sam");
@@ -844,7 +845,7 @@ pub fn first_decision_wins(new_database: &dyn Fn() -> Open) {
     assert_eq!(approval.decided_by, Some(UserId::new("sam")));
     // A contrary late decision is refused the same way.
     let contrary = sue.push_one(store, decide(id, remedy_id(1), false));
-    assert_rejected(&contrary, "approval_already_decided");
+    assert_rejected(&contrary, ErrorCode::ApprovalAlreadyDecided);
     if let Outcome::Rejected { details, .. } = &contrary.outcome {
         assert_eq!(details["same_outcome"], false);
     }
@@ -876,7 +877,10 @@ pub fn concurrent_decisions_settle_one_winner(new_database: &dyn Fn() -> Open) {
     let applied = results.iter().filter(|r| r.is_applied()).count();
     assert_eq!(applied, 1, "exactly one decision wins: {results:?}");
     let loser = results.iter().find(|r| !r.is_applied()).expect("one loser");
-    assert_eq!(loser.rejection_code(), Some("approval_already_decided"));
+    assert_eq!(
+        loser.rejection_code(),
+        Some(ErrorCode::ApprovalAlreadyDecided)
+    );
 }
 
 /// The server never trusts the envelope's author.
@@ -889,7 +893,7 @@ pub fn author_mismatch_is_rejected(new_database: &dyn Fn() -> Open) {
     let mut forged = ann.envelope(record(complaint_id(1)));
     forged.author_user_id = UserId::new("max");
     let response = ann.push_envelopes(store, vec![forged.clone()]);
-    let seq = assert_rejected(&response.results[0], codes::AUTHOR_MISMATCH);
+    let seq = assert_rejected(&response.results[0], ErrorCode::AuthorMismatch);
     assert_eq!(response.device_last_seq, 1);
     assert!(store.complaint(complaint_id(1)).expect("read").is_none());
     let changes = all_changes(store, ann.device);
@@ -917,15 +921,15 @@ pub fn unknown_and_mismatched_devices_are_refused(new_database: &dyn Fn() -> Ope
     let err = store
         .push(stranger, &ann.actor, &request, now())
         .expect_err("unknown device");
-    assert_eq!(err.code(), codes::UNKNOWN_DEVICE);
+    assert_eq!(err.code(), ErrorCode::UnknownDevice);
     let err = store
         .pull(stranger, 0, 10, now())
         .expect_err("unknown device");
-    assert_eq!(err.code(), codes::UNKNOWN_DEVICE);
+    assert_eq!(err.code(), ErrorCode::UnknownDevice);
     let err = store
         .push(ann.device, &ann.actor, &request, now())
         .expect_err("mismatch");
-    assert_eq!(err.code(), codes::DEVICE_MISMATCH);
+    assert_eq!(err.code(), ErrorCode::DeviceMismatch);
     // A device belongs to the user who registered it.
     let err = store
         .register_device(ann.device, &UserId::new("max"), "max's", now())
@@ -1069,7 +1073,7 @@ pub fn pull_pages_in_seq_order(new_database: &dyn Fn() -> Open) {
             },
         ),
     );
-    let rejection_seq = assert_rejected(&rejected, "invalid_transition");
+    let rejection_seq = assert_rejected(&rejected, ErrorCode::InvalidTransition);
     // Seven changes, but complaint 1's first one is superseded by its second.
     let all = all_changes(store, ann.device);
     let seqs: Vec<i64> = all.iter().map(|c| c.seq).collect();

@@ -6,41 +6,14 @@ use axum::Json;
 use axum::extract::rejection::BytesRejection;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use redress_protocol::codes;
+use redress_protocol::ErrorCode;
 use redress_protocol::http::ErrorBody;
-
-/// The HTTP layer's own stable codes; the protocol's are in
-/// [`redress_protocol::codes`].
-pub mod code {
-    /// No bearer token, or one that is unknown, expired or revoked.
-    pub const UNAUTHORIZED: &str = "unauthorized";
-    /// Sign-in with an unknown user name or a wrong password.
-    pub const INVALID_CREDENTIALS: &str = "invalid_credentials";
-    /// Sign-in by a disabled user.
-    pub const USER_DISABLED: &str = "user_disabled";
-    /// Too many failed sign-ins; wait `Retry-After` seconds.
-    pub const RATE_LIMITED: &str = "rate_limited";
-    /// The body, or the batch in it, is larger than the server takes.
-    pub const PAYLOAD_TOO_LARGE: &str = "payload_too_large";
-    /// The device is registered to another user.
-    pub const DEVICE_TAKEN: &str = "device_taken";
-    /// The session's kind of account may not use this endpoint: a person's
-    /// token on the intake API, or an integration's on sync push. The same
-    /// code as the rulebook's refusal of a role.
-    pub const FORBIDDEN_ROLE: &str = "forbidden_role";
-    pub const NOT_FOUND: &str = "not_found";
-    pub const METHOD_NOT_ALLOWED: &str = "method_not_allowed";
-    /// Too many sign-ins wait for a password check (`503`, `Retry-After`).
-    pub const SERVER_BUSY: &str = "server_busy";
-    /// A bug or a damaged database; see the server's log.
-    pub const INTERNAL: &str = "internal_error";
-}
 
 /// An error answer.
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     /// The position of the offending mutation in a push batch.
     pub index: Option<usize>,
@@ -49,7 +22,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    pub fn new(status: StatusCode, code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
             status,
             code,
@@ -60,21 +33,25 @@ impl ApiError {
     }
 
     pub fn malformed(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::BAD_REQUEST, codes::MALFORMED_REQUEST, message)
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            ErrorCode::MalformedRequest,
+            message,
+        )
     }
 
     pub fn unauthorized(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::UNAUTHORIZED, code::UNAUTHORIZED, message)
+        ApiError::new(StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized, message)
     }
 
     pub fn device_mismatch(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::FORBIDDEN, codes::DEVICE_MISMATCH, message)
+        ApiError::new(StatusCode::FORBIDDEN, ErrorCode::DeviceMismatch, message)
     }
 
     pub fn too_large(message: impl Into<String>) -> ApiError {
         ApiError::new(
             StatusCode::PAYLOAD_TOO_LARGE,
-            code::PAYLOAD_TOO_LARGE,
+            ErrorCode::PayloadTooLarge,
             message,
         )
     }
@@ -86,7 +63,7 @@ impl ApiError {
         tracing::error!(error = ?message, "internal error");
         ApiError::new(
             StatusCode::INTERNAL_SERVER_ERROR,
-            code::INTERNAL,
+            ErrorCode::InternalError,
             SERVER_FAULT,
         )
     }

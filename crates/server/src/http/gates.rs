@@ -2,9 +2,10 @@
 //! password checks ([`PasswordPool`]) and open event streams
 //! ([`StreamSlots`]).
 
-use super::{ApiError, code};
+use super::ApiError;
 use crate::accounts::TokenHash;
 use axum::http::StatusCode;
+use redress_protocol::ErrorCode;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::Semaphore;
@@ -38,7 +39,7 @@ impl PasswordPool {
         let Ok(admitted) = Arc::clone(&self.admitted).try_acquire_owned() else {
             let mut e = ApiError::new(
                 StatusCode::SERVICE_UNAVAILABLE,
-                code::SERVER_BUSY,
+                ErrorCode::ServerBusy,
                 "too many sign-ins at once; try again in a moment",
             );
             e.retry_after = Some(1);
@@ -91,7 +92,7 @@ impl StreamSlots {
         if *n >= self.max {
             let mut e = ApiError::new(
                 StatusCode::TOO_MANY_REQUESTS,
-                redress_protocol::codes::TOO_MANY_STREAMS,
+                ErrorCode::TooManyStreams,
                 format!(
                     "this session has {} event streams open, the most a session may have",
                     self.max

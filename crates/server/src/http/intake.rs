@@ -14,7 +14,7 @@
 use super::openapi::OptionalProtocolHeader;
 use super::session::live_session;
 use super::sync::fresh_high_water;
-use super::{ApiError, AppState, code};
+use super::{ApiError, AppState};
 use crate::accounts::{Session, UserKind};
 use crate::store::{IntakeRequest, IntakeSettled};
 use axum::body::Bytes;
@@ -26,6 +26,7 @@ use axum::response::{IntoResponse, Json, Response};
 use jiff::Timestamp;
 use redress_domain::DomainError;
 use redress_domain::ids::ComplaintId;
+use redress_protocol::ErrorCode;
 use redress_protocol::http::ErrorBody;
 use redress_protocol::intake::MAX_EXTERNAL_REF;
 use redress_protocol::{IntakeAccepted, IntakeComplaint, IntakeProgress, IntakeRejected, Outcome};
@@ -48,7 +49,7 @@ impl FromRequestParts<AppState> for IntegrationSession {
         if session.user.kind != UserKind::Integration {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
-                code::FORBIDDEN_ROLE,
+                ErrorCode::ForbiddenRole,
                 "the intake API takes integration tokens only; people record complaints from the console",
             ));
         }

@@ -22,7 +22,7 @@ mod openapi;
 mod session;
 mod sync;
 
-pub use error::{ApiError, code};
+pub use error::ApiError;
 use gates::{PasswordPool, StreamSlots};
 pub use intake::IntegrationSession;
 pub use limiter::{LoginBrakes, LoginLimiter, MAX_ACCOUNT_BACKOFF};
@@ -43,7 +43,7 @@ use axum::routing::{get, post};
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::rules::RulesDocument;
 use redress_protocol::http::Meta;
-use redress_protocol::{PROTOCOL_VERSION, codes, rules_digest};
+use redress_protocol::{ErrorCode, PROTOCOL_VERSION, rules_digest};
 use serde::Serialize;
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -376,7 +376,7 @@ async fn purge_sessions(state: AppState) {
             Ok(0) => {}
             Ok(n) => tracing::info!(sessions = n, "purged ended sessions"),
             // Logged by the store error's conversion or below; tried again later.
-            Err(e) => tracing::warn!(code = e.code, "could not purge ended sessions"),
+            Err(e) => tracing::warn!(code = e.code.as_str(), "could not purge ended sessions"),
         }
     }
 }
@@ -445,7 +445,7 @@ async fn accept_protocol(request: Request, next: Next) -> Response {
 fn protocol_mismatch(why: &str) -> Response {
     ApiError::new(
         StatusCode::UPGRADE_REQUIRED,
-        codes::PROTOCOL_MISMATCH,
+        ErrorCode::ProtocolMismatch,
         format!("{why}; this server speaks versions {PROTOCOL_MIN} to {PROTOCOL_MAX}"),
     )
     .into_response()
@@ -519,13 +519,17 @@ async fn meta(State(state): State<AppState>) -> Json<Meta> {
 }
 
 async fn not_found() -> ApiError {
-    ApiError::new(StatusCode::NOT_FOUND, code::NOT_FOUND, "no such endpoint")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        ErrorCode::NotFound,
+        "no such endpoint",
+    )
 }
 
 async fn method_not_allowed() -> ApiError {
     ApiError::new(
         StatusCode::METHOD_NOT_ALLOWED,
-        code::METHOD_NOT_ALLOWED,
+        ErrorCode::MethodNotAllowed,
         "the endpoint does not take this method",
     )
 }

@@ -1,6 +1,6 @@
 //! Sign-in, sign-out and the session check every other endpoint runs.
 
-use super::{ApiError, AppState, code, headers};
+use super::{ApiError, AppState, headers};
 use crate::accounts::{MAX_PASSWORD_BYTES, NewSession, Session, TokenHash, UserKind};
 use crate::auth;
 use axum::body::Bytes;
@@ -13,6 +13,7 @@ use jiff::{SignedDuration, Timestamp};
 use redress_domain::ids::UserId;
 use redress_domain::text;
 use redress_protocol::DeviceId;
+use redress_protocol::ErrorCode;
 use redress_protocol::http::{ErrorBody, LoginRequest, LoginResponse};
 use std::net::{IpAddr, Ipv6Addr, SocketAddr};
 use uuid::Uuid;
@@ -33,7 +34,7 @@ impl FromRequestParts<AppState> for AuthSession {
         if session.user.kind == UserKind::Integration {
             return Err(ApiError::new(
                 StatusCode::FORBIDDEN,
-                code::FORBIDDEN_ROLE,
+                ErrorCode::ForbiddenRole,
                 "an integration's token is for the intake API only",
             ));
         }
@@ -180,7 +181,7 @@ pub(super) async fn login(
     if let Err(wait) = limiter.check(&login.username, ip) {
         let mut e = ApiError::new(
             StatusCode::TOO_MANY_REQUESTS,
-            code::RATE_LIMITED,
+            ErrorCode::RateLimited,
             "too many failed sign-ins; wait and try again",
         );
         e.retry_after = Some(wait.as_secs().max(1));
@@ -214,7 +215,7 @@ pub(super) async fn login(
             tracing::warn!(user = ?login.username, %ip, "failed sign-in");
             return Err(ApiError::new(
                 StatusCode::UNAUTHORIZED,
-                code::INVALID_CREDENTIALS,
+                ErrorCode::InvalidCredentials,
                 "unknown user name or wrong password",
             ));
         }
@@ -222,7 +223,7 @@ pub(super) async fn login(
     if user.disabled {
         return Err(ApiError::new(
             StatusCode::FORBIDDEN,
-            code::USER_DISABLED,
+            ErrorCode::UserDisabled,
             format!("user {} is disabled", user.name),
         ));
     }

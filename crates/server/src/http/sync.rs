@@ -12,6 +12,7 @@ use axum::response::sse::{Event, KeepAlive, Sse};
 use futures_util::Stream;
 use jiff::Timestamp;
 use redress_domain::ids::ComplaintId;
+use redress_protocol::ErrorCode;
 use redress_protocol::http::ErrorBody;
 use redress_protocol::{
     BootstrapPage, MAX_PUSH_BATCH, MutationResult, Outcome, PullResponse, PushRequest,
@@ -391,7 +392,7 @@ pub(super) async fn events(
                 pokes.ended = true;
                 Event::default()
                     .event("session_revoked")
-                    .data(format!("{{\"code\":\"{}\"}}", super::code::UNAUTHORIZED))
+                    .data(format!("{{\"code\":\"{}\"}}", ErrorCode::Unauthorized))
             }
         };
         Some((Ok(event), pokes))

@@ -1,5 +1,11 @@
 // Messages for the stable error codes the Rust side returns (AppError.code).
-export const en = {
+// Typed against the generated ErrorCode union: a code without a message here
+// (or a message for a code that does not exist) fails the build.
+import type { ErrorCode } from "../../bindings/ErrorCode";
+
+type ErrorMessages = { [K in `error.${ErrorCode}`]: string };
+
+export const en: ErrorMessages = {
   "error.invalid_transition": "That step is not possible in the complaint's current state.",
   "error.complaint_closed": "The complaint is closed; reopen it first.",
   "error.not_found": "It no longer exists; the list has been refreshed.",
@@ -17,7 +23,7 @@ export const en = {
   "error.store_too_new": "The local data file was written by a newer version of Redress.",
   "error.store_busy": "The data file is busy; try again in a moment.",
   "error.invalid_data": "Stored data could not be read.",
-  "error.internal": "Something went wrong inside the console.",
+  "error.task_failed": "Something went wrong inside the console; try again.",
   "error.internal_error": "Something went wrong on the server; try again, and tell the administrator if it keeps happening.",
   "error.server_epoch_changed": "The server was restored from a backup; this console is sending its changes again.",
   "error.session_revoked": "Your session was ended on the server; sign in again.",
@@ -50,10 +56,28 @@ export const en = {
   "error.complaint_exists": "The server already has this complaint.",
   "error.unsupported_mutation": "The server does not know this kind of change.",
   "error.malformed_request": "The server could not read the change.",
+  "error.unknown_time_zone": "The calendar names a time zone that does not exist.",
+  "error.bad_time": "A time of day is not valid (use HH:MM).",
+  "error.bad_date": "A date is not valid (use YYYY-MM-DD).",
+  "error.reversed_window": "A working window ends before it starts.",
+  "error.overlapping_windows": "Two working windows of one day overlap.",
+  "error.no_working_time": "The calendar has no working time, so no deadline can be computed.",
+  "error.negative_duration": "A duration cannot be negative.",
+  "error.out_of_range": "A number or date is outside the range Redress works with.",
+  "error.unknown_device": "The server does not know this computer; sign in again to register it.",
+  "error.payload_too_large": "That is more than the server accepts at once.",
+  "error.method_not_allowed": "The server does not accept this request; update the console.",
+  "error.user_exists": "A user with this user name exists already.",
+  "error.unknown_user": "There is no such user.",
+  "error.invalid_user": "The user's name, role or password cannot be used.",
+  "error.store_open_failed": "The server's database could not be opened.",
+  "error.unexpected_response": "The server gave an answer this console does not understand (a proxy in between?).",
+  "error.outbox_gap": "The list of changes waiting to be sent is damaged; report this to your administrator.",
+  "error.unreadable_sync_data": "Data from the server could not be read; update the console or report this to your administrator.",
   "error.unknown": "Something unexpected went wrong.",
-} as const;
+};
 
-export const zhCN: { [K in keyof typeof en]: string } = {
+export const zhCN: ErrorMessages = {
   "error.invalid_transition": "投诉当前状态下不能执行此步骤。",
   "error.complaint_closed": "投诉已结案，请先重新打开。",
   "error.not_found": "该记录已不存在，列表已刷新。",
@@ -71,7 +95,7 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "error.store_too_new": "本地数据文件由更新版本的 Redress 写入。",
   "error.store_busy": "数据文件正忙，请稍后重试。",
   "error.invalid_data": "无法读取已存储的数据。",
-  "error.internal": "控制台内部出错。",
+  "error.task_failed": "控制台内部出错，请重试。",
   "error.internal_error": "服务器内部出错，请重试；如果反复出现，请联系管理员。",
   "error.server_epoch_changed": "服务器已从备份恢复，本控制台正在重新发送更改。",
   "error.session_revoked": "您的会话已在服务器上被结束，请重新登录。",
@@ -104,5 +128,23 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "error.complaint_exists": "服务器上已有这件投诉。",
   "error.unsupported_mutation": "服务器不认识这种修改。",
   "error.malformed_request": "服务器无法读取该修改。",
+  "error.unknown_time_zone": "日历中的时区不存在。",
+  "error.bad_time": "时间格式无效（应为 HH:MM）。",
+  "error.bad_date": "日期格式无效（应为 YYYY-MM-DD）。",
+  "error.reversed_window": "某个工作时段的结束时间早于开始时间。",
+  "error.overlapping_windows": "同一天的两个工作时段重叠。",
+  "error.no_working_time": "日历中没有工作时间，无法计算时限。",
+  "error.negative_duration": "时长不能为负数。",
+  "error.out_of_range": "数值或日期超出 Redress 可处理的范围。",
+  "error.unknown_device": "服务器不认识这台电脑，请重新登录以注册本机。",
+  "error.payload_too_large": "超出服务器一次可接收的数量。",
+  "error.method_not_allowed": "服务器不接受此请求，请更新控制台。",
+  "error.user_exists": "该用户名已存在。",
+  "error.unknown_user": "没有这个用户。",
+  "error.invalid_user": "该用户的名称、角色或密码无法使用。",
+  "error.store_open_failed": "无法打开服务器数据库。",
+  "error.unexpected_response": "服务器的回应无法识别（中间是否有代理？）。",
+  "error.outbox_gap": "待发送的更改列表已损坏，请告知管理员。",
+  "error.unreadable_sync_data": "无法读取来自服务器的数据，请更新控制台或告知管理员。",
   "error.unknown": "发生了意外错误。",
 };
