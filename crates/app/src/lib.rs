@@ -30,7 +30,7 @@ pub use sync::{ServerLink, SyncIssue, SyncOverview, SyncStatus, TokenStore};
 pub use tray::{TRAY_SECTION_LIMIT, TrayEntry, TrayMenu};
 pub use views::{
     ApprovalItem, BulkFailure, BulkOutcome, CallbackItem, ClockView, ComplaintBrief, ComplaintView,
-    CustomerComplaint, DashboardView, DecidedItem, IntakeLookup, IntakeQuery, LinkedComplaint,
-    NewComplaintInput, ReminderItem, SavedView, TeamView,
+    CustomerComplaint, DashboardColumns, DashboardLine, DashboardView, DecidedItem, IntakeLookup,
+    IntakeQuery, LinkedComplaint, NewComplaintInput, ReminderItem, SavedView, TeamView,
 };
 pub use watcher::{TickReport, run_watcher};

@@ -5,8 +5,8 @@ use crate::ports::{Changed, Clock, EventSink, Notifier};
 use crate::settings::{IdentityStatus, RoleChange, Settings};
 use crate::views::{
     ApprovalItem, BulkFailure, BulkOutcome, CallbackItem, ClockView, ComplaintBrief, ComplaintView,
-    CustomerComplaint, DashboardView, DecidedItem, IntakeLookup, IntakeQuery, LinkedComplaint,
-    NewComplaintInput, ReminderItem, SavedView, TeamView,
+    CustomerComplaint, DashboardLine, DashboardView, DecidedItem, IntakeLookup, IntakeQuery,
+    LinkedComplaint, NewComplaintInput, ReminderItem, SavedView, TeamView,
 };
 use crate::watcher::WatchState;
 use jiff::Timestamp;
@@ -22,7 +22,9 @@ use redress_domain::repeat::RepeatProbe;
 use redress_domain::sla::ClockKind;
 use redress_domain::text;
 use redress_local::keys;
-use redress_local::{DashboardQuery, HeaderCounts, LocalStore, OutboxEntry, StoredComplaint};
+use redress_local::{
+    DashboardQuery, DashboardRow, HeaderCounts, LocalStore, OutboxEntry, StoredComplaint,
+};
 use redress_protocol::{ComplaintDraft, Mutation};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -254,7 +256,18 @@ impl App {
         let (rows, counts) = self
             .store
             .read(|r| Ok::<_, AppError>((r.dashboard(&query)?, r.header_counts(now)?)))?;
-        Ok(DashboardView { rows, counts, now })
+        Ok(DashboardView {
+            lines: rows.into_iter().map(DashboardLine::from).collect(),
+            counts,
+            now,
+        })
+    }
+
+    /// The store's full dashboard rows (the command line's `list`), sorted
+    /// like the console's.
+    pub fn dashboard_rows(&self, mut query: DashboardQuery) -> AppResult<Vec<DashboardRow>> {
+        query.now = self.now();
+        Ok(self.store.read(|r| r.dashboard(&query))?)
     }
 
     /// The header counts alone (the tray).

@@ -51,16 +51,22 @@ fn a_complaint_goes_round_the_closed_loop_and_reopens_on_an_unhappy_callback() {
 
     let cid = h.app.record_complaint(broadband("138-0013-8000")).unwrap();
     let dash = h.app.dashboard(DashboardQuery::default()).unwrap();
-    assert_eq!(dash.rows.len(), 1);
-    let row = &dash.rows[0];
+    assert_eq!(dash.lines.len(), 1);
+    let lines = dash.lines.lines();
+    let row = &lines[0];
     assert_eq!(row.id, cid);
-    assert_eq!(row.customer_phone, "+8613800138000");
     assert!(row.number.starts_with("TS-2026-"), "{}", row.number);
-    // Emotion-driven: the next thing due is the 30-minute progress update.
+    // Emotion-driven: the next thing due is the 30-minute progress update,
+    // sent to the console as epoch milliseconds.
+    let due: jiff::Timestamp = "2026-11-23T01:30:00Z".parse().unwrap();
+    assert_eq!(row.due_ms, Some(due.as_millisecond()));
     assert_eq!(
-        row.next_due_at,
-        Some("2026-11-23T01:30:00Z".parse().unwrap())
+        row.due_kind,
+        Some(redress_domain::sla::ClockKind::ProgressUpdate)
     );
+    let full = &h.app.dashboard_rows(DashboardQuery::default()).unwrap()[0];
+    assert_eq!(full.customer_phone, "+8613800138000");
+    assert_eq!(full.next_due_at, Some(due));
     assert_eq!(dash.counts.open, 1);
 
     let run = |c: Command| h.app.execute(cid, &c).unwrap();
@@ -239,7 +245,7 @@ fn bad_input_gets_a_stable_code_and_nothing_is_stored() {
         h.app
             .dashboard(DashboardQuery::default())
             .unwrap()
-            .rows
+            .lines
             .is_empty()
     );
 
@@ -641,10 +647,7 @@ fn a_supervisor_sees_the_team_and_assigns_several_complaints_at_once() {
             ..DashboardQuery::default()
         })
         .unwrap();
-    assert_eq!(
-        unassigned.rows.iter().map(|r| r.id).collect::<Vec<_>>(),
-        [ids[2]]
-    );
+    assert_eq!(unassigned.lines.id.to_vec(), [ids[2]]);
 }
 
 #[test]

@@ -307,7 +307,13 @@ fn standalone_history_is_archived_whole_and_the_console_can_then_join() {
 
     // Here: fresh, the settings kept, and now it may join.
     assert!(h.app.complaint(cid).is_err());
-    assert!(h.app.dashboard(Default::default()).unwrap().rows.is_empty());
+    assert!(
+        h.app
+            .dashboard(Default::default())
+            .unwrap()
+            .lines
+            .is_empty()
+    );
     assert_eq!(h.settings().user, UserId::new("agent.li"));
     h.app.check_can_join(URL).unwrap();
     h.app

@@ -352,15 +352,14 @@ fn add(app: &App, a: AddArgs) -> Result<String, CliError> {
 }
 
 fn list(app: &App, json: bool, states: Vec<String>) -> Result<String, CliError> {
-    let view = app.dashboard(DashboardQuery {
+    let rows = app.dashboard_rows(DashboardQuery {
         states,
         ..DashboardQuery::default()
     })?;
     if json {
-        return to_json(&view.rows);
+        return to_json(&rows);
     }
-    let lines: Vec<String> = view
-        .rows
+    let lines: Vec<String> = rows
         .iter()
         .map(|r| {
             let state = serde_json::to_value(r.state)

@@ -3,7 +3,9 @@
 //! the built debug console under Xvfb:
 //!
 //! - the dashboard command's round trip from the UI (IPC, SQLite, JSON of all
-//!   5,000 open rows), p50 and max of 10 calls;
+//!   5,000 open rows), p50 and max of 20 calls, next to the same command
+//!   answering one row (the baseline: the bridge and the fixed cost), with
+//!   the JSON's size and WebKit's share in parsing it;
 //! - scrolling the virtualised dashboard list from top to bottom, one step per
 //!   animation frame: frame intervals (p50, p95, max) and how many rows are in
 //!   the DOM while 5,000 are listed;
@@ -12,6 +14,8 @@
 //!   without countdowns, and with an empty store.
 //!
 //! Run with `make bench-ui`; figures go to docs/performance.md.
+//! `REDRESS_BENCH_IPC_ONLY=1` stops after the round trip, and
+//! `REDRESS_E2E_APP` names another console binary (a release build).
 
 #![allow(clippy::print_stdout)] // a benchmark reports on stdout
 
@@ -120,20 +124,51 @@ fn cpu_percent(secs: u64) -> f64 {
     (after.saturating_sub(before)) as f64 / hz / secs as f64 * 100.0
 }
 
+/// Times 20 `dashboard` calls with the given row limit (null: all open).
 const IPC: &str = r#"
+const [limit] = arguments;
 const done = arguments[arguments.length - 1];
 (async () => {
   const q = { states: [], owner: null, department: null, severities: [], kinds: [],
-              breached_only: false, search: null, now: new Date().toISOString(), limit: null };
-  const times = []; let rows = 0;
-  for (let i = 0; i < 10; i++) {
+              breached_only: false, search: null, now: new Date().toISOString(), limit };
+  const times = []; let rows = 0; let bytes = 0;
+  for (let i = 0; i < 20; i++) {
     const t0 = performance.now();
     const v = await window.__TAURI_INTERNALS__.invoke('dashboard', { query: q });
-    times.push(performance.now() - t0); rows = v.rows.length;
+    times.push(performance.now() - t0); rows = v.lines.id.length;
   }
-  done({ times, rows });
+  const v = await window.__TAURI_INTERNALS__.invoke('dashboard', { query: q });
+  const text = JSON.stringify(v);
+  bytes = text.length;
+  // The share of WebKit's JSON parser in the round trip.
+  const parses = [];
+  for (let i = 0; i < 5; i++) {
+    const t0 = performance.now();
+    JSON.parse(text);
+    parses.push(performance.now() - t0);
+  }
+  parses.sort((a, b) => a - b);
+  done({ times, rows, bytes, parse: parses[2] });
 })().catch((e) => done({ error: String(e) }));
 "#;
+
+/// p50 and max of an IPC timing run, and what it carried.
+fn ipc_round_trip(wd: &redress_e2e::Session, limit: Option<u32>) -> (f64, f64, u64, u64, f64) {
+    let ipc = wd.exec_async(IPC, json!([limit])).expect("ipc timing");
+    assert!(ipc.get("error").is_none(), "ipc timing: {ipc}");
+    let mut times: Vec<f64> = ipc["times"]
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
+        .unwrap_or_default();
+    times.sort_by(f64::total_cmp);
+    (
+        percentile(&times, 0.5),
+        times.last().copied().unwrap_or(f64::NAN),
+        ipc["rows"].as_u64().unwrap_or(0),
+        ipc["bytes"].as_u64().unwrap_or(0),
+        ipc["parse"].as_f64().unwrap_or(f64::NAN),
+    )
+}
 
 /// Scrolls the dashboard list by `step` pixels per animation frame, from the
 /// top, for at most `frames` frames or until the end.
@@ -172,18 +207,19 @@ fn main() {
         t0.elapsed().as_secs_f64()
     );
 
-    let ipc = wd.exec_async(IPC, json!([])).expect("ipc timing");
-    let mut times: Vec<f64> = ipc["times"]
-        .as_array()
-        .map(|a| a.iter().filter_map(|v| v.as_f64()).collect())
-        .unwrap_or_default();
-    times.sort_by(f64::total_cmp);
+    // The baseline in the same run: the same command answering one row
+    // (the bridge, the query's fixed cost, the header counts).
+    let (p50, max, rows, bytes, _) = ipc_round_trip(wd, Some(1));
     println!(
-        "dashboard command round trip from the UI ({} rows): p50 {:.1} ms, max {:.1} ms",
-        ipc["rows"],
-        percentile(&times, 0.5),
-        times.last().copied().unwrap_or(f64::NAN)
+        "dashboard command round trip, baseline of {rows} row: p50 {p50:.1} ms, max {max:.1} ms ({bytes} bytes of JSON)"
     );
+    let (p50, max, rows, bytes, parse) = ipc_round_trip(wd, None);
+    println!(
+        "dashboard command round trip from the UI ({rows} rows): p50 {p50:.1} ms, max {max:.1} ms ({bytes} bytes of JSON, of which JSON.parse {parse:.1} ms)"
+    );
+    if std::env::var_os("REDRESS_BENCH_IPC_ONLY").is_some() {
+        return;
+    }
 
     let probe = wd
         .exec_async(

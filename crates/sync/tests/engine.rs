@@ -145,7 +145,7 @@ fn offline_work_reaches_the_server_and_every_replica_agrees() {
             },
         )
         .unwrap();
-    let row = a.app.dashboard(DashboardQuery::default()).unwrap().rows;
+    let row = a.app.dashboard_rows(DashboardQuery::default()).unwrap();
     assert_eq!(row.len(), 1);
     assert!(row[0].pending, "not confirmed by the server yet");
     assert_eq!(server.digest().unwrap(), state_digest(&[]).unwrap());

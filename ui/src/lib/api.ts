@@ -1,6 +1,7 @@
 // Typed calls into the Rust side. Every function here is one Tauri command of
 // src-tauri/src/commands.rs; the types come from ui/src/bindings (generated
 // from the Rust types, never edited by hand).
+import { decodeDashboard, type DashboardData } from "./dashboardLines";
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { Opens } from "../bindings/Opens";
@@ -27,7 +28,8 @@ import type { SyncOverview } from "../bindings/SyncOverview";
 import type { TeamView } from "../bindings/TeamView";
 
 export const api = {
-  dashboard: (query: DashboardQuery) => invoke<DashboardView>("dashboard", { query }),
+  dashboard: (query: DashboardQuery): Promise<DashboardData> =>
+    invoke<DashboardView>("dashboard", { query }).then(decodeDashboard),
   complaint: (id: string) => invoke<ComplaintView>("complaint", { id }),
   approvals: () => invoke<ApprovalItem[]>("approvals"),
   decidedApprovals: (days = 7, limit = 200) => invoke<DecidedItem[]>("decided_approvals", { days, limit }),

@@ -1,35 +1,40 @@
 import { describe, expect, it } from "vitest";
-import type { DashboardRow } from "../bindings/DashboardRow";
+import type { DashboardLine } from "../bindings/DashboardLine";
 import { DEFAULT_SORT, nextSort, sortRows } from "./sort";
 
-function row(number: string, over: Partial<DashboardRow> = {}): DashboardRow {
+// Fixtures speak RFC 3339 like the rest of the tests; the line carries
+// epoch milliseconds.
+type Over = Partial<Omit<DashboardLine, "due_ms" | "warn_ms" | "received_ms" | "closed_ms" | "owner" | "department">> & {
+  owner?: string | null;
+  department?: string | null;
+  next_due_at?: string | null;
+  next_warn_at?: string | null;
+  received_at?: string;
+  closed_at?: string | null;
+};
+
+function row(number: string, over: Over = {}): DashboardLine {
+  const { next_due_at, next_warn_at, received_at, closed_at, owner, department, ...rest } = over;
+  const ms = (s: string | null | undefined) => (s ? Date.parse(s) : undefined);
   return {
     id: `id-${number}`,
     number,
     customer_name: `Customer ${number}`,
-    customer_phone: "13800000000",
     kind: "demand_driven",
     severity: 2,
     channel: "phone",
-    owner: null,
-    department: null,
     state: "assigned",
-    category: "billing",
-    repeat_ordinal: null,
-    escalated: false,
-    public_exposure: false,
-    closed_at: null,
-    closure: null,
-    next_due_at: null,
-    next_due_kind: null,
-    next_warn_at: null,
-    pending: false,
-    received_at: "2026-01-01T00:00:00Z",
-    ...over,
+    owner: owner ?? undefined,
+    department: department ?? undefined,
+    due_ms: ms(next_due_at),
+    warn_ms: ms(next_warn_at),
+    received_ms: Date.parse(received_at ?? "2026-01-01T00:00:00Z"),
+    closed_ms: ms(closed_at),
+    ...rest,
   };
 }
 
-const numbers = (rows: DashboardRow[]) => rows.map((r) => r.number);
+const numbers = (rows: DashboardLine[]) => rows.map((r) => r.number);
 
 describe("sortRows by due (the default)", () => {
   it("puts the soonest due first and rows with nothing due last", () => {

@@ -1,7 +1,7 @@
 // Ordering of dashboard rows on the UI side. The Rust side already returns
 // rows soonest-due first; this lets the user re-order by a column without
 // another round trip, and keeps the default order identical to the Rust one.
-import type { DashboardRow } from "../bindings/DashboardRow";
+import type { DashboardLine } from "../bindings/DashboardLine";
 
 export type SortKey = "due" | "number" | "customer" | "severity" | "state" | "received" | "owner" | "department";
 export type SortDir = "asc" | "desc";
@@ -25,25 +25,15 @@ export function nextSort(current: SortSpec, key: SortKey): SortSpec {
   return { key, dir: firstDir(key) };
 }
 
-/** Milliseconds of an instant; null (or unparsable) stays null. */
-function instant(iso: string | null): number | null {
-  if (iso === null) return null;
-  const t = Date.parse(iso);
-  return Number.isNaN(t) ? null : t;
-}
+type Keyed = { row: DashboardLine; primary: number | string | null; received: number };
 
-type Keyed = { row: DashboardRow; primary: number | string | null; received: number };
-
-function primaryOf(row: DashboardRow, key: SortKey): number | string | null {
+function primaryOf(row: DashboardLine, key: SortKey): number | string | null {
   switch (key) {
     case "due":
       // A closed row has nothing due: it sorts by when it closed, the
       // latest first (the order the Rust side returns them in).
-      if (row.closed_at !== null) {
-        const closed = instant(row.closed_at);
-        return closed === null ? null : -closed;
-      }
-      return instant(row.next_due_at);
+      if (row.closed_ms !== undefined) return -row.closed_ms;
+      return row.due_ms ?? null;
     case "number":
       return row.number;
     case "customer":
@@ -53,11 +43,11 @@ function primaryOf(row: DashboardRow, key: SortKey): number | string | null {
     case "state":
       return row.state;
     case "received":
-      return instant(row.received_at);
+      return row.received_ms;
     case "owner":
-      return row.owner;
+      return row.owner ?? null;
     case "department":
-      return row.department;
+      return row.department ?? null;
   }
 }
 
@@ -73,13 +63,12 @@ function compareValues(a: number | string, b: number | string): number {
  * either direction; ties fall back to the oldest received first, then the
  * number, so the order is stable across reloads.
  */
-export function sortRows(rows: readonly DashboardRow[], spec: SortSpec = DEFAULT_SORT): DashboardRow[] {
+export function sortRows(rows: readonly DashboardLine[], spec: SortSpec = DEFAULT_SORT): DashboardLine[] {
   const sign = spec.dir === "asc" ? 1 : -1;
-  // Parse each timestamp once, not once per comparison.
   const keyed: Keyed[] = rows.map((row) => ({
     row,
     primary: primaryOf(row, spec.key),
-    received: instant(row.received_at) ?? 0,
+    received: row.received_ms,
   }));
   keyed.sort((a, b) => {
     if (a.primary === null || b.primary === null) {

@@ -84,11 +84,12 @@ export function formatCountdown(remainingMs: number, t: T): string {
   return t("countdown.overdue", { time: formatDuration(remainingMs, t) });
 }
 
-/** A date and time in the user's zone, in their language. */
-export function formatDateTime(iso: string | null | undefined, lang: Lang): string {
-  if (!iso) return "";
-  const t = Date.parse(iso);
-  if (Number.isNaN(t)) return iso;
+/** A date and time in the user's zone, in their language; `at` is RFC 3339
+ * text or epoch milliseconds. */
+export function formatDateTime(at: string | number | null | undefined, lang: Lang): string {
+  if (at === null || at === undefined || at === "") return "";
+  const t = typeof at === "number" ? at : Date.parse(at);
+  if (Number.isNaN(t)) return String(at);
   return new Intl.DateTimeFormat(lang, {
     year: "numeric",
     month: "2-digit",

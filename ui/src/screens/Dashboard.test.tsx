@@ -1,8 +1,8 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DashboardQuery } from "../bindings/DashboardQuery";
-import type { DashboardRow } from "../bindings/DashboardRow";
-import type { DashboardView } from "../bindings/DashboardView";
+import type { DashboardLine } from "../bindings/DashboardLine";
+import type { DashboardData } from "../lib/dashboardLines";
 import { api } from "../lib/api";
 import { publishChanged } from "../lib/changes";
 import { fakeSettings, renderScreen } from "../test/render";
@@ -31,34 +31,39 @@ const TEAM: TeamView = {
 const MIN = 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 
-function row(number: string, over: Partial<DashboardRow> = {}): DashboardRow {
+// Fixtures speak RFC 3339 like the rest of the tests; the line carries
+// epoch milliseconds.
+type Over = Partial<Omit<DashboardLine, "due_ms" | "warn_ms" | "received_ms" | "closed_ms" | "owner" | "department">> & {
+  owner?: string | null;
+  department?: string | null;
+  next_due_at?: string | null;
+  next_warn_at?: string | null;
+  received_at?: string;
+  closed_at?: string | null;
+};
+
+function row(number: string, over: Over = {}): DashboardLine {
+  const { next_due_at, next_warn_at, received_at, closed_at, owner, department, ...rest } = over;
+  const ms = (s: string | null | undefined) => (s ? Date.parse(s) : undefined);
   return {
     id: `id-${number}`,
     number,
     customer_name: `Customer ${number}`,
-    customer_phone: "13800000000",
     kind: "demand_driven",
     severity: 2,
     channel: "phone",
-    owner: "zhang",
-    department: "billing",
     state: "assigned",
-    category: "billing",
-    repeat_ordinal: null,
-    escalated: false,
-    public_exposure: false,
-    closed_at: null,
-    closure: null,
-    next_due_at: null,
-    next_due_kind: null,
-    next_warn_at: null,
-    pending: false,
-    received_at: "2026-01-01T00:00:00Z",
-    ...over,
+    owner: owner === undefined ? "zhang" : (owner ?? undefined),
+    department: department === undefined ? "billing" : (department ?? undefined),
+    due_ms: ms(next_due_at),
+    warn_ms: ms(next_warn_at),
+    received_ms: Date.parse(received_at ?? "2026-01-01T00:00:00Z"),
+    closed_ms: ms(closed_at),
+    ...rest,
   };
 }
 
-function view(rows: DashboardRow[]): DashboardView {
+function view(rows: DashboardLine[]): DashboardData {
   return {
     rows,
     counts: { open: rows.length, at_risk: 2, breached: 3, approvals_waiting: 4, callbacks_due_24h: 5, reminders: 0 },
@@ -115,9 +120,9 @@ describe("Dashboard", () => {
     dashboard.mockResolvedValue(
       view([
         row("NONE"),
-        row("OK", { next_due_at: iso(5 * 60 * MIN), next_warn_at: iso(4 * 60 * MIN), next_due_kind: "resolution" }),
-        row("LATE", { next_due_at: iso(-60 * MIN), next_warn_at: iso(-90 * MIN), next_due_kind: "first_response" }),
-        row("SOON", { next_due_at: iso(30 * MIN), next_warn_at: iso(-5 * MIN), next_due_kind: "progress_update" }),
+        row("OK", { next_due_at: iso(5 * 60 * MIN), next_warn_at: iso(4 * 60 * MIN), due_kind: "resolution" }),
+        row("LATE", { next_due_at: iso(-60 * MIN), next_warn_at: iso(-90 * MIN), due_kind: "first_response" }),
+        row("SOON", { next_due_at: iso(30 * MIN), next_warn_at: iso(-5 * MIN), due_kind: "progress_update" }),
       ]),
     );
     renderDashboard();
@@ -362,7 +367,7 @@ describe("Dashboard", () => {
   });
 
   it("shows loading until the first answer", async () => {
-    let answer: (v: DashboardView) => void = () => {};
+    let answer: (v: DashboardData) => void = () => {};
     dashboard.mockReturnValue(new Promise((r) => (answer = r)));
     renderDashboard();
     expect(screen.getByTestId("loading")).toBeTruthy();

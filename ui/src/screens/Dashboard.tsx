@@ -3,8 +3,8 @@
 // supervisor's 5,000 open complaints scroll as smoothly as fifty.
 import type { ClosureOutcome } from "../bindings/ClosureOutcome";
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from "react";
-import type { DashboardRow } from "../bindings/DashboardRow";
-import type { DashboardView } from "../bindings/DashboardView";
+import type { DashboardLine } from "../bindings/DashboardLine";
+import type { DashboardData } from "../lib/dashboardLines";
 import type { TeamView } from "../bindings/TeamView";
 import { Dialog } from "../components/Dialog";
 import { SeverityTag } from "../components/Bits";
@@ -198,7 +198,7 @@ export function Dashboard() {
     return () => clearTimeout(id);
   }, [searchText]);
 
-  const { data, error, loading, reload } = useLoad<DashboardView>(
+  const { data, error, loading, reload } = useLoad<DashboardData>(
     () =>
       api.dashboard(toQuery(filters, new Date().toISOString())).then((v) => {
         syncClock(v.now);
@@ -255,7 +255,7 @@ export function Dashboard() {
     [rows, selectedId],
   );
 
-  const open = useCallback((row: DashboardRow) => go({ screen: "complaint", id: row.id }), [go]);
+  const open = useCallback((row: DashboardLine) => go({ screen: "complaint", id: row.id }), [go]);
 
   const set = <K extends keyof DashboardFilters>(key: K, value: DashboardFilters[K]) =>
     setFilters((f) => ({ ...f, [key]: value }));
@@ -364,14 +364,14 @@ export function Dashboard() {
     );
     const flags = (
       <>
-        {row.repeat_ordinal !== null && row.repeat_ordinal > 1 && (
+        {row.repeat_ordinal !== undefined && row.repeat_ordinal > 1 && (
           <span className="tag warn">{t("dashboard.flag.repeat", { n: row.repeat_ordinal })}</span>
         )}
         {row.escalated && <span className="tag bad">{t("dashboard.flag.escalated")}</span>}
         {row.public_exposure && <span className="tag bad">{t("dashboard.flag.public")}</span>}
       </>
     );
-    const hasFlags = (row.repeat_ordinal !== null && row.repeat_ordinal > 1) || row.escalated || row.public_exposure;
+    const hasFlags = (row.repeat_ordinal !== undefined && row.repeat_ordinal > 1) || row.escalated || row.public_exposure;
     const department = row.department ?? t("common.none");
     const cells: Record<ColumnId, ReactNode> = {
       select: (
@@ -391,17 +391,17 @@ export function Dashboard() {
         </>
       ),
       due:
-        row.closed_at !== null ? (
+        row.closed_ms !== undefined ? (
           <>
             <span data-testid="closed-at" style={{ fontSize: 12 }}>
-              {formatDateTime(row.closed_at, lang)}
+              {formatDateTime(row.closed_ms, lang)}
             </span>
             {row.closure && second(<span data-testid="closure">{closureLabel(t, row.closure)}</span>)}
           </>
         ) : (
           <>
-            <Countdown due={row.next_due_at} warn={row.next_warn_at} />
-            {row.next_due_kind && second(<span data-testid="due-kind">{t(`clock.${row.next_due_kind}`)}</span>)}
+            <Countdown due={row.due_ms} warn={row.warn_ms} />
+            {row.due_kind && second(<span data-testid="due-kind">{t(`clock.${row.due_kind}`)}</span>)}
           </>
         ),
       customer: (
@@ -429,7 +429,7 @@ export function Dashboard() {
       flags,
       received: (
         <span className="muted" style={{ fontSize: 12 }}>
-          {formatDateTime(row.received_at, lang)}
+          {formatDateTime(row.received_ms, lang)}
         </span>
       ),
     };
@@ -441,13 +441,13 @@ export function Dashboard() {
             row.customer_name,
             t(`kind.${row.kind}`),
             t(`channel.${row.channel}`),
-            formatDateTime(row.received_at, lang),
+            formatDateTime(row.received_ms, lang),
           ].join(" · ");
         case "owner":
           return `${row.owner ?? t("dashboard.unassigned")} · ${department}`;
         case "due":
-          return row.closed_at !== null && row.closure
-            ? `${formatDateTime(row.closed_at, lang)} · ${closureLabel(t, row.closure)}`
+          return row.closed_ms !== undefined && row.closure
+            ? `${formatDateTime(row.closed_ms, lang)} · ${closureLabel(t, row.closure)}`
             : undefined;
         case "department":
           return department;
@@ -931,7 +931,7 @@ function BulkAssignDialog({
   onCancel,
   onDone,
 }: {
-  rows: DashboardRow[];
+  rows: DashboardLine[];
   team: TeamView;
   onCancel: () => void;
   onDone: (message: string, failedIds: string[]) => void;
