@@ -2,11 +2,10 @@
 //! blocking thread (SQLite must never run on the async runtime) and returns
 //! the app's own error, which carries a stable code the UI translates.
 
-use crate::sync::SyncManager;
 use redress_app::{
     App, AppError, ApprovalItem, BulkOutcome, CallbackItem, ComplaintView, DashboardView,
     DecidedItem, IdentityStatus, IntakeLookup, IntakeQuery, NewComplaintInput, ReminderItem,
-    SavedView, Settings, SyncIssue, SyncOverview, TeamView,
+    SavedView, Settings, SignIn, SyncIssue, SyncManager, SyncOverview, TeamView,
 };
 use redress_domain::complaint::Command;
 use redress_domain::ids::{ComplaintId, DeptId, UserId};
@@ -19,6 +18,9 @@ pub type Shared = Arc<App>;
 
 /// The console's server sync, shared by every command.
 pub type Sync = Arc<SyncManager>;
+
+/// How this console names itself to the server.
+const DEVICE_NAME: &str = "Redress console";
 
 /// Like [`blocking`], for the sync manager.
 async fn blocking_sync<T, F>(sync: &State<'_, Sync>, f: F) -> Result<T, AppError>
@@ -224,7 +226,14 @@ pub async fn sign_in(
         .filter(|f| !f.is_empty())
         .map(std::path::PathBuf::from);
     blocking_sync(&sync, move |s| {
-        s.sign_in(&url, &user, &password, ca_file.as_deref(), insecure_http)
+        s.sign_in(&SignIn {
+            url: &url,
+            user: &user,
+            password: &password,
+            ca_file: ca_file.as_deref(),
+            insecure_http,
+            device_name: DEVICE_NAME,
+        })
     })
     .await
 }

@@ -12,15 +12,13 @@ mod commands;
 mod keychain;
 mod notify;
 mod shell;
-mod sync;
 
 use commands::Shared;
-use redress_app::{App, Changed, Language, Opens, SystemClock};
+use redress_app::{App, Changed, Opens, SyncManager, SystemClock};
 use redress_domain::Rules;
-use shell::{Batcher, OPEN_EVENT, Tray};
+use shell::{Batcher, OPEN_EVENT, SYNC_STATUS_EVENT, Tray};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use sync::SyncManager;
 use tauri::tray::{MouseButton, MouseButtonState, TrayIconBuilder, TrayIconEvent};
 use tauri::{AppHandle, Emitter, Manager};
 
@@ -105,38 +103,20 @@ fn setup(app: &mut tauri::App) -> Result<(), Box<dyn std::error::Error>> {
     );
     app.manage(Arc::clone(&shared));
 
-    // Server sync: a linked store works in server sync, a signed-in one
-    // starts its background loop.
+    // Server sync: decided before any command can run, so no change made
+    // on a linked store is settled standalone; a signed-in one starts its
+    // background loop below.
+    if let Err(e) = shared.follow_link() {
+        eprintln!("error[{}]: {}", e.code, e.message);
+    }
+    let status_handle = handle.clone();
     let sync = Arc::new(SyncManager::new(
         Arc::clone(&shared),
-        handle.clone(),
-        Arc::clone(&notifier),
-        dir.clone(),
+        Arc::new(keychain::Keychain),
+        move |overview| {
+            let _ = status_handle.emit(SYNC_STATUS_EVENT, overview);
+        },
     ));
-    // Decided before any command can run, so no change made on a linked
-    // store is settled standalone.
-    if matches!(shared.server_link(), Ok(Some(_))) {
-        shared.set_server_sync(true);
-        // And with the server's rules stored at its last sync; a stored
-        // document that does not check out is reported, the built-in rules
-        // stay until the server's next ones arrive.
-        if let Err(e) = shared.load_server_rules() {
-            eprintln!("error[{}]: {}", e.code, e.message);
-            let lang = shared
-                .settings()
-                .map(|s| s.language)
-                .unwrap_or(Language::ZhCn);
-            let _ = redress_app::Notifier::notify(
-                notifier.as_ref(),
-                &redress_app::Notification::new(
-                    lang,
-                    redress_app::messages::rules_invalid_text(lang, &e.message),
-                    redress_domain::planner::Urgency::Normal,
-                    Opens::Console,
-                ),
-            );
-        }
-    }
     app.manage(Arc::clone(&sync));
     // Reading the token may wait on the keychain (a D-Bus call): off the
     // main thread.

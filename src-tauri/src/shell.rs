@@ -16,6 +16,10 @@ pub const CHANGED_EVENT: &str = "changed";
 /// a tray entry); its payload is an [`redress_app::Opens`].
 pub const OPEN_EVENT: &str = "open";
 
+/// The event the header's sync indicator listens to; its payload is a
+/// whole [`redress_app::SyncOverview`].
+pub const SYNC_STATUS_EVENT: &str = "sync-status";
+
 /// Changes arriving within this window go out as one event.
 const BATCH_WINDOW: Duration = Duration::from_millis(50);
 

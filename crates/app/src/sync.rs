@@ -3,8 +3,8 @@
 //! still waiting to be sent, and the intents the server refused (the
 //! sync-issues inbox).
 //!
-//! Talking to the server (signing in, the sync loop) is the shell's work;
-//! this module keeps what that work leaves behind in the local store, so the
+//! Talking to the server (signing in, the sync loop) is `session.rs`; this
+//! module keeps what that work leaves behind in the local store, so the
 //! desktop, `redressctl` and the tests read the same thing.
 
 use crate::error::{AppError, AppResult};
@@ -15,7 +15,6 @@ use jiff::Timestamp;
 use redress_domain::ErrorCode;
 use redress_domain::ids::{ComplaintId, UserId};
 use redress_domain::model::Role;
-use redress_domain::rules::RulesDocument;
 use redress_local::OutboxRow;
 use redress_local::keys;
 use serde::{Deserialize, Serialize};
@@ -255,11 +254,12 @@ impl App {
         Ok(())
     }
 
-    /// Forgets the session token (the caller deletes a keychain copy and
-    /// revokes the session). The store stays linked and in server sync:
-    /// pending changes are kept and go out at the next sign-in. Returns the
-    /// link as it was, `None` when there was none.
-    pub fn sign_out(&self) -> AppResult<Option<ServerLink>> {
+    /// Forgets the session token kept in the settings (signing out, see
+    /// [`App::sign_out`], also deletes a keychain copy and revokes the
+    /// session). The store stays linked and in server sync: pending changes
+    /// are kept and go out at the next sign-in. Returns the link as it was,
+    /// `None` when there was none.
+    pub fn forget_session(&self) -> AppResult<Option<ServerLink>> {
         let Some(old) = self.server_link()? else {
             return Ok(None);
         };
@@ -376,13 +376,10 @@ impl App {
         if self.server_link()?.is_none() {
             return Ok(false);
         }
-        let Some(doc) = self
-            .store
-            .read(|r| r.get_setting::<RulesDocument>(&keys::SERVER_RULES))?
-        else {
+        let Some(stored) = redress_sync::stored_rules(&self.store)? else {
             return Ok(false);
         };
-        let rules = doc.to_rules().map_err(|e| {
+        let rules = stored.map_err(|e| {
             AppError::new(
                 ErrorCode::InvalidRules,
                 format!("the stored server rules cannot be used: {e}"),

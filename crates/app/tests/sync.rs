@@ -132,7 +132,7 @@ fn changes_stay_pending_after_sign_in_and_sign_out_keeps_them() {
     assert_eq!(h.app.pending_count().unwrap(), 2);
     assert!(h.app.complaint(id).unwrap().pending, "shown as syncing");
 
-    let old = h.app.sign_out().unwrap().unwrap();
+    let old = h.app.forget_session().unwrap().unwrap();
     assert!(old.keychain, "the caller learns where the token was");
     let o = h.app.sync_overview(Some(SyncStatus::Online)).unwrap();
     assert_eq!(o.status, SyncStatus::SignedOut);
@@ -326,4 +326,253 @@ fn standalone_history_is_archived_whole_and_the_console_can_then_join() {
     // A new complaint numbers from one again: nothing local is reused.
     let again = h.app.record_complaint(broadband()).unwrap();
     assert_ne!(again, cid);
+}
+
+// Signing in and out and syncing through the app against a real server
+// over HTTP (127.0.0.1), with a vault that keeps tokens in memory.
+
+mod live {
+    use super::*;
+    use redress_app::{
+        NoVault, RulesRefresh, SignIn, SignOut, SyncManager, SyncOverview, TokenVault,
+    };
+    use redress_domain::ErrorCode;
+    use redress_domain::rules::RulesDocument;
+    use redress_server::ServerStore;
+    use redress_server::testing::{PASSWORD, TestServer};
+    use std::collections::BTreeMap;
+    use std::sync::{Arc, Mutex};
+    use std::time::{Duration, Instant};
+
+    /// Keeps tokens in memory; `locked` makes it give nothing back (a
+    /// keychain that lost the entry or is locked).
+    #[derive(Debug, Default)]
+    struct MemoryVault {
+        tokens: Mutex<BTreeMap<String, String>>,
+        locked: std::sync::atomic::AtomicBool,
+    }
+
+    impl TokenVault for MemoryVault {
+        fn save(&self, account: &str, token: &str) -> Result<(), String> {
+            self.tokens
+                .lock()
+                .unwrap()
+                .insert(account.to_owned(), token.to_owned());
+            Ok(())
+        }
+        fn load(&self, account: &str) -> Result<String, String> {
+            if self.locked.load(std::sync::atomic::Ordering::SeqCst) {
+                return Err("locked".to_owned());
+            }
+            self.tokens
+                .lock()
+                .unwrap()
+                .get(account)
+                .cloned()
+                .ok_or_else(|| "no entry".to_owned())
+        }
+        fn delete(&self, account: &str) {
+            self.tokens.lock().unwrap().remove(account);
+        }
+    }
+
+    fn server() -> TestServer {
+        let rules: RulesDocument =
+            serde_json::from_value(json!({ "default_calling_code": "852" })).unwrap();
+        TestServer::start_with_rules(rules, &[("amy", Role::Agent, None)])
+    }
+
+    fn sign_in<'a>(url: &'a str, password: &'a str) -> SignIn<'a> {
+        SignIn {
+            url,
+            user: " amy ",
+            password,
+            ca_file: None,
+            insecure_http: false,
+            device_name: "test desk",
+        }
+    }
+
+    fn now_clock() -> Arc<TestClock> {
+        TestClock::at(&jiff::Timestamp::now().to_string())
+    }
+
+    /// A complaint whose phone number carries its country code (the
+    /// server's rules here are Hong Kong's, `852`).
+    fn mainland_caller() -> NewComplaintInput {
+        let mut input = broadband();
+        input.customer.phone = "+86 138 0013 8000".into();
+        input
+    }
+
+    fn wait_for(what: &str, f: impl Fn() -> bool) {
+        let until = Instant::now() + Duration::from_secs(30);
+        while !f() {
+            assert!(Instant::now() < until, "timed out waiting for {what}");
+            std::thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    #[test]
+    fn signing_in_keeps_the_token_in_the_vault_takes_the_rules_and_signing_out_revokes_it() {
+        let server = server();
+        let dir = tempfile::tempdir().unwrap();
+        let h = open(dir.path(), now_clock());
+        let vault = MemoryVault::default();
+
+        let wrong = h
+            .app
+            .sign_in(&vault, &sign_in(&server.url(), "not it"))
+            .unwrap_err();
+        assert_eq!(wrong.code, ErrorCode::InvalidCredentials);
+        assert_eq!(
+            h.app.server_link().unwrap(),
+            None,
+            "a refusal links nothing"
+        );
+
+        let done = h
+            .app
+            .sign_in(&vault, &sign_in(&server.url(), PASSWORD))
+            .unwrap();
+        assert_eq!(done.user, UserId::new("amy"));
+        assert_eq!(done.role, Role::Agent);
+        assert!(matches!(done.rules, RulesRefresh::Changed { .. }));
+        assert_eq!(
+            h.app.rules().default_calling_code.as_deref(),
+            Some("852"),
+            "the server's rules are in force at once"
+        );
+        let link = h.app.server_link().unwrap().unwrap();
+        assert!(link.keychain && link.token.is_none(), "{link:?}");
+        let account = h.app.device_id().unwrap().to_string();
+        let token = vault.load(&account).unwrap();
+        assert_eq!(h.app.session(&vault).unwrap().1, token);
+        assert_eq!(h.settings().role, Role::Agent);
+        assert!(h.app.server_sync());
+
+        // A change goes out with one sync on demand.
+        h.app.record_complaint(mainland_caller()).unwrap();
+        let report = h.app.sync_now(&vault).unwrap();
+        assert_eq!(report.pushed.applied, 1, "{report:?}");
+        assert_eq!(report.pending, 0);
+        assert_eq!(report.rules, RulesRefresh::Unchanged);
+        assert_eq!(report.started_over, None);
+
+        match h.app.sign_out(&vault).unwrap() {
+            SignOut::SignedOut { revoked, .. } => revoked.unwrap(),
+            other => panic!("{other:?}"),
+        }
+        assert!(vault.tokens.lock().unwrap().is_empty(), "vault emptied");
+        assert_eq!(
+            h.app.session(&vault).unwrap_err().code,
+            ErrorCode::NotSignedIn
+        );
+        assert!(matches!(
+            h.app.sign_out(&vault).unwrap(),
+            SignOut::AlreadySignedOut { .. }
+        ));
+        // The server ended the session: the old token is refused.
+        let (endpoint, _) = {
+            vault.save(&account, &token).unwrap();
+            let mut l = h.app.server_link().unwrap().unwrap();
+            l.keychain = true;
+            h.app.complete_sign_in(&l, Role::Agent, None).unwrap();
+            h.app.session(&vault).unwrap()
+        };
+        let refused = redress_sync::logout_from(
+            &endpoint,
+            &token,
+            redress_protocol::DeviceId(h.app.device_id().unwrap()),
+        )
+        .unwrap_err();
+        assert!(
+            matches!(refused, redress_sync::TransportError::Refused { .. }),
+            "{refused:?}"
+        );
+    }
+
+    #[test]
+    fn without_a_vault_the_token_stays_in_the_settings_and_a_lost_one_asks_to_sign_in() {
+        let server = server();
+        let dir = tempfile::tempdir().unwrap();
+        let h = open(dir.path(), now_clock());
+        h.app
+            .sign_in(&NoVault, &sign_in(&server.url(), PASSWORD))
+            .unwrap();
+        let link = h.app.server_link().unwrap().unwrap();
+        assert!(!link.keychain && link.token.is_some(), "{link:?}");
+        assert_eq!(
+            h.app.sync_overview(None).unwrap().token_store,
+            Some(TokenStore::LocalSettings)
+        );
+
+        // A link whose token is in a keychain this process cannot read.
+        let in_keychain = ServerLink {
+            token: None,
+            keychain: true,
+            ..link
+        };
+        h.app
+            .complete_sign_in(&in_keychain, Role::Agent, None)
+            .unwrap();
+        assert_eq!(
+            h.app.sync_now(&NoVault).unwrap_err().code,
+            ErrorCode::TokenUnavailable
+        );
+        // Signing out forgets it all the same, and says the server was not
+        // told.
+        match h.app.sign_out(&NoVault).unwrap() {
+            SignOut::SignedOut { revoked, .. } => {
+                assert_eq!(revoked.unwrap_err().code, ErrorCode::TokenUnavailable);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(!h.app.server_link().unwrap().unwrap().signed_in());
+    }
+
+    #[test]
+    fn the_sync_loop_runs_from_sign_in_to_sign_out_and_reports_every_status() {
+        let server = server();
+        let dir = tempfile::tempdir().unwrap();
+        let h = open(dir.path(), now_clock());
+        let app = Arc::new(h.app);
+        let vault = Arc::new(MemoryVault::default());
+        let seen: Arc<Mutex<Vec<SyncOverview>>> = Arc::default();
+        let sink = Arc::clone(&seen);
+        let sync = SyncManager::new(
+            Arc::clone(&app),
+            Arc::clone(&vault) as Arc<dyn TokenVault>,
+            move |o| sink.lock().unwrap().push(o.clone()),
+        );
+        let last = || seen.lock().unwrap().last().map(|o| o.status.clone());
+
+        sync.sign_in(&sign_in(&server.url(), PASSWORD)).unwrap();
+        wait_for("online", || last() == Some(SyncStatus::Online));
+        // A local change is sent at the nudge, without a poll.
+        let id = app.record_complaint(mainland_caller()).unwrap();
+        sync.nudge();
+        wait_for("sent", || app.pending_count().unwrap() == 0);
+        assert!(server.store().complaint(id).unwrap().is_some());
+
+        let o = sync.sign_out().unwrap();
+        assert_eq!(o.status, SyncStatus::SignedOut);
+        assert_eq!(last(), Some(SyncStatus::SignedOut));
+
+        // Signed in again, a restarted console whose keychain does not give
+        // the token back asks to sign in instead of syncing.
+        sync.sign_in(&sign_in(&server.url(), PASSWORD)).unwrap();
+        sync.stop();
+        vault
+            .locked
+            .store(true, std::sync::atomic::Ordering::SeqCst);
+        sync.launch().unwrap();
+        assert!(matches!(
+            sync.overview().unwrap().status,
+            SyncStatus::NeedsSignIn {
+                code: ErrorCode::TokenUnavailable,
+                ..
+            }
+        ));
+    }
 }

@@ -3,7 +3,6 @@
 
 use redress_domain::ErrorCode;
 use redress_domain::calendar::CalendarError;
-use redress_sync::{EndpointError, SyncError, TransportError};
 
 /// Exit status for bad input (clap uses the same for usage errors).
 pub const EXIT_BAD_INPUT: u8 = 2;
@@ -65,16 +64,6 @@ pub enum CliError {
     /// The console's services refused or failed (the rulebook, the store).
     #[error("{}", .0.message)]
     App(#[from] redress_app::AppError),
-    /// The server's address or trust settings cannot be used (checked
-    /// before connecting).
-    #[error("{}", .0.message)]
-    Endpoint(#[from] EndpointError),
-    /// The server could not be asked, or refused.
-    #[error("{}", transport_message(.0))]
-    Transport(#[from] TransportError),
-    /// Sync stopped (the server, the local store, or their disagreement).
-    #[error("{}", sync_message(.0))]
-    Sync(#[from] SyncError),
     /// Sync needs a server session and this data directory has none.
     #[error("{0}")]
     NotSignedIn(String),
@@ -98,12 +87,6 @@ impl CliError {
             CliError::NoDataDir => "no_data_dir",
             CliError::BadInput { code, .. } => code,
             CliError::App(e) => e.code.as_str(),
-            CliError::Endpoint(e) => e.code.as_str(),
-            CliError::Transport(e) => transport_code(e),
-            CliError::Sync(SyncError::Transport(e)) => transport_code(e),
-            CliError::Sync(SyncError::Store(e)) => e.code().as_str(),
-            CliError::Sync(SyncError::Wire(_)) => ErrorCode::UnreadableSyncData.as_str(),
-            CliError::Sync(SyncError::Gap { .. }) => ErrorCode::OutboxGap.as_str(),
             CliError::NotSignedIn(_) => ErrorCode::NotSignedIn.as_str(),
         }
     }
@@ -114,13 +97,18 @@ impl CliError {
             | CliError::Store(_)
             | CliError::Domain(_)
             | CliError::StoreNotEmpty { .. }
-            | CliError::Transport(_)
-            | CliError::Sync(_)
             | CliError::NotSignedIn(_) => EXIT_FAILED,
             // What the user typed names nothing or is not valid; anything
             // else the rulebook or the store refused stands on its own.
             CliError::App(e)
-                if matches!(e.code, ErrorCode::ValidationFailed | ErrorCode::NotFound) =>
+                if matches!(
+                    e.code,
+                    ErrorCode::ValidationFailed
+                        | ErrorCode::NotFound
+                        | ErrorCode::BadServerUrl
+                        | ErrorCode::InsecureTransport
+                        | ErrorCode::InvalidCaFile
+                ) =>
             {
                 EXIT_BAD_INPUT
             }
@@ -133,28 +121,5 @@ impl CliError {
     pub fn line(&self) -> String {
         let message = self.to_string().replace(['\n', '\r'], " ");
         format!("error[{}]: {}", self.code(), message)
-    }
-}
-
-/// The server's own code for a refusal; `server_unreachable` for no answer.
-fn transport_code(e: &TransportError) -> &'static str {
-    match e {
-        TransportError::Unreachable(_) => ErrorCode::ServerUnreachable.as_str(),
-        TransportError::Refused { code, .. } => code.as_str(),
-    }
-}
-
-/// The server's message without the code repeated (the line shows it).
-fn transport_message(e: &TransportError) -> String {
-    match e {
-        TransportError::Unreachable(why) => format!("the server did not answer: {why}"),
-        TransportError::Refused { message, .. } => format!("the server refused: {message}"),
-    }
-}
-
-fn sync_message(e: &SyncError) -> String {
-    match e {
-        SyncError::Transport(t) => transport_message(t),
-        other => other.to_string(),
     }
 }
