@@ -4,10 +4,10 @@
 
 use redress_app::{
     App, AppError, ApprovalItem, BulkOutcome, CallbackItem, ComplaintView, DashboardView,
-    DecidedItem, IdentityStatus, IntakeLookup, IntakeQuery, NewComplaintInput, ReminderItem,
-    SavedView, Settings, SignIn, SyncIssue, SyncManager, SyncOverview, TeamView,
+    DecidedItem, IdentityStatus, IntakeLookup, IntakeQuery, ReminderItem, SavedView, Settings,
+    SignIn, SyncIssue, SyncManager, SyncOverview, TeamView,
 };
-use redress_domain::complaint::Command;
+use redress_domain::complaint::{Command, ComplaintDraft};
 use redress_domain::ids::{ComplaintId, DeptId, UserId};
 use redress_local::{DashboardQuery, HeaderCounts};
 use std::sync::Arc;
@@ -163,7 +163,7 @@ pub async fn reminder_history(
 pub async fn record_complaint(
     app: State<'_, Shared>,
     sync: State<'_, Sync>,
-    input: NewComplaintInput,
+    input: ComplaintDraft,
 ) -> Result<ComplaintId, AppError> {
     let id = blocking(&app, move |a| a.record_complaint(input)).await?;
     sync.nudge();

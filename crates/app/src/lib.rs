@@ -37,6 +37,6 @@ pub use tray::{TRAY_SECTION_LIMIT, TrayEntry, TrayMenu};
 pub use views::{
     ApprovalItem, BulkFailure, BulkOutcome, CallbackItem, ClockView, ComplaintBrief, ComplaintView,
     CustomerComplaint, DashboardColumns, DashboardLine, DashboardView, DecidedItem, IntakeLookup,
-    IntakeQuery, LinkedComplaint, NewComplaintInput, ReminderItem, SavedView, TeamView,
+    IntakeQuery, LinkedComplaint, ReminderItem, SavedView, TeamView,
 };
 pub use watcher::{TickReport, run_watcher};

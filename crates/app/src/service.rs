@@ -6,17 +6,19 @@ use crate::settings::{IdentityStatus, RoleChange, Settings};
 use crate::views::{
     ApprovalItem, BulkFailure, BulkOutcome, CallbackItem, ClockView, ComplaintBrief, ComplaintView,
     CustomerComplaint, DashboardLine, DashboardView, DecidedItem, IntakeLookup, IntakeQuery,
-    LinkedComplaint, NewComplaintInput, ReminderItem, SavedView, TeamView,
+    LinkedComplaint, ReminderItem, SavedView, TeamView,
 };
 use crate::watcher::WatchState;
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use redress_domain::ErrorCode;
 use redress_domain::Rules;
-use redress_domain::complaint::{Approval, ApprovalState, Command, Complaint};
+use redress_domain::complaint::{
+    Approval, ApprovalState, Command, Complaint, ComplaintDraft, NewComplaint,
+};
 use redress_domain::ids::{ComplaintId, DeptId, UserId};
 use redress_domain::model::{CallbackScale, Customer, KNOWN_DEPARTMENTS, PauseReason};
-use redress_domain::phone::{check_phone, display_phone, normalize_phone};
+use redress_domain::phone::{check_phone, display_phone};
 use redress_domain::planner::ReminderKey;
 use redress_domain::repeat::RepeatProbe;
 use redress_domain::sla::ClockKind;
@@ -25,7 +27,7 @@ use redress_local::keys;
 use redress_local::{
     DashboardQuery, DashboardRow, HeaderCounts, LocalStore, OutboxEntry, StoredComplaint,
 };
-use redress_protocol::{ComplaintDraft, Mutation};
+use redress_protocol::Mutation;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError, RwLock};
@@ -325,7 +327,11 @@ impl App {
             &stored.complaint.customer.phone,
             rules.default_calling_code.as_deref(),
         );
+        let steps = stored
+            .complaint
+            .offers(&self.settings()?.actor(), now, &rules);
         Ok(ComplaintView {
+            steps,
             complaint: stored.complaint,
             pending: stored.pending,
             clocks,
@@ -618,35 +624,22 @@ impl App {
     // ---- commands ------------------------------------------------------------
 
     /// Records a new complaint; returns its id.
-    pub fn record_complaint(&self, input: NewComplaintInput) -> AppResult<ComplaintId> {
+    pub fn record_complaint(&self, mut draft: ComplaintDraft) -> AppResult<ComplaintId> {
         let actor = self.settings()?.actor();
         let now = self.now();
         let id = ComplaintId(Uuid::now_v7());
-        let mut probe_customer = input.customer.clone();
-        if let Some(phone) = normalize_phone(
-            &probe_customer.phone,
-            self.rules().default_calling_code.as_deref(),
-        ) {
-            probe_customer.phone = phone;
-        }
-        let customer_key = RepeatProbe::customer_key(&probe_customer);
-        let draft = ComplaintDraft {
-            customer: input.customer,
-            channel: input.channel,
-            subject: input.subject,
-            category: input.category,
-            demand: input.demand,
-            description: input.description,
-            kind: input.kind,
-            demand_class: input.demand_class,
-            severity: input.severity,
-            public_exposure: input.public_exposure,
-            received_at: input.received_at.unwrap_or(now),
-        };
+        // Received now unless the form says otherwise, fixed here so the
+        // queued change keeps this moment however late it is sent.
+        draft.received_at.get_or_insert(now);
+        let customer_key = draft.customer_key(&self.rules());
         let (complaint, alerts) = self.store.write(|tx| {
             let prior = tx.reader().repeat_probes(&customer_key)?;
             let number = tx.next_local_number(now.to_zoned(self.tz.clone()).year())?;
-            let new = draft.clone().into_new(id, number);
+            let new = NewComplaint {
+                id,
+                number,
+                draft: draft.clone(),
+            };
             let recorded = Complaint::record(new, &prior, &actor, now, &self.rules())?;
             let intent = Mutation::Record {
                 complaint_id: id,

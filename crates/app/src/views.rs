@@ -7,8 +7,7 @@ use jiff::Timestamp;
 use redress_domain::complaint::{Approval, Complaint, ComplaintState, Remedy};
 use redress_domain::ids::{CategoryCode, ComplaintId, DeptId, UserId};
 use redress_domain::model::{
-    CallbackScale, Channel, ComplaintKind, Customer, DemandClass, PauseReason, Role, Severity,
-    Subject,
+    CallbackScale, Channel, ComplaintKind, DemandClass, PauseReason, Role, Severity,
 };
 use redress_domain::phone::Phone;
 use redress_domain::sla::{ClockStatus, SlaClock};
@@ -328,6 +327,9 @@ pub struct ComplaintView {
     pub phone_display: String,
     /// The scores the callback dialog offers.
     pub callback_scale: CallbackScale,
+    /// The steps the current user is offered, as the rulebook answers them
+    /// (`Complaint::offers`): the screen shows these and nothing else.
+    pub steps: Vec<redress_domain::complaint::StepOffer>,
     pub now: Timestamp,
 }
 
@@ -457,26 +459,6 @@ pub struct CustomerComplaint {
     pub demand: String,
     /// Found by the customer id (otherwise by the phone).
     pub by_customer_id: bool,
-}
-
-/// The new-complaint form. The console picks the id, the number and (unless
-/// given) the time received.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
-pub struct NewComplaintInput {
-    pub customer: Customer,
-    pub channel: Channel,
-    pub subject: Subject,
-    pub category: CategoryCode,
-    pub demand: String,
-    pub description: String,
-    pub kind: ComplaintKind,
-    pub demand_class: DemandClass,
-    pub severity: Severity,
-    #[serde(default)]
-    pub public_exposure: bool,
-    #[serde(default)]
-    pub received_at: Option<Timestamp>,
 }
 
 #[cfg(test)]

@@ -3,8 +3,9 @@
 
 mod support;
 
-use redress_app::{AppError, NewComplaintInput};
+use redress_app::AppError;
 use redress_domain::ErrorCode;
+use redress_domain::complaint::ComplaintDraft;
 use redress_domain::complaint::{Command, ComplaintState};
 use redress_domain::ids::{AttemptId, CategoryCode, DeptId, RemedyId, UpdateId, UserId};
 use redress_domain::model::{
@@ -16,8 +17,8 @@ use redress_protocol::Mutation;
 use support::{TestClock, open};
 use uuid::Uuid;
 
-pub fn broadband(phone: &str) -> NewComplaintInput {
-    NewComplaintInput {
+pub fn broadband(phone: &str) -> ComplaintDraft {
+    ComplaintDraft {
         customer: Customer {
             name: "王先生".into(),
             phone: phone.into(),
@@ -208,7 +209,7 @@ fn the_outbox_holds_each_intent_in_the_wire_format() {
             assert_eq!(complaint.customer.name, "王先生");
             assert_eq!(
                 complaint.received_at,
-                "2026-11-23T01:00:00Z".parse().unwrap(),
+                Some("2026-11-23T01:00:00Z".parse().unwrap()),
                 "the time received is fixed in the intent"
             );
         }

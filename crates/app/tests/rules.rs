@@ -6,8 +6,9 @@
 mod support;
 
 use jiff::Timestamp;
-use redress_app::{App, NewComplaintInput, ServerLink};
+use redress_app::{App, ServerLink};
 use redress_domain::Rules;
+use redress_domain::complaint::ComplaintDraft;
 use redress_domain::ids::{CalendarId, CategoryCode, ComplaintId, UserId};
 use redress_domain::model::{
     Channel, ComplaintKind, Customer, DemandClass, PauseReason, Role, Severity, Subject,
@@ -44,8 +45,8 @@ fn rules(opens: &str) -> Rules {
     office(opens).to_rules().unwrap()
 }
 
-fn input() -> NewComplaintInput {
-    NewComplaintInput {
+fn input() -> ComplaintDraft {
+    ComplaintDraft {
         customer: Customer {
             name: "客户".into(),
             phone: "13900000001".into(),

@@ -5,8 +5,9 @@
 
 mod support;
 
-use redress_app::{NewComplaintInput, ServerLink, SyncStatus, TokenStore};
+use redress_app::{ServerLink, SyncStatus, TokenStore};
 use redress_domain::complaint::Command;
+use redress_domain::complaint::ComplaintDraft;
 use redress_domain::ids::{CategoryCode, UserId};
 use redress_domain::model::{
     Channel, ComplaintKind, Customer, DemandClass, Role, Severity, Subject, SubjectKind,
@@ -15,8 +16,8 @@ use redress_local::{LocalStore, OutboxState};
 use serde_json::json;
 use support::{TestClock, open};
 
-fn broadband() -> NewComplaintInput {
-    NewComplaintInput {
+fn broadband() -> ComplaintDraft {
+    ComplaintDraft {
         customer: Customer {
             name: "王先生".into(),
             phone: "138-0013-8000".into(),
@@ -399,7 +400,7 @@ mod live {
 
     /// A complaint whose phone number carries its country code (the
     /// server's rules here are Hong Kong's, `852`).
-    fn mainland_caller() -> NewComplaintInput {
+    fn mainland_caller() -> ComplaintDraft {
         let mut input = broadband();
         input.customer.phone = "+86 138 0013 8000".into();
         input

@@ -4,7 +4,7 @@
 
 mod support;
 
-use redress_app::NewComplaintInput;
+use redress_domain::complaint::ComplaintDraft;
 use redress_domain::complaint::{Command, clock_id};
 use redress_domain::ids::CategoryCode;
 use redress_domain::ids::UpdateId;
@@ -15,8 +15,8 @@ use redress_domain::planner::{ReminderKind, ReminderResolution};
 use redress_domain::sla::ClockKind;
 use support::{TestClock, open};
 
-fn upset(n: u32) -> NewComplaintInput {
-    NewComplaintInput {
+fn upset(n: u32) -> ComplaintDraft {
+    ComplaintDraft {
         customer: Customer {
             name: format!("客户{n}"),
             phone: format!("1390000{n:04}"),

@@ -6,9 +6,10 @@
 use crate::client::open_app;
 use crate::error::CliError;
 use clap::{ArgGroup, Args, Subcommand};
-use redress_app::{App, NewComplaintInput};
+use redress_app::App;
 use redress_domain::ErrorCode;
 use redress_domain::complaint::Command;
+use redress_domain::complaint::ComplaintDraft;
 use redress_domain::ids::{
     ApprovalId, AttemptId, CategoryCode, ComplaintId, DeptId, RemedyId, UpdateId, UserId,
 };
@@ -328,7 +329,7 @@ fn add(app: &App, a: AddArgs) -> Result<String, CliError> {
             format!("--severity {}: expected 1 to 4", a.severity),
         )
     })?;
-    let input = NewComplaintInput {
+    let input = ComplaintDraft {
         customer: Customer {
             name: a.customer,
             phone: a.phone,

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use proptest::prelude::*;
-use redress_domain::complaint::{Command, Complaint, NewComplaint, Tier};
+use redress_domain::complaint::{Command, Complaint, ComplaintDraft, NewComplaint, Tier};
 use redress_domain::ids::{CategoryCode, ComplaintId, DeptId, RemedyId, UserId};
 use redress_domain::model::{
     Actor, Channel, ComplaintKind, Customer, DemandClass, Money, RemedyKind, Role, RootCause,
@@ -22,24 +22,26 @@ fn analysed(rules: &Rules) -> Complaint {
     let new = NewComplaint {
         id: ComplaintId(Uuid::from_u128(1)),
         number: "TS-2026-000001".into(),
-        customer: Customer {
-            name: "王先生".into(),
-            phone: "+86 138 0013 8000".into(),
-            customer_id: None,
+        draft: ComplaintDraft {
+            customer: Customer {
+                name: "王先生".into(),
+                phone: "+86 138 0013 8000".into(),
+                customer_id: None,
+            },
+            channel: Channel::Phone,
+            subject: Subject {
+                kind: SubjectKind::Order,
+                reference: "A-1".into(),
+            },
+            category: CategoryCode::new("logistics.wrong_part"),
+            demand: "replacement".into(),
+            description: "wrong spare part".into(),
+            kind: ComplaintKind::DemandDriven,
+            demand_class: DemandClass::ImmediateFix,
+            severity: Severity::MEDIUM,
+            public_exposure: false,
+            received_at: Some(t0()),
         },
-        channel: Channel::Phone,
-        subject: Subject {
-            kind: SubjectKind::Order,
-            reference: "A-1".into(),
-        },
-        category: CategoryCode::new("logistics.wrong_part"),
-        demand: "replacement".into(),
-        description: "wrong spare part".into(),
-        kind: ComplaintKind::DemandDriven,
-        demand_class: DemandClass::ImmediateFix,
-        severity: Severity::MEDIUM,
-        public_exposure: false,
-        received_at: t0(),
     };
     let boss = Actor::new("zhang", Role::Supervisor);
     let mut c = Complaint::record(new, &[], &boss, t0(), rules)

@@ -3,8 +3,9 @@
 #![allow(clippy::unwrap_used)]
 
 use redress_domain::complaint::{
-    Alert, ApprovalState, Closure, ClosureOutcome, Command, Complaint, ComplaintState,
-    NewComplaint, RemedyState, Tier, TimelineEvent, approval_clock_id, approval_id, clock_id,
+    Alert, ApprovalState, Closure, ClosureOutcome, Command, Complaint, ComplaintDraft,
+    ComplaintState, NewComplaint, RemedyState, Step, StepOffer, Target, Tier, TimelineEvent,
+    approval_clock_id, approval_id, clock_id,
 };
 use redress_domain::ids::{
     AttemptId, CategoryCode, ComplaintId, DeptId, RemedyId, UpdateId, UserId,
@@ -15,7 +16,7 @@ use redress_domain::model::{
 };
 use redress_domain::repeat::{RepeatProbe, detect};
 use redress_domain::sla::{ClockKind, ClockOutcome, ClockStatus};
-use redress_domain::{DomainError, Rules, Timestamp};
+use redress_domain::{DomainError, ErrorCode, Rules, Timestamp};
 use uuid::Uuid;
 
 // ---------------------------------------------------------------- fixtures
@@ -53,24 +54,26 @@ fn new_complaint(n: u128) -> NewComplaint {
     NewComplaint {
         id: ComplaintId(Uuid::from_u128(n)),
         number: format!("TS-2026-{n:06}"),
-        customer: Customer {
-            name: "王先生".into(),
-            phone: "138-0013 8000".into(),
-            customer_id: None,
+        draft: ComplaintDraft {
+            customer: Customer {
+                name: "王先生".into(),
+                phone: "138-0013 8000".into(),
+                customer_id: None,
+            },
+            channel: Channel::Phone,
+            subject: Subject {
+                kind: SubjectKind::BusinessLine,
+                reference: "home broadband".into(),
+            },
+            category: CategoryCode::new("broadband.dropout"),
+            demand: "fee waiver for the month".into(),
+            description: "line drops every evening; third call".into(),
+            kind: ComplaintKind::DemandDriven,
+            demand_class: DemandClass::ImmediateFix,
+            severity: Severity::MEDIUM,
+            public_exposure: false,
+            received_at: Some(at(0)),
         },
-        channel: Channel::Phone,
-        subject: Subject {
-            kind: SubjectKind::BusinessLine,
-            reference: "home broadband".into(),
-        },
-        category: CategoryCode::new("broadband.dropout"),
-        demand: "fee waiver for the month".into(),
-        description: "line drops every evening; third call".into(),
-        kind: ComplaintKind::DemandDriven,
-        demand_class: DemandClass::ImmediateFix,
-        severity: Severity::MEDIUM,
-        public_exposure: false,
-        received_at: at(0),
     }
 }
 
@@ -1116,7 +1119,7 @@ fn first_response_is_met_or_breached_by_the_first_informed_update() {
 #[test]
 fn informed_updates_restart_the_progress_cadence() {
     let mut n = new_complaint(1);
-    n.kind = ComplaintKind::EmotionDriven;
+    n.draft.kind = ComplaintKind::EmotionDriven;
     let mut c = Complaint::record(n, &[], &li(), at(1), &Rules::default())
         .unwrap()
         .complaint;
@@ -1455,10 +1458,10 @@ fn recording_normalises_the_phone_and_validates_every_field() {
     let c = record(1);
     assert_eq!(c.customer.phone, "+8613800138000");
     let mut bad = new_complaint(2);
-    bad.customer.phone = "call me".into();
-    bad.customer.name = " ".into();
-    bad.demand = String::new();
-    bad.received_at = at(7);
+    bad.draft.customer.phone = "call me".into();
+    bad.draft.customer.name = " ".into();
+    bad.draft.demand = String::new();
+    bad.draft.received_at = Some(at(7));
     let e = Complaint::record(bad, &[], &li(), at(1), &Rules::default()).unwrap_err();
     let DomainError::ValidationFailed(fields) = e else {
         panic!("{e:?}")
@@ -1469,7 +1472,7 @@ fn recording_normalises_the_phone_and_validates_every_field() {
         ["customer.name", "demand", "customer.phone", "received_at"]
     );
     let mut skewed = new_complaint(3);
-    skewed.received_at = at(6);
+    skewed.draft.received_at = Some(at(6));
     assert!(
         Complaint::record(skewed, &[], &li(), at(1), &Rules::default()).is_ok(),
         "5 minutes of skew are fine"
@@ -1508,7 +1511,7 @@ fn repeat_complaints_are_linked_and_the_third_escalates() {
     assert_eq!(p1.customer_key, "tel:+8613800138000");
 
     let mut second = new_complaint(2);
-    second.received_at = at(10);
+    second.draft.received_at = Some(at(10));
     let r2 = Complaint::record(second, std::slice::from_ref(&p1), &li(), at(11), &rules).unwrap();
     let link = r2.complaint.repeat.clone().unwrap();
     assert_eq!(
@@ -1519,8 +1522,8 @@ fn repeat_complaints_are_linked_and_the_third_escalates() {
     assert!(r2.alerts.is_empty());
 
     let mut third = new_complaint(3);
-    third.received_at = at(20);
-    third.customer.phone = "+86 138 0013 8000".into();
+    third.draft.received_at = Some(at(20));
+    third.draft.customer.phone = "+86 138 0013 8000".into();
     let prior = [
         p1.clone(),
         RepeatProbe::of(&r2.complaint),
@@ -1638,7 +1641,7 @@ fn a_reopen_starts_a_new_allowance() {
 fn recording_refuses_over_long_and_bad_text_naming_the_field() {
     let rules = Rules::default();
     let mut long = new_complaint(2);
-    long.description = "很".repeat(redress_domain::text::DESCRIPTION.max_chars + 1);
+    long.draft.description = "很".repeat(redress_domain::text::DESCRIPTION.max_chars + 1);
     let e = Complaint::record(long, &[], &li(), at(1), &rules).unwrap_err();
     assert_eq!(
         e,
@@ -1649,19 +1652,19 @@ fn recording_refuses_over_long_and_bad_text_naming_the_field() {
         }
     );
     let mut multi = new_complaint(3);
-    multi.description = "line one\n\tline two".into();
+    multi.draft.description = "line one\n\tline two".into();
     assert!(Complaint::record(multi, &[], &li(), at(1), &rules).is_ok());
     let mut bidi = new_complaint(4);
-    bidi.customer.name = "Wang\u{202E}gnaW".into();
+    bidi.draft.customer.name = "Wang\u{202E}gnaW".into();
     let e = Complaint::record(bidi, &[], &li(), at(1), &rules).unwrap_err();
     assert_eq!(e.code(), "invalid_text");
     assert_eq!(e.field_errors()[0].field, "customer.name");
     let mut newline = new_complaint(5);
-    newline.subject.reference = "order\n42".into();
+    newline.draft.subject.reference = "order\n42".into();
     let e = Complaint::record(newline, &[], &li(), at(1), &rules).unwrap_err();
     assert_eq!(e.code(), "invalid_text");
     let mut id = new_complaint(6);
-    id.customer.customer_id = Some("C".repeat(65));
+    id.draft.customer.customer_id = Some("C".repeat(65));
     let e = Complaint::record(id, &[], &li(), at(1), &rules).unwrap_err();
     assert_eq!(e.code(), "text_too_long");
 }
@@ -1743,19 +1746,19 @@ fn every_command_carrying_text_checks_it() {
 fn received_at_must_be_recent() {
     let rules = Rules::default();
     let mut old = new_complaint(2);
-    old.received_at = at(1) - jiff::SignedDuration::from_hours(30 * 24 + 1);
+    old.draft.received_at = Some(at(1) - jiff::SignedDuration::from_hours(30 * 24 + 1));
     let e = Complaint::record(old.clone(), &[], &li(), at(1), &rules).unwrap_err();
     assert_eq!(e.code(), "validation_failed");
     assert_eq!(e.field_errors()[0].field, "received_at");
-    old.received_at = at(1) - jiff::SignedDuration::from_hours(30 * 24);
+    old.draft.received_at = Some(at(1) - jiff::SignedDuration::from_hours(30 * 24));
     assert!(Complaint::record(old.clone(), &[], &li(), at(1), &rules).is_ok());
     // The window is the site's to set.
     let mut wide = Rules::default();
     wide.received_at.max_age_days = 365;
-    old.received_at = at(1) - jiff::SignedDuration::from_hours(200 * 24);
+    old.draft.received_at = Some(at(1) - jiff::SignedDuration::from_hours(200 * 24));
     assert!(Complaint::record(old, &[], &li(), at(1), &wide).is_ok());
     let mut early = new_complaint(3);
-    early.received_at = Timestamp::UNIX_EPOCH;
+    early.draft.received_at = Some(Timestamp::UNIX_EPOCH);
     assert!(Complaint::record(early, &[], &li(), at(1), &rules).is_err());
 }
 
@@ -1811,4 +1814,154 @@ fn a_complaint_holds_a_bounded_number_of_progress_updates_and_entries() {
     assert_eq!(c.state, ComplaintState::Resolved);
     assert!(c.timeline.len() > MAX_TIMELINE_ENTRIES);
     assert!(c.timeline.len() <= MAX_TIMELINE_ENTRIES + CLOSING_HEADROOM);
+}
+
+// ---------------------------------------------------------------- the steps offered
+
+/// The complaint-level steps an agent is offered in each state: what they
+/// may take (the main one first-marked with `*`), and what needs a higher
+/// role. The transition table above is what `execute` does; this is the
+/// same table seen from the screen.
+#[test]
+fn the_steps_an_agent_is_offered_in_every_state() {
+    use ComplaintState as S;
+    let table: [(S, &str, &str); 12] = [
+        (S::Recorded, "*judge add_progress", ""),
+        (S::Validated, "*assign add_progress", ""),
+        (S::Invalid, "add_progress", "close"),
+        (S::Assigned, "assign *set_root_cause add_progress", ""),
+        (
+            S::Analysed,
+            "assign set_root_cause *propose_remedy add_progress",
+            "",
+        ),
+        (
+            S::AwaitingApproval,
+            "assign set_root_cause propose_remedy add_progress",
+            "",
+        ),
+        (
+            S::RemedyAgreed,
+            "assign set_root_cause propose_remedy add_progress",
+            "",
+        ),
+        (
+            S::Implemented,
+            "assign set_root_cause *resolve add_progress",
+            "",
+        ),
+        (
+            S::Resolved,
+            "assign set_root_cause *record_callback reopen add_progress",
+            "",
+        ),
+        (
+            S::FollowedUp,
+            "assign set_root_cause reopen add_progress",
+            "review",
+        ),
+        (
+            S::Reviewed,
+            "assign set_root_cause reopen add_progress",
+            "close",
+        ),
+        (S::Closed, "", "reopen"),
+    ];
+    for (state, allowed, higher) in table {
+        let c = complaint_in(state);
+        let offers: Vec<_> = c
+            .offers(&li(), at(500), &Rules::default())
+            .into_iter()
+            .filter(|o| o.target == Target::Complaint)
+            .collect();
+        let shown = |allowed: bool| {
+            offers
+                .iter()
+                .filter(|o| o.allowed == allowed)
+                .map(|o| format!("{}{}", if o.main { "*" } else { "" }, o.step.as_str()))
+                .collect::<Vec<_>>()
+                .join(" ")
+        };
+        assert_eq!(shown(true), allowed, "{state}: allowed");
+        assert_eq!(shown(false), higher, "{state}: needs a higher role");
+        for o in offers.iter().filter(|o| !o.allowed) {
+            assert_eq!(o.needs_role, Some(Role::Supervisor), "{state}: {o:?}");
+            assert_eq!(o.refusal, Some(ErrorCode::ForbiddenRole), "{state}: {o:?}");
+        }
+    }
+}
+
+/// Remedy, approval and clock steps are offered per target: the approver
+/// is offered the decision the requester is refused, and a paused clock
+/// offers resuming, not pausing.
+#[test]
+fn per_target_steps_follow_the_same_checks() {
+    let c = complaint_in(ComplaintState::AwaitingApproval);
+    let remedy = c.remedies[0].id;
+    let approval = c.approvals[0].id;
+    let find = |offers: &[StepOffer], step: Step, target: Target| {
+        offers
+            .iter()
+            .find(|o| o.step == step && o.target == target)
+            .cloned()
+    };
+    // li proposed remedy 1: li may revise it, never decide it.
+    let mine = c.offers(&li(), at(500), &Rules::default());
+    assert!(find(&mine, Step::ReviseRemedy, Target::Remedy(remedy)).is_some_and(|o| o.allowed));
+    assert_eq!(
+        find(&mine, Step::MarkImplemented, Target::Remedy(remedy)),
+        None,
+        "not approved yet"
+    );
+    let decide = find(&mine, Step::DecideApproval, Target::Approval(approval)).unwrap();
+    assert!(!decide.allowed);
+    assert_eq!(decide.refusal, Some(ErrorCode::SelfApprovalForbidden));
+    assert_eq!(
+        decide.needs_role, None,
+        "in no role: nobody decides their own"
+    );
+    // zhang, a supervisor, may decide it.
+    let theirs = c.offers(&zhang(), at(500), &Rules::default());
+    assert!(
+        find(&theirs, Step::DecideApproval, Target::Approval(approval)).is_some_and(|o| o.allowed)
+    );
+
+    let mut c = complaint_in(ComplaintState::Assigned);
+    let resolution = c.clock(ClockKind::Resolution).unwrap().id;
+    let offers = c.offers(&li(), at(500), &Rules::default());
+    assert!(find(&offers, Step::PauseClock, Target::Clock(resolution)).is_some_and(|o| o.allowed));
+    assert_eq!(
+        find(&offers, Step::ResumeClock, Target::Clock(resolution)),
+        None
+    );
+    run(
+        &mut c,
+        Command::PauseClock {
+            clock_id: resolution,
+            reason: PauseReason::WaitingOnCustomer,
+            note: String::new(),
+        },
+        &li(),
+        510,
+    );
+    let offers = c.offers(&li(), at(520), &Rules::default());
+    assert_eq!(
+        find(&offers, Step::PauseClock, Target::Clock(resolution)),
+        None
+    );
+    assert!(find(&offers, Step::ResumeClock, Target::Clock(resolution)).is_some_and(|o| o.allowed));
+}
+
+/// Every command's wire name is its step's name.
+#[test]
+fn a_command_is_named_as_its_step() {
+    let c = complaint_in(ComplaintState::Assigned);
+    for cmd in samples(&c) {
+        let json = serde_json::to_value(&cmd).unwrap();
+        assert_eq!(json["name"], cmd.step().as_str());
+        assert_eq!(
+            serde_json::to_value(cmd.step()).unwrap(),
+            cmd.step().as_str()
+        );
+    }
 }

@@ -3,8 +3,10 @@
 #![allow(clippy::unwrap_used)]
 
 use proptest::prelude::*;
+use redress_domain::ErrorCode;
 use redress_domain::complaint::{
-    ApprovalState, Command, Complaint, ComplaintState, NewComplaint, RemedyState, Tier, approval_id,
+    ApprovalState, Command, Complaint, ComplaintDraft, ComplaintState, NewComplaint, RemedyState,
+    StepOffer, Target, Tier, approval_id,
 };
 use redress_domain::ids::{
     AttemptId, CategoryCode, ClockId, ComplaintId, DeptId, RemedyId, UpdateId, UserId,
@@ -38,24 +40,26 @@ fn recorded(kind: ComplaintKind) -> Complaint {
     let new = NewComplaint {
         id: ComplaintId(Uuid::from_u128(1)),
         number: "TS-2026-000001".into(),
-        customer: Customer {
-            name: "王先生".into(),
-            phone: "+86 138 0013 8000".into(),
-            customer_id: None,
+        draft: ComplaintDraft {
+            customer: Customer {
+                name: "王先生".into(),
+                phone: "+86 138 0013 8000".into(),
+                customer_id: None,
+            },
+            channel: Channel::Phone,
+            subject: Subject {
+                kind: SubjectKind::Order,
+                reference: "A-1".into(),
+            },
+            category: CategoryCode::new("logistics.wrong_part"),
+            demand: "replacement".into(),
+            description: "wrong spare part".into(),
+            kind,
+            demand_class: DemandClass::ImmediateFix,
+            severity: Severity::MEDIUM,
+            public_exposure: false,
+            received_at: Some(t0()),
         },
-        channel: Channel::Phone,
-        subject: Subject {
-            kind: SubjectKind::Order,
-            reference: "A-1".into(),
-        },
-        category: CategoryCode::new("logistics.wrong_part"),
-        demand: "replacement".into(),
-        description: "wrong spare part".into(),
-        kind,
-        demand_class: DemandClass::ImmediateFix,
-        severity: Severity::MEDIUM,
-        public_exposure: false,
-        received_at: t0(),
     };
     Complaint::record(
         new,
@@ -497,5 +501,107 @@ proptest! {
         let json = serde_json::to_string(&c).unwrap();
         let back: Complaint = serde_json::from_str(&json).unwrap();
         prop_assert_eq!(back, c);
+    }
+}
+
+/// What `cmd` acts on, as the offers name it.
+fn target_of(cmd: &Command) -> Target {
+    match cmd {
+        Command::ReviseRemedy { remedy_id, .. } | Command::MarkImplemented { remedy_id, .. } => {
+            Target::Remedy(*remedy_id)
+        }
+        Command::DecideApproval { approval_id, .. } => Target::Approval(*approval_id),
+        Command::PauseClock { clock_id, .. } | Command::ResumeClock { clock_id } => {
+            Target::Clock(*clock_id)
+        }
+        _ => Target::Complaint,
+    }
+}
+
+/// Refusals of the arguments a user gives (blank text, a stale revision,
+/// an amount nobody may grant), which an offer cannot foresee.
+fn refused_for_its_arguments(cmd: &Command, code: ErrorCode) -> bool {
+    match code {
+        ErrorCode::ValidationFailed | ErrorCode::RemedyChangedSinceViewed => true,
+        ErrorCode::AuthorityLimitExceeded => matches!(
+            cmd,
+            Command::ProposeRemedy { .. } | Command::ReviseRemedy { .. }
+        ),
+        _ => false,
+    }
+}
+
+fn check_offers(
+    c: &Complaint,
+    offers: &[StepOffer],
+    cmd: &Command,
+    actor: &Actor,
+    outcome: Result<(), ErrorCode>,
+) -> Result<(), TestCaseError> {
+    let step = cmd.step();
+    let target = target_of(cmd);
+    let offer = offers.iter().find(|o| o.step == step && o.target == target);
+    let allowed = offer.is_some_and(|o| o.allowed);
+    match outcome {
+        Ok(()) => prop_assert!(
+            allowed,
+            "{} on {:?} was accepted in {} by {:?} but not offered: {:?}",
+            step.as_str(),
+            target,
+            c.state,
+            actor.role,
+            offer
+        ),
+        Err(code) => prop_assert!(
+            !allowed || refused_for_its_arguments(cmd, code),
+            "{} on {:?} was offered in {} to {:?} but refused: {}",
+            step.as_str(),
+            target,
+            c.state,
+            actor.role,
+            code
+        ),
+    }
+    prop_assert!(
+        offers.iter().filter(|o| o.main).count() <= 1,
+        "one main step"
+    );
+    for o in offers {
+        prop_assert!(!o.main || o.allowed, "the main step is allowed");
+        prop_assert_eq!(o.allowed, o.refusal.is_none());
+        if let Some(role) = o.needs_role {
+            prop_assert!(!o.allowed && role > actor.role, "{:?}", o);
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// The steps the rulebook offers are the ones `execute` accepts: an
+    /// accepted command was offered, and an offered one is refused only for
+    /// its arguments; never one the screen would hide or show wrongly.
+    #[test]
+    fn offers_match_what_execute_accepts_in_every_state_and_role(
+        kind in prop::sample::select(vec![ComplaintKind::EmotionDriven, ComplaintKind::DemandDriven]),
+        steps in prop::collection::vec((op(), 0..7usize, 0i64..600), 1..60),
+    ) {
+        let rules = Rules::default();
+        let people = actors();
+        let mut c = recorded(kind);
+        let mut now = t0();
+        for (op, who, minutes) in steps {
+            now += jiff::SignedDuration::from_mins(minutes);
+            let actor = &people[who];
+            let cmd = command(&op, &c);
+            let offers = c.offers(actor, now, &rules);
+            let mut next = c.clone();
+            let outcome = next.execute(&cmd, actor, now, &rules).map(|_| ()).map_err(|e| e.code());
+            check_offers(&c, &offers, &cmd, actor, outcome)?;
+            if outcome.is_ok() {
+                c = next;
+            }
+        }
     }
 }

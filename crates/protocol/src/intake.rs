@@ -8,11 +8,8 @@
 //! and never creates a second complaint.
 
 use crate::messages::Outcome;
-use crate::mutation::ComplaintDraft;
-use jiff::Timestamp;
-use redress_domain::complaint::check_entered_text;
-use redress_domain::ids::{CategoryCode, ComplaintId, UpdateId};
-use redress_domain::model::{Channel, ComplaintKind, Customer, DemandClass, Severity, Subject};
+use redress_domain::complaint::ComplaintDraft;
+use redress_domain::ids::{ComplaintId, UpdateId};
 use redress_domain::text::{self, TextLimit};
 use redress_domain::{DomainError, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -23,48 +20,38 @@ use uuid::Uuid;
 pub const MAX_EXTERNAL_REF: usize = 200;
 
 /// `POST /intake/complaints`: a new complaint, with the fields a recording
-/// agent enters (those of `complaint.record`) and the caller's
-/// `external_ref`. Unknown fields are refused.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+/// agent enters (the rulebook's [`ComplaintDraft`], as `complaint.record`
+/// carries it) and the caller's `external_ref`, all at the top level.
+/// Unknown fields are refused. The OpenAPI document describes it by
+/// [`schema::IntakeComplaint`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct IntakeComplaint {
-    /// The caller's own id for this complaint (1 to 200 characters), its
-    /// idempotency key: a request with an `external_ref` already seen gets
-    /// the first request's outcome, whatever its body.
-    #[cfg_attr(feature = "openapi", schema(example = "crm-4711", max_length = 200))]
+    /// The caller's own id for this complaint, its idempotency key: a
+    /// request with an `external_ref` already seen gets the first request's
+    /// outcome, whatever its body.
     pub external_ref: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = schema::IntakeCustomer))]
-    pub customer: Customer,
-    #[cfg_attr(feature = "openapi", schema(value_type = schema::Channel))]
-    pub channel: Channel,
-    #[cfg_attr(feature = "openapi", schema(value_type = schema::IntakeSubject))]
-    pub subject: Subject,
-    /// A complaint category code of the server's catalogue
-    /// (`broadband.dropout`).
-    #[cfg_attr(
-        feature = "openapi",
-        schema(value_type = String, example = "broadband.dropout", max_length = 64)
-    )]
-    pub category: CategoryCode,
-    /// What the customer asks for (several lines allowed).
-    #[cfg_attr(feature = "openapi", schema(max_length = 2000))]
-    pub demand: String,
-    /// Several lines allowed.
-    #[cfg_attr(feature = "openapi", schema(max_length = 10000))]
-    pub description: String,
-    #[cfg_attr(feature = "openapi", schema(value_type = schema::ComplaintKind))]
-    pub kind: ComplaintKind,
-    #[cfg_attr(feature = "openapi", schema(value_type = schema::DemandClass))]
-    pub demand_class: DemandClass,
-    /// 1 (low) to 4 (critical).
-    #[cfg_attr(feature = "openapi", schema(value_type = u8, minimum = 1, maximum = 4))]
-    pub severity: Severity,
-    /// The complaint reached social media, a forum or the press.
-    #[serde(default)]
-    pub public_exposure: bool,
-    /// When the customer complained.
-    pub received_at: Timestamp,
+    #[serde(flatten)]
+    pub draft: ComplaintDraft,
+}
+
+/// `external_ref` is taken out and the rest must be exactly a
+/// [`ComplaintDraft`]: serde's `flatten` cannot be combined with refusing
+/// unknown fields, so the split is done by hand.
+impl<'de> Deserialize<'de> for IntakeComplaint {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut fields = serde_json::Map::<String, Value>::deserialize(d)?;
+        let external_ref = match fields.remove("external_ref") {
+            Some(Value::String(s)) => s,
+            Some(_) => return Err(D::Error::custom("external_ref: expected a string")),
+            None => return Err(D::Error::missing_field("external_ref")),
+        };
+        let draft = ComplaintDraft::deserialize(Value::Object(fields)).map_err(D::Error::custom)?;
+        Ok(IntakeComplaint {
+            external_ref,
+            draft,
+        })
+    }
 }
 
 impl IntakeComplaint {
@@ -75,45 +62,7 @@ impl IntakeComplaint {
     /// anything.
     pub fn check_text(&self) -> Result<(), DomainError> {
         check_external_ref(&self.external_ref)?;
-        check_entered_text(
-            &self.customer,
-            &self.subject,
-            &self.category,
-            &self.demand,
-            &self.description,
-        )
-    }
-
-    /// The caller's reference and the draft to record.
-    pub fn into_parts(self) -> (String, ComplaintDraft) {
-        let IntakeComplaint {
-            external_ref,
-            customer,
-            channel,
-            subject,
-            category,
-            demand,
-            description,
-            kind,
-            demand_class,
-            severity,
-            public_exposure,
-            received_at,
-        } = self;
-        let draft = ComplaintDraft {
-            customer,
-            channel,
-            subject,
-            category,
-            demand,
-            description,
-            kind,
-            demand_class,
-            severity,
-            public_exposure,
-            received_at,
-        };
-        (external_ref, draft)
+        self.draft.check_text()
     }
 }
 
@@ -216,6 +165,45 @@ pub struct IntakeRejected {
 pub mod schema {
     #![allow(dead_code, reason = "schemas only; never built")]
 
+    /// `POST /intake/complaints`: a new complaint, with the fields a
+    /// recording agent enters (those of `complaint.record`) and the
+    /// caller's `external_ref`. Unknown fields are refused.
+    #[derive(Debug, utoipa::ToSchema)]
+    #[serde(deny_unknown_fields)]
+    pub struct IntakeComplaint {
+        /// The caller's own id for this complaint (1 to 200 characters), its
+        /// idempotency key: a request with an `external_ref` already seen
+        /// gets the first request's outcome, whatever its body.
+        #[schema(example = "crm-4711", max_length = 200)]
+        pub external_ref: String,
+        pub customer: IntakeCustomer,
+        pub channel: Channel,
+        pub subject: IntakeSubject,
+        /// A complaint category code of the server's catalogue
+        /// (`broadband.dropout`).
+        #[schema(example = "broadband.dropout", max_length = 64)]
+        pub category: String,
+        /// What the customer asks for (several lines allowed).
+        #[schema(max_length = 2000)]
+        pub demand: String,
+        /// Several lines allowed.
+        #[schema(max_length = 10000)]
+        pub description: String,
+        pub kind: ComplaintKind,
+        pub demand_class: DemandClass,
+        /// 1 (low) to 4 (critical).
+        #[schema(minimum = 1, maximum = 4)]
+        pub severity: u8,
+        /// The complaint reached social media, a forum or the press.
+        #[serde(default)]
+        pub public_exposure: bool,
+        /// When the customer complained; the moment it is recorded when left
+        /// out.
+        #[serde(default)]
+        #[schema(required = false)]
+        pub received_at: jiff::Timestamp,
+    }
+
     /// The complainant.
     #[derive(Debug, utoipa::ToSchema)]
     pub struct IntakeCustomer {
@@ -311,7 +299,7 @@ mod tests {
         };
         let pair = |name: &str, max: usize| (name.to_owned(), max);
         assert_eq!(
-            limits(IntakeComplaint::schema()),
+            limits(schema::IntakeComplaint::schema()),
             [
                 pair("category", text::CODE.max_chars),
                 pair("demand", text::DEMAND.max_chars),

@@ -29,8 +29,9 @@ pub use messages::{
     Change, ChangeCause, ChangeOp, DeviceId, MutationResult, Outcome, PullResponse, PushRequest,
     PushResponse, RequestError, entity,
 };
-pub use mutation::{ComplaintDraft, Mutation, RECORD, WireError, command_tag, mutation_name};
+pub use mutation::{Mutation, RECORD, WireError, command_tag, mutation_name};
 pub use redress_domain::ErrorCode;
+pub use redress_domain::complaint::ComplaintDraft;
 pub use rejection::Rejection;
 pub use rules::{RulesResponse, rules_digest};
 

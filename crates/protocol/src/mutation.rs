@@ -15,11 +15,9 @@
 //! tags to the dotted wire names (`approval.decide`) and back, and is the one
 //! place that table lives.
 
-use jiff::Timestamp;
 use redress_domain::ErrorCode;
-use redress_domain::complaint::{Command, NewComplaint};
-use redress_domain::ids::{CategoryCode, ComplaintId};
-use redress_domain::model::{Channel, ComplaintKind, Customer, DemandClass, Severity, Subject};
+use redress_domain::complaint::{Command, ComplaintDraft};
+use redress_domain::ids::ComplaintId;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::{Map, Value};
 
@@ -75,47 +73,6 @@ pub fn command_tag(wire_name: &str) -> Option<&'static str> {
         .iter()
         .find(|(wire, _)| *wire == wire_name)
         .map(|(_, tag)| *tag)
-}
-
-/// What the recording agent entered: the rulebook's `NewComplaint` without
-/// the id (carried next to it) and the number (the server assigns it).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ComplaintDraft {
-    pub customer: Customer,
-    pub channel: Channel,
-    pub subject: Subject,
-    pub category: CategoryCode,
-    pub demand: String,
-    pub description: String,
-    pub kind: ComplaintKind,
-    pub demand_class: DemandClass,
-    pub severity: Severity,
-    #[serde(default)]
-    pub public_exposure: bool,
-    pub received_at: Timestamp,
-}
-
-impl ComplaintDraft {
-    /// The rulebook's input for recording this draft as complaint `id` under
-    /// `number`.
-    pub fn into_new(self, id: ComplaintId, number: String) -> NewComplaint {
-        NewComplaint {
-            id,
-            number,
-            customer: self.customer,
-            channel: self.channel,
-            subject: self.subject,
-            category: self.category,
-            demand: self.demand,
-            description: self.description,
-            kind: self.kind,
-            demand_class: self.demand_class,
-            severity: self.severity,
-            public_exposure: self.public_exposure,
-            received_at: self.received_at,
-        }
-    }
 }
 
 /// One intent of a user, aimed at one complaint.

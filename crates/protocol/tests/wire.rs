@@ -125,7 +125,7 @@ fn draft() -> ComplaintDraft {
         demand_class: DemandClass::ImmediateFix,
         severity: Severity::MEDIUM,
         public_exposure: false,
-        received_at: at("2026-03-02T01:00:00Z"),
+        received_at: Some(at("2026-03-02T01:00:00Z")),
     }
 }
 
@@ -495,4 +495,55 @@ fn intake_bodies_check_their_text() {
         "customer": { "name": "Wang", "phone": "138", "vip": true },
     });
     assert!(serde_json::from_value::<IntakeComplaint>(nested).is_err());
+}
+
+/// An intake body is the caller's `external_ref` next to exactly the fields
+/// of `complaint.record`, all at the top level: it reads back as the same
+/// draft the sync wire carries, and refuses what is not one.
+#[test]
+fn an_intake_body_is_a_draft_with_its_reference() {
+    use redress_protocol::intake::IntakeComplaint;
+    let draft = json!({
+        "customer": { "name": "Wang", "phone": "138 0013 8000" },
+        "channel": "phone",
+        "subject": { "kind": "order", "reference": "A-1" },
+        "category": "broadband.dropout",
+        "demand": "fix",
+        "description": "drops",
+        "kind": "compound",
+        "demand_class": "immediate_fix",
+        "severity": 2,
+        "public_exposure": false
+    });
+    let with = |extra: Value| {
+        let mut body = draft.clone();
+        for (k, v) in extra.as_object().expect("as written") {
+            body[k] = v.clone();
+        }
+        body
+    };
+    let intake: IntakeComplaint =
+        serde_json::from_value(with(json!({ "external_ref": "crm-1" }))).expect("as written");
+    assert_eq!(intake.external_ref, "crm-1");
+    assert_eq!(intake.draft.received_at, None, "received when recorded");
+    assert_eq!(
+        intake.draft,
+        serde_json::from_value::<ComplaintDraft>(draft.clone()).expect("as written")
+    );
+    // Written back flat, the same body.
+    assert_eq!(
+        serde_json::to_value(&intake).expect("as written"),
+        with(json!({ "external_ref": "crm-1" }))
+    );
+    let refused = |body: Value| {
+        serde_json::from_value::<IntakeComplaint>(body)
+            .expect_err("refused")
+            .to_string()
+    };
+    assert!(refused(draft.clone()).contains("external_ref"));
+    assert!(refused(with(json!({ "external_ref": 7 }))).contains("external_ref"));
+    assert!(
+        refused(with(json!({ "external_ref": "crm-1", "vip": true }))).contains("vip"),
+        "unknown fields are refused"
+    );
 }

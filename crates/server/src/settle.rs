@@ -9,10 +9,9 @@ use crate::error::StoreError;
 use crate::store::{IntakeRequest, IntakeSettled, MAX_PAGE_BYTES, MAX_PULL_LIMIT, StoredComplaint};
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
-use redress_domain::complaint::{Command, Complaint};
+use redress_domain::complaint::{Command, Complaint, NewComplaint};
 use redress_domain::ids::{ComplaintId, UpdateId, UserId};
 use redress_domain::model::Actor;
-use redress_domain::phone::normalize_phone;
 use redress_domain::repeat::RepeatProbe;
 use redress_domain::{DomainError, Rules};
 use redress_protocol::ErrorCode;
@@ -591,17 +590,16 @@ impl<'a> Push<'a> {
             )));
         }
         let rules = &self.options.rules;
-        let mut customer = draft.customer.clone();
-        if let Some(phone) = normalize_phone(&customer.phone, rules.default_calling_code.as_deref())
-        {
-            customer.phone = phone;
-        }
-        let prior = ledger.repeat_probes(&RepeatProbe::customer_key(&customer))?;
+        let prior = ledger.repeat_probes(&draft.customer_key(rules))?;
         let year = self.now.to_zoned(self.options.time_zone.clone()).year();
         // Not taken until the complaint is recorded, so a rejected record
         // leaves no hole in the numbers.
         let ordinal = ledger.last_number(year)?.unwrap_or(0) + 1;
-        let new = draft.clone().into_new(id, complaint_number(year, ordinal));
+        let new = NewComplaint {
+            id,
+            number: complaint_number(year, ordinal),
+            draft: draft.clone(),
+        };
         match Complaint::record(new, &prior, self.actor, self.now, rules) {
             Ok(recorded) => {
                 ledger.set_last_number(year, ordinal)?;

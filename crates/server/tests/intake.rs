@@ -102,12 +102,28 @@ fn a_complaint_is_recorded_once_per_external_ref() {
     assert_ne!(other.body["complaint_id"], first.body["complaint_id"]);
     assert_ne!(other.body["number"], first.body["number"]);
 
+    // Without a time received, it is received when the server records it.
+    let mut untimed = complaint_body("crm-4713", "Zhao Min");
+    untimed
+        .as_object_mut()
+        .expect("an object")
+        .remove("received_at");
+    let (before, reply) = (Timestamp::now(), crm.post("/intake/complaints", &untimed));
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let received = complaint_of(&server, &reply.body["complaint_id"])
+        .complaint
+        .received_at;
+    assert!(
+        received >= before && received <= Timestamp::now(),
+        "{received}"
+    );
+
     // Two integrations may use the same reference for different complaints.
     let ivr = server.integration("ivr");
     let theirs = ivr.post("/intake/complaints", &body);
     assert_eq!(theirs.status, 201, "{}", theirs.body);
     assert_ne!(theirs.body["complaint_id"], first.body["complaint_id"]);
-    assert_eq!(log(&server).len(), 3);
+    assert_eq!(log(&server).len(), 4);
 }
 
 #[test]

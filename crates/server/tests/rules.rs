@@ -48,7 +48,7 @@ fn resolution_due(server: &TestServer, n: u128) -> Timestamp {
     let device = server.device_of(&ann);
     let id = complaint_id(n);
     let mut complaint = draft("Wang Fang");
-    complaint.received_at = friday_five_pm();
+    complaint.received_at = Some(friday_five_pm());
     complaint.severity = Severity::CRITICAL;
     let reply = ann.push(
         device,

@@ -17,8 +17,9 @@
 #![allow(clippy::unwrap_used, clippy::print_stdout)]
 
 use jiff::Timestamp;
-use redress_app::{App, NewComplaintInput, Quiet, SystemClock};
+use redress_app::{App, Quiet, SystemClock};
 use redress_domain::Rules;
+use redress_domain::complaint::ComplaintDraft;
 use redress_domain::ids::{CategoryCode, ComplaintId, UserId};
 use redress_domain::model::{
     Channel, ComplaintKind, Customer, DemandClass, Role, Severity, Subject, SubjectKind,
@@ -45,8 +46,8 @@ fn env_number(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-fn complaint(n: usize) -> NewComplaintInput {
-    NewComplaintInput {
+fn complaint(n: usize) -> ComplaintDraft {
+    ComplaintDraft {
         customer: Customer {
             name: format!("客户 {n}"),
             phone: format!("138{n:08}"),

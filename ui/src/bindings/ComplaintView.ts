@@ -3,6 +3,7 @@ import type { CallbackScale } from "./CallbackScale";
 import type { ClockView } from "./ClockView";
 import type { Complaint } from "./Complaint";
 import type { LinkedComplaint } from "./LinkedComplaint";
+import type { StepOffer } from "./StepOffer";
 
 /**
  * Everything the complaint screen shows.
@@ -20,4 +21,9 @@ phone_display: string,
 /**
  * The scores the callback dialog offers.
  */
-callback_scale: CallbackScale, now: string, };
+callback_scale: CallbackScale, 
+/**
+ * The steps the current user is offered, as the rulebook answers them
+ * (`Complaint::offers`): the screen shows these and nothing else.
+ */
+steps: Array<StepOffer>, now: string, };

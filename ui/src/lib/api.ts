@@ -18,7 +18,7 @@ import type { DecidedItem } from "../bindings/DecidedItem";
 import type { IdentityStatus } from "../bindings/IdentityStatus";
 import type { IntakeLookup } from "../bindings/IntakeLookup";
 import type { IntakeQuery } from "../bindings/IntakeQuery";
-import type { NewComplaintInput } from "../bindings/NewComplaintInput";
+import type { ComplaintDraft } from "../bindings/ComplaintDraft";
 import type { HeaderCounts } from "../bindings/HeaderCounts";
 import type { ReminderItem } from "../bindings/ReminderItem";
 import type { SavedView } from "../bindings/SavedView";
@@ -37,7 +37,7 @@ export const api = {
   reminders: (limit = 500) => invoke<ReminderItem[]>("reminders", { limit }),
   reminderHistory: (limit = 200) => invoke<ReminderItem[]>("reminder_history", { limit }),
   counts: () => invoke<HeaderCounts>("counts"),
-  recordComplaint: (input: NewComplaintInput) => invoke<string>("record_complaint", { input }),
+  recordComplaint: (input: ComplaintDraft) => invoke<string>("record_complaint", { input }),
   intakeLookup: (query: IntakeQuery) => invoke<IntakeLookup>("intake_lookup", { query }),
   team: () => invoke<TeamView>("team"),
   identityStatus: () => invoke<IdentityStatus>("identity_status"),

@@ -1,6 +1,8 @@
 import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import type { ComplaintView } from "../bindings/ComplaintView";
 import type { Role } from "../bindings/Role";
+import type { Step } from "../bindings/Step";
+import type { StepOffer } from "../bindings/StepOffer";
 import { api } from "../lib/api";
 import { fakeSettings, renderScreen } from "../test/render";
 import { ComplaintDetail } from "./ComplaintDetail";
@@ -35,9 +37,35 @@ function clock(id: string, kind: "first_response" | "progress_update" | "resolut
   };
 }
 
+/** A step the rulebook allows; `on` names a remedy or clock. */
+function may(step: Step, on?: { remedy?: string; clock?: string }, main = false): StepOffer {
+  const target: StepOffer["target"] = on?.remedy
+    ? { kind: "remedy", id: on.remedy }
+    : on?.clock
+      ? { kind: "clock", id: on.clock }
+      : { kind: "complaint" };
+  return { step, target, allowed: true, main };
+}
+
+/** A step the rulebook refuses, with the role that could take it. */
+function needs(step: Step, role: Role): StepOffer {
+  return { step, target: { kind: "complaint" }, allowed: false, main: false, refusal: "forbidden_role", needs_role: role };
+}
+
+/** What the rulebook offers an agent on the analysed fixture. */
+const ANALYSED: StepOffer[] = [
+  may("assign"),
+  may("set_root_cause"),
+  may("propose_remedy", undefined, true),
+  may("add_progress"),
+  may("pause_clock", { clock: CLOCK_PU }),
+  may("resume_clock", { clock: CLOCK_RES }),
+];
+
 /** An analysed complaint with one approved remedy, one paused clock and a short history. */
-function fixture(state: ComplaintView["complaint"]["state"] = "analysed"): ComplaintView {
+function fixture(state: ComplaintView["complaint"]["state"] = "analysed", steps: StepOffer[] = ANALYSED): ComplaintView {
   return {
+    steps,
     pending: true,
     now: "2026-03-02T02:00:00Z",
     callback_scale: { satisfied: [5, 4, 3], not_satisfied: [2, 1] },
@@ -227,12 +255,13 @@ describe("ComplaintDetail", () => {
     expect(text[7]).toContain("“Resolution” clock paused: Waiting on customer");
   });
 
-  it("offers only the steps of the state and role", async () => {
+  it("offers the steps the rulebook offers, the main one first in weight, and nothing else", async () => {
     complaintMock.mockResolvedValue(fixture());
     renderDetail();
     await screen.findByTestId("detail-number");
     // Analysed: reassign, update root cause, propose remedy, progress; no judge, no resolve.
-    expect(screen.getByTestId("action-propose-remedy")).toBeTruthy();
+    expect(screen.getByTestId("action-propose-remedy").className).toBe("primary");
+    expect(screen.getByTestId("action-progress").className).toBe("");
     expect(screen.getByTestId("action-assign").textContent).toBe("Reassign");
     expect(screen.getByTestId("action-root-cause")).toBeTruthy();
     expect(screen.getByTestId("action-progress")).toBeTruthy();
@@ -241,16 +270,31 @@ describe("ComplaintDetail", () => {
     expect(screen.queryByTestId("action-close")).toBeNull();
   });
 
-  it("hides review from an agent and says who may do it", async () => {
-    complaintMock.mockResolvedValue(fixture("followed_up"));
+  it("shows a step refused for the role as text naming the role, in both languages", async () => {
+    const followedUp = [may("assign"), may("set_root_cause"), needs("review", "supervisor"), may("reopen"), may("add_progress")];
+    complaintMock.mockResolvedValue(fixture("followed_up", followedUp));
     const { unmount } = renderDetail("agent");
     await screen.findByTestId("detail-number");
     expect(screen.queryByTestId("action-review")).toBeNull();
-    expect(screen.getByTestId("needs-role-review").textContent).toContain("supervisor");
+    expect(screen.getByTestId("needs-role-review").textContent).toBe("Review: needs the Supervisor role or higher.");
     unmount();
+    const settings = fakeSettings({ user: "agent.li", display_name: "Li", role: "agent" });
+    const zh = renderScreen(<ComplaintDetail id={ID} />, { settings, route: { screen: "complaint", id: ID }, go, lang: "zh-CN" });
+    expect((await screen.findByTestId("needs-role-review")).textContent).toContain("需主管或以上角色");
+    zh.unmount();
+    // Any other refusal is said in the error's own words.
+    const limit: StepOffer = { ...needs("add_progress", "agent"), needs_role: null, refusal: "complaint_limit_reached" };
+    complaintMock.mockResolvedValue(fixture("followed_up", [limit]));
     renderDetail("supervisor");
-    await screen.findByTestId("detail-number");
-    expect(screen.getByTestId("action-review")).toBeTruthy();
+    expect((await screen.findByTestId("needs-role-add_progress")).textContent).toMatch(/^Add progress update: /);
+    expect(screen.getByText("Nothing can be done in this state.")).toBeTruthy();
+  });
+
+  it("shows a step the rulebook allows to a supervisor", async () => {
+    complaintMock.mockResolvedValue(fixture("followed_up", [may("review", undefined, true)]));
+    renderDetail("supervisor");
+    expect((await screen.findByTestId("action-review")).className).toBe("primary");
+    expect(screen.queryByTestId("needs-role-review")).toBeNull();
   });
 
   it("proposes a remedy with the right command and reloads", async () => {
@@ -401,7 +445,7 @@ describe("ComplaintDetail", () => {
   });
 
   it("carries out an approved remedy", async () => {
-    complaintMock.mockResolvedValue(fixture("remedy_agreed"));
+    complaintMock.mockResolvedValue(fixture("remedy_agreed", [may("mark_implemented", { remedy: REMEDY })]));
     executeMock.mockResolvedValue(null);
     renderDetail();
     const row = await screen.findByTestId("remedy-0");
@@ -414,7 +458,7 @@ describe("ComplaintDetail", () => {
   });
 
   it("records a callback: scores from the outcome's range, a reason when not satisfied", async () => {
-    complaintMock.mockResolvedValue(fixture("resolved"));
+    complaintMock.mockResolvedValue(fixture("resolved", [may("record_callback", undefined, true)]));
     executeMock.mockResolvedValue(null);
     renderDetail();
     fireEvent.click(await screen.findByTestId("action-callback"));

@@ -4,12 +4,13 @@ import { useCallback, useEffect, useState } from "react";
 import type { AppError } from "../bindings/AppError";
 import type { ClockView } from "../bindings/ClockView";
 import type { Complaint } from "../bindings/Complaint";
+import type { StepOffer } from "../bindings/StepOffer";
 import { Panel } from "../components/Panel";
 import { EmptyState, ErrorBanner, Loading } from "../components/Status";
-import { useI18n, type Key } from "../i18n";
+import { errorMessage, useI18n, type Key } from "../i18n";
 import { api, toAppError } from "../lib/api";
 import { complaintChanged } from "../lib/changes";
-import { actionsNeedingHigherRole, availableActions, mainStep, type Step } from "../lib/complaintActions";
+import { complaintSteps, type ComplaintStep } from "../lib/steps";
 import { useShell } from "../lib/context";
 import { syncClock } from "../lib/time";
 import { useLoad } from "../lib/useLoad";
@@ -26,7 +27,7 @@ import {
 } from "./complaint/Sections";
 import { Timeline } from "./complaint/Timeline";
 
-const STEP_TEST_ID: Record<Step, string> = {
+const STEP_TEST_ID: Record<ComplaintStep, string> = {
   judge: "action-judge",
   assign: "action-assign",
   set_root_cause: "action-root-cause",
@@ -39,7 +40,7 @@ const STEP_TEST_ID: Record<Step, string> = {
   add_progress: "action-progress",
 };
 
-function stepLabel(step: Step, c: Complaint): Key {
+function stepLabel(step: ComplaintStep, c: Complaint): Key {
   switch (step) {
     case "assign":
       return c.department ? "complaint.action.reassign" : "complaint.action.assign";
@@ -50,23 +51,30 @@ function stepLabel(step: Step, c: Complaint): Key {
   }
 }
 
-function Actions({ complaint, onOpen }: { complaint: Complaint; onOpen: (a: OpenAction) => void }) {
+function Actions({
+  complaint,
+  steps,
+  onOpen,
+}: {
+  complaint: Complaint;
+  steps: readonly StepOffer[];
+  onOpen: (a: OpenAction) => void;
+}) {
   const { t } = useI18n();
-  const { settings } = useShell();
-  const steps = availableActions(complaint, settings.role);
-  const blocked = actionsNeedingHigherRole(complaint, settings.role);
-  const main = mainStep(complaint.state);
+  const offers = complaintSteps(steps);
+  const allowed = offers.filter((o) => o.allowed);
+  const refused = offers.filter((o) => !o.allowed);
   return (
     <Panel id="actions" title={t("complaint.section.actions")}>
-      {steps.length === 0 ? (
+      {allowed.length === 0 ? (
         <p className="muted">{t("complaint.no_actions")}</p>
       ) : (
         <div className="row-actions" data-testid="actions">
-          {steps.map((step) => (
+          {allowed.map(({ step, main }) => (
             <button
               key={step}
               type="button"
-              className={step === main ? "primary" : undefined}
+              className={main ? "primary" : undefined}
               onClick={() => onOpen({ name: step })}
               data-testid={STEP_TEST_ID[step]}
             >
@@ -75,11 +83,16 @@ function Actions({ complaint, onOpen }: { complaint: Complaint; onOpen: (a: Open
           ))}
         </div>
       )}
-      {blocked.map((step) => (
-        <p key={step} className="muted" data-testid={`needs-role-${step}`}>
-          {t("complaint.needs_role", { action: t(stepLabel(step, complaint)) })}
-        </p>
-      ))}
+      {refused.map(({ step, needs_role, refusal }) => {
+        const action = t(stepLabel(step, complaint));
+        return (
+          <p key={step} className="muted" data-testid={`needs-role-${step}`}>
+            {needs_role
+              ? t("complaint.needs_role", { action, role: t(`role.${needs_role}`) })
+              : t("complaint.step_refused", { action, reason: errorMessage(t, refusal ?? "unknown") })}
+          </p>
+        );
+      })}
     </Panel>
   );
 }
@@ -162,9 +175,10 @@ export function ComplaintDetail({ id }: { id: string }) {
       <div style={{ marginBottom: 10 }}>{back}</div>
       {error && <ErrorBanner error={error} onRetry={reload} />}
       <Facts complaint={c} pending={data.pending} phoneDisplay={data.phone_display} />
-      <Actions complaint={c} onOpen={setOpen} />
+      <Actions complaint={c} steps={data.steps} onOpen={setOpen} />
       <Clocks
         complaint={c}
+        steps={data.steps}
         clocks={data.clocks}
         onPause={(clock) => setOpen({ name: "pause_clock", clock })}
         onResume={resume}
@@ -174,6 +188,7 @@ export function ComplaintDetail({ id }: { id: string }) {
       <Handling complaint={c} />
       <Remedies
         complaint={c}
+        steps={data.steps}
         onRevise={(remedy, index) => setOpen({ name: "revise_remedy", remedy, index })}
         onImplement={(remedy, index) => setOpen({ name: "mark_implemented", remedy, index })}
       />

@@ -2,6 +2,7 @@
 //! sync mutations (`complaint.judge`, `approval.decide`, ...) minus the
 //! envelope; the complaint id is the aggregate the command is executed on.
 
+use super::offers::Step;
 use crate::error::DomainError;
 use crate::ids::{ApprovalId, AttemptId, ClockId, DeptId, RemedyId, UpdateId, UserId};
 use crate::model::{CallbackOutcome, InvalidReason, Money, PauseReason, RemedyKind, RootCause};
@@ -182,24 +183,30 @@ impl Command {
         }
     }
 
-    /// The snake_case command name, used as the `action` of errors.
-    pub fn action(&self) -> &'static str {
+    /// The step this command takes.
+    pub fn step(&self) -> Step {
         match self {
-            Command::Judge { .. } => "judge",
-            Command::Assign { .. } => "assign",
-            Command::SetRootCause { .. } => "set_root_cause",
-            Command::AddProgress { .. } => "add_progress",
-            Command::ProposeRemedy { .. } => "propose_remedy",
-            Command::ReviseRemedy { .. } => "revise_remedy",
-            Command::DecideApproval { .. } => "decide_approval",
-            Command::MarkImplemented { .. } => "mark_implemented",
-            Command::Resolve { .. } => "resolve",
-            Command::RecordCallback { .. } => "record_callback",
-            Command::Review { .. } => "review",
-            Command::Close { .. } => "close",
-            Command::Reopen { .. } => "reopen",
-            Command::PauseClock { .. } => "pause_clock",
-            Command::ResumeClock { .. } => "resume_clock",
+            Command::Judge { .. } => Step::Judge,
+            Command::Assign { .. } => Step::Assign,
+            Command::SetRootCause { .. } => Step::SetRootCause,
+            Command::AddProgress { .. } => Step::AddProgress,
+            Command::ProposeRemedy { .. } => Step::ProposeRemedy,
+            Command::ReviseRemedy { .. } => Step::ReviseRemedy,
+            Command::DecideApproval { .. } => Step::DecideApproval,
+            Command::MarkImplemented { .. } => Step::MarkImplemented,
+            Command::Resolve { .. } => Step::Resolve,
+            Command::RecordCallback { .. } => Step::RecordCallback,
+            Command::Review { .. } => Step::Review,
+            Command::Close { .. } => Step::Close,
+            Command::Reopen { .. } => Step::Reopen,
+            Command::PauseClock { .. } => Step::PauseClock,
+            Command::ResumeClock { .. } => Step::ResumeClock,
         }
+    }
+
+    /// The snake_case command name (its wire name), used as the `action` of
+    /// errors.
+    pub fn action(&self) -> &'static str {
+        self.step().as_str()
     }
 }

@@ -13,6 +13,7 @@ mod callback;
 mod clocks;
 mod command;
 mod lifecycle;
+mod offers;
 mod progress;
 mod record;
 mod remedy;
@@ -23,8 +24,9 @@ pub use approval::{Approval, ApprovalState};
 pub use callback::{Callback, CallbackAttempt};
 pub use clocks::{approval_clock_id, approval_id, clock_id};
 pub use command::{Command, MAX_REVIEW_ACTIONS, Tier};
+pub use offers::{Step, StepOffer, Target};
 pub use progress::ProgressUpdate;
-pub use record::{NewComplaint, Recorded, check_entered_text};
+pub use record::{ComplaintDraft, NewComplaint, Recorded};
 pub use remedy::{Remedy, RemedyState};
 pub use state::ComplaintState;
 pub use timeline::{TimelineEntry, TimelineEvent};
@@ -234,6 +236,20 @@ impl Complaint {
         now: Timestamp,
         rules: &Rules,
     ) -> Result<Vec<Alert>, DomainError> {
+        let (next, alerts) = self.attempt(cmd, actor, now, rules)?;
+        *self = next;
+        Ok(alerts)
+    }
+
+    /// What [`Complaint::execute`] would make of this complaint, without
+    /// changing it.
+    pub(crate) fn attempt(
+        &self,
+        cmd: &Command,
+        actor: &Actor,
+        now: Timestamp,
+        rules: &Rules,
+    ) -> Result<(Complaint, Vec<Alert>), DomainError> {
         if self.state == ComplaintState::Closed && !matches!(cmd, Command::Reopen { .. }) {
             return Err(DomainError::ComplaintClosed);
         }
@@ -272,8 +288,7 @@ impl Complaint {
                 limit: cap,
             });
         }
-        *self = next;
-        Ok(cx.alerts)
+        Ok((next, cx.alerts))
     }
 
     fn apply(&mut self, cmd: &Command, cx: &mut Ctx<'_>) -> Result<(), DomainError> {

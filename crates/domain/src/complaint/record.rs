@@ -13,27 +13,81 @@ use crate::text;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
-/// What the recording agent entered.
+/// What the recording agent (or an intake system) entered for a new
+/// complaint: the one input type of recording, used as it is by the
+/// rulebook, the sync wire (`complaint.record` args), the intake API (with
+/// its `external_ref`) and the console's new-complaint form. Unknown fields
+/// are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
-pub struct NewComplaint {
-    /// Chosen by the creator (the desktop may create offline).
-    pub id: ComplaintId,
-    pub number: String,
+pub struct ComplaintDraft {
     pub customer: Customer,
     pub channel: Channel,
     pub subject: Subject,
     pub category: CategoryCode,
+    /// What the customer asks for.
     pub demand: String,
     pub description: String,
     pub kind: ComplaintKind,
     pub demand_class: DemandClass,
     /// As judged by the agent; a repeat complaint that escalates gets one more.
     pub severity: Severity,
+    /// Reached social media, a forum or the press.
     #[serde(default)]
     pub public_exposure: bool,
-    pub received_at: Timestamp,
+    /// When the customer complained; when it is left out, the moment it is
+    /// recorded. The console fills it in before a change is queued, so an
+    /// offline recording keeps its own time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub received_at: Option<Timestamp>,
+}
+
+impl ComplaintDraft {
+    /// The key the customer is recognised by for repeat detection (see
+    /// [`RepeatProbe::customer_key`]), with the phone normalised as
+    /// recording stores it under `rules`.
+    pub fn customer_key(&self, rules: &Rules) -> String {
+        let mut customer = self.customer.clone();
+        if let Some(phone) = normalize_phone(&customer.phone, rules.default_calling_code.as_deref())
+        {
+            customer.phone = phone;
+        }
+        RepeatProbe::customer_key(&customer)
+    }
+
+    /// The entered text against its limits: `text_too_long` or
+    /// `invalid_text` for the first offending field. [`Complaint::record`]
+    /// runs it; the server's intake runs it before anything is recorded.
+    pub fn check_text(&self) -> Result<(), DomainError> {
+        text::check("customer.name", &self.customer.name, text::PERSON_NAME)?;
+        text::check("customer.phone", &self.customer.phone, text::PHONE)?;
+        text::check_opt(
+            "customer.customer_id",
+            self.customer.customer_id.as_deref(),
+            text::CODE,
+        )?;
+        text::check(
+            "subject.reference",
+            &self.subject.reference,
+            text::SUBJECT_REFERENCE,
+        )?;
+        text::check("category", self.category.as_str(), text::CODE)?;
+        text::check("demand", &self.demand, text::DEMAND)?;
+        text::check("description", &self.description, text::DESCRIPTION)
+    }
+}
+
+/// A draft to record as complaint `id` under `number`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewComplaint {
+    /// Chosen by the creator (the desktop may create offline).
+    pub id: ComplaintId,
+    /// Given by whoever records it (the server's sequence, or a desktop's
+    /// local number).
+    pub number: String,
+    pub draft: ComplaintDraft,
 }
 
 /// A freshly recorded complaint and whom to tell about it.
@@ -60,38 +114,41 @@ impl Complaint {
         now: Timestamp,
         rules: &Rules,
     ) -> Result<Recorded, DomainError> {
-        check_text(&new)?;
-        let customer = validate(&new, now, rules)?;
+        text::check("number", &new.number, text::CODE)?;
+        new.draft.check_text()?;
+        let received_at = new.draft.received_at.unwrap_or(now);
+        let customer = validate(&new, received_at, now, rules)?;
+        let NewComplaint { id, number, draft } = new;
         let probe = RepeatProbe {
-            complaint: new.id,
+            complaint: id,
             customer_key: RepeatProbe::customer_key(&customer),
-            category: new.category.clone(),
-            received_at: new.received_at,
+            category: draft.category.clone(),
+            received_at,
         };
         let repeat = detect(&probe, prior, &rules.repeats);
         let mut alerts = Vec::new();
-        let mut severity = new.severity;
+        let mut severity = draft.severity;
         if let Some(link) = repeat.as_ref().filter(|l| l.escalated) {
             severity = severity.raised();
             alerts.push(Alert::RepeatEscalated {
-                complaint: new.id,
+                complaint: id,
                 ordinal: link.ordinal,
             });
         }
         let mut complaint = Complaint {
-            id: new.id,
-            number: new.number.trim().to_owned(),
+            id,
+            number: number.trim().to_owned(),
             customer,
-            channel: new.channel,
-            subject: new.subject,
-            category: new.category,
-            demand: new.demand,
-            description: new.description,
-            kind: new.kind,
-            demand_class: new.demand_class,
+            channel: draft.channel,
+            subject: draft.subject,
+            category: draft.category,
+            demand: draft.demand,
+            description: draft.description,
+            kind: draft.kind,
+            demand_class: draft.demand_class,
             severity,
-            public_exposure: new.public_exposure,
-            received_at: new.received_at,
+            public_exposure: draft.public_exposure,
+            received_at,
             recorded_by: actor.user.clone(),
             recorded_at: now,
             state: ComplaintState::Recorded,
@@ -119,7 +176,7 @@ impl Complaint {
             let id = clock_id(complaint.id, kind);
             complaint
                 .clocks
-                .push(start(id, kind, target, warn, new.received_at, rules)?);
+                .push(start(id, kind, target, warn, received_at, rules)?);
         }
         complaint.timeline.push(TimelineEntry {
             at: now,
@@ -132,49 +189,14 @@ impl Complaint {
     }
 }
 
-/// Every text field against its limit (see [`crate::text`]); the first
-/// offending field is reported.
-fn check_text(new: &NewComplaint) -> Result<(), DomainError> {
-    text::check("number", &new.number, text::CODE)?;
-    check_entered_text(
-        &new.customer,
-        &new.subject,
-        &new.category,
-        &new.demand,
-        &new.description,
-    )
-}
-
-/// The text a recording agent (or an intake caller) enters for a new
-/// complaint, against its limits: `text_too_long` or `invalid_text` for the
-/// first offending field. [`Complaint::record`] runs it; the server's intake
-/// runs it before anything is recorded.
-pub fn check_entered_text(
-    customer: &Customer,
-    subject: &Subject,
-    category: &CategoryCode,
-    demand: &str,
-    description: &str,
-) -> Result<(), DomainError> {
-    text::check("customer.name", &customer.name, text::PERSON_NAME)?;
-    text::check("customer.phone", &customer.phone, text::PHONE)?;
-    text::check_opt(
-        "customer.customer_id",
-        customer.customer_id.as_deref(),
-        text::CODE,
-    )?;
-    text::check(
-        "subject.reference",
-        &subject.reference,
-        text::SUBJECT_REFERENCE,
-    )?;
-    text::check("category", category.as_str(), text::CODE)?;
-    text::check("demand", demand, text::DEMAND)?;
-    text::check("description", description, text::DESCRIPTION)
-}
-
 /// Checks every field at once and returns the customer with a normalised phone.
-fn validate(new: &NewComplaint, now: Timestamp, rules: &Rules) -> Result<Customer, DomainError> {
+fn validate(
+    new: &NewComplaint,
+    received_at: Timestamp,
+    now: Timestamp,
+    rules: &Rules,
+) -> Result<Customer, DomainError> {
+    let draft = &new.draft;
     let calling_code = rules.default_calling_code.as_deref();
     let mut errors = Vec::new();
     let mut need = |field: &str, text: &str| {
@@ -186,12 +208,12 @@ fn validate(new: &NewComplaint, now: Timestamp, rules: &Rules) -> Result<Custome
         }
     };
     need("number", &new.number);
-    need("customer.name", &new.customer.name);
-    need("subject.reference", &new.subject.reference);
-    need("category", new.category.as_str());
-    need("demand", &new.demand);
-    need("description", &new.description);
-    let phone = normalize_phone(&new.customer.phone, calling_code);
+    need("customer.name", &draft.customer.name);
+    need("subject.reference", &draft.subject.reference);
+    need("category", draft.category.as_str());
+    need("demand", &draft.demand);
+    need("description", &draft.description);
+    let phone = normalize_phone(&draft.customer.phone, calling_code);
     if phone.is_none() {
         errors.push(FieldError {
             field: "customer.phone".to_owned(),
@@ -201,12 +223,12 @@ fn validate(new: &NewComplaint, now: Timestamp, rules: &Rules) -> Result<Custome
         });
     }
     let (earliest, latest) = rules.received_at.bounds(now);
-    if new.received_at > latest {
+    if received_at > latest {
         errors.push(FieldError {
             field: "received_at".to_owned(),
             message: "lies in the future".to_owned(),
         });
-    } else if new.received_at < earliest {
+    } else if received_at < earliest {
         errors.push(FieldError {
             field: "received_at".to_owned(),
             message: format!(
@@ -217,9 +239,9 @@ fn validate(new: &NewComplaint, now: Timestamp, rules: &Rules) -> Result<Custome
     }
     match phone {
         Some(phone) if errors.is_empty() => Ok(Customer {
-            name: new.customer.name.trim().to_owned(),
+            name: draft.customer.name.trim().to_owned(),
             phone,
-            customer_id: new
+            customer_id: draft
                 .customer
                 .customer_id
                 .as_deref()

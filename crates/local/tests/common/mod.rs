@@ -4,7 +4,9 @@
 
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::Rules;
-use redress_domain::complaint::{Command, Complaint, ComplaintState, NewComplaint, approval_id};
+use redress_domain::complaint::{
+    Command, Complaint, ComplaintDraft, ComplaintState, NewComplaint, approval_id,
+};
 use redress_domain::ids::{CategoryCode, ComplaintId, DeptId, RemedyId, UpdateId, UserId};
 use redress_domain::model::{
     Actor, Channel, ComplaintKind, Customer, DemandClass, InvalidReason, Money, RemedyKind, Role,
@@ -99,29 +101,36 @@ impl Spec {
         let new = NewComplaint {
             id: cid(self.n),
             number: format!("TS-2026-{:06}", self.n),
-            customer: Customer {
-                name: self.name.clone(),
-                phone: self.phone.clone(),
-                customer_id: None,
+            draft: ComplaintDraft {
+                customer: Customer {
+                    name: self.name.clone(),
+                    phone: self.phone.clone(),
+                    customer_id: None,
+                },
+                channel: self.channel,
+                subject: Subject {
+                    kind: SubjectKind::BusinessLine,
+                    reference: "home broadband".into(),
+                },
+                category: CategoryCode::new(&self.category),
+                demand: "fix the line".into(),
+                description: "the line drops every evening".into(),
+                kind: self.kind,
+                demand_class: DemandClass::ImmediateFix,
+                severity: self.severity,
+                public_exposure: false,
+                received_at: Some(at(self.received_minute)),
             },
-            channel: self.channel,
-            subject: Subject {
-                kind: SubjectKind::BusinessLine,
-                reference: "home broadband".into(),
-            },
-            category: CategoryCode::new(&self.category),
-            demand: "fix the line".into(),
-            description: "the line drops every evening".into(),
-            kind: self.kind,
-            demand_class: DemandClass::ImmediateFix,
-            severity: self.severity,
-            public_exposure: false,
-            received_at: at(self.received_minute),
         };
-        let at = new.received_at;
-        Complaint::record(new, &[], &agent(), at, &Rules::default())
-            .unwrap()
-            .complaint
+        Complaint::record(
+            new,
+            &[],
+            &agent(),
+            at(self.received_minute),
+            &Rules::default(),
+        )
+        .unwrap()
+        .complaint
     }
 }
 

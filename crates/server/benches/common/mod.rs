@@ -175,7 +175,7 @@ pub fn batch(author: &UserId) -> Vec<MutationEnvelope> {
             demand_class: DemandClass::ImmediateFix,
             severity: Severity::MEDIUM,
             public_exposure: false,
-            received_at: now,
+            received_at: Some(now),
         };
         push(Mutation::Record {
             complaint_id: id,

@@ -203,7 +203,7 @@ pub fn draft(phone: &str, category: &str, received_at: &str) -> ComplaintDraft {
         demand_class: DemandClass::ImmediateFix,
         severity: Severity::MEDIUM,
         public_exposure: false,
-        received_at: received_at.parse().expect("a valid timestamp"),
+        received_at: Some(received_at.parse().expect("a valid timestamp")),
     }
 }
 

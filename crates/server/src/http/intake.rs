@@ -157,7 +157,7 @@ async fn answer(state: &AppState, settled: IntakeSettled) -> Result<Response, Ap
     tag = "intake",
     params(OptionalProtocolHeader),
     security(("bearer" = [])),
-    request_body = IntakeComplaint,
+    request_body = redress_protocol::intake::schema::IntakeComplaint,
     responses(
         (status = 201, description = "Recorded: a new complaint", body = IntakeAccepted),
         (status = 200, description = "The `external_ref` was seen before and recorded then (`replayed`)", body = IntakeAccepted),
@@ -178,7 +178,10 @@ pub(super) async fn create_complaint(
 ) -> Result<Response, ApiError> {
     let intake: IntakeComplaint = read_body(body)?;
     check_text(intake.check_text(), &intake.external_ref)?;
-    let (external_ref, draft) = intake.into_parts();
+    let IntakeComplaint {
+        external_ref,
+        draft,
+    } = intake;
     let request = IntakeRequest::Record {
         external_ref,
         draft,

@@ -8,12 +8,13 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use redress_protocol::http::{ErrorBody, LoginRequest, LoginResponse, Meta};
 use redress_protocol::intake::schema::{
-    Channel, ComplaintKind, DemandClass, IntakeCustomer, IntakeSubject, SubjectKind,
+    Channel, ComplaintKind, DemandClass, IntakeComplaint, IntakeCustomer, IntakeSubject,
+    SubjectKind,
 };
 use redress_protocol::{
-    BootstrapPage, Change, ChangeCause, ChangeOp, DeviceId, IntakeAccepted, IntakeComplaint,
-    IntakeProgress, IntakeRejected, MutationEnvelope, MutationResult, Outcome, PullResponse,
-    PushRequest, PushResponse, ResultsResponse, RulesResponse, SnapshotComplaint,
+    BootstrapPage, Change, ChangeCause, ChangeOp, DeviceId, IntakeAccepted, IntakeProgress,
+    IntakeRejected, MutationEnvelope, MutationResult, Outcome, PullResponse, PushRequest,
+    PushResponse, ResultsResponse, RulesResponse, SnapshotComplaint,
 };
 use std::sync::OnceLock;
 use utoipa::openapi::OpenApi as Document;

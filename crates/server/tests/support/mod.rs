@@ -292,7 +292,7 @@ pub fn draft(customer: &str) -> ComplaintDraft {
         demand_class: DemandClass::ImmediateFix,
         severity: Severity::MEDIUM,
         public_exposure: false,
-        received_at: Timestamp::now() - jiff::SignedDuration::from_hours(1),
+        received_at: Some(Timestamp::now() - jiff::SignedDuration::from_hours(1)),
     }
 }
 

@@ -8,8 +8,9 @@
 #![allow(dead_code, reason = "each test file uses a part")]
 
 use jiff::{SignedDuration, Timestamp};
-use redress_app::{App, Clock, NewComplaintInput, Quiet};
+use redress_app::{App, Clock, Quiet};
 use redress_domain::Rules;
+use redress_domain::complaint::ComplaintDraft;
 use redress_domain::complaint::{Command, Complaint, ComplaintState};
 use redress_domain::ids::UserId;
 use redress_domain::ids::{ApprovalId, CategoryCode, ComplaintId, DeptId, RemedyId, UpdateId};
@@ -423,8 +424,8 @@ impl Desktop {
 }
 
 /// A new complaint about a double charge.
-pub fn new_complaint() -> NewComplaintInput {
-    NewComplaintInput {
+pub fn new_complaint() -> ComplaintDraft {
+    ComplaintDraft {
         customer: Customer {
             name: "王芳".into(),
             phone: "13800138000".into(),
@@ -447,8 +448,8 @@ pub fn new_complaint() -> NewComplaintInput {
 }
 
 /// A new complaint from customer number `n`.
-pub fn complaint_input(n: u32) -> NewComplaintInput {
-    NewComplaintInput {
+pub fn complaint_input(n: u32) -> ComplaintDraft {
+    ComplaintDraft {
         customer: Customer {
             name: format!("Customer {n}"),
             phone: format!("1380013{n:04}"),

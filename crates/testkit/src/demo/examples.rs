@@ -10,7 +10,7 @@ use crate::rng::SplitMix64;
 use jiff::Timestamp;
 use redress_domain::Rules;
 use redress_domain::authority::Routing;
-use redress_domain::complaint::{NewComplaint, Tier, approval_id};
+use redress_domain::complaint::{ComplaintDraft, NewComplaint, Tier, approval_id};
 use redress_domain::ids::{AttemptId, CategoryCode, ComplaintId, RemedyId, UpdateId};
 use redress_domain::model::{
     Actor, CallbackOutcome, Channel, ComplaintKind, Customer, DemandClass, InvalidReason, Money,
@@ -120,25 +120,28 @@ fn plan(
         new: NewComplaint {
             id: base.id,
             number: String::new(),
-            customer: Customer {
-                name: base.name.to_owned(),
-                phone: base.phone.to_owned(),
-                customer_id: base.customer_id.map(str::to_owned),
+            draft: ComplaintDraft {
+                customer: Customer {
+                    name: base.name.to_owned(),
+                    phone: base.phone.to_owned(),
+                    customer_id: base.customer_id.map(str::to_owned),
+                },
+                channel: base.channel,
+                subject: Subject {
+                    kind: base.subject.0,
+                    reference: base.subject.1.to_owned(),
+                },
+                category: CategoryCode::new(base.category),
+                demand: base.demand.to_owned(),
+                description: base.description.to_owned(),
+                kind: base.kind,
+                demand_class: base.demand_class,
+                severity: base.severity,
+                public_exposure: base.public_exposure,
+                received_at: Some(received_at),
             },
-            channel: base.channel,
-            subject: Subject {
-                kind: base.subject.0,
-                reference: base.subject.1.to_owned(),
-            },
-            category: CategoryCode::new(base.category),
-            demand: base.demand.to_owned(),
-            description: base.description.to_owned(),
-            kind: base.kind,
-            demand_class: base.demand_class,
-            severity: base.severity,
-            public_exposure: base.public_exposure,
-            received_at,
         },
+        received_at,
         recorder,
         recorded_at: super::script::at(received_at, recorded_after),
         steps: script.into_steps(received_at),

@@ -17,7 +17,9 @@ use crate::rng::SplitMix64;
 use jiff::Timestamp;
 use redress_domain::Rules;
 use redress_domain::authority::Routing;
-use redress_domain::complaint::{ComplaintState, NewComplaint, Tier, approval_id, clock_id};
+use redress_domain::complaint::{
+    ComplaintDraft, ComplaintState, NewComplaint, Tier, approval_id, clock_id,
+};
 use redress_domain::ids::{AttemptId, CategoryCode, ComplaintId, RemedyId, UpdateId};
 use redress_domain::model::{
     Actor, CallbackOutcome, Channel, ComplaintKind, Customer, DemandClass, Money, PauseReason,
@@ -188,14 +190,14 @@ impl<'a> Gen<'a> {
             let lo = at(now, -CLOSED_HORIZON + (size as i64 - 1) * window / 4);
             self.closed(last_slot, &shared, ordinal, lo, now)
         };
-        let last_received = last.new.received_at;
+        let last_received = last.received_at;
         let mut next_received = last_received;
         let mut members = vec![last];
         for j in (0..size - 1).rev() {
             let lo = at(last_received, -window + HOUR).max(at(now, -CLOSED_HORIZON - 10 * DAY));
             let ordinal = u32::try_from(j + 1).unwrap_or(u32::MAX);
             let prior = self.closed(k + j, &shared, ordinal, lo, at(next_received, -HOUR));
-            next_received = prior.new.received_at;
+            next_received = prior.received_at;
             members.push(prior);
         }
         self.out.extend(members);
@@ -307,18 +309,21 @@ impl<'a> Gen<'a> {
             new: NewComplaint {
                 id: b.id,
                 number: String::new(),
-                customer: shared.customer.clone(),
-                channel: b.channel,
-                subject: shared.subject.clone(),
-                category: CategoryCode::new(shared.cat.code),
-                demand: b.demand,
-                description: b.description,
-                kind: b.kind,
-                demand_class: b.demand_class,
-                severity: b.severity,
-                public_exposure: b.public_exposure,
-                received_at,
+                draft: ComplaintDraft {
+                    customer: shared.customer.clone(),
+                    channel: b.channel,
+                    subject: shared.subject.clone(),
+                    category: CategoryCode::new(shared.cat.code),
+                    demand: b.demand,
+                    description: b.description,
+                    kind: b.kind,
+                    demand_class: b.demand_class,
+                    severity: b.severity,
+                    public_exposure: b.public_exposure,
+                    received_at: Some(received_at),
+                },
             },
+            received_at,
             recorder: flow.recorder,
             recorded_at: at(received_at, flow.rec_off),
             steps: flow.script.into_steps(received_at),

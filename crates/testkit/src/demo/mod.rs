@@ -61,7 +61,7 @@ pub fn demo_complaints(opts: &DemoOptions, rules: &Rules) -> Result<Vec<Complain
     let mut plans = examples::plans(opts.now, rules);
     let first_seq = plans.len();
     plans.extend(generate::plans(opts, rules, first_seq));
-    plans.sort_by_key(|p| (p.new.received_at, p.seq));
+    plans.sort_by_key(|p| (p.received_at, p.seq));
     let year = opts.now.to_zoned(TimeZone::UTC).year();
     let mut families: BTreeMap<usize, Vec<RepeatProbe>> = BTreeMap::new();
     let mut out = Vec::with_capacity(plans.len());

@@ -32,6 +32,8 @@ pub(crate) struct Plan {
     pub family: Option<usize>,
     /// `number` is filled in once every plan's place in received order is known.
     pub new: NewComplaint,
+    /// When it was received (the draft's `received_at`).
+    pub received_at: Timestamp,
     pub recorder: Actor,
     pub recorded_at: Timestamp,
     pub steps: Vec<Step>,

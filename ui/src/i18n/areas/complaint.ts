@@ -39,7 +39,8 @@ export const en = {
   "complaint.section.timeline": "Timeline",
 
   "complaint.no_actions": "Nothing can be done in this state.",
-  "complaint.needs_role": "{action}: needs a supervisor or higher.",
+  "complaint.needs_role": "{action}: needs the {role} role or higher.",
+  "complaint.step_refused": "{action}: {reason}",
   "complaint.action.judge": "Judge validity",
   "complaint.action.assign": "Assign",
   "complaint.action.reassign": "Reassign",
@@ -238,7 +239,8 @@ export const zhCN: { [K in keyof typeof en]: string } = {
   "complaint.section.timeline": "处理记录",
 
   "complaint.no_actions": "当前状态下无可执行的操作。",
-  "complaint.needs_role": "{action}：需主管或以上角色。",
+  "complaint.needs_role": "{action}：需{role}或以上角色。",
+  "complaint.step_refused": "{action}：{reason}",
   "complaint.action.judge": "判断是否成立",
   "complaint.action.assign": "派单",
   "complaint.action.reassign": "改派",

@@ -10,7 +10,8 @@ import { Countdown } from "../../components/Countdown";
 import { Panel } from "../../components/Panel";
 import { TableHead } from "../../components/TableHead";
 import { useI18n } from "../../i18n";
-import { canImplementRemedy, canPauseClock, canResumeClock, canReviseRemedy } from "../../lib/complaintActions";
+import { mayTake } from "../../lib/steps";
+import type { StepOffer } from "../../bindings/StepOffer";
 import { formatMoney } from "../../lib/money";
 import { dueStatus, formatDateTime, formatWeekdayTime, useNow } from "../../lib/time";
 import { severityLabel } from "../../lib/filters";
@@ -194,6 +195,7 @@ function ClockState({ view }: { view: ClockView }) {
 
 export function Clocks({
   complaint,
+  steps,
   clocks,
   onPause,
   onResume,
@@ -201,6 +203,8 @@ export function Clocks({
   error,
 }: {
   complaint: Complaint;
+  /** What the rulebook offers (pausing and resuming each clock). */
+  steps: readonly StepOffer[];
   clocks: ClockView[];
   onPause: (c: ClockView) => void;
   onResume: (c: ClockView) => void;
@@ -243,12 +247,12 @@ export function Clocks({
                   <td>{v.clock.cycle}</td>
                   <td>
                     <div className="row-actions">
-                      {canPauseClock(complaint, v.status) && (
+                      {mayTake(steps, "pause_clock", v.clock.id) && (
                         <button type="button" onClick={() => onPause(v)} data-testid={`action-pause-${i}`}>
                           {t("complaint.action.pause")}
                         </button>
                       )}
-                      {canResumeClock(complaint, v.status) && (
+                      {mayTake(steps, "resume_clock", v.clock.id) && (
                         <button
                           type="button"
                           onClick={() => onResume(v)}
@@ -336,10 +340,13 @@ export function Handling({ complaint: c }: { complaint: Complaint }) {
 
 export function Remedies({
   complaint: c,
+  steps,
   onRevise,
   onImplement,
 }: {
   complaint: Complaint;
+  /** What the rulebook offers (revising and carrying out each remedy). */
+  steps: readonly StepOffer[];
   onRevise: (r: Remedy, index: number) => void;
   onImplement: (r: Remedy, index: number) => void;
 }) {
@@ -406,12 +413,12 @@ export function Remedies({
               </td>
               <td>
                 <div className="row-actions">
-                  {canReviseRemedy(c, r) && (
+                  {mayTake(steps, "revise_remedy", r.id) && (
                     <button type="button" onClick={() => onRevise(r, i)} data-testid={`action-revise-${i}`}>
                       {t("complaint.action.revise")}
                     </button>
                   )}
-                  {canImplementRemedy(c, r) && (
+                  {mayTake(steps, "mark_implemented", r.id) && (
                     <button type="button" onClick={() => onImplement(r, i)} data-testid="action-implement">
                       {t("complaint.action.implement")}
                     </button>

@@ -5,7 +5,7 @@ import type { Channel } from "../../bindings/Channel";
 import type { ComplaintKind } from "../../bindings/ComplaintKind";
 import type { DemandClass } from "../../bindings/DemandClass";
 import type { FieldError } from "../../bindings/FieldError";
-import type { NewComplaintInput } from "../../bindings/NewComplaintInput";
+import type { ComplaintDraft } from "../../bindings/ComplaintDraft";
 import type { SubjectKind } from "../../bindings/SubjectKind";
 import type { Key } from "../../i18n";
 
@@ -129,7 +129,7 @@ export function validateNewComplaint(
   form: NewComplaintForm,
   nowMs: number,
   phoneInvalid = false,
-): { input: NewComplaintInput | null; errors: FormErrors } {
+): { input: ComplaintDraft | null; errors: FormErrors } {
   const errors: FormErrors = {};
   const blank = (s: string) => s.trim() === "";
   if (blank(form.name)) errors.name = "newComplaint.err.name_required";
@@ -162,7 +162,7 @@ export function validateNewComplaint(
       demand_class: form.demandClass,
       severity: form.severity,
       public_exposure: form.publicExposure,
-      received_at: receivedAt,
+      ...(receivedAt === null ? {} : { received_at: receivedAt }),
     },
     errors,
   };
