@@ -7,6 +7,7 @@ use redress_app::{
     DecidedItem, IdentityStatus, IntakeLookup, IntakeQuery, ReminderItem, SavedView, Settings,
     SignIn, SyncIssue, SyncManager, SyncOverview, TeamView,
 };
+use redress_domain::catalog::Catalogs;
 use redress_domain::complaint::{Command, ComplaintDraft};
 use redress_domain::ids::{ComplaintId, DeptId, UserId};
 use redress_local::{DashboardQuery, HeaderCounts};
@@ -82,6 +83,11 @@ pub async fn archive_standalone_history(app: State<'_, Shared>) -> Result<String
 }
 
 /// The current user's saved dashboard views.
+#[tauri::command]
+pub async fn catalogs(app: State<'_, Shared>) -> Result<Catalogs, AppError> {
+    blocking(&app, |a| Ok(a.catalogs())).await
+}
+
 #[tauri::command]
 pub async fn saved_views(app: State<'_, Shared>) -> Result<Vec<SavedView>, AppError> {
     blocking(&app, App::saved_views).await

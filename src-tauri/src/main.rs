@@ -206,6 +206,7 @@ fn main() {
             commands::snooze_reminders,
             commands::settings,
             commands::set_settings,
+            commands::catalogs,
             commands::sync_overview,
             commands::sign_in,
             commands::sign_out,

@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { AppError } from "./bindings/AppError";
+import type { Catalogs } from "./bindings/Catalogs";
 import type { Settings } from "./bindings/Settings";
 import { ErrorBanner, Loading } from "./components/Status";
 import { I18nProvider, translate } from "./i18n";
@@ -50,6 +51,7 @@ function Screen({ route }: { route: Route }) {
 
 export function App() {
   const [settings, setSettings] = useState<Settings>();
+  const [catalogs, setCatalogs] = useState<Catalogs>({ departments: [], categories: [] });
   const [error, setError] = useState<AppError>();
   const [route, setRoute] = useState<Route>({ screen: "dashboard" });
 
@@ -61,10 +63,11 @@ export function App() {
   const loads = useRef(0);
   const loadSettings = useCallback(() => {
     const mine = ++loads.current;
-    Promise.all([api.settings(), api.identityStatus()])
-      .then(([s, identity]) => {
+    Promise.all([api.settings(), api.identityStatus(), api.catalogs()])
+      .then(([s, identity, c]) => {
         if (mine !== loads.current) return;
         setSettings(s);
+        setCatalogs(c);
         setFirstRun(identity.first_run);
         setError(undefined);
       })
@@ -81,8 +84,10 @@ export function App() {
     const unOpen = onOpen((o) => {
       if (o.screen !== "console") setRoute(o);
     });
+    // New rules (the server's, or this console's own) change every screen,
+    // catalogs included.
     const off = subscribeChanged((c) => {
-      if (c.settings) loadSettings();
+      if (c.settings || c.all) loadSettings();
     });
     return () => {
       off();
@@ -123,6 +128,7 @@ export function App() {
       settings
         ? {
             settings,
+            catalogs,
             route,
             go: setRoute,
             saveSettings: async (s: Settings) => {
@@ -133,7 +139,7 @@ export function App() {
             },
           }
         : null,
-    [settings, route],
+    [settings, catalogs, route],
   );
 
   const lang = settings?.language ?? "zh-CN";

@@ -13,11 +13,12 @@ use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use redress_domain::ErrorCode;
 use redress_domain::Rules;
+use redress_domain::catalog::Catalogs;
 use redress_domain::complaint::{
     Approval, ApprovalState, Command, Complaint, ComplaintDraft, NewComplaint,
 };
 use redress_domain::ids::{ComplaintId, DeptId, UserId};
-use redress_domain::model::{CallbackScale, Customer, KNOWN_DEPARTMENTS, PauseReason};
+use redress_domain::model::{CallbackScale, Customer, PauseReason};
 use redress_domain::phone::{check_phone, display_phone};
 use redress_domain::planner::ReminderKey;
 use redress_domain::repeat::RepeatProbe;
@@ -342,6 +343,12 @@ impl App {
         })
     }
 
+    /// The site's catalogs (departments, complaint categories) with their
+    /// names, for every screen to show names instead of codes.
+    pub fn catalogs(&self) -> Catalogs {
+        self.rules().catalogs.clone()
+    }
+
     /// The current user's saved dashboard views, in their order.
     pub fn saved_views(&self) -> AppResult<Vec<SavedView>> {
         let key = keys::saved_views(&self.settings()?.actor().user);
@@ -403,8 +410,16 @@ impl App {
             people.push(me);
             people.sort();
         }
-        for known in KNOWN_DEPARTMENTS {
-            let d = DeptId::new(*known);
+        // The catalog's departments that may be picked, beside those the
+        // store's complaints already name.
+        for known in self
+            .rules()
+            .catalogs
+            .departments
+            .iter()
+            .filter(|d| d.enabled)
+        {
+            let d = DeptId::new(known.code.clone());
             if !departments.contains(&d) {
                 departments.push(d);
             }

@@ -205,11 +205,16 @@ impl App {
 
     /// At start, before any command runs: a store linked to a server works
     /// in server sync (so no change made on it is settled standalone) and
-    /// decides with the server's rules stored at its last sync. A stored
-    /// document that does not check out is reported and the built-in rules
-    /// stay until the server's next ones arrive. `Ok(true)` when linked.
+    /// decides with the server's rules stored at its last sync; a
+    /// standalone one with its own site configuration, if it has one. A
+    /// stored document that does not check out is reported and the rules
+    /// it was opened with stay (until the server's next ones arrive).
+    /// `Ok(true)` when linked.
     pub fn follow_link(&self) -> AppResult<bool> {
         if self.server_link()?.is_none() {
+            if let Err(e) = self.load_local_rules() {
+                self.report_invalid_rules(&e.message);
+            }
             return Ok(false);
         }
         self.set_server_sync(true);

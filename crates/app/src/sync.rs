@@ -389,6 +389,62 @@ impl App {
         Ok(true)
     }
 
+    /// A standalone store decides with its own site configuration
+    /// ([`keys::LOCAL_RULES`]) when it has one. `Ok(true)` when it was
+    /// taken; a document that does not check out is an `invalid_rules`
+    /// error and the rules stay as they were.
+    pub fn load_local_rules(&self) -> AppResult<bool> {
+        let Some(doc) = self
+            .store
+            .read(|r| r.get_setting::<redress_domain::RulesDocument>(&keys::LOCAL_RULES))?
+        else {
+            return Ok(false);
+        };
+        let rules = doc.to_rules().map_err(|e| {
+            AppError::new(
+                ErrorCode::InvalidRules,
+                format!("this console's site configuration cannot be used: {e}"),
+            )
+        })?;
+        self.set_rules(Arc::new(rules))?;
+        Ok(true)
+    }
+
+    /// The site configuration in force as a document: the server's (as
+    /// stored at the last sync) on a linked store, this console's own on a
+    /// standalone one, the built-in one when neither is stored.
+    pub fn site_config(&self) -> AppResult<redress_domain::RulesDocument> {
+        let key = if self.server_link()?.is_some() {
+            &keys::SERVER_RULES
+        } else {
+            &keys::LOCAL_RULES
+        };
+        Ok(self
+            .store
+            .read(|r| r.get_setting::<redress_domain::RulesDocument>(key))?
+            .unwrap_or_default())
+    }
+
+    /// Makes `doc` a standalone console's site configuration, once it
+    /// checks out (the rules in force stay otherwise): every screen and the
+    /// SLA watcher follow it at once. A store linked to a server follows
+    /// the server's configuration (`linked_elsewhere`).
+    pub fn put_site_config(&self, doc: &redress_domain::RulesDocument) -> AppResult<()> {
+        if let Some(link) = self.server_link()? {
+            return Err(AppError::new(
+                ErrorCode::LinkedElsewhere,
+                format!(
+                    "this data directory follows the configuration of {}",
+                    link.url
+                ),
+            ));
+        }
+        let rules = doc.to_rules()?;
+        self.store
+            .write(|tx| tx.set_setting(&keys::LOCAL_RULES, doc))?;
+        self.set_rules(Arc::new(rules))
+    }
+
     /// Hides one refused intent from the inbox (the outbox row is kept).
     pub fn dismiss_sync_issue(&self, client_seq: i64) -> AppResult<()> {
         self.store.write(|tx| {

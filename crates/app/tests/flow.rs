@@ -568,10 +568,6 @@ fn a_supervisor_sees_the_team_and_assigns_several_complaints_at_once() {
         team.people.contains(&UserId::new("sup.zhang")),
         "the current user"
     );
-    assert!(
-        team.departments
-            .contains(&DeptId::new("network_operations"))
-    );
     assert!(team.day_end > team.now);
 
     // Two to agent.li; a closed complaint in the batch is refused on its own.

@@ -8,8 +8,9 @@ mod support;
 use jiff::Timestamp;
 use redress_app::{App, ServerLink};
 use redress_domain::Rules;
+use redress_domain::complaint::Command;
 use redress_domain::complaint::ComplaintDraft;
-use redress_domain::ids::{CalendarId, CategoryCode, ComplaintId, UserId};
+use redress_domain::ids::{CalendarId, CategoryCode, ComplaintId, DeptId, UserId};
 use redress_domain::model::{
     Channel, ComplaintKind, Customer, DemandClass, PauseReason, Role, Severity, Subject,
     SubjectKind,
@@ -234,4 +235,103 @@ fn a_clock_outside_working_hours_says_when_it_resumes() {
     // 18:30: the office closed; it opens again next Monday.
     clock.advance_mins(240);
     assert_eq!(first(&h.app).resumes_at, Some(ts("2026-11-30T05:00:00Z")));
+}
+
+/// A site with two departments (one disabled) and one category group.
+fn catalogued() -> RulesDocument {
+    serde_json::from_value(serde_json::json!({
+        "catalogs": {
+            "departments": [
+                { "code": "logistics", "names": { "zh_cn": "物流部", "en": "Logistics" } },
+                { "code": "couriers", "names": { "zh_cn": "快递组", "en": "Couriers" }, "enabled": false }
+            ],
+            "categories": [{
+                "code": "logistics",
+                "names": { "zh_cn": "物流配送", "en": "Delivery" },
+                "categories": [
+                    { "code": "logistics.late", "names": { "zh_cn": "延误", "en": "Late delivery" } }
+                ]
+            }]
+        }
+    }))
+    .unwrap()
+}
+
+#[test]
+fn the_site_catalogs_decide_what_may_be_picked_and_name_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let h = open_with_rules(dir.path(), clock, catalogued().to_rules().unwrap());
+    h.act_as("sup", Role::Supervisor);
+    let catalogs = h.app.catalogs();
+    assert_eq!(catalogs.departments[0].names.zh_cn, "物流部");
+    assert_eq!(
+        catalogs.categories[0].categories[0].names.en,
+        "Late delivery"
+    );
+
+    // Only catalogued, enabled categories are recorded.
+    let mut stray = input();
+    stray.category = CategoryCode::new("logistics.lost");
+    let err = h.app.record_complaint(stray).unwrap_err();
+    assert_eq!(err.code, "validation_failed");
+    assert_eq!(err.fields[0].field, "category");
+    let id = h.app.record_complaint(input()).unwrap();
+
+    // The team view offers the enabled departments; assigning to a
+    // disabled one is refused.
+    let team = h.app.team().unwrap();
+    assert!(team.departments.contains(&DeptId::new("logistics")));
+    assert!(!team.departments.contains(&DeptId::new("couriers")));
+    h.app
+        .execute(
+            id,
+            &Command::Judge {
+                valid: true,
+                reason: None,
+                note: String::new(),
+            },
+        )
+        .unwrap();
+    let offered = |id| {
+        h.app
+            .complaint(id)
+            .unwrap()
+            .steps
+            .iter()
+            .any(|o| o.step == redress_domain::complaint::Step::Assign && o.allowed)
+    };
+    assert!(offered(id), "a validated complaint may be assigned");
+    let assign = |dept: &str| Command::Assign {
+        department: DeptId::new(dept),
+        owner: None,
+    };
+    let err = h.app.execute(id, &assign("couriers")).unwrap_err();
+    assert!(err.message.contains("disabled"), "{}", err.message);
+    h.app.execute(id, &assign("logistics")).unwrap();
+    // The complaint screen still offers (re)assigning.
+    let view = h.app.complaint(id).unwrap();
+    assert!(
+        view.steps
+            .iter()
+            .any(|o| o.step == redress_domain::complaint::Step::Assign && o.allowed)
+    );
+}
+
+#[test]
+fn a_standalone_store_decides_with_its_own_site_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let clock = TestClock::at("2026-11-23T01:00:00Z");
+    let store = LocalStore::open_dir(dir.path()).unwrap();
+    store
+        .write(|tx| tx.set_setting(&redress_local::keys::LOCAL_RULES, &catalogued()))
+        .unwrap();
+    drop(store);
+    let h = open(dir.path(), clock);
+    assert!(
+        h.app.catalogs().is_empty(),
+        "opened with the built-in rules"
+    );
+    assert!(!h.app.follow_link().unwrap(), "not linked");
+    assert_eq!(h.app.catalogs().departments.len(), 2);
 }

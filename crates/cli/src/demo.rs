@@ -3,8 +3,9 @@
 use crate::error::CliError;
 use clap::Subcommand;
 use jiff::Timestamp;
-use redress_domain::Rules;
-use redress_local::LocalStore;
+use redress_domain::RulesDocument;
+use redress_local::{LocalStore, keys};
+use redress_testkit::demo::catalog::demo_catalogs;
 use redress_testkit::demo::{DemoOptions, demo_complaints};
 use std::path::{Path, PathBuf};
 
@@ -54,9 +55,17 @@ fn seed_store(dir: &Path, count: usize, seed: u64, now: Timestamp) -> Result<Str
             count: existing,
         });
     }
-    let rules = Rules::default();
+    // The demo is a standalone site of its own: its catalogs name every
+    // department and category in both languages, and the rulebook records
+    // the demo complaints under them.
+    let site = RulesDocument {
+        catalogs: demo_catalogs(),
+        ..RulesDocument::default()
+    };
+    let rules = site.to_rules()?;
     let complaints = demo_complaints(&DemoOptions::new(count, seed, now), &rules)?;
     store.write(|tx| {
+        tx.set_setting(&keys::LOCAL_RULES, &site)?;
         for c in &complaints {
             tx.put_mirror(c, &rules, 1, 0)?;
         }

@@ -5,6 +5,7 @@
 //! stderr: `error[<code>]: <message>`.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
 
+mod admin;
 mod client;
 mod demo;
 mod error;
@@ -73,6 +74,9 @@ enum Command {
     /// Follow-up calls.
     #[command(subcommand)]
     Callback(work::CallbackCommand),
+    /// Administration: the site configuration.
+    #[command(subcommand)]
+    Admin(admin::AdminCommand),
 }
 
 fn run(cli: Cli) -> Result<String, CliError> {
@@ -83,6 +87,7 @@ fn run(cli: Cli) -> Result<String, CliError> {
         Command::Login(args) => client::login(args, &demo::data_dir(cli.data_dir)?),
         Command::Logout => client::logout(&demo::data_dir(cli.data_dir)?),
         Command::Sync => client::sync(&demo::data_dir(cli.data_dir)?),
+        Command::Admin(cmd) => admin::run(cmd, &demo::data_dir(cli.data_dir)?),
         Command::Complaint(cmd) => work::complaint(cmd, &demo::data_dir(cli.data_dir)?),
         Command::Progress(cmd) => work::progress(cmd, &demo::data_dir(cli.data_dir)?),
         Command::Remedy(cmd) => work::remedy(cmd, &demo::data_dir(cli.data_dir)?),

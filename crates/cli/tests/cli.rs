@@ -622,3 +622,95 @@ fn state_digest_fingerprints_the_confirmed_state() {
     drop(store);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn admin_config_put_checks_the_whole_document_and_get_prints_it() {
+    let dir = TempDir::new();
+    let d = dir.to_str().unwrap();
+    let site = dir.join("site.toml");
+    std::fs::write(
+        &site,
+        r#"
+[[catalogs.departments]]
+code = "billing"
+names = { zh_cn = "计费结算中心", en = "Billing" }
+
+[[catalogs.categories]]
+code = "billing"
+names = { zh_cn = "计费", en = "Billing" }
+categories = [{ code = "billing.fee", names = { zh_cn = "收费争议", en = "Fee dispute" } }]
+"#,
+    )
+    .unwrap();
+    ok(
+        run(&[
+            "--data-dir",
+            d,
+            "admin",
+            "config",
+            "put",
+            site.to_str().unwrap(),
+        ]),
+        "site configuration stored: 1 departments, 1 categories in 1 groups",
+    );
+    let got = run(&["--data-dir", d, "admin", "config", "get"]);
+    assert_eq!(got.code, 0, "{}", got.stderr);
+    assert!(
+        got.stdout.contains("zh_cn = \"收费争议\""),
+        "{}",
+        got.stdout
+    );
+
+    // Not a configuration, or one that does not check out: refused whole,
+    // the stored one stays.
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "colour = \"red\"\n").unwrap();
+    let line = fails(
+        run(&[
+            "--data-dir",
+            d,
+            "admin",
+            "config",
+            "put",
+            bad.to_str().unwrap(),
+        ]),
+        2,
+        "invalid_rules",
+    );
+    assert!(line.contains("colour"), "{line}");
+    std::fs::write(
+        &bad,
+        "[[catalogs.departments]]\ncode = \"Sales Dept\"\nnames = { zh_cn = \"销售\", en = \" \" }\n",
+    )
+    .unwrap();
+    let line = fails(
+        run(&[
+            "--data-dir",
+            d,
+            "admin",
+            "config",
+            "put",
+            bad.to_str().unwrap(),
+        ]),
+        2,
+        "validation_failed",
+    );
+    assert!(line.contains("catalogs.departments[0].code"), "{line}");
+    assert!(line.contains("catalogs.departments[0].names.en"), "{line}");
+    let again = run(&["--data-dir", d, "admin", "config", "get"]);
+    assert_eq!(again.stdout, got.stdout, "the stored configuration stays");
+
+    // Recording follows it: a category outside the catalog is refused.
+    let out = run(&[
+        "--data-dir",
+        d,
+        "complaint",
+        "add",
+        "--category",
+        "logistics.late",
+    ]);
+    let line = fails(out, 2, "validation_failed");
+    assert!(line.contains("category"), "{line}");
+    let out = run(&["--data-dir", d, "complaint", "add"]);
+    assert_eq!(out.code, 0, "billing.fee is in the catalog: {}", out.stderr);
+}

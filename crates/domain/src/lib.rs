@@ -8,6 +8,7 @@
 
 pub mod authority;
 pub mod calendar;
+pub mod catalog;
 pub mod code;
 pub mod complaint;
 pub mod error;

@@ -251,18 +251,6 @@ impl Actor {
     }
 }
 
-/// The departments a site starts with (the demo data and the routing use
-/// them); assignment lists them beside those already named in the store.
-/// The administration issue replaces this with an edited catalogue.
-pub const KNOWN_DEPARTMENTS: &[&str] = &[
-    "billing",
-    "customer_care",
-    "field_service",
-    "logistics",
-    "network_operations",
-    "quality",
-];
-
 /// Outcome of one follow-up callback attempt (回訪).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]

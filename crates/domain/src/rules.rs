@@ -4,6 +4,7 @@
 
 use crate::authority::AuthorityMatrix;
 use crate::calendar::{Calendar, CalendarSpec};
+use crate::catalog::Catalogs;
 use crate::error::{DomainError, FieldError};
 use crate::ids::CalendarId;
 use crate::sla::SlaPolicies;
@@ -102,6 +103,8 @@ pub struct Rules {
     pub default_calling_code: Option<String>,
     /// The window `received_at` must fall in when a complaint is recorded.
     pub received_at: ReceivedAtPolicy,
+    /// Departments and complaint categories with their names.
+    pub catalogs: Catalogs,
 }
 
 impl Default for Rules {
@@ -114,6 +117,7 @@ impl Default for Rules {
             repeats: RepeatPolicy::default(),
             default_calling_code: Some("86".to_owned()),
             received_at: ReceivedAtPolicy::default(),
+            catalogs: Catalogs::default(),
         }
     }
 }
@@ -167,6 +171,10 @@ pub struct RulesDocument {
     /// read as before.
     #[serde(default, skip_serializing_if = "ReceivedAtPolicy::is_default")]
     pub received_at: ReceivedAtPolicy,
+    /// Departments and complaint categories with their names in both
+    /// languages; left out of the JSON when empty, for the same reason.
+    #[serde(default, skip_serializing_if = "Catalogs::is_empty")]
+    pub catalogs: Catalogs,
 }
 
 fn site_calling_code() -> Option<String> {
@@ -180,6 +188,7 @@ impl Default for RulesDocument {
             sla: SlaPolicies::default(),
             default_calling_code: site_calling_code(),
             received_at: ReceivedAtPolicy::default(),
+            catalogs: Catalogs::default(),
         }
     }
 }
@@ -205,8 +214,10 @@ impl RulesDocument {
             sla: self.sla.clone(),
             default_calling_code: self.default_calling_code.clone(),
             received_at: self.received_at.clone(),
+            catalogs: self.catalogs.clone(),
             ..Rules::default()
         };
+        self.catalogs.check()?;
         let mut unknown = Vec::new();
         for (index, policy) in self.sla.policies.iter().enumerate() {
             let targets = [

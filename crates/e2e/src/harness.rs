@@ -231,6 +231,27 @@ impl Drop for Console {
     }
 }
 
+/// Runs the built `redressctl` with `args` and returns what it printed;
+/// panics when it fails.
+pub fn redressctl(args: &[&str]) -> String {
+    let bin = target_dir().join("debug/redressctl");
+    assert!(
+        bin.is_file(),
+        "redressctl is not built at {} (run `make e2e`, which builds it)",
+        bin.display()
+    );
+    let out = Command::new(&bin)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {}: {e}", bin.display()));
+    assert!(
+        out.status.success(),
+        "redressctl {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
 /// The sync server binary: `REDRESS_E2E_SERVER`, else the debug build.
 fn server_binary() -> PathBuf {
     let bin = std::env::var_os("REDRESS_E2E_SERVER")

@@ -11,6 +11,7 @@ pub mod harness;
 pub mod webdriver;
 
 pub use harness::{
-    Console, DriverPorts, Notifications, Server, TrayMenu, free_port, output_dir, workspace_root,
+    Console, DriverPorts, Notifications, Server, TrayMenu, free_port, output_dir, redressctl,
+    workspace_root,
 };
 pub use webdriver::{Session, WdError};

@@ -108,10 +108,42 @@ fn open_from_dashboard(wd: &Session, number: &str) {
     .expect("detail opened");
 }
 
+/// A site with two departments and one category, named in both languages.
+const SITE: &str = r#"
+[[catalogs.departments]]
+code = "billing"
+names = { zh_cn = "计费结算中心", en = "Billing" }
+
+[[catalogs.departments]]
+code = "customer_care"
+names = { zh_cn = "客户关怀部", en = "Customer Care" }
+
+[[catalogs.categories]]
+code = "billing"
+names = { zh_cn = "计费", en = "Billing" }
+categories = [
+  { code = "billing.fee", names = { zh_cn = "收费争议", en = "Fee dispute" } },
+]
+"#;
+
 #[test]
 fn a_complaint_goes_round_the_closed_loop() {
     let tmp = tempfile::tempdir().expect("temp dir");
-    let console = redress_e2e::Console::launch(&tmp.path().join("data"), "flow");
+    let data = tmp.path().join("data");
+    // The site's catalogs, put in place the way an administrator's script
+    // does before anyone works here.
+    let site = tmp.path().join("site.toml");
+    std::fs::write(&site, SITE).expect("write the site configuration");
+    let stored = redress_e2e::redressctl(&[
+        "--data-dir",
+        data.to_str().expect("a UTF-8 path"),
+        "admin",
+        "config",
+        "put",
+        site.to_str().expect("a UTF-8 path"),
+    ]);
+    assert!(stored.contains("2 departments"), "{stored}");
+    let console = redress_e2e::Console::launch(&data, "flow");
     let wd = &console.wd;
 
     // A fresh console asked who is at the keyboard (the harness answered).
@@ -143,8 +175,8 @@ fn a_complaint_goes_round_the_closed_loop() {
     .expect("valid mobile");
     wd.type_into("[data-testid=nc-subject-ref]", "ORD-20261123-7")
         .expect("subject");
-    wd.type_into("[data-testid=nc-category]", "billing.fee")
-        .expect("category");
+    // The category is picked from the site's catalog, by name.
+    choose(wd, "[data-testid=nc-category]", "billing.fee");
     wd.type_into("[data-testid=nc-demand]", "退还重复扣除的月费")
         .expect("demand");
     wd.type_into("[data-testid=nc-description]", "同一个月被扣了两次套餐费")
@@ -190,6 +222,21 @@ fn a_complaint_goes_round_the_closed_loop() {
         choose(wd, "[data-testid=f-owner]", "agent.li");
     });
     wait_state(wd, "assigned");
+    // Shown by its name in the console's language, never by its code.
+    let names = wd
+        .exec(
+            "return [document.documentElement.lang, \
+                     document.querySelector('[data-testid=detail-department]').textContent, \
+                     document.querySelector('[data-testid=detail-category]').textContent]",
+            json!([]),
+        )
+        .expect("names");
+    let expected = if names[0] == "en" {
+        json!(["en", "Billing", "Billing / Fee dispute"])
+    } else {
+        json!([names[0], "计费结算中心", "计费 / 收费争议"])
+    };
+    assert_eq!(names, expected);
     step(wd, "action-progress", |wd| {
         wd.type_into("[data-testid=f-text]", "已致电客户，正在核查扣费记录")
             .expect("text");

@@ -5,32 +5,20 @@
 //! minimum window size. Saves PNGs (`make screenshots` copies them to docs/).
 
 use redress_e2e::webdriver::Session;
-use redress_e2e::{Console, output_dir, workspace_root};
+use redress_e2e::{Console, output_dir};
 use serde_json::json;
 use std::path::Path;
-use std::process::Command;
 use std::time::Duration;
 
 fn seed(dir: &Path) {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"));
-    let ctl = target.join("debug/redressctl");
-    assert!(
-        ctl.is_file(),
-        "redressctl is not built (make e2e builds it)"
-    );
-    let out = Command::new(ctl)
-        .arg("--data-dir")
-        .arg(dir)
-        .args(["demo", "seed", "--count", "400"])
-        .output()
-        .expect("run redressctl");
-    assert!(
-        out.status.success(),
-        "demo seed failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    redress_e2e::redressctl(&[
+        "--data-dir",
+        dir.to_str().expect("a UTF-8 path"),
+        "demo",
+        "seed",
+        "--count",
+        "400",
+    ]);
 }
 
 fn save_png(name: &str, png: &[u8]) {

@@ -44,6 +44,10 @@ pub const SERVER_LINK: SettingKey = SettingKey::fixed("server");
 /// The server's rules document as of the last sync (`RulesDocument`).
 pub const SERVER_RULES: SettingKey = SettingKey::fixed("server.rules");
 
+/// A standalone console's own site configuration (`RulesDocument`): its
+/// catalogs, calendars and policies while it works without a server.
+pub const LOCAL_RULES: SettingKey = SettingKey::fixed("site.rules");
+
 /// The digest of [`SERVER_RULES`] (a string), to ask the server for newer
 /// ones only.
 pub const SERVER_RULES_DIGEST: SettingKey = SettingKey::fixed("server.rules_digest");

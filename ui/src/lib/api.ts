@@ -18,6 +18,7 @@ import type { DecidedItem } from "../bindings/DecidedItem";
 import type { IdentityStatus } from "../bindings/IdentityStatus";
 import type { IntakeLookup } from "../bindings/IntakeLookup";
 import type { IntakeQuery } from "../bindings/IntakeQuery";
+import type { Catalogs } from "../bindings/Catalogs";
 import type { ComplaintDraft } from "../bindings/ComplaintDraft";
 import type { HeaderCounts } from "../bindings/HeaderCounts";
 import type { ReminderItem } from "../bindings/ReminderItem";
@@ -37,6 +38,7 @@ export const api = {
   reminders: (limit = 500) => invoke<ReminderItem[]>("reminders", { limit }),
   reminderHistory: (limit = 200) => invoke<ReminderItem[]>("reminder_history", { limit }),
   counts: () => invoke<HeaderCounts>("counts"),
+  catalogs: () => invoke<Catalogs>("catalogs"),
   recordComplaint: (input: ComplaintDraft) => invoke<string>("record_complaint", { input }),
   intakeLookup: (query: IntakeQuery) => invoke<IntakeLookup>("intake_lookup", { query }),
   team: () => invoke<TeamView>("team"),

@@ -1,6 +1,7 @@
 // Who is at the keyboard (settings) and where they are (the route), for every
 // screen.
 import { createContext, useContext } from "react";
+import type { Catalogs } from "../bindings/Catalogs";
 import type { Settings } from "../bindings/Settings";
 
 export type Route =
@@ -16,6 +17,8 @@ export type Route =
 
 export interface Shell {
   settings: Settings;
+  /** The site's catalogs (departments, categories) with their names. */
+  catalogs: Catalogs;
   route: Route;
   go: (r: Route) => void;
   /** Saves settings and applies them (language switches at once). */

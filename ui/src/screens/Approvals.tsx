@@ -5,6 +5,7 @@
 // remedy with its tier and the proposer's note, the time waiting against the
 // approval clock and the earlier decisions on the complaint. "Decided" lists
 // the decisions of the last seven days with who, when and why.
+import { useNames } from "../lib/names";
 import { useState } from "react";
 import type { Approval } from "../bindings/Approval";
 import type { ApprovalItem } from "../bindings/ApprovalItem";
@@ -226,6 +227,7 @@ function QueueTable({
   onDecide?: (item: ApprovalItem, approve: boolean) => void;
 }) {
   const { t, lang } = useI18n();
+  const names = useNames();
   return (
     <table className="table" data-testid={testId}>
       <TableHead
@@ -256,7 +258,7 @@ function QueueTable({
                 {item.brief.demand}
               </div>
               <div className="muted" style={{ fontSize: 12 }}>
-                <code>{item.brief.category}</code>
+                {names.category(item.brief.category)}
               </div>
               {item.earlier[0] && (
                 <div className="muted" style={{ fontSize: 12 }} data-testid="approval-earlier">

@@ -211,6 +211,27 @@ describe("ComplaintDetail", () => {
     expect(screen.queryByTestId("detail-pending")).toBeNull();
   });
 
+  it("names the department and category from the site's catalog in the chosen language", async () => {
+    const entry = (code: string, zh_cn: string, en: string) => ({ code, names: { zh_cn, en }, enabled: true, categories: [] });
+    const catalogs = {
+      departments: [entry("logistics", "物流部", "Logistics")],
+      categories: [{ ...entry("billing", "计费", "Billing"), categories: [entry("billing.fee", "收费争议", "Fee dispute")] }],
+    };
+    complaintMock.mockResolvedValue(fixture());
+    for (const [lang, dept, category, assigned] of [
+      ["en", "Logistics", "Billing / Fee dispute", "Assigned to Logistics / li"],
+      ["zh-CN", "物流部", "计费 / 收费争议", "物流部 / li"],
+    ] as const) {
+      const settings = fakeSettings({ user: "agent.li", display_name: "Li", language: lang });
+      const view = renderScreen(<ComplaintDetail id={ID} />, { settings, catalogs, route: { screen: "complaint", id: ID }, go });
+      expect((await screen.findByTestId("detail-department")).textContent).toBe(dept);
+      expect(screen.getByTestId("detail-category").textContent).toBe(category);
+      expect(screen.getAllByTestId("timeline-entry")[3]!.textContent).toContain(assigned);
+      expect(screen.getByTestId("complaint-detail").textContent).not.toContain("logistics");
+      view.unmount();
+    }
+  });
+
   it("shows the facts, every clock and the timeline as sentences", async () => {
     complaintMock.mockResolvedValue(withClocksInComplaint(fixture()));
     renderDetail();

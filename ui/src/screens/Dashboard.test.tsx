@@ -164,6 +164,29 @@ describe("Dashboard", () => {
     expect(within(rows[1] as HTMLElement).queryByTestId("pending")).toBeNull();
   });
 
+  it("names departments from the site's catalog in rows and in the filter, in Chinese", async () => {
+    const catalogs = {
+      departments: [{ code: "billing", names: { zh_cn: "计费结算中心", en: "Billing" }, enabled: true, categories: [] }],
+      categories: [],
+    };
+    team.mockResolvedValue({ ...TEAM, departments: ["billing"] });
+    dashboard.mockResolvedValue(view([row("A", { department: "billing" })]));
+    renderScreen(<Dashboard />, {
+      route: { screen: "dashboard" },
+      lang: "zh-CN",
+      catalogs,
+      settings: fakeSettings({ user: "zhang", role: "supervisor", language: "zh-CN" }),
+    });
+    const [a] = await screen.findAllByTestId("dashboard-row");
+    expect(a?.textContent).toContain("计费结算中心");
+    expect(a?.textContent).not.toContain("billing");
+    await waitFor(() =>
+      expect([...screen.getByTestId("filter-department").querySelectorAll("option")].map((o) => o.textContent)).toContain(
+        "计费结算中心",
+      ),
+    );
+  });
+
   it("marks rows the server has not confirmed as syncing in Chinese", async () => {
     dashboard.mockResolvedValue(view([row("A", { pending: true }), row("B")]));
     renderScreen(<Dashboard />, { route: { screen: "dashboard" }, lang: "zh-CN" });

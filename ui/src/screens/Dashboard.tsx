@@ -1,6 +1,7 @@
 // The dashboard: header counters, a filter bar, and every open complaint with a
 // live countdown to its nearest deadline. The list is virtualised so that a
 // supervisor's 5,000 open complaints scroll as smoothly as fifty.
+import { useNames } from "../lib/names";
 import type { ClosureOutcome } from "../bindings/ClosureOutcome";
 import { useCallback, useEffect, useMemo, useRef, useState, type CSSProperties, type KeyboardEvent, type ReactNode } from "react";
 import type { DashboardLine } from "../bindings/DashboardLine";
@@ -142,6 +143,7 @@ const filterLabel: CSSProperties = {
 
 export function Dashboard() {
   const { t, lang } = useI18n();
+  const names = useNames();
   const { go } = useShell();
   const { settings } = useShell();
   const [filters, setFilters] = useState<DashboardFilters>(() => remembered?.filters ?? NO_FILTERS);
@@ -372,7 +374,7 @@ export function Dashboard() {
       </>
     );
     const hasFlags = (row.repeat_ordinal !== undefined && row.repeat_ordinal > 1) || row.escalated || row.public_exposure;
-    const department = row.department ?? t("common.none");
+    const department = row.department ? names.department(row.department) : t("common.none");
     const cells: Record<ColumnId, ReactNode> = {
       select: (
         <input
@@ -424,7 +426,7 @@ export function Dashboard() {
           {!shows(tier, "department") && second(department)}
         </>
       ),
-      department: row.department ?? <span className="muted">{t("common.none")}</span>,
+      department: row.department ? names.department(row.department) : <span className="muted">{t("common.none")}</span>,
       state: t(`state.${row.state}`),
       flags,
       received: (
@@ -597,7 +599,7 @@ export function Dashboard() {
             value={filters.department}
             onChange={(e) => set("department", e.target.value)}
           >
-            <Options values={team.data?.departments ?? []} label={(d) => d} empty={t("dashboard.filter.any")} />
+            <Options values={team.data?.departments ?? []} label={names.department} empty={t("dashboard.filter.any")} />
           </select>
         </label>
         <label style={filterLabel}>
@@ -937,6 +939,7 @@ function BulkAssignDialog({
   onDone: (message: string, failedIds: string[]) => void;
 }) {
   const { t } = useI18n();
+  const names = useNames();
   const [department, setDepartment] = useState("");
   const [owner, setOwner] = useState("");
   const [busy, setBusy] = useState(false);
@@ -989,7 +992,7 @@ function BulkAssignDialog({
       <label>
         {t("complaint.f.department")}
         <select data-testid="bulk-department" value={department} onChange={(e) => setDepartment(e.target.value)}>
-          <Options values={team.departments} label={(d) => d} empty={t("complaint.f.choose")} />
+          <Options values={team.departments} label={names.department} empty={t("complaint.f.choose")} />
         </select>
       </label>
       <label>

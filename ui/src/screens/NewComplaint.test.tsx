@@ -46,6 +46,39 @@ beforeEach(() => {
 });
 
 describe("NewComplaint", () => {
+  it("picks the category from the site's catalog by name, in the chosen language", () => {
+    const entry = (code: string, zh_cn: string, en: string, enabled = true) => ({
+      code,
+      names: { zh_cn, en },
+      enabled,
+      categories: [],
+    });
+    const catalogs = {
+      departments: [],
+      categories: [
+        {
+          ...entry("billing", "计费", "Billing"),
+          categories: [entry("billing.fee", "收费争议", "Fee dispute"), entry("billing.fax", "传真费", "Fax fees", false)],
+        },
+        { ...entry("paging", "寻呼", "Paging", false), categories: [entry("paging.lost", "丢失", "Lost")] },
+      ],
+    };
+    const settings = fakeSettings({ user: "agent.li", display_name: "Li", language: "zh-CN" });
+    renderScreen(<NewComplaint />, { settings, catalogs, route: { screen: "new" }, go });
+    const picker = screen.getByTestId("nc-category") as HTMLSelectElement;
+    expect(picker.tagName).toBe("SELECT");
+    const offered = [...picker.querySelectorAll("optgroup")].map((g) => [
+      g.label,
+      [...g.querySelectorAll("option")].map((o) => `${o.value}=${o.textContent}`),
+    ]);
+    // Disabled entries (and groups) are not offered.
+    expect(offered).toEqual([["计费", ["billing.fee=收费争议"]]]);
+    recordMock.mockReturnValue(new Promise(() => {}));
+    fillValid();
+    fireEvent.click(screen.getByTestId("nc-submit"));
+    expect(recordMock.mock.calls[0]![0].category).toBe("billing.fee");
+  });
+
   it("starts with sensible defaults", () => {
     renderForm();
     expect(input("nc-channel").value).toBe("phone");

@@ -1,6 +1,7 @@
 // Recording a complaint. The form checks what it can before calling Rust and
 // shows every problem next to its field; the Rust side's own field errors are
 // shown the same way. Nothing typed is lost when recording fails.
+import { useNames } from "../lib/names";
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import type { AppError } from "../bindings/AppError";
 import { Options } from "../components/Options";
@@ -11,7 +12,6 @@ import { useShell } from "../lib/context";
 import { formatDateTime, nowMs } from "../lib/time";
 import { useIntakeLookup, type IntakeState } from "../lib/useIntakeLookup";
 import {
-  CATEGORY_SUGGESTIONS,
   CHANNELS,
   DEMAND_CLASSES,
   EMPTY_FORM,
@@ -28,7 +28,14 @@ import {
 const grid = { display: "grid", gridTemplateColumns: "repeat(auto-fit, minmax(240px, 1fr))", gap: "10px 16px" };
 
 export function NewComplaint() {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
+  const names = useNames();
+  // The site's categories that may be picked now, by group; an empty
+  // catalog takes any code.
+  const pickable = names.catalogs.categories
+    .filter((g) => g.enabled)
+    .map((g) => ({ ...g, categories: g.categories.filter((c) => c.enabled) }))
+    .filter((g) => g.categories.length > 0);
   const { go } = useShell();
   const [form, setForm] = useState<NewComplaintForm>(EMPTY_FORM);
   const [tried, setTried] = useState(false);
@@ -219,22 +226,33 @@ export function NewComplaint() {
           {field(
             "category",
             t("newComplaint.category"),
-            <>
+            pickable.length > 0 ? (
+              <select
+                value={form.category}
+                onChange={(e) => set("category", "category")(e.target.value)}
+                {...attrs("category")}
+              >
+                <option value="">{t("complaint.f.choose")}</option>
+                {pickable.map((g) => (
+                  <optgroup key={g.code} label={lang === "zh-CN" ? g.names.zh_cn : g.names.en}>
+                    {g.categories.map((c) => (
+                      <option key={c.code} value={c.code}>
+                        {lang === "zh-CN" ? c.names.zh_cn : c.names.en}
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+              </select>
+            ) : (
               <input
                 value={form.category}
                 onChange={(e) => set("category", "category")(e.target.value)}
-                list="nc-category-suggestions"
                 autoComplete="off"
                 placeholder="billing.fee"
                 {...attrs("category")}
               />
-              <datalist id="nc-category-suggestions">
-                {CATEGORY_SUGGESTIONS.map((c) => (
-                  <option key={c} value={c} />
-                ))}
-              </datalist>
-            </>,
-            t("newComplaint.category_hint"),
+            ),
+            t(pickable.length > 0 ? "newComplaint.category_pick_hint" : "newComplaint.category_hint"),
           )}
           {field(
             "received-at",
@@ -333,6 +351,7 @@ export function NewComplaint() {
 /** The customer's open and recent complaints, so a repeat is seen before it is saved. */
 function CustomerHistory({ intake }: { intake: IntakeState }) {
   const { t, lang } = useI18n();
+  const names = useNames();
   const list = intake.result.complaints;
   const open = list.filter((c) => c.open).length;
   return (
@@ -356,9 +375,7 @@ function CustomerHistory({ intake }: { intake: IntakeState }) {
               <td className="muted" style={{ whiteSpace: "nowrap" }}>
                 {formatDateTime(c.received_at, lang)}
               </td>
-              <td className="muted">
-                <code>{c.category}</code>
-              </td>
+              <td className="muted">{names.category(c.category)}</td>
               <td className="clamp-2" title={c.demand}>
                 {c.demand}
               </td>

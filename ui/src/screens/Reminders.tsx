@@ -5,6 +5,7 @@
 // reminders that resolved on their own (Rust decides when: the update was
 // posted, the approval decided, the callback recorded, a later reminder
 // replaced it). Texts come rendered from Rust in the current language.
+import { useNames } from "../lib/names";
 import { useMemo, useState, type KeyboardEvent, type MouseEvent } from "react";
 import type { AppError } from "../bindings/AppError";
 import type { ReminderItem } from "../bindings/ReminderItem";
@@ -50,6 +51,7 @@ export function groupByComplaint(items: readonly ReminderItem[]): ReminderGroup[
 
 export function Reminders() {
   const { t } = useI18n();
+  const names = useNames();
   const { go, settings } = useShell();
   const [tab, setTab] = useState<Tab>("open");
   const { data, error, loading, reload } = useLoad(
@@ -169,7 +171,7 @@ export function Reminders() {
             <option value="">{t("reminders.filter.all_teams")}</option>
             {teams.map((d) => (
               <option key={d} value={d}>
-                {d}
+                {names.department(d)}
               </option>
             ))}
           </select>

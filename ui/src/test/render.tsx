@@ -4,6 +4,7 @@
 import { render, type RenderResult } from "@testing-library/react";
 import { useState, type ReactElement } from "react";
 import { vi, type Mock } from "vitest";
+import type { Catalogs } from "../bindings/Catalogs";
 import type { Settings } from "../bindings/Settings";
 import { I18nProvider, type Lang } from "../i18n";
 import { ShellCtx, type Route, type Shell } from "../lib/context";
@@ -30,6 +31,8 @@ export function fakeSettings(over: Partial<Settings> = {}): Settings {
 
 export interface ScreenOptions {
   settings?: Settings;
+  /** The site's catalogs; empty unless given. */
+  catalogs?: Catalogs;
   /** The UI language; by default the one in the settings. */
   lang?: Lang;
   route?: Route;
@@ -52,6 +55,7 @@ export function renderScreen(ui: ReactElement, options: ScreenOptions = {}): Ren
     const [settings, setSettings] = useState(options.settings ?? fakeSettings());
     const shell: Shell = {
       settings,
+      catalogs: options.catalogs ?? { departments: [], categories: [] },
       route,
       go,
       saveSettings: async (s) => {

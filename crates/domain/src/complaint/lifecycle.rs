@@ -5,6 +5,7 @@ use super::{
     Alert, Callback, Complaint, ComplaintState, Ctx, Review, RootCauseAnalysis, TimelineEvent,
     Validity, required_text,
 };
+use crate::catalog::CatalogKind;
 use crate::error::DomainError;
 use crate::ids::{DeptId, UserId};
 use crate::model::{InvalidReason, Role, RootCause};
@@ -71,6 +72,12 @@ impl Complaint {
             _ => return Err(self.refuse(cx)),
         };
         required_text("department", department.as_str())?;
+        // Keeping a department it already has is not a new pick.
+        if self.department.as_ref() != Some(department) {
+            cx.rules
+                .catalogs
+                .check_pick(CatalogKind::Department, department.as_str())?;
+        }
         if let Some(owner) = owner {
             required_text("owner", owner.as_str())?;
         }

@@ -235,7 +235,11 @@ impl Complaint {
                 note,
             },
             (Step::Assign, Target::Complaint) => Command::Assign {
-                department: self.department.clone().unwrap_or_else(|| DeptId::new("-")),
+                // Its own department, else one the catalog lets anyone pick.
+                department: self.department.clone().unwrap_or_else(|| {
+                    let first = rules.catalogs.departments.iter().find(|d| d.enabled);
+                    DeptId::new(first.map_or("-", |d| d.code.as_str()))
+                }),
                 owner: self.owner.clone(),
             },
             (Step::SetRootCause, Target::Complaint) => Command::SetRootCause {

@@ -2,6 +2,7 @@
 
 use super::clocks::{clock_id, start};
 use super::{Alert, Complaint, ComplaintState, TimelineEntry, TimelineEvent};
+use crate::catalog::CatalogKind;
 use crate::error::{DomainError, FieldError};
 use crate::ids::{CategoryCode, ComplaintId};
 use crate::model::{Actor, Channel, ComplaintKind, Customer, DemandClass, Severity, Subject};
@@ -213,6 +214,13 @@ fn validate(
     need("category", draft.category.as_str());
     need("demand", &draft.demand);
     need("description", &draft.description);
+    if !draft.category.as_str().trim().is_empty()
+        && let Err(DomainError::ValidationFailed(mut refused)) = rules
+            .catalogs
+            .check_pick(CatalogKind::Category, draft.category.as_str())
+    {
+        errors.append(&mut refused);
+    }
     let phone = normalize_phone(&draft.customer.phone, calling_code);
     if phone.is_none() {
         errors.push(FieldError {

@@ -2,6 +2,7 @@
 //! from real public complaint data, see `docs/demo-data.md`), departments,
 //! people, and the Chinese texts agents type.
 
+use redress_domain::catalog::{CatalogEntry, Catalogs, Names};
 use redress_domain::model::{RemedyKind, RootCause, SubjectKind};
 
 /// One complaint category with a typical department, texts and remedies.
@@ -72,6 +73,83 @@ pub const DEPARTMENTS: [(&str, &str); 6] = [
     ("field_service", "现场服务部"),
     ("customer_care", "客户关怀部"),
 ];
+
+/// The English names of [`DEPARTMENTS`], in the same order.
+const DEPARTMENTS_EN: [&str; 6] = [
+    "Logistics",
+    "Quality Management",
+    "Billing & Settlement",
+    "Network Operations",
+    "Field Service",
+    "Customer Care",
+];
+
+/// Level-1 categories: the first part of every category code, named.
+const GROUPS: &[(&str, &str, &str)] = &[
+    ("account", "账户", "Accounts"),
+    ("banking", "银行业务", "Banking"),
+    ("billing", "计费", "Billing"),
+    ("broadband", "宽带", "Broadband"),
+    ("credit_card", "信用卡", "Credit cards"),
+    ("credit_report", "征信报告", "Credit reports"),
+    ("debt_collection", "催收", "Debt collection"),
+    ("ecommerce", "电商购物", "Online shopping"),
+    ("field", "上门服务", "Field visits"),
+    ("food", "食品安全", "Food safety"),
+    ("heating", "供暖", "Heating"),
+    ("home_repair", "房屋维修", "Home repair"),
+    ("indoor_air", "室内空气", "Indoor air"),
+    ("logistics", "物流配送", "Delivery"),
+    ("mobile", "移动通信", "Mobile"),
+    ("money_transfer", "转账汇款", "Money transfers"),
+    ("mortgage", "房贷", "Mortgages"),
+    ("noise", "噪音", "Noise"),
+    ("parking", "停车", "Parking"),
+    ("parking_meter", "停车计费器", "Parking meters"),
+    ("product", "产品质量", "Product quality"),
+    ("service", "服务态度", "Service"),
+    ("street", "街道设施", "Streets"),
+    ("taxi", "出租车", "Taxis"),
+    ("telecom", "电信业务", "Telecom services"),
+    ("travel", "旅游", "Travel"),
+    ("vehicle_loan", "车贷", "Vehicle loans"),
+];
+
+/// The site catalogs the demo data is written in: every department and
+/// category above with its Chinese and English names.
+pub fn demo_catalogs() -> Catalogs {
+    let entry = |code: &str, zh: &str, en: &str| CatalogEntry {
+        code: code.to_owned(),
+        names: Names {
+            zh_cn: zh.to_owned(),
+            en: en.to_owned(),
+        },
+        enabled: true,
+        external_code: None,
+        categories: Vec::new(),
+    };
+    let departments = DEPARTMENTS
+        .iter()
+        .zip(DEPARTMENTS_EN)
+        .map(|((code, zh), en)| entry(code, zh, en))
+        .collect();
+    let categories = GROUPS
+        .iter()
+        .map(|(group, zh, en)| CatalogEntry {
+            categories: CATEGORIES
+                .iter()
+                .filter(|c| c.code.split('.').next() == Some(*group))
+                .map(|c| entry(c.code, c.zh, c.en))
+                .collect(),
+            ..entry(group, zh, en)
+        })
+        .filter(|g| !g.categories.is_empty())
+        .collect();
+    Catalogs {
+        departments,
+        categories,
+    }
+}
 
 /// The zh-CN name of a department id.
 pub fn department_zh(id: &str) -> &'static str {
@@ -760,6 +838,13 @@ mod tests {
         for (d, _) in DEPARTMENTS {
             assert!(CATEGORIES.iter().any(|c| c.department == d), "{d}");
         }
+        let catalogs = demo_catalogs();
+        assert_eq!(catalogs.check(), Ok(()));
+        assert_eq!(
+            catalogs.leaf_categories().count(),
+            CATEGORIES.len(),
+            "every category is in a named group"
+        );
         assert_eq!(yuan(31_260), "312.60");
         assert_eq!(yuan(19_900), "199");
     }

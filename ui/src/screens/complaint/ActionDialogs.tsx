@@ -1,6 +1,7 @@
 // One dialog per closed-loop step. Each keeps what was typed in its own state,
 // so a refused command (shown inside the dialog) loses nothing, and asks the
 // Rust side to run the command; the complaint screen reloads on success.
+import { useNames } from "../../lib/names";
 import { useState, type ReactNode } from "react";
 import type { CallbackScale } from "../../bindings/CallbackScale";
 import type { ClockView } from "../../bindings/ClockView";
@@ -90,11 +91,13 @@ function JudgeDialog(props: Common) {
 
 function AssignDialog(props: Common) {
   const { t } = useI18n();
+  const names = useNames();
   const runner = useCommandDialog(props);
   const { complaint } = props;
   const [department, setDepartment] = useState(complaint.department ?? "");
   const [owner, setOwner] = useState(complaint.owner ?? "");
-  // People and departments come from the Rust side, never typed.
+  // People and departments come from the Rust side; a department is typed
+  // only while the site has no department catalog.
   // Read again when who is at the keyboard changes (the current user is offered).
   const { data: team } = useLoad(() => api.team(), [], settingsChanged);
   return (
@@ -104,15 +107,36 @@ function AssignDialog(props: Common) {
       missing={[!department.trim() && "complaint.f.department"]}
       command={{ name: "assign", args: { department: department.trim(), owner: owner.trim() || null } }}
     >
-      <ChoiceField
-        label={t("complaint.f.department")}
-        value={department}
-        values={withCurrent(team?.departments ?? [], complaint.department)}
-        optionLabel={(d) => d}
-        onChange={setDepartment}
-        invalid={flagged(runner.error, "department")}
-        testId="f-department"
-      />
+      {names.catalogs.departments.length > 0 ? (
+        <ChoiceField
+          label={t("complaint.f.department")}
+          value={department}
+          values={withCurrent(team?.departments ?? [], complaint.department)}
+          optionLabel={names.department}
+          onChange={setDepartment}
+          invalid={flagged(runner.error, "department")}
+          testId="f-department"
+        />
+      ) : (
+        // No department catalog yet: any code, with those already in use offered.
+        <label>
+          {t("complaint.f.department")}
+          <input
+            value={department}
+            onChange={(e) => setDepartment(e.target.value)}
+            list="f-department-known"
+            autoComplete="off"
+            aria-invalid={flagged(runner.error, "department") || undefined}
+            data-testid="f-department"
+          />
+          <datalist id="f-department-known">
+            {(team?.departments ?? []).map((d) => (
+              <option key={d} value={d} />
+            ))}
+          </datalist>
+          <span className="muted">{t("complaint.f.department_no_catalog")}</span>
+        </label>
+      )}
       <label>
         {t("complaint.f.owner")}
         <select

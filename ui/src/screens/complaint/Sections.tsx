@@ -1,6 +1,7 @@
 // The read-only parts of the complaint screen: facts, clocks, handling,
 // remedies, approvals, progress, callback and linked complaints. Buttons in
 // them only report what the user wants to do; the screen opens the dialogs.
+import { useNames } from "../../lib/names";
 import type { CSSProperties, ReactNode } from "react";
 import type { ClockView } from "../../bindings/ClockView";
 import type { Complaint } from "../../bindings/Complaint";
@@ -67,6 +68,7 @@ export function Facts({
   phoneDisplay: string;
 }) {
   const { t, lang } = useI18n();
+  const names = useNames();
   return (
     <section className="panel" aria-label={t("complaint.title")}>
       <div style={{ display: "flex", alignItems: "center", gap: 10, flexWrap: "wrap", marginBottom: 10 }}>
@@ -117,12 +119,12 @@ export function Facts({
         <Fact label={t("complaint.subject")}>
           {t("complaint.subject_value", { kind: t(`subject.${c.subject.kind}`), reference: c.subject.reference })}
         </Fact>
-        <Fact label={t("complaint.category")}>
-          <code>{c.category}</code>
+        <Fact label={t("complaint.category")} testId="detail-category">
+          {names.category(c.category)}
         </Fact>
         <Fact label={t("complaint.demand_class")}>{t(`demand_class.${c.demand_class}`)}</Fact>
         <Fact label={t("complaint.department")} testId="detail-department">
-          {c.department ?? t("common.none")}
+          {c.department ? names.department(c.department) : t("common.none")}
         </Fact>
         <Fact label={t("complaint.owner")} testId="detail-owner">
           {c.owner ?? t("common.none")}

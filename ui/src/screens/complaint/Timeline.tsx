@@ -1,5 +1,6 @@
 // The complaint's timeline: every accepted step, who took it and when, as one
 // translated sentence per event (plus its free text, when it has one).
+import { useNames } from "../../lib/names";
 import type { Complaint } from "../../bindings/Complaint";
 import type { Routing } from "../../bindings/Routing";
 import type { TimelineEvent } from "../../bindings/TimelineEvent";
@@ -34,7 +35,10 @@ function money(minor: number, currency: string, lang: Lang): string {
 }
 
 /** One timeline event as a sentence in the user's language. */
-export function describeEvent(t: T, lang: Lang, ev: TimelineEvent, c: Complaint): Described {
+/** What names a department (its catalog name in the current language). */
+type Names = { department: (code: string) => string };
+
+export function describeEvent(t: T, lang: Lang, ev: TimelineEvent, c: Complaint, names: Names): Described {
   const currency = c.remedies[0]?.amount.currency ?? CURRENCY;
   const note = (s: string | null | undefined) => (s && s.trim() ? { detail: s } : {});
   switch (ev.event) {
@@ -59,8 +63,8 @@ export function describeEvent(t: T, lang: Lang, ev: TimelineEvent, c: Complaint)
         ...note(ev.note),
       };
     case "assigned": {
-      const to = assignee(ev.department, ev.owner);
-      const from = assignee(ev.previous_department, ev.previous_owner);
+      const to = assignee(ev.department, ev.owner, names.department);
+      const from = assignee(ev.previous_department, ev.previous_owner, names.department);
       return { text: from ? t("complaint.ev.reassigned", { from, to }) : t("complaint.ev.assigned", { to }) };
     }
     case "root_cause_set":
@@ -151,13 +155,14 @@ export function describeEvent(t: T, lang: Lang, ev: TimelineEvent, c: Complaint)
 
 export function Timeline({ complaint }: { complaint: Complaint }) {
   const { t, lang } = useI18n();
+  const names = useNames();
   return (
     <Panel id="timeline" title={t("complaint.section.timeline")}>
       <table className="table" data-testid="timeline">
         <TableHead columns={["complaint.col.when", "complaint.col.who", "complaint.col.what"]} />
         <tbody>
           {complaint.timeline.map((entry, i) => {
-            const d = describeEvent(t, lang, entry.event, complaint);
+            const d = describeEvent(t, lang, entry.event, complaint, names);
             return (
               <tr key={i} data-testid="timeline-entry" data-event={entry.event.event}>
                 <td className="muted">

@@ -29,9 +29,13 @@ export function clockName(t: T, complaint: Complaint, clockId: string): string {
   return name;
 }
 
-/** "logistics / agent.li", or just the department without an owner. */
-export function assignee(department: string | null | undefined, owner: string | null | undefined): string {
-  return [department, owner].filter((x) => !!x).join(" / ");
+/** "Logistics / agent.li", or just the department without an owner; `deptName` names the department. */
+export function assignee(
+  department: string | null | undefined,
+  owner: string | null | undefined,
+  deptName: (code: string) => string = (d) => d,
+): string {
+  return [department ? deptName(department) : null, owner].filter((x) => !!x).join(" / ");
 }
 
 export function callbackOutcomeLabel(t: T, o: CallbackOutcome): string {

@@ -81,28 +81,6 @@ export const DEMAND_CLASSES: readonly DemandClass[] = [
   "emotional_compensation",
 ];
 
-/** Category codes offered as suggestions; any other code may be typed. */
-export const CATEGORY_SUGGESTIONS: readonly string[] = [
-  "billing.fee",
-  "broadband.dropout",
-  "broadband.slow_speed",
-  "mobile.signal_coverage",
-  "telecom.value_added_billing",
-  "telecom.roaming_charges",
-  "field.installation_missed",
-  "banking.card_replacement",
-  "credit_card.billing_dispute",
-  "credit_card.fees_interest",
-  "account.frozen",
-  "money_transfer.fraud",
-  "logistics.wrong_item",
-  "logistics.late_delivery",
-  "logistics.damaged_parcel",
-  "ecommerce.refund_delay",
-  "product.quality_defect",
-  "travel.package_tour",
-  "service.agent_attitude",
-];
 
 /** A `datetime-local` value (user's zone) as an RFC 3339 instant; null if not a time. */
 export function localInputToIso(value: string): string | null {

@@ -1,0 +1,355 @@
+//! The site's catalogs: the departments complaints are assigned to and the
+//! complaint categories (two levels), each entry with a stable code, its
+//! names in Chinese and English, whether it may be picked for new work, and
+//! an optional external code for regulatory statistics (such as the JR/T
+//! 0169-2018 complaint classification) or a product group.
+//!
+//! History keeps codes, never names, so renaming an entry renames it
+//! everywhere, and an entry is disabled rather than deleted: complaints that
+//! use it still show its name, but new complaints and assignments may not
+//! pick it. An empty catalog checks nothing (any code is accepted, as before
+//! catalogs existed).
+
+use crate::error::{DomainError, FieldError};
+use crate::text;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
+
+/// An entry's names, one per language the console speaks.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct Names {
+    /// Simplified Chinese (`zh-CN`).
+    pub zh_cn: String,
+    pub en: String,
+}
+
+/// One entry of a catalog.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct CatalogEntry {
+    /// The stable code history keeps (`billing`, `broadband.dropout`).
+    pub code: String,
+    pub names: Names,
+    /// May be picked for new complaints and assignments.
+    #[serde(default = "yes")]
+    pub enabled: bool,
+    /// A code in an outside classification (regulatory statistics, a
+    /// product group).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub external_code: Option<String>,
+    /// Only on a level-1 complaint category (`broadband`): its level-2
+    /// categories (`broadband.dropout`), which are what a complaint is filed
+    /// under. Their codes start with the group's code and a dot.
+    #[serde(default)]
+    pub categories: Vec<CatalogEntry>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+/// Every catalog of the site.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct Catalogs {
+    #[serde(default)]
+    pub departments: Vec<CatalogEntry>,
+    /// Complaint categories: level-1 entries with their level-2 ones.
+    #[serde(default)]
+    pub categories: Vec<CatalogEntry>,
+}
+
+/// Which catalog a code is looked up in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CatalogKind {
+    Department,
+    Category,
+}
+
+impl CatalogKind {
+    fn field(self) -> &'static str {
+        match self {
+            CatalogKind::Department => "department",
+            CatalogKind::Category => "category",
+        }
+    }
+}
+
+impl Catalogs {
+    pub fn is_empty(&self) -> bool {
+        self.departments.is_empty() && self.categories.is_empty()
+    }
+
+    /// Every level-2 category.
+    pub fn leaf_categories(&self) -> impl Iterator<Item = &CatalogEntry> {
+        self.categories.iter().flat_map(|g| g.categories.iter())
+    }
+
+    /// The entry of `code`, if the catalog has it (level-1 categories
+    /// included).
+    pub fn entry(&self, kind: CatalogKind, code: &str) -> Option<&CatalogEntry> {
+        match kind {
+            CatalogKind::Department => self.departments.iter().find(|e| e.code == code),
+            CatalogKind::Category => self
+                .categories
+                .iter()
+                .flat_map(|g| std::iter::once(g).chain(g.categories.iter()))
+                .find(|e| e.code == code),
+        }
+    }
+
+    /// Whether `code` may be picked for new work: an enabled entry (for
+    /// categories an enabled level-2 entry under an enabled group), or any
+    /// code while that catalog is empty. The error names the field.
+    pub fn check_pick(&self, kind: CatalogKind, code: &str) -> Result<(), DomainError> {
+        let (empty, usable) = match kind {
+            CatalogKind::Department => (
+                self.departments.is_empty(),
+                self.departments
+                    .iter()
+                    .find(|e| e.code == code)
+                    .map(|e| e.enabled),
+            ),
+            CatalogKind::Category => (
+                self.categories.is_empty(),
+                self.categories.iter().find_map(|g| {
+                    g.categories
+                        .iter()
+                        .find(|e| e.code == code)
+                        .map(|e| e.enabled && g.enabled)
+                }),
+            ),
+        };
+        match (empty, usable) {
+            (true, _) | (false, Some(true)) => Ok(()),
+            (false, Some(false)) => Err(DomainError::invalid(
+                kind.field(),
+                format!("{code} is disabled in the catalog"),
+            )),
+            (false, None) => Err(DomainError::invalid(
+                kind.field(),
+                format!("{code} is not in the catalog"),
+            )),
+        }
+    }
+
+    /// The catalogs as an admin may write them: codes unique and well
+    /// formed, every entry named in both languages, and level-2 categories
+    /// under their group's code.
+    pub fn check(&self) -> Result<(), DomainError> {
+        let mut errors = Vec::new();
+        let mut seen = BTreeSet::new();
+        for (i, e) in self.departments.iter().enumerate() {
+            let at = format!("catalogs.departments[{i}]");
+            check_entry(&at, e, &mut seen, &mut errors);
+            if !e.categories.is_empty() {
+                errors.push(FieldError {
+                    field: format!("{at}.categories"),
+                    message: "only complaint categories have sub-entries".to_owned(),
+                });
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for (i, g) in self.categories.iter().enumerate() {
+            let at = format!("catalogs.categories[{i}]");
+            check_entry(&at, g, &mut seen, &mut errors);
+            if g.code.contains('.') {
+                errors.push(FieldError {
+                    field: format!("{at}.code"),
+                    message: "a level-1 code has no dot".to_owned(),
+                });
+            }
+            for (j, e) in g.categories.iter().enumerate() {
+                let at = format!("{at}.categories[{j}]");
+                check_entry(&at, e, &mut seen, &mut errors);
+                if !e.categories.is_empty() {
+                    errors.push(FieldError {
+                        field: format!("{at}.categories"),
+                        message: "categories have two levels".to_owned(),
+                    });
+                }
+                let under = e
+                    .code
+                    .strip_prefix(&g.code)
+                    .and_then(|rest| rest.strip_prefix('.'))
+                    .is_some_and(|rest| !rest.is_empty() && !rest.contains('.'));
+                if !under {
+                    errors.push(FieldError {
+                        field: format!("{at}.code"),
+                        message: format!("must be {}.<code>", g.code),
+                    });
+                }
+            }
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::ValidationFailed(errors))
+        }
+    }
+}
+
+/// The longest name of an entry (characters).
+pub const MAX_NAME: usize = 100;
+
+fn check_entry(
+    at: &str,
+    e: &CatalogEntry,
+    seen: &mut BTreeSet<String>,
+    errors: &mut Vec<FieldError>,
+) {
+    let mut fail = |field: &str, message: String| {
+        errors.push(FieldError {
+            field: format!("{at}.{field}"),
+            message,
+        });
+    };
+    let code_ok = !e.code.is_empty()
+        && e.code.len() <= text::CODE.max_chars
+        && e.code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
+    if !code_ok {
+        fail(
+            "code",
+            format!(
+                "1 to {} of a-z, 0-9, '_', '-' and '.'",
+                text::CODE.max_chars
+            ),
+        );
+    } else if !seen.insert(e.code.clone()) {
+        fail("code", format!("{} appears twice", e.code));
+    }
+    let name_limit = text::TextLimit {
+        max_chars: MAX_NAME,
+        multiline: false,
+    };
+    for (lang, name) in [("zh_cn", &e.names.zh_cn), ("en", &e.names.en)] {
+        if name.trim().is_empty() {
+            fail(&format!("names.{lang}"), "must not be empty".to_owned());
+        } else if let Err(err) = text::check(&format!("names.{lang}"), name, name_limit) {
+            fail(&format!("names.{lang}"), err.to_string());
+        }
+    }
+    if let Some(x) = &e.external_code
+        && let Err(err) = text::check("external_code", x, text::CODE)
+    {
+        fail("external_code", err.to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(code: &str, zh: &str, en: &str) -> CatalogEntry {
+        CatalogEntry {
+            code: code.to_owned(),
+            names: Names {
+                zh_cn: zh.to_owned(),
+                en: en.to_owned(),
+            },
+            enabled: true,
+            external_code: None,
+            categories: Vec::new(),
+        }
+    }
+
+    fn site() -> Catalogs {
+        let mut dropout = entry("broadband.dropout", "宽带掉线", "Broadband drops");
+        dropout.external_code = Some("JR-0169-04".to_owned());
+        let mut old = entry("broadband.dialup", "拨号上网", "Dial-up");
+        old.enabled = false;
+        Catalogs {
+            departments: vec![entry("billing", "计费结算中心", "Billing")],
+            categories: vec![CatalogEntry {
+                categories: vec![dropout, old],
+                ..entry("broadband", "宽带", "Broadband")
+            }],
+        }
+    }
+
+    #[test]
+    fn a_pick_must_be_an_enabled_entry_once_a_catalog_has_entries() {
+        let c = site();
+        assert!(c.check().is_ok());
+        assert!(
+            c.check_pick(CatalogKind::Category, "broadband.dropout")
+                .is_ok()
+        );
+        let err = |kind, code| c.check_pick(kind, code).expect_err(code).to_string();
+        assert!(err(CatalogKind::Category, "broadband.dialup").contains("disabled"));
+        assert!(err(CatalogKind::Category, "broadband").contains("not in the catalog"));
+        assert!(err(CatalogKind::Department, "quality").contains("not in the catalog"));
+        assert!(c.check_pick(CatalogKind::Department, "billing").is_ok());
+        // An empty catalog takes any code.
+        let none = Catalogs::default();
+        assert!(none.check_pick(CatalogKind::Category, "any.thing").is_ok());
+        // A disabled group disables its categories.
+        let mut off = site();
+        off.categories[0].enabled = false;
+        assert!(
+            off.check_pick(CatalogKind::Category, "broadband.dropout")
+                .is_err()
+        );
+        // Names are found for disabled entries too (history shows them).
+        assert_eq!(
+            c.entry(CatalogKind::Category, "broadband.dialup")
+                .map(|e| e.names.en.as_str()),
+            Some("Dial-up")
+        );
+    }
+
+    #[test]
+    fn bad_catalogs_are_refused_with_every_field() {
+        let mut c = site();
+        c.departments.push(entry("billing", "重复", "Again"));
+        c.departments.push(entry("Sales Dept", "销售", "Sales"));
+        c.categories[0]
+            .categories
+            .push(entry("mobile.signal", "信号", "Signal"));
+        c.categories[0].categories[0].names.en = " ".to_owned();
+        let DomainError::ValidationFailed(fields) = c.check().expect_err("bad") else {
+            panic!("validation_failed");
+        };
+        let fields: Vec<_> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "catalogs.departments[1].code",
+                "catalogs.departments[2].code",
+                "catalogs.categories[0].categories[0].names.en",
+                "catalogs.categories[0].categories[2].code",
+            ]
+        );
+    }
+
+    #[test]
+    fn catalogs_read_from_toml() {
+        let text = r#"
+            [[departments]]
+            code = "billing"
+            names = { zh_cn = "计费结算中心", en = "Billing" }
+
+            [[categories]]
+            code = "broadband"
+            names = { zh_cn = "宽带", en = "Broadband" }
+            categories = [
+              { code = "broadband.dropout", names = { zh_cn = "宽带掉线", en = "Broadband drops" }, external_code = "JR-0169-04" },
+              { code = "broadband.dialup", names = { zh_cn = "拨号上网", en = "Dial-up" }, enabled = false },
+            ]
+        "#;
+        let read: Catalogs = toml::from_str(text).expect("catalogs");
+        assert_eq!(read, site());
+        let json = serde_json::to_value(&read).expect("json");
+        assert_eq!(
+            serde_json::from_value::<Catalogs>(json).expect("back"),
+            read
+        );
+    }
+}
