@@ -51,7 +51,7 @@ function Screen({ route }: { route: Route }) {
 
 export function App() {
   const [settings, setSettings] = useState<Settings>();
-  const [catalogs, setCatalogs] = useState<Catalogs>({ departments: [], categories: [] });
+  const [catalogs, setCatalogs] = useState<Catalogs>({ departments: [], categories: [], people: [] });
   const [error, setError] = useState<AppError>();
   const [route, setRoute] = useState<Route>({ screen: "dashboard" });
 

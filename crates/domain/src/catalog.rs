@@ -52,6 +52,18 @@ fn yes() -> bool {
     true
 }
 
+/// Someone who works on complaints, as every screen names them: the user
+/// name history keeps, and the display name shown instead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    /// The sign-in name (`agent.li`).
+    pub user: String,
+    /// How colleagues know them (`李娜`).
+    pub name: String,
+}
+
 /// Every catalog of the site.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -62,6 +74,9 @@ pub struct Catalogs {
     /// Complaint categories: level-1 entries with their level-2 ones.
     #[serde(default)]
     pub categories: Vec<CatalogEntry>,
+    /// The display names of the people who work here.
+    #[serde(default)]
+    pub people: Vec<Person>,
 }
 
 /// Which catalog a code is looked up in.
@@ -82,7 +97,7 @@ impl CatalogKind {
 
 impl Catalogs {
     pub fn is_empty(&self) -> bool {
-        self.departments.is_empty() && self.categories.is_empty()
+        self.departments.is_empty() && self.categories.is_empty() && self.people.is_empty()
     }
 
     /// Every level-2 category.
@@ -186,6 +201,41 @@ impl Catalogs {
                 }
             }
         }
+        let mut users = BTreeSet::new();
+        for (i, p) in self.people.iter().enumerate() {
+            let at = format!("catalogs.people[{i}]");
+            if let Err(e) = text::check("user", &p.user, text::USER_NAME) {
+                errors.push(FieldError {
+                    field: format!("{at}.user"),
+                    message: e.to_string(),
+                });
+            } else if p.user.trim().is_empty() {
+                errors.push(FieldError {
+                    field: format!("{at}.user"),
+                    message: "must not be empty".to_owned(),
+                });
+            } else if !users.insert(p.user.clone()) {
+                errors.push(FieldError {
+                    field: format!("{at}.user"),
+                    message: format!("{} appears twice", p.user),
+                });
+            }
+            let limit = text::TextLimit {
+                max_chars: MAX_NAME,
+                multiline: false,
+            };
+            if p.name.trim().is_empty() {
+                errors.push(FieldError {
+                    field: format!("{at}.name"),
+                    message: "must not be empty".to_owned(),
+                });
+            } else if let Err(e) = text::check("name", &p.name, limit) {
+                errors.push(FieldError {
+                    field: format!("{at}.name"),
+                    message: e.to_string(),
+                });
+            }
+        }
         if errors.is_empty() {
             Ok(())
         } else {
@@ -267,6 +317,10 @@ mod tests {
         old.enabled = false;
         Catalogs {
             departments: vec![entry("billing", "计费结算中心", "Billing")],
+            people: vec![Person {
+                user: "agent.li".to_owned(),
+                name: "李娜".to_owned(),
+            }],
             categories: vec![CatalogEntry {
                 categories: vec![dropout, old],
                 ..entry("broadband", "宽带", "Broadband")
@@ -314,6 +368,10 @@ mod tests {
             .categories
             .push(entry("mobile.signal", "信号", "Signal"));
         c.categories[0].categories[0].names.en = " ".to_owned();
+        c.people.push(Person {
+            user: "agent.li".to_owned(),
+            name: "又一个".to_owned(),
+        });
         let DomainError::ValidationFailed(fields) = c.check().expect_err("bad") else {
             panic!("validation_failed");
         };
@@ -325,6 +383,7 @@ mod tests {
                 "catalogs.departments[2].code",
                 "catalogs.categories[0].categories[0].names.en",
                 "catalogs.categories[0].categories[2].code",
+                "catalogs.people[1].user",
             ]
         );
     }
@@ -332,6 +391,10 @@ mod tests {
     #[test]
     fn catalogs_read_from_toml() {
         let text = r#"
+            [[people]]
+            user = "agent.li"
+            name = "李娜"
+
             [[departments]]
             code = "billing"
             names = { zh_cn = "计费结算中心", en = "Billing" }

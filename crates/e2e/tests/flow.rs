@@ -108,8 +108,13 @@ fn open_from_dashboard(wd: &Session, number: &str) {
     .expect("detail opened");
 }
 
-/// A site with two departments and one category, named in both languages.
+/// A site with two departments and one category, named in both languages,
+/// and the display name of its manager.
 const SITE: &str = r#"
+[[catalogs.people]]
+user = "mgr.wang"
+name = "王强"
+
 [[catalogs.departments]]
 code = "billing"
 names = { zh_cn = "计费结算中心", en = "Billing" }
@@ -305,9 +310,9 @@ fn a_complaint_goes_round_the_closed_loop() {
     wd.wait(&decided, SHORT).expect("on the decided tab");
     let by = format!("{decided} [data-testid=decided-by]");
     wd.wait_until(
-        "the decided tab names who decided",
+        "the decided tab names who decided, by their display name",
         "return document.querySelector(arguments[0])?.textContent === arguments[1]",
-        json!([by, "mgr.wang"]),
+        json!([by, "王强"]),
         SHORT,
     )
     .unwrap_or_else(|e| {
@@ -366,8 +371,8 @@ fn a_complaint_goes_round_the_closed_loop() {
     );
     let timeline = wd.text("[data-testid=timeline]").expect("timeline text");
     assert!(
-        timeline.contains("mgr.wang"),
-        "the approver is named: {timeline}"
+        timeline.contains("王强") && !timeline.contains("mgr.wang"),
+        "the approver is named by their display name: {timeline}"
     );
     assert!(timeline.contains("agent.li"), "the agent is named");
 

@@ -7,6 +7,7 @@ const entry = (code: string, zh_cn: string, en: string) => ({ code, names: { zh_
 const SITE: Catalogs = {
   departments: [entry("billing", "计费结算中心", "Billing")],
   categories: [{ ...entry("broadband", "宽带", "Broadband"), categories: [entry("broadband.dropout", "宽带掉线", "Line drops")] }],
+  people: [],
 };
 
 describe("names", () => {
@@ -20,6 +21,6 @@ describe("names", () => {
   it("shows a code the catalog does not name as it is", () => {
     expect(catalogName(SITE, "department", "quality", "en")).toBe("quality");
     expect(categoryPath(SITE, "indoor_air.odor", "zh-CN")).toBe("indoor_air.odor");
-    expect(categoryPath({ departments: [], categories: [] }, "broadband.dropout", "en")).toBe("broadband.dropout");
+    expect(categoryPath({ departments: [], categories: [], people: [] }, "broadband.dropout", "en")).toBe("broadband.dropout");
   });
 });

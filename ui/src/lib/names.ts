@@ -34,6 +34,11 @@ export function categoryPath(catalogs: Catalogs, code: string, lang: Lang): stri
   return group ? `${catalogName(catalogs, "category", group.code, lang)} / ${name}` : name;
 }
 
+/** A person's display name, or the user name when the site does not list them. */
+export function personName(catalogs: Catalogs, user: string): string {
+  return catalogs.people.find((p) => p.user === user)?.name ?? user;
+}
+
 /** Names in the current language, for screens. */
 export function useNames() {
   const { catalogs } = useShell();
@@ -42,5 +47,6 @@ export function useNames() {
     catalogs,
     department: (code: string) => catalogName(catalogs, "department", code, lang),
     category: (code: string) => categoryPath(catalogs, code, lang),
+    person: (user: string) => personName(catalogs, user),
   };
 }

@@ -53,6 +53,7 @@ export function Approvals() {
 
 function ToDecide() {
   const { t, lang } = useI18n();
+  const names = useNames();
   const { data, error, loading, reload } = useLoad(
     () => api.approvals(),
     [],
@@ -145,7 +146,7 @@ function ToDecide() {
               customer: deciding.item.customer_name,
               kind: t(`remedy.${deciding.item.approval.kind}`),
               amount: formatMoney(deciding.item.approval.amount, lang),
-              by: deciding.item.approval.requested_by,
+              by: names.person(deciding.item.approval.requested_by),
             })}
           </p>
           <BriefTags brief={deciding.item.brief} />
@@ -264,7 +265,7 @@ function QueueTable({
                 <div className="muted" style={{ fontSize: 12 }} data-testid="approval-earlier">
                   {t("approvals.earlier_short", {
                     n: item.earlier.length,
-                    last: decisionLine(item.earlier[0], t, lang),
+                    last: decisionLine(item.earlier[0], t, lang, names.person),
                   })}
                 </div>
               )}
@@ -292,7 +293,7 @@ function QueueTable({
               </div>
             </td>
             <td title={formatDateTime(item.approval.requested_at, lang)}>
-              <div>{item.approval.requested_by}</div>
+              <div>{names.person(item.approval.requested_by)}</div>
               <Waiting since={item.approval.requested_at} />
             </td>
             <td>
@@ -367,9 +368,9 @@ function BriefTags({ brief }: { brief: ComplaintBrief }) {
 }
 
 /** "Rejected by sup.zhang, 3 Dec 10:05: reason" */
-function decisionLine(a: Approval, t: T, lang: Lang): string {
+function decisionLine(a: Approval, t: T, lang: Lang, person: (user: string) => string): string {
   const line = t(a.state === "approved" ? "approvals.earlier.approved" : "approvals.earlier.rejected", {
-    by: a.decided_by ?? "?",
+    by: a.decided_by ? person(a.decided_by) : "?",
     at: formatDateTime(a.decided_at ?? null, lang),
     kind: t(`remedy.${a.kind}`),
     amount: formatMoney(a.amount, lang),
@@ -380,12 +381,13 @@ function decisionLine(a: Approval, t: T, lang: Lang): string {
 /** Earlier decisions on the complaint, in the decision dialog. */
 function Earlier({ list }: { list: Approval[] }) {
   const { t, lang } = useI18n();
+  const names = useNames();
   return (
     <div data-testid="decide-earlier">
       <strong style={{ fontSize: 13 }}>{t("approvals.earlier.title")}</strong>
       <ul style={{ margin: "4px 0 0", paddingLeft: 18 }}>
         {list.map((a) => (
-          <li key={a.id}>{decisionLine(a, t, lang)}</li>
+          <li key={a.id}>{decisionLine(a, t, lang, names.person)}</li>
         ))}
       </ul>
     </div>
@@ -395,6 +397,7 @@ function Earlier({ list }: { list: Approval[] }) {
 /** The decisions of the last days, newest first. */
 function Decided() {
   const { t, lang } = useI18n();
+  const names = useNames();
   const { data, error, loading, reload } = useLoad(
     () => api.decidedApprovals(DECIDED_DAYS),
     [],
@@ -451,7 +454,7 @@ function Decided() {
                   </span>
                 </td>
                 <td>
-                  <div data-testid="decided-by">{d.approval.decided_by}</div>
+                  <div data-testid="decided-by">{d.approval.decided_by && names.person(d.approval.decided_by)}</div>
                   <div className="muted" style={{ fontSize: 12 }}>
                     {formatDateTime(d.approval.decided_at ?? null, lang)}
                   </div>

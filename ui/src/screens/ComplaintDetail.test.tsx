@@ -211,22 +211,24 @@ describe("ComplaintDetail", () => {
     expect(screen.queryByTestId("detail-pending")).toBeNull();
   });
 
-  it("names the department and category from the site's catalog in the chosen language", async () => {
+  it("names the department, category and owner from the site's catalog in the chosen language", async () => {
     const entry = (code: string, zh_cn: string, en: string) => ({ code, names: { zh_cn, en }, enabled: true, categories: [] });
     const catalogs = {
+      people: [{ user: "li", name: "李娜" }],
       departments: [entry("logistics", "物流部", "Logistics")],
       categories: [{ ...entry("billing", "计费", "Billing"), categories: [entry("billing.fee", "收费争议", "Fee dispute")] }],
     };
     complaintMock.mockResolvedValue(fixture());
     for (const [lang, dept, category, assigned] of [
-      ["en", "Logistics", "Billing / Fee dispute", "Assigned to Logistics / li"],
-      ["zh-CN", "物流部", "计费 / 收费争议", "物流部 / li"],
+      ["en", "Logistics", "Billing / Fee dispute", "Assigned to Logistics / 李娜"],
+      ["zh-CN", "物流部", "计费 / 收费争议", "物流部 / 李娜"],
     ] as const) {
       const settings = fakeSettings({ user: "agent.li", display_name: "Li", language: lang });
       const view = renderScreen(<ComplaintDetail id={ID} />, { settings, catalogs, route: { screen: "complaint", id: ID }, go });
       expect((await screen.findByTestId("detail-department")).textContent).toBe(dept);
       expect(screen.getByTestId("detail-category").textContent).toBe(category);
       expect(screen.getAllByTestId("timeline-entry")[3]!.textContent).toContain(assigned);
+      expect(screen.getByTestId("detail-owner").textContent).toBe("李娜");
       expect(screen.getByTestId("complaint-detail").textContent).not.toContain("logistics");
       view.unmount();
     }

@@ -168,6 +168,7 @@ describe("Dashboard", () => {
     const catalogs = {
       departments: [{ code: "billing", names: { zh_cn: "计费结算中心", en: "Billing" }, enabled: true, categories: [] }],
       categories: [],
+      people: [],
     };
     team.mockResolvedValue({ ...TEAM, departments: ["billing"] });
     dashboard.mockResolvedValue(view([row("A", { department: "billing" })]));

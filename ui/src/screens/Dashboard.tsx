@@ -421,7 +421,7 @@ export function Dashboard() {
       owner: (
         <>
           <div style={{ overflow: "hidden", textOverflow: "ellipsis" }}>
-            {row.owner ?? <span className="muted">{t("dashboard.unassigned")}</span>}
+            {row.owner ? names.person(row.owner) : <span className="muted">{t("dashboard.unassigned")}</span>}
           </div>
           {!shows(tier, "department") && second(department)}
         </>
@@ -446,7 +446,7 @@ export function Dashboard() {
             formatDateTime(row.received_ms, lang),
           ].join(" · ");
         case "owner":
-          return `${row.owner ?? t("dashboard.unassigned")} · ${department}`;
+          return `${row.owner ? names.person(row.owner) : t("dashboard.unassigned")} · ${department}`;
         case "due":
           return row.closed_ms !== undefined && row.closure
             ? `${formatDateTime(row.closed_ms, lang)} · ${closureLabel(t, row.closure)}`
@@ -587,7 +587,7 @@ export function Dashboard() {
           <select data-testid="filter-owner" value={filters.owner} onChange={(e) => set("owner", e.target.value)}>
             <option value="">{t("dashboard.filter.any")}</option>
             <option value={UNASSIGNED}>{t("dashboard.unassigned")}</option>
-            <Options values={team.data?.people ?? []} label={(o) => o} />
+            <Options values={team.data?.people ?? []} label={names.person} />
           </select>
         </label>
         {showAllFilters && (
@@ -876,6 +876,7 @@ function Cell({ children, title, col }: { children?: ReactNode; title?: string |
 /** Workload per owner; clicking one filters the list to them. */
 function TeamPanel({ team, owner, onOwner }: { team: TeamView; owner: string; onOwner: (o: string) => void }) {
   const { t } = useI18n();
+  const names = useNames();
   return (
     <section className="panel" aria-label={t("dashboard.team.title")} data-testid="team-panel" style={{ padding: "6px 12px" }}>
       {/* One line, scrolling sideways: the list below keeps its height however big the team. */}
@@ -901,7 +902,7 @@ function TeamPanel({ team, owner, onOwner }: { team: TeamView; owner: string; on
               onClick={() => onOwner(key)}
               style={{ background: active ? "#e7effb" : undefined, flexShrink: 0, whiteSpace: "nowrap" }}
             >
-              {w.owner ?? t("dashboard.unassigned")}{" "}
+              {w.owner ? names.person(w.owner) : t("dashboard.unassigned")}{" "}
               <strong data-testid="team-open">{w.open}</strong>
               {w.breached > 0 && (
                 <span className="tag bad" style={{ marginLeft: 4 }} data-testid="team-breached">
@@ -1005,7 +1006,7 @@ function BulkAssignDialog({
           value={owner}
           onChange={(e) => setOwner(e.target.value)}
         >
-          <Options values={team.people} label={(p) => p} empty={t("complaint.f.no_owner")} />
+          <Options values={team.people} label={names.person} empty={t("complaint.f.no_owner")} />
         </select>
       </label>
       {failure && <ErrorBanner error={failure} />}

@@ -62,6 +62,7 @@ describe("NewComplaint", () => {
         },
         { ...entry("paging", "寻呼", "Paging", false), categories: [entry("paging.lost", "丢失", "Lost")] },
       ],
+      people: [],
     };
     const settings = fakeSettings({ user: "agent.li", display_name: "Li", language: "zh-CN" });
     renderScreen(<NewComplaint />, { settings, catalogs, route: { screen: "new" }, go });

@@ -55,7 +55,7 @@ export function renderScreen(ui: ReactElement, options: ScreenOptions = {}): Ren
     const [settings, setSettings] = useState(options.settings ?? fakeSettings());
     const shell: Shell = {
       settings,
-      catalogs: options.catalogs ?? { departments: [], categories: [] },
+      catalogs: options.catalogs ?? { departments: [], categories: [], people: [] },
       route,
       go,
       saveSettings: async (s) => {

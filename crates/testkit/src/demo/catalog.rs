@@ -2,7 +2,7 @@
 //! from real public complaint data, see `docs/demo-data.md`), departments,
 //! people, and the Chinese texts agents type.
 
-use redress_domain::catalog::{CatalogEntry, Catalogs, Names};
+use redress_domain::catalog::{CatalogEntry, Catalogs, Names, Person};
 use redress_domain::model::{RemedyKind, RootCause, SubjectKind};
 
 /// One complaint category with a typical department, texts and remedies.
@@ -145,11 +145,34 @@ pub fn demo_catalogs() -> Catalogs {
         })
         .filter(|g| !g.categories.is_empty())
         .collect();
+    let people = PEOPLE
+        .iter()
+        .map(|(user, name)| Person {
+            user: (*user).to_owned(),
+            name: (*name).to_owned(),
+        })
+        .collect();
     Catalogs {
         departments,
         categories,
+        people,
     }
 }
+
+/// The display names of everyone in the demo.
+const PEOPLE: &[(&str, &str)] = &[
+    ("agent.li", "李娜"),
+    ("agent.chen", "陈静"),
+    ("agent.zhao", "赵磊"),
+    ("agent.liu", "刘洋"),
+    ("agent.huang", "黄敏"),
+    ("agent.wu", "吴刚"),
+    ("sup.zhang", "张伟"),
+    ("sup.zhou", "周丽"),
+    ("mgr.wang", "王强"),
+    ("mgr.qian", "钱芳"),
+    ("admin.sun", "孙涛"),
+];
 
 /// The zh-CN name of a department id.
 pub fn department_zh(id: &str) -> &'static str {
@@ -845,6 +868,14 @@ mod tests {
             CATEGORIES.len(),
             "every category is in a named group"
         );
+        for user in AGENTS
+            .iter()
+            .chain(SUPERVISORS)
+            .chain(MANAGERS)
+            .chain([&ADMIN])
+        {
+            assert!(catalogs.people.iter().any(|p| p.user == *user), "{user}");
+        }
         assert_eq!(yuan(31_260), "312.60");
         assert_eq!(yuan(19_900), "199");
     }

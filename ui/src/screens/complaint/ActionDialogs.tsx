@@ -147,7 +147,7 @@ function AssignDialog(props: Common) {
         >
           <Options
             values={withCurrent(team?.people ?? [], complaint.owner)}
-            label={(p) => p}
+            label={names.person}
             empty={t("complaint.f.no_owner")}
           />
         </select>

@@ -127,7 +127,7 @@ export function Facts({
           {c.department ? names.department(c.department) : t("common.none")}
         </Fact>
         <Fact label={t("complaint.owner")} testId="detail-owner">
-          {c.owner ?? t("common.none")}
+          {c.owner ? names.person(c.owner) : t("common.none")}
         </Fact>
         <Fact label={t("complaint.demand")} wide>
           {c.demand}
@@ -137,7 +137,7 @@ export function Facts({
         </Fact>
       </dl>
       <p className="muted" style={{ marginBottom: 0 }}>
-        {t("complaint.recorded_by", { user: c.recorded_by, at: formatDateTime(c.recorded_at, lang) })}
+        {t("complaint.recorded_by", { user: names.person(c.recorded_by), at: formatDateTime(c.recorded_at, lang) })}
       </p>
     </section>
   );
@@ -278,6 +278,7 @@ export function Clocks({
 
 export function Handling({ complaint: c }: { complaint: Complaint }) {
   const { t, lang } = useI18n();
+  const names = useNames();
   const v = c.validity;
   return (
     <Panel id="handling" title={t("complaint.section.handling")}>
@@ -291,7 +292,7 @@ export function Handling({ complaint: c }: { complaint: Complaint }) {
           {v && (
             <span className="muted">
               {" "}
-              · {t("complaint.by_at", { user: v.judged_by, at: formatDateTime(v.judged_at, lang) })}
+              · {t("complaint.by_at", { user: names.person(v.judged_by), at: formatDateTime(v.judged_at, lang) })}
             </span>
           )}
           {v?.note && <div className="muted">{v.note}</div>}
@@ -307,7 +308,7 @@ export function Handling({ complaint: c }: { complaint: Complaint }) {
                 </span>
               ))}
               <span className="muted">
-                {t("complaint.by_at", { user: c.root_cause.set_by, at: formatDateTime(c.root_cause.set_at, lang) })}
+                {t("complaint.by_at", { user: names.person(c.root_cause.set_by), at: formatDateTime(c.root_cause.set_at, lang) })}
               </span>
               {c.root_cause.note && <div className="muted">{c.root_cause.note}</div>}
             </>
@@ -353,6 +354,7 @@ export function Remedies({
   onImplement: (r: Remedy, index: number) => void;
 }) {
   const { t, lang } = useI18n();
+  const names = useNames();
   return (
     <ListPanel
       id="remedies"
@@ -403,14 +405,14 @@ export function Remedies({
                 </span>
               </td>
               <td>{r.revision}</td>
-              <td>{t("complaint.by_at", { user: r.proposed_by, at: formatDateTime(r.proposed_at, lang) })}</td>
+              <td>{t("complaint.by_at", { user: names.person(r.proposed_by), at: formatDateTime(r.proposed_at, lang) })}</td>
               <td>
-                {r.approved_by ?? t("common.none")}
+                {r.approved_by ? names.person(r.approved_by) : t("common.none")}
                 {r.approved_by && r.auto_approved && <span className="tag">{t("complaint.remedy.auto")}</span>}
               </td>
               <td>
                 {r.implemented_by
-                  ? t("complaint.by_at", { user: r.implemented_by, at: formatDateTime(r.implemented_at, lang) })
+                  ? t("complaint.by_at", { user: names.person(r.implemented_by), at: formatDateTime(r.implemented_at, lang) })
                   : t("common.none")}
               </td>
               <td>
@@ -437,6 +439,7 @@ export function Remedies({
 
 export function Approvals({ complaint: c }: { complaint: Complaint }) {
   const { t, lang } = useI18n();
+  const names = useNames();
   return (
     <ListPanel
       id="approvals"
@@ -464,7 +467,7 @@ export function Approvals({ complaint: c }: { complaint: Complaint }) {
               </td>
               <td>{a.remedy_revision}</td>
               <td>{formatMoney(a.amount, lang)}</td>
-              <td>{t("complaint.by_at", { user: a.requested_by, at: formatDateTime(a.requested_at, lang) })}</td>
+              <td>{t("complaint.by_at", { user: names.person(a.requested_by), at: formatDateTime(a.requested_at, lang) })}</td>
               <td>{t("complaint.role_or_higher", { role: t(`role.${a.required_role}`) })}</td>
               <td>
                 <span className={`tag ${a.state === "rejected" ? "bad" : a.state === "pending" ? "warn" : ""}`}>
@@ -473,7 +476,7 @@ export function Approvals({ complaint: c }: { complaint: Complaint }) {
               </td>
               <td>
                 {a.decided_by
-                  ? t("complaint.by_at", { user: a.decided_by, at: formatDateTime(a.decided_at, lang) })
+                  ? t("complaint.by_at", { user: names.person(a.decided_by), at: formatDateTime(a.decided_at, lang) })
                   : a.superseded_at
                     ? formatDateTime(a.superseded_at, lang)
                     : t("common.none")}

@@ -35,8 +35,8 @@ function money(minor: number, currency: string, lang: Lang): string {
 }
 
 /** One timeline event as a sentence in the user's language. */
-/** What names a department (its catalog name in the current language). */
-type Names = { department: (code: string) => string };
+/** What names departments and people (the site catalog, in the current language). */
+type Names = { department: (code: string) => string; person: (user: string) => string };
 
 export function describeEvent(t: T, lang: Lang, ev: TimelineEvent, c: Complaint, names: Names): Described {
   const currency = c.remedies[0]?.amount.currency ?? CURRENCY;
@@ -63,8 +63,8 @@ export function describeEvent(t: T, lang: Lang, ev: TimelineEvent, c: Complaint,
         ...note(ev.note),
       };
     case "assigned": {
-      const to = assignee(ev.department, ev.owner, names.department);
-      const from = assignee(ev.previous_department, ev.previous_owner, names.department);
+      const to = assignee(ev.department, ev.owner, names);
+      const from = assignee(ev.previous_department, ev.previous_owner, names);
       return { text: from ? t("complaint.ev.reassigned", { from, to }) : t("complaint.ev.assigned", { to }) };
     }
     case "root_cause_set":
@@ -168,7 +168,7 @@ export function Timeline({ complaint }: { complaint: Complaint }) {
                 <td className="muted">
                   <time dateTime={entry.at}>{formatDateTime(entry.at, lang)}</time>
                 </td>
-                <td>{entry.actor}</td>
+                <td>{names.person(entry.actor)}</td>
                 <td>
                   {d.text}
                   {d.detail && (

@@ -29,13 +29,18 @@ export function clockName(t: T, complaint: Complaint, clockId: string): string {
   return name;
 }
 
-/** "Logistics / agent.li", or just the department without an owner; `deptName` names the department. */
+/** "Logistics / Li Na", or just the department without an owner, named by `names`. */
 export function assignee(
   department: string | null | undefined,
   owner: string | null | undefined,
-  deptName: (code: string) => string = (d) => d,
+  names: { department: (code: string) => string; person: (user: string) => string } = {
+    department: (d) => d,
+    person: (u) => u,
+  },
 ): string {
-  return [department ? deptName(department) : null, owner].filter((x) => !!x).join(" / ");
+  return [department ? names.department(department) : null, owner ? names.person(owner) : null]
+    .filter((x) => !!x)
+    .join(" / ");
 }
 
 export function callbackOutcomeLabel(t: T, o: CallbackOutcome): string {
