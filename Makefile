@@ -110,5 +110,6 @@ run: deps-rust deps-desktop deps-ui ui-build
 		$(CARGO) run -q --locked -p redressctl -- --data-dir "$(DEMO_DIR)" demo seed; \
 	else \
 		echo "demo data already in $(DEMO_DIR)"; \
+		$(CARGO) run -q --locked -p redressctl -- --data-dir "$(DEMO_DIR)" demo site; \
 	fi
 	REDRESS_DATA_DIR="$(DEMO_DIR)" $(CARGO) run -q --locked -p redress-desktop

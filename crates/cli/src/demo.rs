@@ -24,6 +24,9 @@ pub enum DemoCommand {
         #[arg(long, default_value_t = 7)]
         seed: u64,
     },
+    /// Gives a standalone demo directory the demo's site configuration (its
+    /// catalogs) when it has none, for demo data seeded before catalogs.
+    Site,
 }
 
 /// `--data-dir`, else `REDRESS_DATA_DIR`, else the desktop app's data
@@ -43,7 +46,31 @@ pub fn data_dir(flag: Option<PathBuf>) -> Result<PathBuf, CliError> {
 pub fn run(cmd: DemoCommand, dir: &Path) -> Result<String, CliError> {
     match cmd {
         DemoCommand::Seed { count, seed } => seed_store(dir, count, seed, Timestamp::now()),
+        DemoCommand::Site => demo_site(dir),
     }
+}
+
+/// The demo as a standalone site: its catalogs name every department,
+/// category and person of the demo data in both languages.
+fn demo_site_config() -> RulesDocument {
+    RulesDocument {
+        catalogs: demo_catalogs(),
+        ..RulesDocument::default()
+    }
+}
+
+fn demo_site(dir: &Path) -> Result<String, CliError> {
+    let store = LocalStore::open_dir(dir)?;
+    let linked = store.read(|r| r.get_setting::<serde_json::Value>(&keys::SERVER_LINK))?;
+    let own = store.read(|r| r.get_setting::<RulesDocument>(&keys::LOCAL_RULES))?;
+    if linked.is_some() || own.is_some() {
+        return Ok(format!("{} keeps its site configuration", dir.display()));
+    }
+    store.write(|tx| tx.set_setting(&keys::LOCAL_RULES, &demo_site_config()))?;
+    Ok(format!(
+        "demo site configuration stored in {}",
+        dir.display()
+    ))
 }
 
 fn seed_store(dir: &Path, count: usize, seed: u64, now: Timestamp) -> Result<String, CliError> {
@@ -58,10 +85,7 @@ fn seed_store(dir: &Path, count: usize, seed: u64, now: Timestamp) -> Result<Str
     // The demo is a standalone site of its own: its catalogs name every
     // department and category in both languages, and the rulebook records
     // the demo complaints under them.
-    let site = RulesDocument {
-        catalogs: demo_catalogs(),
-        ..RulesDocument::default()
-    };
+    let site = demo_site_config();
     let rules = site.to_rules()?;
     let complaints = demo_complaints(&DemoOptions::new(count, seed, now), &rules)?;
     store.write(|tx| {

@@ -714,3 +714,26 @@ categories = [{ code = "billing.fee", names = { zh_cn = "收费争议", en = "Fe
     let out = run(&["--data-dir", d, "complaint", "add"]);
     assert_eq!(out.code, 0, "billing.fee is in the catalog: {}", out.stderr);
 }
+
+#[test]
+fn demo_site_gives_an_unconfigured_directory_the_demo_catalogs_once() {
+    let dir = TempDir::new();
+    let d = dir.to_str().unwrap();
+    let out = run(&["--data-dir", d, "demo", "site"]);
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.starts_with("demo site configuration stored"),
+        "{}",
+        out.stdout
+    );
+    let got = run(&["--data-dir", d, "admin", "config", "get"]).stdout;
+    assert!(got.contains("zh_cn = \"计费结算中心\""), "{got}");
+    assert!(got.contains("name = \"李娜\""), "{got}");
+    // Never over a configuration it already has.
+    let out = run(&["--data-dir", d, "demo", "site"]);
+    assert!(
+        out.stdout.contains("keeps its site configuration"),
+        "{}",
+        out.stdout
+    );
+}
