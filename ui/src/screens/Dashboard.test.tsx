@@ -1,3 +1,4 @@
+import type { Catalogs } from "../bindings/Catalogs";
 import { act, cleanup, fireEvent, screen, waitFor, within } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { DashboardQuery } from "../bindings/DashboardQuery";
@@ -72,12 +73,15 @@ function view(rows: DashboardLine[]): DashboardData {
 }
 
 /** As a supervisor, who sees the team panel. */
-function renderDashboard() {
+function renderDashboard(catalogs?: Catalogs) {
   return renderScreen(<Dashboard />, {
     route: { screen: "dashboard" },
     settings: fakeSettings({ user: "zhang", role: "supervisor" }),
+    ...(catalogs ? { catalogs } : {}),
   });
 }
+
+const dept = (code: string, en: string) => ({ code, names: { zh_cn: en, en }, enabled: true, categories: [] });
 
 const lastQuery = (): DashboardQuery => {
   const q = dashboard.mock.calls.at(-1)?.[0];
@@ -489,7 +493,11 @@ describe("Dashboard", () => {
       done: ["id-A"],
       failed: [{ id: "id-C", error: { code: "complaint_closed", message: "closed", transient: false } }],
     });
-    renderDashboard();
+    renderDashboard({
+      departments: [dept("billing", "Billing"), dept("network_operations", "Network")],
+      categories: [],
+      people: [],
+    });
     await screen.findAllByTestId("dashboard-row");
     expect(screen.queryByTestId("bulk-bar")).toBeNull();
     const ticks = screen.getAllByTestId("row-tick");
@@ -518,6 +526,21 @@ describe("Dashboard", () => {
     expect(screen.getByTestId("bulk-count").textContent).toBe("3 selected");
     fireEvent.click(screen.getByTestId("tick-all"));
     expect(screen.queryByTestId("bulk-bar")).toBeNull();
+  });
+
+  it("lets a site without a department catalog type the department for a bulk assignment", async () => {
+    dashboard.mockResolvedValue(view([row("A")]));
+    bulkAssign.mockResolvedValue({ done: ["id-A"], failed: [] });
+    renderDashboard();
+    fireEvent.click((await screen.findAllByTestId("row-tick"))[0]!);
+    fireEvent.click(screen.getByTestId("bulk-assign"));
+    const dialog = screen.getByRole("dialog");
+    const field = within(dialog).getByTestId("bulk-department") as HTMLInputElement;
+    expect(field.tagName).toBe("INPUT");
+    fireEvent.change(field, { target: { value: "field_service" } });
+    fireEvent.change(within(dialog).getByTestId("bulk-owner"), { target: { value: "li" } });
+    fireEvent.click(within(dialog).getByTestId("dialog-confirm"));
+    await waitFor(() => expect(bulkAssign).toHaveBeenCalledWith(["id-A"], "field_service", "li"));
   });
 
   it("keeps filters, sort, selection and ticks when coming back from a complaint", async () => {

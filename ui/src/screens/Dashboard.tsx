@@ -992,9 +992,28 @@ function BulkAssignDialog({
       </p>
       <label>
         {t("complaint.f.department")}
-        <select data-testid="bulk-department" value={department} onChange={(e) => setDepartment(e.target.value)}>
-          <Options values={team.departments} label={names.department} empty={t("complaint.f.choose")} />
-        </select>
+        {names.catalogs.departments.length > 0 ? (
+          <select data-testid="bulk-department" value={department} onChange={(e) => setDepartment(e.target.value)}>
+            <Options values={team.departments} label={names.department} empty={t("complaint.f.choose")} />
+          </select>
+        ) : (
+          // No department catalog yet: any code, with those already in use offered.
+          <>
+            <input
+              data-testid="bulk-department"
+              value={department}
+              onChange={(e) => setDepartment(e.target.value)}
+              list="bulk-department-known"
+              autoComplete="off"
+            />
+            <datalist id="bulk-department-known">
+              {team.departments.map((d) => (
+                <option key={d} value={d} />
+              ))}
+            </datalist>
+            <span className="muted">{t("complaint.f.department_no_catalog")}</span>
+          </>
+        )}
       </label>
       <label>
         {t("complaint.f.owner")}
