@@ -258,6 +258,16 @@ impl App {
     /// `vault`, else in the local settings), links the store with the
     /// server's account as the acting user, and fetches the server's rules.
     pub fn sign_in(&self, vault: &dyn TokenVault, req: &SignIn<'_>) -> AppResult<SignedIn> {
+        Ok(self.open_session(vault, req)?.0)
+    }
+
+    /// [`App::sign_in`], with the server and the new token for a loop to
+    /// start on.
+    fn open_session(
+        &self,
+        vault: &dyn TokenVault,
+        req: &SignIn<'_>,
+    ) -> AppResult<(SignedIn, ServerEndpoint, String)> {
         let url = req.url.trim();
         self.check_can_join(url)?;
         let endpoint = ServerEndpoint::with_ca_file(url, req.ca_file, req.insecure_http)?;
@@ -290,13 +300,14 @@ impl App {
             &session.token,
             device,
         ))?;
-        Ok(SignedIn {
+        let done = SignedIn {
             url: link.url,
             user: session.user,
             role: session.role,
             device,
             rules,
-        })
+        };
+        Ok((done, endpoint, session.token))
     }
 
     /// The server and the session token to reach it with: `not_signed_in`
@@ -520,8 +531,7 @@ impl SyncManager {
 
     /// Signs in (see [`App::sign_in`]) and starts the loop.
     pub fn sign_in(&self, req: &SignIn<'_>) -> AppResult<SyncOverview> {
-        self.app().sign_in(self.vault.as_ref(), req)?;
-        let (endpoint, token) = self.app().session(self.vault.as_ref())?;
+        let (_, endpoint, token) = self.app().open_session(self.vault.as_ref(), req)?;
         self.start(&endpoint, &token)?;
         self.overview()
     }

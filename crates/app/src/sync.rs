@@ -13,10 +13,11 @@ use crate::service::App;
 use crate::settings::Settings;
 use jiff::Timestamp;
 use redress_domain::ErrorCode;
+use redress_domain::RulesDocument;
 use redress_domain::ids::{ComplaintId, UserId};
 use redress_domain::model::Role;
 use redress_local::OutboxRow;
-use redress_local::keys;
+use redress_local::keys::{self, SettingKey};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 use std::sync::Arc;
@@ -376,17 +377,7 @@ impl App {
         if self.server_link()?.is_none() {
             return Ok(false);
         }
-        let Some(stored) = redress_sync::stored_rules(&self.store)? else {
-            return Ok(false);
-        };
-        let rules = stored.map_err(|e| {
-            AppError::new(
-                ErrorCode::InvalidRules,
-                format!("the stored server rules cannot be used: {e}"),
-            )
-        })?;
-        self.set_rules(Arc::new(rules))?;
-        Ok(true)
+        self.take_stored_rules(&keys::SERVER_RULES, "the stored server rules")
     }
 
     /// A standalone store decides with its own site configuration
@@ -394,16 +385,19 @@ impl App {
     /// taken; a document that does not check out is an `invalid_rules`
     /// error and the rules stay as they were.
     pub fn load_local_rules(&self) -> AppResult<bool> {
-        let Some(doc) = self
-            .store
-            .read(|r| r.get_setting::<redress_domain::RulesDocument>(&keys::LOCAL_RULES))?
-        else {
+        self.take_stored_rules(&keys::LOCAL_RULES, "this console's site configuration")
+    }
+
+    /// Decides with the rules document stored under `key`, if there is one
+    /// and it checks out (`what` names it in the error).
+    fn take_stored_rules(&self, key: &SettingKey, what: &str) -> AppResult<bool> {
+        let Some(doc) = self.store.read(|r| r.get_setting::<RulesDocument>(key))? else {
             return Ok(false);
         };
         let rules = doc.to_rules().map_err(|e| {
             AppError::new(
                 ErrorCode::InvalidRules,
-                format!("this console's site configuration cannot be used: {e}"),
+                format!("{what} cannot be used: {e}"),
             )
         })?;
         self.set_rules(Arc::new(rules))?;
@@ -413,7 +407,7 @@ impl App {
     /// The site configuration in force as a document: the server's (as
     /// stored at the last sync) on a linked store, this console's own on a
     /// standalone one, the built-in one when neither is stored.
-    pub fn site_config(&self) -> AppResult<redress_domain::RulesDocument> {
+    pub fn site_config(&self) -> AppResult<RulesDocument> {
         let key = if self.server_link()?.is_some() {
             &keys::SERVER_RULES
         } else {
@@ -421,7 +415,7 @@ impl App {
         };
         Ok(self
             .store
-            .read(|r| r.get_setting::<redress_domain::RulesDocument>(key))?
+            .read(|r| r.get_setting::<RulesDocument>(key))?
             .unwrap_or_default())
     }
 
@@ -429,7 +423,7 @@ impl App {
     /// checks out (the rules in force stay otherwise): every screen and the
     /// SLA watcher follow it at once. A store linked to a server follows
     /// the server's configuration (`linked_elsewhere`).
-    pub fn put_site_config(&self, doc: &redress_domain::RulesDocument) -> AppResult<()> {
+    pub fn put_site_config(&self, doc: &RulesDocument) -> AppResult<()> {
         if let Some(link) = self.server_link()? {
             return Err(AppError::new(
                 ErrorCode::LinkedElsewhere,

@@ -627,6 +627,16 @@ fn state_digest_fingerprints_the_confirmed_state() {
 fn admin_config_put_checks_the_whole_document_and_get_prints_it() {
     let dir = TempDir::new();
     let d = dir.to_str().unwrap();
+    let put = |file: &Path| {
+        run(&[
+            "--data-dir",
+            d,
+            "admin",
+            "config",
+            "put",
+            file.to_str().unwrap(),
+        ])
+    };
     let site = dir.join("site.toml");
     std::fs::write(
         &site,
@@ -643,14 +653,7 @@ categories = [{ code = "billing.fee", names = { zh_cn = "收费争议", en = "Fe
     )
     .unwrap();
     ok(
-        run(&[
-            "--data-dir",
-            d,
-            "admin",
-            "config",
-            "put",
-            site.to_str().unwrap(),
-        ]),
+        put(&site),
         "site configuration stored: 1 departments, 1 categories in 1 groups",
     );
     let got = run(&["--data-dir", d, "admin", "config", "get"]);
@@ -665,36 +668,14 @@ categories = [{ code = "billing.fee", names = { zh_cn = "收费争议", en = "Fe
     // the stored one stays.
     let bad = dir.join("bad.toml");
     std::fs::write(&bad, "colour = \"red\"\n").unwrap();
-    let line = fails(
-        run(&[
-            "--data-dir",
-            d,
-            "admin",
-            "config",
-            "put",
-            bad.to_str().unwrap(),
-        ]),
-        2,
-        "invalid_rules",
-    );
+    let line = fails(put(&bad), 2, "invalid_rules");
     assert!(line.contains("colour"), "{line}");
     std::fs::write(
         &bad,
         "[[catalogs.departments]]\ncode = \"Sales Dept\"\nnames = { zh_cn = \"销售\", en = \" \" }\n",
     )
     .unwrap();
-    let line = fails(
-        run(&[
-            "--data-dir",
-            d,
-            "admin",
-            "config",
-            "put",
-            bad.to_str().unwrap(),
-        ]),
-        2,
-        "validation_failed",
-    );
+    let line = fails(put(&bad), 2, "validation_failed");
     assert!(line.contains("catalogs.departments[0].code"), "{line}");
     assert!(line.contains("catalogs.departments[0].names.en"), "{line}");
     let again = run(&["--data-dir", d, "admin", "config", "get"]);

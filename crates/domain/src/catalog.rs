@@ -52,6 +52,22 @@ fn yes() -> bool {
     true
 }
 
+impl CatalogEntry {
+    /// An enabled entry without an external code or sub-entries.
+    pub fn new(code: &str, zh_cn: &str, en: &str) -> CatalogEntry {
+        CatalogEntry {
+            code: code.to_owned(),
+            names: Names {
+                zh_cn: zh_cn.to_owned(),
+                en: en.to_owned(),
+            },
+            enabled: true,
+            external_code: None,
+            categories: Vec::new(),
+        }
+    }
+}
+
 /// Someone who works on complaints, as every screen names them: the user
 /// name history keeps, and the display name shown instead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -220,21 +236,7 @@ impl Catalogs {
                     message: format!("{} appears twice", p.user),
                 });
             }
-            let limit = text::TextLimit {
-                max_chars: MAX_NAME,
-                multiline: false,
-            };
-            if p.name.trim().is_empty() {
-                errors.push(FieldError {
-                    field: format!("{at}.name"),
-                    message: "must not be empty".to_owned(),
-                });
-            } else if let Err(e) = text::check("name", &p.name, limit) {
-                errors.push(FieldError {
-                    field: format!("{at}.name"),
-                    message: e.to_string(),
-                });
-            }
+            check_name(&format!("{at}.name"), &p.name, &mut errors);
         }
         if errors.is_empty() {
             Ok(())
@@ -247,13 +249,32 @@ impl Catalogs {
 /// The longest name of an entry (characters).
 pub const MAX_NAME: usize = 100;
 
+/// A name: not blank, one line of at most [`MAX_NAME`] characters.
+fn check_name(field: &str, name: &str, errors: &mut Vec<FieldError>) {
+    let limit = text::TextLimit {
+        max_chars: MAX_NAME,
+        multiline: false,
+    };
+    let message = if name.trim().is_empty() {
+        "must not be empty".to_owned()
+    } else if let Err(e) = text::check(field, name, limit) {
+        e.to_string()
+    } else {
+        return;
+    };
+    errors.push(FieldError {
+        field: field.to_owned(),
+        message,
+    });
+}
+
 fn check_entry(
     at: &str,
     e: &CatalogEntry,
     seen: &mut BTreeSet<String>,
     errors: &mut Vec<FieldError>,
 ) {
-    let mut fail = |field: &str, message: String| {
+    let fail = |errors: &mut Vec<FieldError>, field: &str, message: String| {
         errors.push(FieldError {
             field: format!("{at}.{field}"),
             message,
@@ -266,6 +287,7 @@ fn check_entry(
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '_' | '.' | '-'));
     if !code_ok {
         fail(
+            errors,
             "code",
             format!(
                 "1 to {} of a-z, 0-9, '_', '-' and '.'",
@@ -273,23 +295,15 @@ fn check_entry(
             ),
         );
     } else if !seen.insert(e.code.clone()) {
-        fail("code", format!("{} appears twice", e.code));
+        fail(errors, "code", format!("{} appears twice", e.code));
     }
-    let name_limit = text::TextLimit {
-        max_chars: MAX_NAME,
-        multiline: false,
-    };
     for (lang, name) in [("zh_cn", &e.names.zh_cn), ("en", &e.names.en)] {
-        if name.trim().is_empty() {
-            fail(&format!("names.{lang}"), "must not be empty".to_owned());
-        } else if let Err(err) = text::check(&format!("names.{lang}"), name, name_limit) {
-            fail(&format!("names.{lang}"), err.to_string());
-        }
+        check_name(&format!("{at}.names.{lang}"), name, errors);
     }
     if let Some(x) = &e.external_code
         && let Err(err) = text::check("external_code", x, text::CODE)
     {
-        fail("external_code", err.to_string());
+        fail(errors, "external_code", err.to_string());
     }
 }
 
@@ -298,16 +312,7 @@ mod tests {
     use super::*;
 
     fn entry(code: &str, zh: &str, en: &str) -> CatalogEntry {
-        CatalogEntry {
-            code: code.to_owned(),
-            names: Names {
-                zh_cn: zh.to_owned(),
-                en: en.to_owned(),
-            },
-            enabled: true,
-            external_code: None,
-            categories: Vec::new(),
-        }
+        CatalogEntry::new(code, zh, en)
     }
 
     fn site() -> Catalogs {

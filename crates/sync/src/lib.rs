@@ -42,9 +42,7 @@ pub use http::{
     login_to, logout, logout_from,
 };
 pub use live::{LiveConfig, LiveEvent, LiveStatus, LiveSync};
-pub use rules::{
-    RulesUpdate, SharedRules, current_rules, refresh_rules, shared_rules, stored_rules,
-};
+pub use rules::{RulesUpdate, SharedRules, current_rules, refresh_rules, shared_rules};
 
 use redress_protocol::{ErrorCode, PullResponse, PushRequest, PushResponse, ResultsResponse};
 

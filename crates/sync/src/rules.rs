@@ -15,7 +15,6 @@ use crate::TransportError;
 use crate::engine::SyncError;
 use crate::http::HttpTransport;
 use redress_domain::Rules;
-use redress_domain::rules::RulesDocument;
 use redress_local::LocalStore;
 use redress_local::keys;
 use redress_protocol::ErrorCode;
@@ -49,13 +48,6 @@ pub enum RulesUpdate {
 /// The stored digest, if any.
 pub fn stored_digest(store: &LocalStore) -> Result<Option<String>, SyncError> {
     Ok(store.read(|r| r.get_setting::<String>(&keys::SERVER_RULES_DIGEST))?)
-}
-
-/// The stored rules document, checked: `None` when nothing is stored,
-/// `Some(Err(message))` when the stored document does not check out.
-pub fn stored_rules(store: &LocalStore) -> Result<Option<Result<Rules, String>>, SyncError> {
-    let doc = store.read(|r| r.get_setting::<RulesDocument>(&keys::SERVER_RULES))?;
-    Ok(doc.map(|d| d.to_rules().map_err(|e| e.to_string())))
 }
 
 /// Fetches the server's rules and stores them when their digest differs

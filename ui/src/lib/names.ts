@@ -20,11 +20,15 @@ export function catalogEntry(catalogs: Catalogs, kind: CatalogKind, code: string
   return entries(catalogs, kind).find((e) => e.code === code);
 }
 
+/** An entry's name in `lang`. */
+export function entryName(e: CatalogEntry, lang: Lang): string {
+  return lang === "zh-CN" ? e.names.zh_cn : e.names.en;
+}
+
 /** The name of `code` in `lang`, or the code when the catalog does not name it. */
 export function catalogName(catalogs: Catalogs, kind: CatalogKind, code: string, lang: Lang): string {
   const e = catalogEntry(catalogs, kind, code);
-  if (!e) return code;
-  return lang === "zh-CN" ? e.names.zh_cn : e.names.en;
+  return e ? entryName(e, lang) : code;
 }
 
 /** A category with its group: "宽带 / 宽带掉线". */

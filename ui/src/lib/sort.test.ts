@@ -1,38 +1,9 @@
 import { describe, expect, it } from "vitest";
 import type { DashboardLine } from "../bindings/DashboardLine";
 import { DEFAULT_SORT, nextSort, sortRows } from "./sort";
+import { line, type LineOver } from "../test/lines";
 
-// Fixtures speak RFC 3339 like the rest of the tests; the line carries
-// epoch milliseconds.
-type Over = Partial<Omit<DashboardLine, "due_ms" | "warn_ms" | "received_ms" | "closed_ms" | "owner" | "department">> & {
-  owner?: string | null;
-  department?: string | null;
-  next_due_at?: string | null;
-  next_warn_at?: string | null;
-  received_at?: string;
-  closed_at?: string | null;
-};
-
-function row(number: string, over: Over = {}): DashboardLine {
-  const { next_due_at, next_warn_at, received_at, closed_at, owner, department, ...rest } = over;
-  const ms = (s: string | null | undefined) => (s ? Date.parse(s) : undefined);
-  return {
-    id: `id-${number}`,
-    number,
-    customer_name: `Customer ${number}`,
-    kind: "demand_driven",
-    severity: 2,
-    channel: "phone",
-    state: "assigned",
-    owner: owner ?? undefined,
-    department: department ?? undefined,
-    due_ms: ms(next_due_at),
-    warn_ms: ms(next_warn_at),
-    received_ms: Date.parse(received_at ?? "2026-01-01T00:00:00Z"),
-    closed_ms: ms(closed_at),
-    ...rest,
-  };
-}
+const row = (number: string, over: LineOver = {}) => line(number, over);
 
 const numbers = (rows: DashboardLine[]) => rows.map((r) => r.number);
 

@@ -9,6 +9,7 @@ import { publishChanged } from "../lib/changes";
 import { fakeSettings, renderScreen } from "../test/render";
 import type { TeamView } from "../bindings/TeamView";
 import { Dashboard, forgetDashboardPlace, ROW_HEIGHT } from "./Dashboard";
+import { line, type LineOver } from "../test/lines";
 
 vi.mock("../lib/api", async (importOriginal) => (await import("../test/api")).mockApi(await importOriginal()));
 
@@ -32,37 +33,8 @@ const TEAM: TeamView = {
 const MIN = 60_000;
 const iso = (offsetMs: number) => new Date(Date.now() + offsetMs).toISOString();
 
-// Fixtures speak RFC 3339 like the rest of the tests; the line carries
-// epoch milliseconds.
-type Over = Partial<Omit<DashboardLine, "due_ms" | "warn_ms" | "received_ms" | "closed_ms" | "owner" | "department">> & {
-  owner?: string | null;
-  department?: string | null;
-  next_due_at?: string | null;
-  next_warn_at?: string | null;
-  received_at?: string;
-  closed_at?: string | null;
-};
-
-function row(number: string, over: Over = {}): DashboardLine {
-  const { next_due_at, next_warn_at, received_at, closed_at, owner, department, ...rest } = over;
-  const ms = (s: string | null | undefined) => (s ? Date.parse(s) : undefined);
-  return {
-    id: `id-${number}`,
-    number,
-    customer_name: `Customer ${number}`,
-    kind: "demand_driven",
-    severity: 2,
-    channel: "phone",
-    state: "assigned",
-    owner: owner === undefined ? "zhang" : (owner ?? undefined),
-    department: department === undefined ? "billing" : (department ?? undefined),
-    due_ms: ms(next_due_at),
-    warn_ms: ms(next_warn_at),
-    received_ms: Date.parse(received_at ?? "2026-01-01T00:00:00Z"),
-    closed_ms: ms(closed_at),
-    ...rest,
-  };
-}
+/** Rows are zhang's in billing unless they say otherwise. */
+const row = (number: string, over: LineOver = {}) => line(number, over, { owner: "zhang", department: "billing" });
 
 function view(rows: DashboardLine[]): DashboardData {
   return {

@@ -1,7 +1,7 @@
 // Recording a complaint. The form checks what it can before calling Rust and
 // shows every problem next to its field; the Rust side's own field errors are
 // shown the same way. Nothing typed is lost when recording fails.
-import { useNames } from "../lib/names";
+import { entryName, useNames } from "../lib/names";
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import type { AppError } from "../bindings/AppError";
 import { Options } from "../components/Options";
@@ -234,10 +234,10 @@ export function NewComplaint() {
               >
                 <option value="">{t("complaint.f.choose")}</option>
                 {pickable.map((g) => (
-                  <optgroup key={g.code} label={lang === "zh-CN" ? g.names.zh_cn : g.names.en}>
+                  <optgroup key={g.code} label={entryName(g, lang)}>
                     {g.categories.map((c) => (
                       <option key={c.code} value={c.code}>
-                        {lang === "zh-CN" ? c.names.zh_cn : c.names.en}
+                        {entryName(c, lang)}
                       </option>
                     ))}
                   </optgroup>

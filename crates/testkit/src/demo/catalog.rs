@@ -2,7 +2,7 @@
 //! from real public complaint data, see `docs/demo-data.md`), departments,
 //! people, and the Chinese texts agents type.
 
-use redress_domain::catalog::{CatalogEntry, Catalogs, Names, Person};
+use redress_domain::catalog::{CatalogEntry, Catalogs, Person};
 use redress_domain::model::{RemedyKind, RootCause, SubjectKind};
 
 /// One complaint category with a typical department, texts and remedies.
@@ -118,16 +118,7 @@ const GROUPS: &[(&str, &str, &str)] = &[
 /// The site catalogs the demo data is written in: every department and
 /// category above with its Chinese and English names.
 pub fn demo_catalogs() -> Catalogs {
-    let entry = |code: &str, zh: &str, en: &str| CatalogEntry {
-        code: code.to_owned(),
-        names: Names {
-            zh_cn: zh.to_owned(),
-            en: en.to_owned(),
-        },
-        enabled: true,
-        external_code: None,
-        categories: Vec::new(),
-    };
+    let entry = CatalogEntry::new;
     let departments = DEPARTMENTS
         .iter()
         .zip(DEPARTMENTS_EN)
