@@ -112,7 +112,8 @@ impl Session {
             }
             if Instant::now() > end {
                 return Err(WdError(format!(
-                    "nothing matched `{css}` within {timeout:?}"
+                    "nothing matched `{css}` within {timeout:?}; the window shows: {}",
+                    self.screen_text()
                 )));
             }
             std::thread::sleep(Duration::from_millis(150));
@@ -124,10 +125,58 @@ impl Session {
         self.wait(css, Duration::from_secs(10))
     }
 
+    /// Clicks an element the way a pointer would, once it holds still: a
+    /// click is dispatched at the element's centre, so a click while the
+    /// layout still moves (a screen just replaced, web fonts arriving) can
+    /// land beside it. Like a person, this waits until the fonts are loaded
+    /// and the element's box is the same over two animation frames.
     pub fn click(&self, css: &str) -> Result<()> {
         let e = self.el(css)?;
+        self.until_still(css)?;
         self.cmd("POST", &format!("/element/{e}/click"), None)
             .map(|_| ())
+    }
+
+    /// Waits (up to 5 s) until the fonts are loaded and the first element
+    /// matching `css` keeps its box over two animation frames.
+    fn until_still(&self, css: &str) -> Result<()> {
+        let end = Instant::now() + Duration::from_secs(5);
+        loop {
+            let still = self.exec_async(
+                r#"const [css, done] = arguments;
+                   const box = () => {
+                       const r = document.querySelector(css)?.getBoundingClientRect();
+                       return r ? [r.x, r.y, r.width, r.height].join() : null;
+                   };
+                   document.fonts.ready.then(() => {
+                       const first = box();
+                       requestAnimationFrame(() => requestAnimationFrame(() =>
+                           done(first !== null && first === box())));
+                   });"#,
+                json!([css]),
+            )?;
+            if still == Value::Bool(true) {
+                return Ok(());
+            }
+            if Instant::now() > end {
+                return Err(WdError(format!(
+                    "`{css}` did not hold still within 5s; the window shows: {}",
+                    self.screen_text()
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    /// The start of the text the window shows, for error messages.
+    pub fn screen_text(&self) -> String {
+        self.exec(
+            "return (document.body?.innerText ?? '').replace(/\\s+/g, ' ').slice(0, 400)",
+            json!([]),
+        )
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "(unreadable)".to_owned())
     }
 
     /// Types into a field (after clearing it).
