@@ -369,13 +369,19 @@ impl App {
         })
     }
 
+    /// A client of the server this directory signed in to, with its
+    /// session: for the calls beside sync (the admin endpoints).
+    pub fn server_transport(&self, vault: &dyn TokenVault) -> AppResult<HttpTransport> {
+        let (endpoint, token) = self.session(vault)?;
+        let device = DeviceId(self.device_id()?);
+        Ok(HttpTransport::for_endpoint(&endpoint, &token, device))
+    }
+
     /// One sync now (`redressctl sync`): refreshes the server's rules, starts
     /// over when the server was restored from a backup, pushes every pending
     /// change and pulls the server's until caught up.
     pub fn sync_now(&self, vault: &dyn TokenVault) -> AppResult<SyncReport> {
-        let (endpoint, token) = self.session(vault)?;
-        let device = DeviceId(self.device_id()?);
-        let http = HttpTransport::for_endpoint(&endpoint, &token, device);
+        let http = self.server_transport(vault)?;
         let rules = self.refresh_server_rules(&http)?;
         let engine = SyncEngine::with_shared_rules(self.store_again()?, self.rules_handle(), http);
         // The server's epoch, by the engine's one rule: a restored server

@@ -104,6 +104,7 @@ impl CliError {
                 if matches!(
                     e.code,
                     ErrorCode::ValidationFailed
+                        | ErrorCode::InvalidRules
                         | ErrorCode::NotFound
                         | ErrorCode::BadServerUrl
                         | ErrorCode::InsecureTransport

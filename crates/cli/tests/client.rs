@@ -519,3 +519,128 @@ fn plain_http_to_another_host_is_refused_before_connecting() {
         "{run:?}"
     );
 }
+
+/// `redressctl admin` on a signed-in directory goes to the server: an admin
+/// reads the configuration as TOML, stores a new version from it with the
+/// base version it read, a stale base is refused with `config_conflict`,
+/// the other desktop decides with the new version after its next sync, and
+/// the audit log lists the change; a supervisor is refused.
+#[test]
+fn an_admin_edits_the_server_configuration_and_the_audit_log_shows_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = TestServer::start_at(
+        &tmp.path().join("server.sqlite3"),
+        &[("ada", Role::Admin, None), ("sue", Role::Supervisor, None)],
+    );
+    let admin = tmp.path().join("admin");
+    let desk = tmp.path().join("desk");
+    login(&admin, &server, "ada").ok();
+    login(&desk, &server, "sue").ok();
+
+    // Version 0: the rules the server was started with.
+    let current = ctl(&admin, &["admin", "config", "get"]).ok();
+    assert!(
+        current.starts_with("# configuration version 0 "),
+        "{current}"
+    );
+
+    let file = tmp.path().join("site.toml");
+    std::fs::write(
+        &file,
+        format!(
+            "{current}\n[[sla.policies]]\nname = \"resolution in 12 h\"\n\
+             resolution = {{ seconds = 43200, calendar = \"24x7\" }}\n"
+        ),
+    )
+    .unwrap();
+    let stored = ctl(
+        &admin,
+        &[
+            "admin",
+            "config",
+            "put",
+            file.to_str().unwrap(),
+            "--base-version",
+            "0",
+            "--note",
+            "faster resolution",
+        ],
+    )
+    .ok();
+    assert!(
+        stored.starts_with("stored configuration version 1 "),
+        "{stored}"
+    );
+    // The same edit again, from the same stale base.
+    let stale = ctl(
+        &admin,
+        &[
+            "admin",
+            "config",
+            "put",
+            file.to_str().unwrap(),
+            "--base-version",
+            "0",
+        ],
+    );
+    assert_eq!(stale.code, 1, "{stale:?}");
+    assert!(
+        stale.stderr.starts_with("error[config_conflict]: "),
+        "{stale:?}"
+    );
+
+    let versions = ctl(&admin, &["admin", "config", "versions"]).ok();
+    assert!(
+        versions.starts_with("* 1 ") && versions.contains("\"faster resolution\""),
+        "{versions}"
+    );
+    let got = ctl(&admin, &["admin", "config", "get", "--version", "1"]).ok();
+    assert!(got.contains("resolution in 12 h"), "{got}");
+
+    // The supervisor's directory takes the new rules at its next sync and
+    // decides a new complaint's resolution target with them.
+    let line = ctl(&desk, &["sync"]).ok();
+    assert!(line.contains("rules"), "{line}");
+    let id = ctl(&desk, &["complaint", "add", "--customer", "Wang Fang"]).ok();
+    let view = complaint(&desk, &id);
+    let clocks = view["clocks"].as_array().unwrap();
+    assert!(
+        clocks
+            .iter()
+            .any(|c| c["clock"]["kind"] == "resolution" && c["clock"]["target_secs"] == 43200),
+        "{view}"
+    );
+
+    let audit = ctl(&admin, &["admin", "audit", "--json"]).ok();
+    let entries: Vec<Value> = audit
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(entries.len(), 1, "{audit}");
+    assert_eq!(entries[0]["actor"], "ada");
+    assert_eq!(entries[0]["action"], "config.put");
+    assert_eq!(entries[0]["after"]["version"], 1);
+    let csv = ctl(&admin, &["admin", "audit", "--csv"]).ok();
+    assert!(csv.starts_with("seq,at,actor,"), "{csv}");
+    assert_eq!(csv.lines().count(), 2, "{csv}");
+
+    // Not an admin: refused, nothing stored.
+    let refused = ctl(&desk, &["admin", "config", "put", file.to_str().unwrap()]);
+    assert_eq!(refused.code, 1, "{refused:?}");
+    assert!(
+        refused.stderr.starts_with("error[forbidden_role]: "),
+        "{refused:?}"
+    );
+    let refused = ctl(&desk, &["admin", "audit"]);
+    assert!(
+        refused.stderr.starts_with("error[forbidden_role]: "),
+        "{refused:?}"
+    );
+    assert!(
+        ctl(&admin, &["admin", "config", "versions"])
+            .ok()
+            .lines()
+            .count()
+            == 1
+    );
+}

@@ -145,6 +145,9 @@ error_codes! {
     /// The server's rules document could not be used; the previous rules
     /// stay in force.
     InvalidRules = "invalid_rules",
+    /// The site configuration changed since the version an edit started
+    /// from; nothing was stored. Load the current version and edit again.
+    ConfigConflict = "config_conflict",
 
     // The server's HTTP answers and its account store.
     /// No bearer token, or one that is unknown, expired or revoked.

@@ -10,6 +10,7 @@
 //! Everything here is plain data plus its JSON form; there is no IO.
 #![forbid(unsafe_code)]
 
+pub mod admin;
 mod catchup;
 
 mod digest;
@@ -33,7 +34,7 @@ pub use mutation::{Mutation, RECORD, WireError, command_tag, mutation_name};
 pub use redress_domain::ErrorCode;
 pub use redress_domain::complaint::ComplaintDraft;
 pub use rejection::Rejection;
-pub use rules::{RulesResponse, rules_digest};
+pub use rules::{RulesResponse, canonical_json, rules_digest, sha256_hex};
 
 /// The protocol version this build speaks. Sent in the `Redress-Protocol`
 /// header; a server refuses versions outside its supported range.

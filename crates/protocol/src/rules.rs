@@ -28,9 +28,20 @@ pub fn rules_digest(document: &RulesDocument) -> String {
     // A document is plain data (strings, numbers, lists, maps with string
     // keys), which always serialises.
     let value = serde_json::to_value(document).unwrap_or(Value::Null);
+    sha256_hex(canonical_json(&value).as_bytes())
+}
+
+/// `value` as canonical JSON: compact, object keys in byte order. Equal
+/// values give equal text, whatever order their maps were built in.
+pub fn canonical_json(value: &Value) -> String {
     let mut canonical = String::new();
-    write_canonical(&value, &mut canonical);
-    Sha256::digest(canonical.as_bytes())
+    write_canonical(value, &mut canonical);
+    canonical
+}
+
+/// The SHA-256 of `bytes` as 64 lower-case hex digits.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()

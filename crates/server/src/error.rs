@@ -67,6 +67,13 @@ pub enum StoreError {
     /// A user to add is not acceptable (name, limit).
     #[error("{0}")]
     InvalidUser(String),
+    /// A site configuration that does not check out; nothing was stored
+    /// and the version in force stays.
+    #[error("{0}")]
+    InvalidConfig(String),
+    /// The configuration changed since the version an edit started from.
+    #[error("the configuration is at version {current}, not {base} that the edit started from")]
+    ConfigConflict { base: i64, current: i64 },
     /// Another writer held the database too long; retry.
     #[error("the server store is busy; retry")]
     Busy(#[source] rusqlite::Error),
@@ -103,6 +110,8 @@ impl StoreError {
             StoreError::UserExists(_) => ErrorCode::UserExists,
             StoreError::UnknownUser(_) => ErrorCode::UnknownUser,
             StoreError::InvalidUser(_) => ErrorCode::InvalidUser,
+            StoreError::InvalidConfig(_) => ErrorCode::InvalidRules,
+            StoreError::ConfigConflict { .. } => ErrorCode::ConfigConflict,
             StoreError::Busy(_)
             | StoreError::Database(_)
             | StoreError::Postgres(_)

@@ -17,6 +17,7 @@
 mod accounts;
 pub mod auth;
 pub mod backup;
+pub mod config;
 mod error;
 pub mod http;
 pub mod integration;
@@ -24,9 +25,11 @@ mod notify;
 mod open;
 mod postgres;
 mod postgres_accounts;
+mod postgres_config;
 mod settle;
 mod sqlite;
 mod sqlite_accounts;
+mod sqlite_config;
 mod store;
 
 #[cfg(feature = "conformance")]

@@ -8,9 +8,13 @@ use jiff::Timestamp;
 use redress_domain::ids::UserId;
 use redress_domain::{Rules, RulesDocument};
 use redress_protocol::ErrorCode;
+use redress_server::config::{
+    ConfigStore, NewAudit, NewConfig, RULES_FILE_AUTHOR, SERVER_ADMIN, verify_audit,
+};
 use redress_server::http::{self, AppState, HttpConfig, Shutdown};
 use redress_server::{
     AccountStore, AnyStore, NewUser, StoreError, StoreOptions, UserKind, auth, parse_role,
+    role_name,
 };
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
@@ -95,8 +99,27 @@ enum Command {
         #[command(flatten)]
         db: Db,
     },
+    /// Check or export the audit log of configuration and account changes.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Print the OpenAPI document of the HTTP API (JSON) and exit.
     Openapi,
+}
+
+#[derive(Debug, Subcommand)]
+enum AuditCommand {
+    /// Check the hash chain, and every configuration version against the
+    /// digest its audit entry recorded; exit status 1 when anything does
+    /// not hold.
+    Verify {
+        #[command(flatten)]
+        db: Db,
+    },
+    /// Print the whole audit log as CSV on standard output.
+    Export {
+        #[command(flatten)]
+        db: Db,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -392,6 +415,56 @@ impl From<redress_server::backup::BackupError> for Failure {
     }
 }
 
+/// The columns of `audit export`.
+const AUDIT_CSV_HEADER: [&str; 10] = [
+    "seq",
+    "at",
+    "actor",
+    "device",
+    "action",
+    "subject",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+];
+
+fn audit_csv_row(e: &redress_protocol::admin::AuditEntry) -> [String; 10] {
+    [
+        e.seq.to_string(),
+        e.at.to_string(),
+        e.actor.to_string(),
+        e.device.map(|d| d.to_string()).unwrap_or_default(),
+        e.action.clone(),
+        e.subject.clone(),
+        e.before.to_string(),
+        e.after.to_string(),
+        e.prev_hash.clone(),
+        e.hash.clone(),
+    ]
+}
+
+/// Records an account change made on the server's command line.
+fn audit_account(
+    store: &AnyStore,
+    action: &str,
+    user: &UserId,
+    after: serde_json::Value,
+) -> Result<(), Failure> {
+    store.append_audit(
+        &NewAudit {
+            actor: UserId::new(SERVER_ADMIN),
+            device: None,
+            action: action.to_owned(),
+            subject: user.to_string(),
+            before: serde_json::Value::Null,
+            after,
+        },
+        Timestamp::now(),
+    )?;
+    Ok(())
+}
+
 fn open(db: &Db) -> Result<AnyStore, Failure> {
     Ok(AnyStore::open(&db.path, Rules::default())?)
 }
@@ -489,23 +562,89 @@ fn run(cli: Cli) -> Result<(), Failure> {
                 password_hash,
                 ..user
             };
-            open(&db)?.add_user(&user, Timestamp::now())?;
+            let store = open(&db)?;
+            store.add_user(&user, Timestamp::now())?;
+            audit_account(
+                &store,
+                "user.add",
+                &user.name,
+                serde_json::json!({
+                    "role": role_name(user.role),
+                    "approval_limit_minor": user.approval_limit_minor,
+                }),
+            )?;
             say(&format!("added user {}", user.name));
             Ok(())
         }
         Command::Integration(command) => integration(command),
+        Command::Audit(AuditCommand::Verify { db }) => {
+            let store = open(&db)?;
+            let report = verify_audit(&store)?;
+            for problem in &report.problems {
+                eprintln!("error[audit_chain_broken]: {}", problem.escape_debug());
+            }
+            if !report.holds() {
+                return Err(Failure::runtime(
+                    "audit_chain_broken",
+                    format!(
+                        "the audit log of {} does not hold: {} problem(s) among {} entries",
+                        store.describe(),
+                        report.problems.len(),
+                        report.entries
+                    ),
+                ));
+            }
+            say(&format!(
+                "the audit log of {} holds: {} entries, {} configuration versions",
+                store.describe(),
+                report.entries,
+                report.versions
+            ));
+            Ok(())
+        }
+        Command::Audit(AuditCommand::Export { db }) => {
+            let store = open(&db)?;
+            let mut out = csv::Writer::from_writer(std::io::stdout().lock());
+            let write_err = |e: csv::Error| Failure::runtime("write_failed", e.to_string());
+            out.write_record(AUDIT_CSV_HEADER).map_err(write_err)?;
+            let mut after = 0;
+            loop {
+                let page = store.audit_page(after, 1000)?;
+                let Some(last) = page.last() else { break };
+                after = last.seq;
+                for e in &page {
+                    out.write_record(audit_csv_row(e)).map_err(write_err)?;
+                }
+            }
+            out.flush()
+                .map_err(|e| Failure::runtime("write_failed", e.to_string()))
+        }
         Command::Openapi => std::io::stdout()
             .write_all(http::openapi_json().as_bytes())
             .map_err(|e| Failure::runtime("write_failed", e.to_string())),
         Command::User(UserCommand::Disable { name, db }) => {
             let name = UserId::new(name);
-            open(&db)?.disable_user(&name, Timestamp::now())?;
+            let store = open(&db)?;
+            store.disable_user(&name, Timestamp::now())?;
+            audit_account(
+                &store,
+                "user.disable",
+                &name,
+                serde_json::json!({"disabled": true}),
+            )?;
             say(&format!("disabled user {name} and revoked their sessions"));
             Ok(())
         }
         Command::User(UserCommand::Enable { name, db }) => {
             let name = UserId::new(name);
-            open(&db)?.enable_user(&name)?;
+            let store = open(&db)?;
+            store.enable_user(&name)?;
+            audit_account(
+                &store,
+                "user.enable",
+                &name,
+                serde_json::json!({"disabled": false}),
+            )?;
             say(&format!("enabled user {name}"));
             Ok(())
         }
@@ -526,6 +665,13 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let hash = auth::hash_password(&password)
                 .map_err(|e| Failure::runtime("hash_failed", e.to_string()))?;
             store.set_password(&name, &hash, Timestamp::now())?;
+            // Never the password or its hash: only that it changed.
+            audit_account(
+                &store,
+                "user.password",
+                &name,
+                serde_json::json!({"password": "reset"}),
+            )?;
             say(&format!(
                 "set the password of {name} and revoked their sessions"
             ));
@@ -653,6 +799,33 @@ fn load_rules(path: Option<&Path>) -> Result<(RulesDocument, Rules), Failure> {
     Ok((document, rules))
 }
 
+/// Makes the `--rules` document a new configuration version when the
+/// operator changed the file since the server last adopted it (or the
+/// database holds no version yet). A file that did not change leaves the
+/// versions admins made since in force.
+fn adopt_rules_file(store: &AnyStore, document: &RulesDocument) -> Result<(), Failure> {
+    let versions = store.config_versions()?;
+    let last_adopted = versions
+        .iter()
+        .find(|v| v.author.as_str() == RULES_FILE_AUTHOR);
+    let digest = redress_protocol::rules_digest(document);
+    if last_adopted.is_some_and(|v| v.digest == digest) {
+        return Ok(());
+    }
+    store.put_config(
+        &NewConfig {
+            document,
+            base_version: None,
+            effective_from: None,
+            note: "the rules file the server was started with",
+            author: &UserId::new(RULES_FILE_AUTHOR),
+            device: None,
+        },
+        Timestamp::now(),
+    )?;
+    Ok(())
+}
+
 /// 1-based line and column (in characters) of a byte offset.
 fn line_column(text: &str, at: usize) -> (usize, usize) {
     let before = text.get(..at).unwrap_or(text);
@@ -699,6 +872,9 @@ fn serve(
             ..StoreOptions::new(checked)
         },
     )?;
+    if rules.is_some() {
+        adopt_rules_file(&store, &document)?;
+    }
     let notifier = store.notifier()?;
     let described = store.describe().to_owned();
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -709,14 +885,29 @@ fn serve(
         let shutdown = Shutdown::new();
         let state = AppState::new(Arc::new(store), notifier, config, shutdown.clone())?
             .with_rules(document);
-        let source = rules.map_or_else(|| "built-in".to_owned(), |p| p.display().to_string());
-        let calendars: Vec<&str> = state.rules().calendars.keys().map(String::as_str).collect();
+        // The store is synchronous: asked off the async threads.
+        let in_force = state
+            .rules_now()
+            .await
+            .map_err(|e| Failure::runtime(e.code.as_str(), e.message))?;
+        let source = match in_force.version {
+            Some(v) => format!("configuration version {v}"),
+            None => "built-in".to_owned(),
+        };
+        let file = rules.map_or_else(|| "none".to_owned(), |p| p.display().to_string());
+        let calendars: Vec<&str> = in_force
+            .document
+            .calendars
+            .keys()
+            .map(String::as_str)
+            .collect();
         tracing::info!(
             rules = %source,
+            rules_file = %file,
             calendars = ?calendars,
-            policies = state.rules().sla.policies.len(),
-            calling_code = ?state.rules().default_calling_code,
-            digest = %state.rules_digest(),
+            policies = in_force.document.sla.policies.len(),
+            calling_code = ?in_force.document.default_calling_code,
+            digest = %in_force.digest,
             time_zone = %zone_name,
             "rules in force"
         );

@@ -4,6 +4,7 @@
 use crate::accounts::{
     AccountStore, NewIntegration, NewSession, NewUser, Session, SessionInfo, TokenHash, User,
 };
+use crate::config::{ConfigLedger, ConfigStore, VersionRow};
 use crate::error::StoreError;
 use crate::notify::{BroadcastHub, ChangeNotifier};
 use crate::postgres::{PgNotifier, PgStore, is_postgres_url};
@@ -14,6 +15,7 @@ use jiff::Timestamp;
 use redress_domain::Rules;
 use redress_domain::ids::{ComplaintId, UserId};
 use redress_domain::model::Actor;
+use redress_protocol::admin::{AuditEntry, ConfigVersion};
 use redress_protocol::{DeviceId, MutationResult, PullResponse, PushRequest, PushResponse};
 use std::path::Path;
 use std::sync::Arc;
@@ -108,6 +110,40 @@ impl AnyStore {
             Backend::Sqlite(store) => store,
             Backend::Postgres(store) => store,
         }
+    }
+
+    fn configs(&self) -> &dyn ConfigStore {
+        match &self.backend {
+            Backend::Sqlite(store) => store,
+            Backend::Postgres(store) => store,
+        }
+    }
+}
+
+// Only the backend's own methods: the provided ones (validation, numbering,
+// the audit chain) run on top of them as for any store.
+impl ConfigStore for AnyStore {
+    fn config_tx(
+        &self,
+        f: &mut dyn FnMut(&mut dyn ConfigLedger) -> Result<serde_json::Value>,
+    ) -> Result<serde_json::Value> {
+        self.configs().config_tx(f)
+    }
+
+    fn config_versions(&self) -> Result<Vec<ConfigVersion>> {
+        self.configs().config_versions()
+    }
+
+    fn config_row(&self, version: i64) -> Result<Option<VersionRow>> {
+        self.configs().config_row(version)
+    }
+
+    fn config_in_force(&self, now: Timestamp) -> Result<Option<i64>> {
+        self.configs().config_in_force(now)
+    }
+
+    fn audit_page(&self, after: i64, limit: u32) -> Result<Vec<AuditEntry>> {
+        self.configs().audit_page(after, limit)
     }
 }
 

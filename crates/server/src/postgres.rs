@@ -58,6 +58,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/postgres/0002_accounts.sql"),
     include_str!("../migrations/postgres/0003_user_kind.sql"),
     include_str!("../migrations/postgres/0004_lean_change_log.sql"),
+    include_str!("../migrations/postgres/0005_site_config.sql"),
 ];
 
 /// The advisory lock every transaction that may write change seqs takes
@@ -336,7 +337,8 @@ impl ServerStore for PgStore {
         request: &PushRequest,
         now: Timestamp,
     ) -> Result<PushResponse> {
-        let push = Push::new(&self.options, device, actor, request, now)?;
+        let rules = self.options.rules_at(self, now)?;
+        let push = Push::new(&self.options, rules, device, actor, request, now)?;
         let mut conn = self.conn()?;
         // Group commit: the batch in one transaction, holding the push lock
         // to its end. No savepoints: past 64 subtransactions PostgreSQL's
@@ -418,7 +420,8 @@ impl ServerStore for PgStore {
         request: &IntakeRequest,
         now: Timestamp,
     ) -> Result<IntakeSettled> {
-        let push = Push::intake(&self.options, device, actor, now);
+        let rules = self.options.rules_at(self, now)?;
+        let push = Push::intake(&self.options, rules, device, actor, now);
         let mut conn = self.conn()?;
         let (client, statements) = conn.parts();
         let mut tx = write_transaction(client)?;

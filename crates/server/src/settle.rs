@@ -5,6 +5,7 @@
 //! operations inside one mutation's transaction, so there is one copy of
 //! them.
 
+use crate::config::{ConfigCache, ConfigStore};
 use crate::error::StoreError;
 use crate::store::{IntakeRequest, IntakeSettled, MAX_PAGE_BYTES, MAX_PULL_LIMIT, StoredComplaint};
 use jiff::tz::TimeZone;
@@ -20,6 +21,7 @@ use redress_protocol::{
     MutationResult, Outcome, PushRequest, PushResponse, Rejection, entity,
 };
 use serde_json::{Value, json};
+use std::sync::Arc;
 use uuid::Uuid;
 
 type Result<T, E = StoreError> = std::result::Result<T, E>;
@@ -30,8 +32,11 @@ pub(crate) const CLOCK_SUSPECT: SignedDuration = SignedDuration::from_mins(5);
 /// What the store decides under.
 #[derive(Debug, Clone)]
 pub struct StoreOptions {
-    /// The authoritative policy bundle every mutation is decided under.
-    pub rules: Rules,
+    /// The policy bundle mutations are decided under until the database
+    /// holds a version of the site configuration ([`crate::config`]).
+    pub rules: Arc<Rules>,
+    /// The version in force last loaded from the database.
+    pub config: Arc<ConfigCache>,
     /// The site's time zone; it decides the year in complaint numbers.
     pub time_zone: TimeZone,
     /// About the most bytes of JSON in one pull or snapshot page
@@ -40,10 +45,24 @@ pub struct StoreOptions {
 }
 
 impl StoreOptions {
+    /// The rules to decide with at `now`: the stored version in force, or
+    /// before the first version the rules the store was opened with.
+    pub fn rules_at(
+        &self,
+        store: &(impl ConfigStore + ?Sized),
+        now: Timestamp,
+    ) -> Result<Arc<Rules>> {
+        Ok(match self.config.in_force(store, now)? {
+            Some(site) => Arc::clone(&site.rules),
+            None => Arc::clone(&self.rules),
+        })
+    }
+
     /// `rules`, numbering complaints by the UTC year.
     pub fn new(rules: Rules) -> StoreOptions {
         StoreOptions {
-            rules,
+            rules: Arc::new(rules),
+            config: Arc::default(),
             time_zone: TimeZone::UTC,
             page_bytes: MAX_PAGE_BYTES,
         }
@@ -212,6 +231,7 @@ pub(crate) fn unstorable(e: &StoreError) -> Rejection {
 /// One push request being settled, mutation by mutation.
 pub(crate) struct Push<'a> {
     options: &'a StoreOptions,
+    rules: Arc<Rules>,
     device: DeviceId,
     actor: &'a Actor,
     clock: DeviceClock,
@@ -223,6 +243,7 @@ impl<'a> Push<'a> {
     /// the device's clock.
     pub fn new(
         options: &'a StoreOptions,
+        rules: Arc<Rules>,
         device: DeviceId,
         actor: &'a Actor,
         request: &PushRequest,
@@ -236,6 +257,7 @@ impl<'a> Push<'a> {
         }
         Ok(Push {
             options,
+            rules,
             device,
             actor,
             clock: DeviceClock::measure(request.sent_at_device, now),
@@ -246,12 +268,14 @@ impl<'a> Push<'a> {
     /// An intake request of an integration's `device`, sent now.
     pub fn intake(
         options: &'a StoreOptions,
+        rules: Arc<Rules>,
         device: DeviceId,
         actor: &'a Actor,
         now: Timestamp,
     ) -> Push<'a> {
         Push {
             options,
+            rules,
             device,
             actor,
             clock: DeviceClock::measure(now, now),
@@ -589,7 +613,7 @@ impl<'a> Push<'a> {
                 json!({ "complaint_id": id }),
             )));
         }
-        let rules = &self.options.rules;
+        let rules = &*self.rules;
         let prior = ledger.repeat_probes(&draft.customer_key(rules))?;
         let year = self.now.to_zoned(self.options.time_zone.clone()).year();
         // Not taken until the complaint is recorded, so a rejected record
@@ -627,7 +651,7 @@ impl<'a> Push<'a> {
             })));
         };
         let mut complaint = stored.complaint;
-        match complaint.execute(command, self.actor, self.now, &self.options.rules) {
+        match complaint.execute(command, self.actor, self.now, &self.rules) {
             Ok(_alerts) => Ok(Ok(ComplaintWrite {
                 complaint,
                 version: stored.version + 1,

@@ -40,6 +40,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/0002_accounts.sql"),
     include_str!("../migrations/0003_user_kind.sql"),
     include_str!("../migrations/0004_lean_change_log.sql"),
+    include_str!("../migrations/0005_site_config.sql"),
 ];
 
 /// The pull feed (see [`ServerStore::pull`]): each complaint changed after
@@ -232,7 +233,8 @@ impl ServerStore for SqliteStore {
         request: &PushRequest,
         now: Timestamp,
     ) -> Result<PushResponse> {
-        let push = Push::new(&self.options, device, actor, request, now)?;
+        let rules = self.options.rules_at(self, now)?;
+        let push = Push::new(&self.options, rules, device, actor, request, now)?;
         let mut conn = self.lock();
         // Group commit: the batch in one transaction, each mutation in a
         // savepoint of its own, so a mutation that fails leaves the ones
@@ -277,7 +279,8 @@ impl ServerStore for SqliteStore {
         request: &IntakeRequest,
         now: Timestamp,
     ) -> Result<IntakeSettled> {
-        let push = Push::intake(&self.options, device, actor, now);
+        let rules = self.options.rules_at(self, now)?;
+        let push = Push::intake(&self.options, rules, device, actor, now);
         let mut conn = self.lock();
         let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)

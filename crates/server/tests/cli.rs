@@ -13,7 +13,7 @@ fn migrate_and_manage_users() {
 
     let output = run(&["migrate", "--db", &db], "");
     assert!(output.status.success(), "{output:?}");
-    assert!(String::from_utf8_lossy(&output.stdout).contains("schema version 4"));
+    assert!(String::from_utf8_lossy(&output.stdout).contains("schema version 5"));
 
     let add = [
         "user",
@@ -321,4 +321,78 @@ fn serve_speaks_tls_with_a_certificate() {
     assert_eq!(meta.protocol_max, redress_protocol::PROTOCOL_VERSION);
     let exit = terminate(&mut child);
     assert!(exit.success(), "{exit:?}");
+}
+
+/// Account changes on the command line are audited; `audit verify` checks
+/// the chain and fails on an edited entry; `audit export` writes CSV.
+#[test]
+fn account_changes_are_audited_and_the_chain_is_verified() {
+    let dir = tempfile::tempdir().expect("a temporary directory");
+    let path = dir.path().join("server.sqlite3");
+    let db = db_arg(&path);
+    let add = [
+        "user",
+        "add",
+        "sam",
+        "--role",
+        "manager",
+        "--password-stdin",
+        "--db",
+        &db,
+    ];
+    assert!(run(&add, "a long password\n").status.success());
+    assert!(
+        run(&["user", "disable", "sam", "--db", &db], "")
+            .status
+            .success()
+    );
+    let passwd = ["user", "passwd", "sam", "--password-stdin", "--db", &db];
+    assert!(run(&passwd, "another long one\n").status.success());
+
+    let verified = run(&["audit", "verify", "--db", &db], "");
+    assert!(verified.status.success(), "{verified:?}");
+    assert!(
+        String::from_utf8_lossy(&verified.stdout).contains("holds: 3 entries"),
+        "{verified:?}"
+    );
+
+    let export = run(&["audit", "export", "--db", &db], "");
+    assert!(export.status.success(), "{export:?}");
+    let mut csv = csv::Reader::from_reader(export.stdout.as_slice());
+    let header: Vec<String> = csv
+        .headers()
+        .expect("a header")
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    assert_eq!(
+        header[..6],
+        ["seq", "at", "actor", "device", "action", "subject"]
+    );
+    let rows: Vec<csv::StringRecord> = csv.records().map(|r| r.expect("a row")).collect();
+    let actions: Vec<&str> = rows.iter().map(|r| &r[4]).collect();
+    assert_eq!(actions, ["user.add", "user.disable", "user.password"]);
+    assert!(
+        rows.iter()
+            .all(|r| &r[2] == "server-admin" && &r[5] == "sam")
+    );
+    assert!(rows[0][7].contains("\"manager\""), "{:?}", &rows[0]);
+    // Neither the password nor its hash is in the log.
+    let text = String::from_utf8_lossy(&export.stdout);
+    assert!(!text.contains("long") && !text.contains("argon2"), "{text}");
+
+    let conn = rusqlite::Connection::open(&path).expect("open the file");
+    conn.execute_batch(
+        "DROP TRIGGER audit_log_no_update;
+         UPDATE audit_log SET after = '{\"role\":\"admin\"}' WHERE seq = 1;",
+    )
+    .expect("tamper");
+    drop(conn);
+    let broken = run(&["audit", "verify", "--db", &db], "");
+    assert_eq!(broken.status.code(), Some(1), "{broken:?}");
+    let stderr = String::from_utf8_lossy(&broken.stderr);
+    assert!(
+        stderr.contains("error[audit_chain_broken]: entry 1 was changed"),
+        "{stderr}"
+    );
 }

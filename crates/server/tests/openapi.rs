@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// Every route of [`http::router`], by method and full path. A route added
 /// to the router belongs here and in the document.
-const ROUTES: [(&str, &str); 13] = [
+const ROUTES: [(&str, &str); 17] = [
     ("get", "/api/v1/health"),
     ("get", "/api/v1/meta"),
     ("get", "/api/v1/openapi.json"),
@@ -27,6 +27,10 @@ const ROUTES: [(&str, &str); 13] = [
     ("get", "/api/v1/rules"),
     ("post", "/api/v1/intake/complaints"),
     ("post", "/api/v1/intake/complaints/{id}/progress"),
+    ("get", "/api/v1/admin/config"),
+    ("put", "/api/v1/admin/config"),
+    ("get", "/api/v1/admin/config/versions"),
+    ("get", "/api/v1/admin/audit"),
 ];
 
 const UPDATE: &str = "REDRESS_UPDATE_OPENAPI";
@@ -117,6 +121,7 @@ fn the_server_has_every_route_and_serves_the_committed_document() {
         let url = format!("http://{addr}{path}");
         let response = match method {
             "get" => agent.get(&url).call(),
+            "put" => agent.put(&url).send(""),
             _ => agent.post(&url).send(""),
         }
         .expect("an HTTP response");

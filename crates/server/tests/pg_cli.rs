@@ -119,7 +119,7 @@ fn two_servers_on_one_database() {
     let output = run(&["migrate", "--db", &url], "");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(output.status.success(), "{output:?}");
-    assert!(stdout.contains("schema version 4"), "{stdout}");
+    assert!(stdout.contains("schema version 5"), "{stdout}");
     assert!(stdout.contains("postgresql://"), "{stdout}");
     if let Some(password) = password_of(&url) {
         assert!(!stdout.contains(&password), "{stdout}");

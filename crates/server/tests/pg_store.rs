@@ -242,7 +242,7 @@ fn migrations_run_once_under_the_lock() {
     let epoch = stores[0].epoch().expect("epoch");
     for store in &stores {
         assert_eq!(store.epoch().expect("epoch"), epoch);
-        assert_eq!(store.schema_version().expect("version"), 4);
+        assert_eq!(store.schema_version().expect("version"), 5);
     }
     let mut client = schema.client();
     let versions: Vec<i32> = client
@@ -254,7 +254,7 @@ fn migrations_run_once_under_the_lock() {
         .iter()
         .map(|row| row.get(0))
         .collect();
-    assert_eq!(versions, vec![1, 2, 3, 4]);
+    assert_eq!(versions, vec![1, 2, 3, 4, 5]);
     let types: Vec<(String, String)> = client
         .query(
             "SELECT column_name::text, data_type::text FROM information_schema.columns

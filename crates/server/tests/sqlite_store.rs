@@ -55,7 +55,7 @@ fn wal_schema_version_and_corrected_device_times() {
     let version: i64 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .expect("user version");
-    assert_eq!(version, 4);
+    assert_eq!(version, 5);
     let (occurred_at, suspect, status): (String, bool, String) = conn
         .query_row(
             "SELECT occurred_at, clock_suspect, status FROM mutation_log",

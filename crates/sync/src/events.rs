@@ -93,12 +93,15 @@ impl EventStream {
     ///
     /// `on_open` is called once the server accepted the stream, with the
     /// server's epoch from its `Redress-Server-Epoch` header; `on_poke` with
-    /// the high-water seq of every poke, in the order they arrive.
+    /// the high-water seq of every poke, in the order they arrive;
+    /// `on_rules` when another version of the site configuration is in
+    /// force.
     pub fn listen(
         &self,
         stop: &Arc<AtomicBool>,
         on_open: impl FnOnce(Option<Uuid>),
         mut on_poke: impl FnMut(i64),
+        mut on_rules: impl FnMut(),
     ) -> Result<(), TransportError> {
         if stop.load(Ordering::SeqCst) {
             return Ok(());
@@ -171,6 +174,7 @@ impl EventStream {
             watch.activity();
             match parser.line(&line) {
                 Some(Event::Poke(high_water)) => on_poke(high_water),
+                Some(Event::Rules) => on_rules(),
                 Some(Event::Revoked(message)) => {
                     break Err(TransportError::Refused {
                         code: ErrorCode::SessionRevoked,
@@ -258,6 +262,8 @@ fn millis(d: Duration) -> u64 {
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Event {
     Poke(i64),
+    /// The rules in force changed; `GET /rules` has them.
+    Rules,
     Revoked(String),
 }
 
@@ -315,6 +321,7 @@ impl Parser {
                     .ok()?;
                 Some(Event::Poke(high_water))
             }
+            "rules" => Some(Event::Rules),
             "session_revoked" => Some(Event::Revoked(if data.trim().is_empty() {
                 "the session was revoked; sign in again".to_owned()
             } else {
@@ -344,11 +351,20 @@ mod tests {
              event: poke\nid: 7\ndata: {\"high_water\":7}\n\n\
              event: poke\r\nid: 9\r\ndata:{\"high_water\":9}\r\n\r\n\
              event: other\ndata: x\n\n\
+             event: rules\ndata: {\"digest\":\"ab\"}\n\n\
              data: no event name\n\n\
              event: poke\nid: 12\ndata: garbled\n\n\
              event: poke\ndata: garbled\n\n",
         );
-        assert_eq!(got, [Event::Poke(7), Event::Poke(9), Event::Poke(12)]);
+        assert_eq!(
+            got,
+            [
+                Event::Poke(7),
+                Event::Poke(9),
+                Event::Rules,
+                Event::Poke(12)
+            ]
+        );
     }
 
     #[test]
@@ -398,7 +414,8 @@ mod tests {
             let stop = Arc::clone(&stop);
             std::thread::spawn(move || {
                 let mut epoch = None;
-                let result = stream.listen(&stop, |e| epoch = e, |hw| tx.send(hw).expect("send"));
+                let result =
+                    stream.listen(&stop, |e| epoch = e, |hw| tx.send(hw).expect("send"), || {});
                 (result, epoch)
             })
         };
@@ -425,7 +442,7 @@ mod tests {
             .with_idle_timeout(Duration::from_millis(300));
         let stop = Arc::new(AtomicBool::new(false));
         let mut pokes = Vec::new();
-        let result = stream.listen(&stop, |_| {}, |hw| pokes.push(hw));
+        let result = stream.listen(&stop, |_| {}, |hw| pokes.push(hw), || {});
         assert!(
             matches!(&result, Err(TransportError::Unreachable(m)) if m.contains("silent")),
             "{result:?}"
@@ -440,7 +457,7 @@ mod tests {
         );
         let stream = EventStream::new(&url, "t", DeviceId(Uuid::nil()));
         let stop = Arc::new(AtomicBool::new(false));
-        let result = stream.listen(&stop, |_| panic!("not opened"), |_| {});
+        let result = stream.listen(&stop, |_| panic!("not opened"), |_| {}, || {});
         assert!(
             matches!(result, Err(TransportError::Unreachable(_))),
             "{result:?}"

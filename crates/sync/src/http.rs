@@ -17,6 +17,9 @@
 
 use crate::endpoint::{EndpointError, ServerEndpoint, refused};
 use crate::{Transport, TransportError};
+use redress_protocol::admin::{
+    AuditPage, ConfigPut, ConfigResponse, ConfigVersion, ConfigVersions,
+};
 use redress_protocol::http::{ErrorBody, LoginRequest, LoginResponse, Meta, headers};
 use redress_protocol::{
     DeviceId, ErrorCode, PROTOCOL_VERSION, PullResponse, PushRequest, PushResponse,
@@ -269,6 +272,54 @@ impl HttpTransport {
             .header(headers::PROTOCOL, PROTOCOL_VERSION.to_string())
             .call();
         read_answer(self.note_epoch(answer))
+    }
+
+    fn get(&self, path: &str) -> ureq::RequestBuilder<ureq::typestate::WithoutBody> {
+        self.agent
+            .get(format!("{}{path}", self.base))
+            .header("Authorization", &self.authorization)
+            .header(headers::DEVICE, self.device.to_string())
+            .header(headers::PROTOCOL, PROTOCOL_VERSION.to_string())
+    }
+
+    /// Asks `GET /admin/config`: a version of the site configuration (the
+    /// one in force when `version` is `None`). Admins only.
+    pub fn admin_config(&self, version: Option<i64>) -> Result<ConfigResponse, TransportError> {
+        self.endpoint()?;
+        let mut request = self.get("/admin/config");
+        if let Some(v) = version {
+            request = request.query("version", v.to_string());
+        }
+        read_answer(self.note_epoch(request.call()))
+    }
+
+    /// Asks `GET /admin/config/versions`. Admins only.
+    pub fn admin_config_versions(&self) -> Result<ConfigVersions, TransportError> {
+        self.endpoint()?;
+        read_answer(self.note_epoch(self.get("/admin/config/versions").call()))
+    }
+
+    /// `PUT /admin/config`: stores a new version. Admins only.
+    pub fn put_admin_config(&self, put: &ConfigPut) -> Result<ConfigVersion, TransportError> {
+        self.endpoint()?;
+        let answer = self
+            .agent
+            .put(format!("{}/admin/config", self.base))
+            .header("Authorization", &self.authorization)
+            .header(headers::DEVICE, self.device.to_string())
+            .header(headers::PROTOCOL, PROTOCOL_VERSION.to_string())
+            .send_json(put);
+        read_answer(self.note_epoch(answer))
+    }
+
+    /// Asks `GET /admin/audit`: audit entries after `after`. Admins only.
+    pub fn admin_audit(&self, after: i64, limit: u32) -> Result<AuditPage, TransportError> {
+        self.endpoint()?;
+        let request = self
+            .get("/admin/audit")
+            .query("after", after.to_string())
+            .query("limit", limit.to_string());
+        read_answer(self.note_epoch(request.call()))
     }
 
     /// Revokes this session on the server.

@@ -39,7 +39,9 @@
 //! again registers the new id, and the outbox is pushed from seq 1 (the
 //! server recognises what it settled for this user by mutation id).
 //!
-//! **Rules.** Right after the epoch check of every (re)connection the
+//! **Rules.** Right after the epoch check of every (re)connection, and
+//! whenever the event stream announces other rules in force (`event:
+//! rules`, sent when an admin stores a configuration version), the
 //! server's rules are fetched (`GET /rules`); when their digest differs from
 //! the stored one they are checked, stored ([`crate::rules`]), put into the
 //! [`SharedRules`] handle the engine and the console's `App` decide with,
@@ -331,6 +333,8 @@ struct Control {
     opened: bool,
     /// An open stream ended: pokes may have been missed.
     lost: bool,
+    /// The server announced other rules in force.
+    rules: bool,
     /// The stream was refused.
     refused: Option<(ErrorCode, String)>,
 }
@@ -504,6 +508,12 @@ impl Worker {
             }
             if std::mem::take(&mut c.opened) {
                 c.lost = false;
+                c.nudged = false;
+                return Some(Wake::Opened);
+            }
+            if std::mem::take(&mut c.rules) {
+                // Asked again like after a (re)connection: `GET /meta`,
+                // then the rules, then a sync.
                 c.nudged = false;
                 return Some(Wake::Opened);
             }
@@ -714,6 +724,7 @@ fn events_loop(shared: &Shared, stream: &EventStream) {
                 shared
                     .signal(|c| c.poked = Some(c.poked.map_or(high_water, |p| p.max(high_water))));
             },
+            || shared.signal(|c| c.rules = true),
         );
         match result {
             Ok(()) => return,

@@ -17,6 +17,7 @@
 //! suite of their own in [`accounts`].
 
 pub mod accounts;
+pub mod config;
 
 use crate::{ServerStore, StoreError};
 use jiff::Timestamp;
@@ -104,11 +105,11 @@ pub fn run_all(new_database: &dyn Fn() -> Open) {
 
 // ---- fixture ---------------------------------------------------------------
 
-fn now() -> Timestamp {
+pub(crate) fn now() -> Timestamp {
     "2026-03-02T02:00:00Z".parse().expect("a valid timestamp")
 }
 
-fn complaint_id(n: u128) -> ComplaintId {
+pub(crate) fn complaint_id(n: u128) -> ComplaintId {
     ComplaintId(Uuid::from_u128(0xC0_0000 + n))
 }
 
@@ -117,14 +118,14 @@ fn remedy_id(n: u128) -> RemedyId {
 }
 
 /// One signed-in user on one device, numbering its own mutations.
-struct Client {
+pub(crate) struct Client {
     device: DeviceId,
     actor: Actor,
     next_seq: u64,
 }
 
 impl Client {
-    fn new(store: &dyn ServerStore, n: u128, user: &str, role: Role) -> Client {
+    pub(crate) fn new(store: &dyn ServerStore, n: u128, user: &str, role: Role) -> Client {
         let device = DeviceId(Uuid::from_u128(n << 64));
         let actor = Actor::new(user, role);
         store
@@ -176,7 +177,11 @@ impl Client {
     }
 
     /// Pushes one mutation and returns its result.
-    fn push_one(&mut self, store: &dyn ServerStore, mutation: Mutation) -> MutationResult {
+    pub(crate) fn push_one(
+        &mut self,
+        store: &dyn ServerStore,
+        mutation: Mutation,
+    ) -> MutationResult {
         let mut response = self.push(store, vec![mutation]);
         assert_eq!(response.results.len(), 1, "one result per mutation");
         response.results.remove(0)
@@ -207,7 +212,7 @@ pub fn draft(phone: &str, category: &str, received_at: &str) -> ComplaintDraft {
     }
 }
 
-fn record(id: ComplaintId) -> Mutation {
+pub(crate) fn record(id: ComplaintId) -> Mutation {
     Mutation::Record {
         complaint_id: id,
         complaint: draft("138 0013 8000", "broadband.dropout", "2026-03-02T01:00:00Z"),
@@ -314,7 +319,7 @@ fn assert_rejected(result: &MutationResult, code: ErrorCode) -> i64 {
     }
 }
 
-fn assert_applied(result: &MutationResult) -> i64 {
+pub(crate) fn assert_applied(result: &MutationResult) -> i64 {
     match &result.outcome {
         Outcome::Applied {
             first_change_seq,

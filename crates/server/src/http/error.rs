@@ -101,11 +101,13 @@ impl From<StoreError> for ApiError {
             | StoreError::DeviceForked { .. }
             | StoreError::MutationIdTaken { .. }
             | StoreError::ReplayMismatch { .. }
-            | StoreError::UserExists(_) => StatusCode::CONFLICT,
+            | StoreError::UserExists(_)
+            | StoreError::ConfigConflict { .. } => StatusCode::CONFLICT,
             StoreError::UnknownUser(_) | StoreError::NotIntegrationsComplaint(_) => {
                 StatusCode::NOT_FOUND
             }
             StoreError::InvalidUser(_) => StatusCode::BAD_REQUEST,
+            StoreError::InvalidConfig(_) => StatusCode::UNPROCESSABLE_ENTITY,
             StoreError::Busy(_)
             | StoreError::Database(_)
             | StoreError::Postgres(_)

@@ -13,6 +13,7 @@
 //! The handlers carry their OpenAPI description ([`openapi()`]), which the
 //! server also serves at `GET /api/v1/openapi.json`.
 
+mod admin;
 mod error;
 mod gates;
 mod intake;
@@ -31,6 +32,7 @@ pub use openapi::{openapi, openapi_json};
 pub use session::AuthSession;
 
 use crate::accounts::AccountStore;
+use crate::config::ConfigStore;
 use crate::error::StoreError;
 use crate::notify::ChangeNotifier;
 use crate::store::ServerStore;
@@ -61,9 +63,9 @@ pub const PROTOCOL_MAX: u32 = PROTOCOL_VERSION;
 pub use redress_protocol::http::headers;
 
 /// Both storage seams, as one object the handlers share.
-pub trait Backend: ServerStore + AccountStore {}
+pub trait Backend: ServerStore + AccountStore + ConfigStore {}
 
-impl<T: ServerStore + AccountStore> Backend for T {}
+impl<T: ServerStore + AccountStore + ConfigStore> Backend for T {}
 
 /// Limits and timings of the HTTP layer.
 #[derive(Debug, Clone)]
@@ -187,18 +189,22 @@ pub struct AppState {
     rules: Arc<RulesInForce>,
 }
 
-/// The rules document the store decides with, and its digest.
+/// A rules document the store decides with, its digest and version.
 #[derive(Debug)]
-struct RulesInForce {
-    document: RulesDocument,
-    digest: String,
+pub struct RulesInForce {
+    pub document: RulesDocument,
+    pub digest: String,
+    /// The stored configuration version; `None` for the rules the server
+    /// was started with while the database holds no version.
+    pub version: Option<i64>,
 }
 
 impl RulesInForce {
-    fn new(document: RulesDocument) -> RulesInForce {
+    fn new(document: RulesDocument, version: Option<i64>) -> RulesInForce {
         RulesInForce {
             digest: rules_digest(&document),
             document,
+            version,
         }
     }
 }
@@ -212,6 +218,11 @@ struct Inner {
     passwords: PasswordPool,
     streams: Arc<StreamSlots>,
     shutdown: Shutdown,
+    /// The stored version last served.
+    in_force: std::sync::Mutex<Option<Arc<RulesInForce>>>,
+    /// Counts the configuration versions stored through this server, so
+    /// event streams announce the new rules at once.
+    rules_changed: watch::Sender<u64>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -253,28 +264,73 @@ impl AppState {
                 passwords,
                 streams,
                 shutdown,
+                in_force: std::sync::Mutex::new(None),
+                rules_changed: watch::channel(0).0,
             }),
-            rules: Arc::new(RulesInForce::new(RulesDocument::default())),
+            rules: Arc::new(RulesInForce::new(RulesDocument::default(), None)),
         })
     }
 
-    /// Serves `document` as the rules in force (`GET /rules`, the digest in
-    /// `GET /meta`). It must be the document the store was opened with
-    /// (`document.to_rules()`): this only says which rules the store
-    /// decides with, it does not change them.
+    /// Serves `document` while the database holds no configuration
+    /// version (`GET /rules`, the digest in `GET /meta`). It must be the
+    /// document the store was opened with (`document.to_rules()`): this only
+    /// says which rules the store decides with, it does not change them.
     pub fn with_rules(mut self, document: RulesDocument) -> AppState {
-        self.rules = Arc::new(RulesInForce::new(document));
+        self.rules = Arc::new(RulesInForce::new(document, None));
         self
     }
 
-    /// The rules document in force.
-    pub fn rules(&self) -> &RulesDocument {
-        &self.rules.document
+    /// The rules in force at `now`: the stored configuration version in
+    /// force, or the rules the server was started with before the first.
+    pub fn rules_at(&self, now: Timestamp) -> Result<Arc<RulesInForce>, StoreError> {
+        let store = self.inner.store.as_ref();
+        let Some(number) = store.config_in_force(now)? else {
+            return Ok(Arc::clone(&self.rules));
+        };
+        let mut slot = self
+            .inner
+            .in_force
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(cached) = slot.as_ref()
+            && cached.version == Some(number)
+        {
+            return Ok(Arc::clone(cached));
+        }
+        let (_, document) = store
+            .config_document(number)?
+            .ok_or_else(|| StoreError::corrupt(format!("config version {number} vanished")))?;
+        let fresh = Arc::new(RulesInForce::new(document, Some(number)));
+        *slot = Some(Arc::clone(&fresh));
+        Ok(fresh)
     }
 
-    /// [`rules_digest`] of the rules in force.
-    pub fn rules_digest(&self) -> &str {
-        &self.rules.digest
+    /// Tells the event streams that the rules in force may have changed:
+    /// now, and again at `effective_from` when that is later.
+    pub fn announce_rules(&self, effective_from: Timestamp) {
+        self.inner.rules_changed.send_modify(|n| *n += 1);
+        let wait = Timestamp::now().duration_until(effective_from);
+        if wait.is_positive() {
+            let state = self.clone();
+            let wait = Duration::try_from(wait).unwrap_or(Duration::MAX);
+            tokio::spawn(async move {
+                tokio::select! {
+                    () = state.shutdown().wait() => {}
+                    () = tokio::time::sleep(wait) => {
+                        state.inner.rules_changed.send_modify(|n| *n += 1);
+                    }
+                }
+            });
+        }
+    }
+
+    /// [`AppState::rules_at`] now, off the async threads.
+    pub async fn rules_now(&self) -> Result<Arc<RulesInForce>, ApiError> {
+        let state = self.clone();
+        tokio::task::spawn_blocking(move || state.rules_at(Timestamp::now()))
+            .await
+            .map_err(|e| ApiError::internal(format!("a store call failed: {e}")))?
+            .map_err(ApiError::from)
     }
 
     pub fn shutdown(&self) -> &Shutdown {
@@ -314,6 +370,12 @@ pub fn router(state: AppState) -> Router {
         .route("/sync/results", get(sync::results))
         .route("/sync/bootstrap", get(sync::bootstrap))
         .route("/rules", get(sync::rules))
+        .route(
+            "/admin/config",
+            get(admin::get_config).put(admin::put_config),
+        )
+        .route("/admin/config/versions", get(admin::config_versions))
+        .route("/admin/audit", get(admin::audit))
         .route_layer(middleware::from_fn(require_protocol));
     // Third-party systems may leave the protocol header out.
     let intake = Router::new()
@@ -508,14 +570,15 @@ async fn health() -> Json<Health> {
     tag = "server",
     responses((status = 200, description = "The server's protocol range, epoch and clock", body = Meta))
 )]
-async fn meta(State(state): State<AppState>) -> Json<Meta> {
-    Json(Meta {
+async fn meta(State(state): State<AppState>) -> Result<Json<Meta>, ApiError> {
+    let rules = state.rules_now().await?;
+    Ok(Json(Meta {
         protocol_min: PROTOCOL_MIN,
         protocol_max: PROTOCOL_MAX,
         server_epoch: state.epoch(),
         server_time: Timestamp::now(),
-        rules_digest: state.rules_digest().to_owned(),
-    })
+        rules_digest: rules.digest.clone(),
+    }))
 }
 
 async fn not_found() -> ApiError {

@@ -3,9 +3,12 @@
 //! types. `crates/server/openapi.json` is a committed copy; a test fails
 //! when the two differ.
 
-use super::{Health, intake, session, sync};
+use super::{Health, admin, intake, session, sync};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
+use redress_protocol::admin::{
+    AuditEntry, AuditPage, ConfigPut, ConfigResponse, ConfigVersion, ConfigVersions,
+};
 use redress_protocol::http::{ErrorBody, LoginRequest, LoginResponse, Meta};
 use redress_protocol::intake::schema::{
     Channel, ComplaintKind, DemandClass, IntakeComplaint, IntakeCustomer, IntakeSubject,
@@ -80,6 +83,10 @@ pub(super) struct DeviceHeader {
         sync::rules,
         intake::create_complaint,
         intake::add_progress,
+        admin::get_config,
+        admin::config_versions,
+        admin::put_config,
+        admin::audit,
     ),
     components(schemas(
         ErrorBody,
@@ -111,12 +118,19 @@ pub(super) struct DeviceHeader {
         IntakeProgress,
         IntakeAccepted,
         IntakeRejected,
+        ConfigVersion,
+        ConfigResponse,
+        ConfigVersions,
+        ConfigPut,
+        AuditEntry,
+        AuditPage,
     )),
     modifiers(&BearerAuth),
     tags(
         (name = "server", description = "Liveness, version and this document; no session needed"),
         (name = "auth", description = "Sessions: sign in and out"),
         (name = "sync", description = "Push mutations, pull changes, listen for pokes, fetch stored results, the bootstrap snapshot and the rules in force"),
+        (name = "admin", description = "The site configuration's versions and the audit log; admins only"),
         (name = "intake", description = "Complaints fed in by other systems (CRM, IVR, web forms) with an integration token"),
     )
 )]

@@ -119,7 +119,7 @@ pub(super) fn fresh_high_water(results: &[MutationResult]) -> Option<i64> {
 
 /// The parsed query of a request, or `malformed_request` saying what is
 /// wrong with it.
-fn query<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
+pub(super) fn query<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
     match params {
         Ok(Query(params)) => Ok(params),
         Err(e) => Err(ApiError::malformed(e.body_text())),
@@ -127,7 +127,7 @@ fn query<T>(params: Result<Query<T>, QueryRejection>) -> Result<T, ApiError> {
 }
 
 /// The page size a query asked for (`default` when left out); 0 is refused.
-fn page_limit(limit: Option<u32>, default: u32) -> Result<u32, ApiError> {
+pub(super) fn page_limit(limit: Option<u32>, default: u32) -> Result<u32, ApiError> {
     match limit.unwrap_or(default) {
         0 => Err(ApiError::malformed("`limit` is at least 1")),
         limit => Ok(limit),
@@ -362,7 +362,10 @@ pub(super) async fn events(
 ) -> Result<Sse<impl Stream<Item = Result<Event, Infallible>>>, ApiError> {
     // Held by the stream: its place is given back when it ends.
     let slot = state.inner.streams.take(auth.session.token_hash)?;
+    let rules_digest = state.rules_now().await?.digest.clone();
     let pokes = Pokes {
+        rules_changed: state.inner.rules_changed.subscribe(),
+        rules_digest,
         _slot: slot,
         receiver: state.inner.notifier.subscribe(),
         shutdown: state.shutdown().clone(),
@@ -386,6 +389,9 @@ pub(super) async fn events(
                 .event("poke")
                 .id(seq.to_string())
                 .data(format!("{{\"high_water\":{seq}}}")),
+            Announce::Rules(digest) => Event::default()
+                .event("rules")
+                .data(format!("{{\"digest\":\"{digest}\"}}")),
             Announce::SessionRevoked => {
                 // The last event of the stream: the client stops syncing and
                 // asks its user to sign in again.
@@ -404,6 +410,8 @@ pub(super) async fn events(
 enum Announce {
     /// The log now reaches this seq.
     Poke(i64),
+    /// Another version of the site configuration is in force (its digest).
+    Rules(String),
     /// The stream's session was revoked or expired, or its user disabled.
     SessionRevoked,
 }
@@ -412,6 +420,10 @@ enum Announce {
 /// and a periodic look at whether its session is still live.
 struct Pokes {
     _slot: super::gates::StreamSlot,
+    /// Ticks when this server stored a new configuration version.
+    rules_changed: tokio::sync::watch::Receiver<u64>,
+    /// The digest of the rules last announced (or in force at the start).
+    rules_digest: String,
     receiver: Receiver<i64>,
     shutdown: Shutdown,
     interval: Duration,
@@ -438,16 +450,44 @@ impl Pokes {
         }
     }
 
+    /// The rules digest in force now, when it is not the one last
+    /// announced. A store that cannot be asked now is asked at the next
+    /// check.
+    async fn new_rules(&mut self) -> Option<String> {
+        let digest = self.state.rules_now().await.ok()?.digest.clone();
+        if digest == self.rules_digest {
+            return None;
+        }
+        self.rules_digest.clone_from(&digest);
+        Some(digest)
+    }
+
     /// The next announcement, or `None` when the stream should end.
     async fn next(&mut self) -> Option<Announce> {
         loop {
             let first = tokio::select! {
                 () = self.shutdown.wait() => return None,
-                _ = self.session_check.tick() => {
-                    if self.session_live().await {
-                        continue;
+                // A version stored here: announced at once.
+                changed = self.rules_changed.changed() => {
+                    if changed.is_err() {
+                        return None;
                     }
-                    return Some(Announce::SessionRevoked);
+                    match self.new_rules().await {
+                        Some(digest) => return Some(Announce::Rules(digest)),
+                        None => continue,
+                    }
+                }
+                // Sessions end, and versions stored by another server on the
+                // same database or reaching their effective-from instant
+                // show, at the next check.
+                _ = self.session_check.tick() => {
+                    if !self.session_live().await {
+                        return Some(Announce::SessionRevoked);
+                    }
+                    match self.new_rules().await {
+                        Some(digest) => return Some(Announce::Rules(digest)),
+                        None => continue,
+                    }
                 }
                 received = self.receiver.recv() => match received {
                     Ok(seq) => seq,
@@ -505,9 +545,10 @@ impl Pokes {
 pub(super) async fn rules(
     State(state): State<AppState>,
     _auth: AuthSession,
-) -> Json<RulesResponse> {
-    Json(RulesResponse {
-        digest: state.rules_digest().to_owned(),
-        document: state.rules().clone(),
-    })
+) -> Result<Json<RulesResponse>, ApiError> {
+    let rules = state.rules_now().await?;
+    Ok(Json(RulesResponse {
+        digest: rules.digest.clone(),
+        document: rules.document.clone(),
+    }))
 }

@@ -35,6 +35,11 @@ impl TestServer {
         ]))
     }
 
+    /// A server with these people on it.
+    pub fn with_people(people: &[(&str, Role, Option<i64>)]) -> TestServer {
+        TestServer::wrap(testing::TestServer::start(people))
+    }
+
     /// [`TestServer::start`] deciding with the site's `rules`.
     pub fn start_with_rules(rules: redress_domain::RulesDocument) -> TestServer {
         TestServer::wrap(testing::TestServer::start_with_rules(
@@ -150,7 +155,7 @@ pub fn agent(timeout: Duration) -> ureq::Agent {
         .into()
 }
 
-/// Sends a GET, or a POST of JSON `body`, to `url` with `headers`.
+/// Sends a GET, or a POST or PUT of JSON `body`, to `url` with `headers`.
 pub fn send(
     agent: &ureq::Agent,
     method: &str,
@@ -165,7 +170,11 @@ pub fn send(
         }
         request.call()
     } else {
-        let mut request = agent.post(url);
+        let mut request = if method == "PUT" {
+            agent.put(url)
+        } else {
+            agent.post(url)
+        };
         for (name, value) in headers {
             request = request.header(*name, value.as_str());
         }
@@ -225,6 +234,15 @@ impl Client {
 
     pub fn post(&self, path: &str, body: &Value) -> Reply {
         self.send("POST", path, Some(body.to_string().into_bytes()))
+    }
+
+    pub fn put(&self, path: &str, body: &Value) -> Reply {
+        self.send("PUT", path, Some(body.to_string().into_bytes()))
+    }
+
+    /// The server's base URL (ending in `/api/v1`).
+    pub fn base(&self) -> &str {
+        &self.base
     }
 
     /// The next envelopes of this client's device, authored by its user.
