@@ -14,6 +14,7 @@
 //! configured (standalone) the change is settled into the mirror at once.
 #![forbid(unsafe_code)]
 
+pub mod admin;
 mod error;
 pub mod messages;
 mod ports;

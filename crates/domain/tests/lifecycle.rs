@@ -1965,3 +1965,80 @@ fn a_command_is_named_as_its_step() {
         );
     }
 }
+
+// ------------------------------------------------ configuration versions
+
+/// The default rules with a policy for every complaint: resolution within
+/// `resolution_hours` and approvals within `approval_hours`.
+fn rules_with(resolution_hours: i64, approval_hours: i64) -> Rules {
+    let mut doc = redress_domain::RulesDocument::default();
+    doc.sla.policies.push(redress_domain::sla::SlaPolicy {
+        name: "site".into(),
+        when: Default::default(),
+        first_response: None,
+        progress_cadence: None,
+        resolution: Some(redress_domain::sla::ClockTarget::round_the_clock(
+            resolution_hours * 3600,
+        )),
+        approval: Some(redress_domain::sla::ClockTarget::round_the_clock(
+            approval_hours * 3600,
+        )),
+        callback: None,
+        warn_at_permille: None,
+    });
+    doc.to_rules().unwrap()
+}
+
+fn clock_of(c: &Complaint, kind: ClockKind) -> &redress_domain::sla::SlaClock {
+    c.clocks.iter().find(|k| k.kind == kind).unwrap()
+}
+
+/// A new version of the site configuration decides what starts under it:
+/// the clocks a complaint already runs keep the targets and deadlines they
+/// started with, whatever rules later commands are decided under, while a
+/// clock started under the new version (an approval) and a complaint
+/// recorded under it follow the new targets.
+#[test]
+fn clocks_started_under_an_earlier_version_keep_their_targets() {
+    let old = Rules::default();
+    let new = rules_with(4, 1);
+    let mut c = complaint_in(ComplaintState::Analysed);
+    let before = clock_of(&c, ClockKind::Resolution).clone();
+    assert_eq!(before.target_secs, 48 * 3600, "medium: the built-in 48 h");
+
+    // A refund above the agent's limit, proposed under the new version.
+    c.execute(
+        &propose(1, RemedyKind::Refund, 20_000),
+        &li(),
+        at(120),
+        &new,
+    )
+    .unwrap();
+    let resolution = clock_of(&c, ClockKind::Resolution);
+    assert_eq!(resolution.target_secs, before.target_secs);
+    assert_eq!(resolution.due_at, before.due_at, "the deadline stands");
+    let approval = clock_of(&c, ClockKind::Approval);
+    assert_eq!(
+        approval.target_secs, 3600,
+        "the approval clock follows the new version"
+    );
+    assert_eq!(
+        approval.due_at,
+        Some(at(120) + jiff::SignedDuration::from_hours(1))
+    );
+
+    // Decided under the old rules again (a desktop that has not synced
+    // yet), the clocks still do not move.
+    c.execute(&decide(1, 1, true), &zhang(), at(130), &old)
+        .unwrap();
+    assert_eq!(clock_of(&c, ClockKind::Resolution).due_at, before.due_at);
+
+    // A complaint recorded under the new version gets the new target.
+    let fresh = Complaint::record(new_complaint(2), &[], &li(), at(1), &new)
+        .unwrap()
+        .complaint;
+    assert_eq!(
+        clock_of(&fresh, ClockKind::Resolution).target_secs,
+        4 * 3600
+    );
+}

@@ -1,0 +1,439 @@
+//! The site configuration as an admin edits it, from the console and from
+//! `redressctl`: on a console signed in to a server through the server's
+//! admin endpoints (versions, `config_conflict`, the audit log live there);
+//! on a standalone console in its own store, with the same checks. Only an
+//! admin may read it for editing or change it (`forbidden_role`).
+//!
+//! The screens edit the parts they know (catalogs, SLA policies) and leave
+//! the rest of the document as it was in the version the edit started
+//! from; the whole document moves as TOML (export, import, `redressctl
+//! admin config`).
+
+use crate::error::{AppError, AppResult};
+use crate::service::App;
+use crate::session::TokenVault;
+use jiff::Timestamp;
+use redress_domain::ErrorCode;
+use redress_domain::RulesDocument;
+use redress_domain::catalog::Catalogs;
+use redress_domain::model::Role;
+use redress_domain::sla::SlaPolicy;
+use redress_protocol::admin::{AuditEntry, ConfigPut, MAX_AUDIT_PAGE};
+use redress_sync::HttpTransport;
+use serde::{Deserialize, Serialize};
+
+/// Where the configuration an admin edits lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum ConfigHome {
+    /// The shared server's, versioned.
+    Server,
+    /// This console's own (standalone), one document without versions.
+    Local,
+}
+
+/// What the configuration screen edits.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AdminConfig {
+    pub home: ConfigHome,
+    /// The version this was read at: the base of the next save (`None`
+    /// standalone; 0 on a server that holds no version yet).
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub version: Option<i64>,
+    pub catalogs: Catalogs,
+    pub policies: Vec<SlaPolicy>,
+    /// The calendar ids a target may be measured on (`24x7` first).
+    pub calendars: Vec<String>,
+    /// The whole document as TOML, for export.
+    pub toml: String,
+}
+
+/// An edit of the configuration screen.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ConfigEdit {
+    /// [`AdminConfig::version`] as read.
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub base_version: Option<i64>,
+    pub catalogs: Catalogs,
+    pub policies: Vec<SlaPolicy>,
+    #[serde(default)]
+    pub note: String,
+}
+
+/// One version in the list of versions.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct VersionLine {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub version: i64,
+    pub author: String,
+    pub created_at: Timestamp,
+    pub effective_from: Timestamp,
+    pub note: String,
+    pub in_force: bool,
+}
+
+/// One line of a diff between two versions' TOML.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct DiffLine {
+    pub change: DiffChange,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(rename_all = "snake_case")]
+pub enum DiffChange {
+    Same,
+    Added,
+    Removed,
+}
+
+/// One audit entry as the audit view lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AuditLine {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub seq: i64,
+    pub at: Timestamp,
+    pub actor: String,
+    pub device: Option<String>,
+    pub action: String,
+    pub subject: String,
+    /// Compact JSON.
+    pub before: String,
+    pub after: String,
+}
+
+/// The document as TOML, without the empty tables and lists that stand for
+/// defaults (reading it back fills them in again), so an admin adds a first
+/// calendar or policy without meeting a `policies = []` already there.
+pub fn config_toml(doc: &RulesDocument) -> AppResult<String> {
+    let failed = |e: &dyn std::fmt::Display| {
+        AppError::new(
+            ErrorCode::InvalidRules,
+            format!("the configuration cannot be written as TOML: {e}"),
+        )
+    };
+    let mut value = toml::Value::try_from(doc).map_err(|e| failed(&e))?;
+    prune(&mut value);
+    toml::to_string(&value).map_err(|e| failed(&e))
+}
+
+/// Drops empty tables and arrays inside `value`, innermost first.
+fn prune(value: &mut toml::Value) {
+    match value {
+        toml::Value::Table(table) => {
+            for (_, v) in table.iter_mut() {
+                prune(v);
+            }
+            table.retain(|_, v| match v {
+                toml::Value::Table(t) => !t.is_empty(),
+                toml::Value::Array(a) => !a.is_empty(),
+                _ => true,
+            });
+        }
+        toml::Value::Array(items) => items.iter_mut().for_each(prune),
+        _ => {}
+    }
+}
+
+/// A configuration document from TOML; `invalid_rules` with the line and
+/// column when it is not one.
+pub fn parse_config_toml(text: &str) -> AppResult<RulesDocument> {
+    toml::from_str(text).map_err(|e| {
+        let at = e.span().map_or(0, |s| s.start);
+        let before = text.get(..at).unwrap_or(text);
+        let line = before.matches('\n').count() + 1;
+        AppError::new(
+            ErrorCode::InvalidRules,
+            format!("line {line}: {}", e.message().trim()),
+        )
+    })
+}
+
+/// The lines of `old` and `new` in order, each kept, added or removed.
+pub fn diff_lines(old: &str, new: &str) -> Vec<DiffLine> {
+    similar::TextDiff::from_lines(old, new)
+        .iter_all_changes()
+        .map(|c| DiffLine {
+            change: match c.tag() {
+                similar::ChangeTag::Equal => DiffChange::Same,
+                similar::ChangeTag::Insert => DiffChange::Added,
+                similar::ChangeTag::Delete => DiffChange::Removed,
+            },
+            text: c.value().trim_end_matches('\n').to_owned(),
+        })
+        .collect()
+}
+
+impl App {
+    /// Refuses anyone but an admin.
+    fn admin_only(&self) -> AppResult<()> {
+        let role = self.settings()?.role;
+        if role != Role::Admin {
+            return Err(AppError::new(
+                ErrorCode::ForbiddenRole,
+                "only an admin may read or change the site configuration and the audit log",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The server's admin client, or `None` standalone.
+    fn admin_server(&self, vault: &dyn TokenVault) -> AppResult<Option<HttpTransport>> {
+        if self.server_link()?.is_none() {
+            return Ok(None);
+        }
+        self.server_transport(vault).map(Some)
+    }
+
+    /// A document and the version it is (`None` standalone): version
+    /// `version`, or the one in force.
+    pub fn admin_document(
+        &self,
+        vault: &dyn TokenVault,
+        version: Option<i64>,
+    ) -> AppResult<(Option<VersionLine>, RulesDocument)> {
+        self.admin_only()?;
+        match self.admin_server(vault)? {
+            Some(http) => {
+                let answer = http.admin_config(version)?;
+                let v = answer.version;
+                Ok((
+                    Some(VersionLine {
+                        version: v.version,
+                        author: v.author.to_string(),
+                        created_at: v.created_at,
+                        effective_from: v.effective_from,
+                        note: v.note,
+                        in_force: answer.in_force,
+                    }),
+                    answer.document,
+                ))
+            }
+            None if version.is_some() => Err(AppError::new(
+                ErrorCode::NotSignedIn,
+                "a standalone console keeps one configuration without versions",
+            )),
+            None => Ok((None, self.site_config()?)),
+        }
+    }
+
+    /// What the configuration screen edits: the version in force.
+    pub fn admin_config(&self, vault: &dyn TokenVault) -> AppResult<AdminConfig> {
+        let (version, doc) = self.admin_document(vault, None)?;
+        let mut calendars = vec!["24x7".to_owned()];
+        calendars.extend(doc.calendars.keys().cloned());
+        Ok(AdminConfig {
+            home: if version.is_some() {
+                ConfigHome::Server
+            } else {
+                ConfigHome::Local
+            },
+            version: version.map(|v| v.version),
+            catalogs: doc.catalogs.clone(),
+            policies: doc.sla.policies.clone(),
+            calendars,
+            toml: config_toml(&doc)?,
+        })
+    }
+
+    /// Stores `doc` as the next version (on a server: with `base_version`
+    /// for optimistic concurrency, `config_conflict` when stale), or as
+    /// this standalone console's configuration. Either way the console
+    /// decides with it at once; returns the new version number (`None`
+    /// standalone).
+    pub fn admin_put(
+        &self,
+        vault: &dyn TokenVault,
+        doc: RulesDocument,
+        base_version: Option<i64>,
+        effective_from: Option<Timestamp>,
+        note: &str,
+    ) -> AppResult<Option<i64>> {
+        self.admin_only()?;
+        // Checked here first: the same codes and messages with or without
+        // a server, and nothing sent that cannot be stored.
+        doc.to_rules()?;
+        match self.admin_server(vault)? {
+            Some(http) => {
+                let version = http.put_admin_config(&ConfigPut {
+                    base_version,
+                    effective_from,
+                    note: note.to_owned(),
+                    document: doc,
+                })?;
+                // This console follows at once, without waiting for its
+                // event stream's announcement.
+                self.refresh_server_rules(&http)?;
+                Ok(Some(version.version))
+            }
+            None => {
+                self.put_site_config(&doc)?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// Applies the configuration screen's edit to the version it started
+    /// from and stores the result.
+    pub fn admin_save(&self, vault: &dyn TokenVault, edit: ConfigEdit) -> AppResult<Option<i64>> {
+        let base = edit.base_version.filter(|v| *v > 0);
+        let (_, mut doc) = self.admin_document(vault, base)?;
+        doc.catalogs = edit.catalogs;
+        doc.sla.policies = edit.policies;
+        self.admin_put(vault, doc, edit.base_version, None, &edit.note)
+    }
+
+    /// Imports a whole configuration from TOML (as exported).
+    pub fn admin_import(
+        &self,
+        vault: &dyn TokenVault,
+        toml: &str,
+        base_version: Option<i64>,
+        note: &str,
+    ) -> AppResult<Option<i64>> {
+        let doc = parse_config_toml(toml)?;
+        self.admin_put(vault, doc, base_version, None, note)
+    }
+
+    /// The server's versions, newest first (empty standalone).
+    pub fn admin_versions(&self, vault: &dyn TokenVault) -> AppResult<Vec<VersionLine>> {
+        self.admin_only()?;
+        let Some(http) = self.admin_server(vault)? else {
+            return Ok(Vec::new());
+        };
+        let answer = http.admin_config_versions()?;
+        Ok(answer
+            .versions
+            .into_iter()
+            .map(|v| VersionLine {
+                in_force: answer.in_force == Some(v.version),
+                version: v.version,
+                author: v.author.to_string(),
+                created_at: v.created_at,
+                effective_from: v.effective_from,
+                note: v.note,
+            })
+            .collect())
+    }
+
+    /// What changed from version `from` to version `to`, line by line of
+    /// their TOML.
+    pub fn admin_diff(
+        &self,
+        vault: &dyn TokenVault,
+        from: i64,
+        to: i64,
+    ) -> AppResult<Vec<DiffLine>> {
+        let (_, old) = self.admin_document(vault, Some(from))?;
+        let (_, new) = self.admin_document(vault, Some(to))?;
+        Ok(diff_lines(&config_toml(&old)?, &config_toml(&new)?))
+    }
+
+    /// The server's whole audit log, oldest first (empty standalone).
+    pub fn admin_audit_entries(&self, vault: &dyn TokenVault) -> AppResult<Vec<AuditEntry>> {
+        self.admin_only()?;
+        let Some(http) = self.admin_server(vault)? else {
+            return Ok(Vec::new());
+        };
+        let mut entries: Vec<AuditEntry> = Vec::new();
+        loop {
+            let after = entries.last().map_or(0, |e| e.seq);
+            let page = http.admin_audit(after, MAX_AUDIT_PAGE)?;
+            entries.extend(page.entries);
+            if !page.has_more {
+                return Ok(entries);
+            }
+        }
+    }
+
+    /// The audit log as the audit view lists it, newest first.
+    pub fn admin_audit(&self, vault: &dyn TokenVault) -> AppResult<Vec<AuditLine>> {
+        let mut lines: Vec<AuditLine> = self
+            .admin_audit_entries(vault)?
+            .into_iter()
+            .map(|e| AuditLine {
+                seq: e.seq,
+                at: e.at,
+                actor: e.actor.to_string(),
+                device: e.device.map(|d| d.to_string()),
+                action: e.action,
+                subject: e.subject,
+                before: e.before.to_string(),
+                after: e.after.to_string(),
+            })
+            .collect();
+        lines.reverse();
+        Ok(lines)
+    }
+
+    /// The audit log as CSV with a header row, oldest first.
+    pub fn admin_audit_csv(&self, vault: &dyn TokenVault) -> AppResult<String> {
+        audit_csv(&self.admin_audit_entries(vault)?)
+    }
+}
+
+/// `entries` as CSV with a header row.
+pub fn audit_csv(entries: &[AuditEntry]) -> AppResult<String> {
+    let failed = |e: &dyn std::fmt::Display| AppError::internal(format!("CSV: {e}"));
+    let mut out = csv::Writer::from_writer(Vec::new());
+    out.write_record([
+        "seq", "at", "actor", "device", "action", "subject", "before", "after", "hash",
+    ])
+    .map_err(|e| failed(&e))?;
+    for e in entries {
+        out.write_record([
+            e.seq.to_string(),
+            e.at.to_string(),
+            e.actor.to_string(),
+            e.device.map(|d| d.to_string()).unwrap_or_default(),
+            e.action.clone(),
+            e.subject.clone(),
+            e.before.to_string(),
+            e.after.to_string(),
+            e.hash.clone(),
+        ])
+        .map_err(|e| failed(&e))?;
+    }
+    let bytes = out.into_inner().map_err(|e| failed(&e))?;
+    String::from_utf8(bytes).map_err(|e| failed(&e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn toml_round_trips_without_empty_defaults() {
+        let doc = RulesDocument::default();
+        let text = config_toml(&doc).expect("TOML");
+        assert_eq!(text.trim(), "default_calling_code = \"86\"");
+        assert_eq!(parse_config_toml(&text).expect("parse"), doc);
+        let e = parse_config_toml("default_calling_code = \"86\"\nsurprise = 1\n")
+            .expect_err("an unknown key");
+        assert_eq!(e.code, ErrorCode::InvalidRules);
+        assert!(e.message.starts_with("line 2"), "{}", e.message);
+    }
+
+    #[test]
+    fn a_diff_marks_added_and_removed_lines() {
+        let lines = diff_lines("a\nb\nc\n", "a\nc\nd\n");
+        let got: Vec<(DiffChange, &str)> =
+            lines.iter().map(|l| (l.change, l.text.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (DiffChange::Same, "a"),
+                (DiffChange::Removed, "b"),
+                (DiffChange::Same, "c"),
+                (DiffChange::Added, "d"),
+            ]
+        );
+    }
+}
