@@ -2,6 +2,7 @@
 //! blocking thread (SQLite must never run on the async runtime) and returns
 //! the app's own error, which carries a stable code the UI translates.
 
+use redress_app::admin::{AdminConfig, AuditLine, ConfigEdit, DiffLine, VersionLine};
 use redress_app::{
     App, AppError, ApprovalItem, BulkOutcome, CallbackItem, ComplaintView, DashboardView,
     DecidedItem, IdentityStatus, IntakeLookup, IntakeQuery, ReminderItem, SavedView, Settings,
@@ -257,4 +258,82 @@ pub async fn sync_issues(app: State<'_, Shared>) -> Result<Vec<SyncIssue>, AppEr
 #[tauri::command]
 pub async fn dismiss_sync_issue(app: State<'_, Shared>, client_seq: i64) -> Result<(), AppError> {
     blocking(&app, move |a| a.dismiss_sync_issue(client_seq)).await
+}
+
+// The site configuration and the audit log (admins only; the app refuses
+// anyone else with `forbidden_role`).
+
+#[tauri::command]
+pub async fn admin_config(sync: State<'_, Sync>) -> Result<AdminConfig, AppError> {
+    blocking_sync(&sync, |s| s.with_vault(|a, v| a.admin_config(v))).await
+}
+
+#[tauri::command]
+pub async fn admin_save(sync: State<'_, Sync>, edit: ConfigEdit) -> Result<Option<i64>, AppError> {
+    blocking_sync(&sync, move |s| s.with_vault(|a, v| a.admin_save(v, edit))).await
+}
+
+#[tauri::command]
+pub async fn admin_import(
+    sync: State<'_, Sync>,
+    toml: String,
+    base_version: Option<i64>,
+    note: String,
+) -> Result<Option<i64>, AppError> {
+    blocking_sync(&sync, move |s| {
+        s.with_vault(|a, v| a.admin_import(v, &toml, base_version, &note))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn admin_versions(sync: State<'_, Sync>) -> Result<Vec<VersionLine>, AppError> {
+    blocking_sync(&sync, |s| s.with_vault(|a, v| a.admin_versions(v))).await
+}
+
+#[tauri::command]
+pub async fn admin_diff(
+    sync: State<'_, Sync>,
+    from: i64,
+    to: i64,
+) -> Result<Vec<DiffLine>, AppError> {
+    blocking_sync(&sync, move |s| {
+        s.with_vault(|a, v| a.admin_diff(v, from, to))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn admin_audit(sync: State<'_, Sync>) -> Result<Vec<AuditLine>, AppError> {
+    blocking_sync(&sync, |s| s.with_vault(|a, v| a.admin_audit(v))).await
+}
+
+/// Writes the audit log as CSV into the user's download folder (the data
+/// folder when there is none) and returns the file's path.
+#[tauri::command]
+pub async fn admin_audit_export(
+    handle: tauri::AppHandle,
+    sync: State<'_, Sync>,
+) -> Result<String, AppError> {
+    use tauri::Manager as _;
+    let folder = handle
+        .path()
+        .download_dir()
+        .or_else(|_| handle.path().app_data_dir())
+        .map_err(|e| AppError::internal(format!("no folder to save into: {e}")))?;
+    blocking_sync(&sync, move |s| {
+        let (csv, now) = s.with_vault(|a, v| Ok((a.admin_audit_csv(v)?, a.now())))?;
+        std::fs::create_dir_all(&folder)
+            .map_err(|e| AppError::new(redress_domain::ErrorCode::StoreIo, e.to_string()))?;
+        let stamp = now.strftime("%Y%m%d-%H%M%S");
+        let path = folder.join(format!("redress-audit-{stamp}.csv"));
+        std::fs::write(&path, csv).map_err(|e| {
+            AppError::new(
+                redress_domain::ErrorCode::StoreIo,
+                format!("cannot write {}: {e}", path.display()),
+            )
+        })?;
+        Ok(path.display().to_string())
+    })
+    .await
 }

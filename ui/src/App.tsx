@@ -4,11 +4,12 @@ import type { Catalogs } from "./bindings/Catalogs";
 import type { Settings } from "./bindings/Settings";
 import { ErrorBanner, Loading } from "./components/Status";
 import { I18nProvider, translate } from "./i18n";
-import { NAV, NavBar } from "./components/NavBar";
+import { NavBar, navFor } from "./components/NavBar";
 import { api, onChanged, onOpen, onSyncStatus, toAppError } from "./lib/api";
 import { publishChanged, subscribeChanged } from "./lib/changes";
 import { ShellCtx, type Route, type Shell } from "./lib/context";
 import { publishSyncStatus } from "./lib/sync";
+import { Admin } from "./screens/Admin";
 import { Approvals } from "./screens/Approvals";
 import { Callbacks } from "./screens/Callbacks";
 import { ComplaintDetail } from "./screens/ComplaintDetail";
@@ -40,6 +41,8 @@ function Screen({ route }: { route: Route }) {
       return <NewComplaint />;
     case "settings":
       return <SettingsScreen />;
+    case "admin":
+      return <Admin />;
     case "signin":
       return <SignIn />;
     case "sync_issues":
@@ -54,6 +57,9 @@ export function App() {
   const [catalogs, setCatalogs] = useState<Catalogs>({ departments: [], categories: [], people: [] });
   const [error, setError] = useState<AppError>();
   const [route, setRoute] = useState<Route>({ screen: "dashboard" });
+  // The keyboard handler is set up once; it reads the current role here.
+  const settingsRef = useRef<Settings | undefined>(undefined);
+  settingsRef.current = settings;
 
   // A fresh standalone console asks who is at the keyboard before anything.
   const [firstRun, setFirstRun] = useState(false);
@@ -99,8 +105,8 @@ export function App() {
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.altKey && /^[1-6]$/.test(e.key)) {
-        const item = NAV[Number(e.key) - 1];
+      if (e.altKey && /^[1-9]$/.test(e.key)) {
+        const item = navFor(settingsRef.current?.role)[Number(e.key) - 1];
         if (item) {
           e.preventDefault();
           setRoute({ screen: item.screen });

@@ -530,6 +530,15 @@ impl SyncManager {
         }
     }
 
+    /// Runs `f` on the app with the console's token vault (the admin
+    /// screens' calls to the server).
+    pub fn with_vault<T>(
+        &self,
+        f: impl FnOnce(&App, &dyn TokenVault) -> AppResult<T>,
+    ) -> AppResult<T> {
+        f(self.app(), self.vault.as_ref())
+    }
+
     pub fn overview(&self) -> AppResult<SyncOverview> {
         let live = lock(&self.inner.status).clone();
         self.app().sync_overview(live)

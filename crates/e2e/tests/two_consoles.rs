@@ -238,3 +238,179 @@ fn a_change_in_one_console_is_live_in_the_other() {
     )
     .expect("A relaunched signed in, and offline");
 }
+
+/// Records in `window.__savedAt` the instant (page clock, ms) an element
+/// matching `css` appears: the notice a save shows as soon as it returns.
+fn watch_appear(wd: &Session, css: &str) {
+    wd.exec(
+        "const css = arguments[0];
+         window.__savedAt = null;
+         const check = () => {
+           if (!window.__savedAt && document.querySelector(css)) window.__savedAt = Date.now();
+         };
+         if (window.__appearObserver) window.__appearObserver.disconnect();
+         window.__appearObserver = new MutationObserver(check);
+         window.__appearObserver.observe(document.body, { subtree: true, childList: true });",
+        json!([css]),
+    )
+    .expect("watch for the notice");
+}
+
+/// Types a code and both names into one of the configuration screen's add
+/// rows and adds the entry.
+fn add_entry(wd: &Session, row: &str, code: &str, zh: &str, en: &str) {
+    wd.type_into(&format!("[data-testid={row}-code]"), code)
+        .expect("code");
+    wd.type_into(&format!("[data-testid={row}-zh]"), zh)
+        .expect("Chinese name");
+    wd.type_into(&format!("[data-testid={row}-en]"), en)
+        .expect("English name");
+    wd.click(&format!("[data-testid={row}-add]")).expect("add");
+}
+
+/// An admin configures the center from console A: a new category (and her
+/// own display name), then a faster resolution target. Console B, a
+/// supervisor's, offers the category by name within a second of A's save,
+/// without a restart, and a complaint recorded in B gets the new target.
+/// A's audit view lists both changes under the admin's display name; B
+/// does not see the configuration screen at all.
+#[test]
+fn an_admin_configures_the_center_and_every_console_follows() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(
+        tmp.path(),
+        &[("ada", "admin", PASSWORD), ("bob", "supervisor", PASSWORD)],
+    );
+    let a = Console::launch_with(&tmp.path().join("a"), "admin_a", DriverPorts::free());
+    let b = Console::launch_with(&tmp.path().join("b"), "admin_b", DriverPorts::free());
+    sign_in(&a.wd, &server.url, "ada");
+    sign_in(&b.wd, &server.url, "bob");
+    let (aw, bw) = (&a.wd, &b.wd);
+
+    // Only the admin has the configuration screen.
+    aw.wait("[data-testid=nav-admin]", SHORT)
+        .expect("the admin sees the configuration screen");
+    assert!(
+        bw.find_all("[data-testid=nav-admin]")
+            .expect("query")
+            .is_empty(),
+        "a supervisor does not see the configuration screen"
+    );
+
+    // B waits on the new-complaint form, whose category is still typed.
+    bw.click("[data-testid=nav-new]").expect("new complaint");
+    bw.wait("input[data-testid=nc-category]", SHORT)
+        .expect("no catalog yet: the category is typed");
+    watch_for(bw, "[data-testid=nc-category] option", "重复扣费");
+
+    // A adds a category group with one category, and her display name.
+    aw.click("[data-testid=nav-admin]").expect("configuration");
+    aw.wait("[data-testid=admin-add-group]", SHORT)
+        .expect("the catalogs tab");
+    add_entry(aw, "admin-add-group", "billing", "计费", "Billing");
+    aw.wait("[data-testid=admin-add-category-billing]", SHORT)
+        .expect("the new group takes categories");
+    add_entry(
+        aw,
+        "admin-add-category-billing",
+        "billing.double",
+        "重复扣费",
+        "Double charge",
+    );
+    aw.type_into("[data-testid=admin-add-person-user]", "ada")
+        .expect("user");
+    aw.type_into("[data-testid=admin-add-person-name]", "林管理")
+        .expect("name");
+    aw.click("[data-testid=admin-add-person-add]")
+        .expect("add person");
+    aw.type_into("[data-testid=admin-note]", "计费投诉分类")
+        .expect("note");
+    watch_appear(aw, "[data-testid=admin-saved]");
+    aw.click("[data-testid=admin-save]").expect("save");
+    let saved = page_ms(aw, "__savedAt");
+    let seen = page_ms(bw, "__seenAt");
+    eprintln!("A's new category in B's form after {} ms", seen - saved);
+    assert!(
+        seen - saved <= LIVE_MS,
+        "B offered A's category {} ms after A's save returned",
+        seen - saved
+    );
+    assert!(
+        aw.text("[data-testid=admin-saved]")
+            .expect("notice")
+            .contains('1'),
+        "saved as version 1"
+    );
+
+    shot(aw, "admin-catalogs.png");
+
+    // A sets resolution within 4 hours for every complaint.
+    aw.click("[data-testid=tab-sla]").expect("SLA tab");
+    aw.type_into("[data-testid=admin-add-policy-name]", "快速处理")
+        .expect("policy name");
+    aw.click("[data-testid=admin-add-policy-add]")
+        .expect("add policy");
+    aw.type_into("[data-testid=admin-policy-0-resolution]", "4")
+        .expect("hours");
+    aw.click("[data-testid=admin-save]").expect("save");
+    aw.wait_until(
+        "saved as version 2",
+        "return document.querySelector('[data-testid=admin-saved]')?.textContent.includes('2')",
+        json!([]),
+        SHORT,
+    )
+    .expect("the second version");
+    shot(aw, "admin-sla.png");
+
+    // B records a complaint in the new category: its resolution clock has
+    // the new 4-hour target. B's rules arrive over the event stream; the
+    // form is the same one, never reloaded by hand.
+    bw.wait("select[data-testid=nc-category]", SHORT)
+        .expect("the category is picked from the catalog now");
+    bw.type_into("[data-testid=nc-name]", "配置测试客户")
+        .expect("name");
+    bw.type_into("[data-testid=nc-phone]", "138 0013 8456")
+        .expect("phone");
+    bw.type_into("[data-testid=nc-subject-ref]", "ORD-20261207-1")
+        .expect("subject");
+    bw.set_value("[data-testid=nc-category]", "billing.double")
+        .expect("category");
+    bw.type_into("[data-testid=nc-demand]", "退还多扣的费用")
+        .expect("demand");
+    bw.type_into("[data-testid=nc-description]", "本月扣费两次")
+        .expect("description");
+    bw.click("[data-testid=nc-submit]").expect("submit");
+    bw.wait("[data-testid=detail-number]", SHORT)
+        .expect("the complaint opens in B");
+    bw.wait(
+        "[data-testid^=clock-][data-kind=resolution][data-target-secs='14400']",
+        SHORT,
+    )
+    .expect("the resolution clock has the new 4-hour target");
+    shot(bw, "admin-b-complaint.png");
+
+    // A's audit view: both changes, by the admin's display name (after
+    // the accounts the server's command line added).
+    aw.click("[data-testid=tab-audit]").expect("audit tab");
+    let actors = aw
+        .wait_until(
+            "two configuration entries",
+            "const rows = [...document.querySelectorAll('[data-action=\"config.put\"]')];
+             return rows.length === 2 && rows.map((r) => r.children[1].textContent);",
+            json!([]),
+            SHORT,
+        )
+        .expect("the audit view lists both changes");
+    assert_eq!(
+        actors,
+        json!(["林管理", "林管理"]),
+        "by the admin's display name"
+    );
+    assert!(
+        aw.text("[data-testid=admin-audit]")
+            .expect("audit")
+            .contains("服务器命令行"),
+        "the accounts added on the server's command line are there too"
+    );
+    shot(aw, "admin-audit.png");
+}

@@ -1,11 +1,14 @@
-// The navigation column: the screens (Alt+1..6), each with the count of what
+// The navigation column: the screens (Alt+1..7; the configuration only
+// for admins), each with the count of what
 // waits there (counted by Rust: HeaderCounts), who is signed in, and the
 // shortcut hint.
 import type { HeaderCounts } from "../bindings/HeaderCounts";
+import type { Role } from "../bindings/Role";
 import { type Key, useI18n } from "../i18n";
 import { api } from "../lib/api";
 import { complaintsChanged, remindersChanged } from "../lib/changes";
 import { type Route, useShell } from "../lib/context";
+import { personName } from "../lib/names";
 import { useLoad } from "../lib/useLoad";
 import { SyncIndicator } from "./SyncIndicator";
 
@@ -19,11 +22,21 @@ export const NAV: { screen: NavScreen; label: Key; count?: keyof HeaderCounts }[
   { screen: "reminders", label: "nav.reminders", count: "reminders" },
   { screen: "new", label: "nav.new" },
   { screen: "settings", label: "nav.settings" },
+  { screen: "admin", label: "nav.admin" },
 ];
+
+/** The screens `role` sees: the configuration only for admins. */
+export function navFor(role: Role | undefined) {
+  return NAV.filter((n) => n.screen !== "admin" || role === "admin");
+}
 
 export function NavBar() {
   const { t } = useI18n();
-  const { route, go, settings } = useShell();
+  const { route, go, settings, catalogs } = useShell();
+  // The site's name for the signed-in user, when it has one and the
+  // account itself gives none.
+  const shownName =
+    settings.display_name === settings.user ? personName(catalogs, settings.user) : settings.display_name;
   const { data: counts } = useLoad(
     () => api.counts(),
     [],
@@ -33,7 +46,7 @@ export function NavBar() {
     <nav className="nav" aria-label={t("nav.label")}>
       <div className="brand">{t("app.title")}</div>
       <SyncIndicator />
-      {NAV.map((n, i) => {
+      {navFor(settings.role).map((n, i) => {
         const count = n.count && counts ? counts[n.count] : 0;
         return (
           <button
@@ -55,7 +68,7 @@ export function NavBar() {
         );
       })}
       <div className="whoami" data-testid="whoami">
-        {t("common.user", { name: settings.display_name, role: t(`role.${settings.role}`) })}
+        {t("common.user", { name: shownName, role: t(`role.${settings.role}`) })}
       </div>
       <div className="shortcuts">{t("nav.shortcuts")}</div>
     </nav>

@@ -4,6 +4,7 @@
 // The language switches at run time, without a reload.
 import type { ErrorCode } from "../bindings/ErrorCode";
 import { createContext, useContext, useMemo, type ReactNode } from "react";
+import * as admin from "./areas/admin";
 import * as approvals from "./areas/approvals";
 import * as callbacks from "./areas/callbacks";
 import * as common from "./areas/common";
@@ -19,11 +20,25 @@ import * as sync from "./areas/sync";
 export type Lang = "zh-CN" | "en";
 export const LANGS: readonly Lang[] = ["zh-CN", "en"];
 
-const AREAS = [common, enums, errors, dashboard, approvals, callbacks, complaint, newComplaint, reminders, settings, sync];
+/** Every area of the catalogue, by name. */
+export const AREAS = {
+  common,
+  enums,
+  errors,
+  dashboard,
+  admin,
+  approvals,
+  callbacks,
+  complaint,
+  newComplaint,
+  reminders,
+  settings,
+  sync,
+} as const;
 
 export const catalogue = {
-  en: Object.assign({}, ...AREAS.map((a) => a.en)) as Record<string, string>,
-  "zh-CN": Object.assign({}, ...AREAS.map((a) => a.zhCN)) as Record<string, string>,
+  en: Object.assign({}, ...Object.values(AREAS).map((a) => a.en)) as Record<string, string>,
+  "zh-CN": Object.assign({}, ...Object.values(AREAS).map((a) => a.zhCN)) as Record<string, string>,
 } satisfies Record<Lang, Record<string, string>>;
 
 export type Key =
@@ -31,6 +46,7 @@ export type Key =
   | keyof typeof enums.en
   | keyof typeof errors.en
   | keyof typeof dashboard.en
+  | keyof typeof admin.en
   | keyof typeof approvals.en
   | keyof typeof callbacks.en
   | keyof typeof complaint.en

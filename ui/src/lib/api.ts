@@ -5,6 +5,11 @@ import { decodeDashboard, type DashboardData } from "./dashboardLines";
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { Opens } from "../bindings/Opens";
+import type { AdminConfig } from "../bindings/AdminConfig";
+import type { AuditLine } from "../bindings/AuditLine";
+import type { ConfigEdit } from "../bindings/ConfigEdit";
+import type { DiffLine } from "../bindings/DiffLine";
+import type { VersionLine } from "../bindings/VersionLine";
 import type { AppError } from "../bindings/AppError";
 import type { ApprovalItem } from "../bindings/ApprovalItem";
 import type { BulkOutcome } from "../bindings/BulkOutcome";
@@ -39,6 +44,14 @@ export const api = {
   reminderHistory: (limit = 200) => invoke<ReminderItem[]>("reminder_history", { limit }),
   counts: () => invoke<HeaderCounts>("counts"),
   catalogs: () => invoke<Catalogs>("catalogs"),
+  adminConfig: () => invoke<AdminConfig>("admin_config"),
+  adminSave: (edit: ConfigEdit) => invoke<number | null>("admin_save", { edit }),
+  adminImport: (toml: string, baseVersion: number | null, note: string) =>
+    invoke<number | null>("admin_import", { toml, baseVersion, note }),
+  adminVersions: () => invoke<VersionLine[]>("admin_versions"),
+  adminDiff: (from: number, to: number) => invoke<DiffLine[]>("admin_diff", { from, to }),
+  adminAudit: () => invoke<AuditLine[]>("admin_audit"),
+  adminAuditExport: () => invoke<string>("admin_audit_export"),
   recordComplaint: (input: ComplaintDraft) => invoke<string>("record_complaint", { input }),
   intakeLookup: (query: IntakeQuery) => invoke<IntakeLookup>("intake_lookup", { query }),
   team: () => invoke<TeamView>("team"),

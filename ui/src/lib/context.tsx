@@ -11,6 +11,7 @@ export type Route =
   | { screen: "reminders" }
   | { screen: "new" }
   | { screen: "settings" }
+  | { screen: "admin" }
   | { screen: "signin" }
   | { screen: "sync_issues" }
   | { screen: "complaint"; id: string };

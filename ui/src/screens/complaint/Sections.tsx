@@ -239,7 +239,13 @@ export function Clocks({
               const due =
                 "due_at" in v.status ? v.status.due_at : v.status.status === "paused" ? v.status.breached_at : null;
               return (
-                <tr key={v.clock.id} data-testid={`clock-${i}`} data-kind={v.clock.kind} data-status={v.status.status}>
+                <tr
+                  key={v.clock.id}
+                  data-testid={`clock-${i}`}
+                  data-kind={v.clock.kind}
+                  data-status={v.status.status}
+                  data-target-secs={v.clock.target_secs}
+                >
                   <td>{clockName(t, complaint, v.clock.id)}</td>
                   <td>
                     <ClockState view={v} />

@@ -1,0 +1,137 @@
+import { cleanup, fireEvent, screen, waitFor } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import type { AdminConfig } from "../bindings/AdminConfig";
+import { api } from "../lib/api";
+import { fakeSettings, renderScreen } from "../test/render";
+import { Admin } from "./Admin";
+
+vi.mock("../lib/api", async (importOriginal) => (await import("../test/api")).mockApi(await importOriginal()));
+
+const CONFIG: AdminConfig = {
+  home: "server",
+  version: 3,
+  catalogs: {
+    departments: [],
+    categories: [
+      {
+        code: "billing",
+        names: { zh_cn: "计费", en: "Billing" },
+        enabled: true,
+        categories: [{ code: "billing.fee", names: { zh_cn: "费用", en: "Fees" }, enabled: true, categories: [] }],
+      },
+    ],
+    people: [{ user: "admin.li", name: "李管理" }],
+  },
+  policies: [],
+  calendars: ["24x7", "office"],
+  toml: 'default_calling_code = "86"\n',
+};
+
+const type = (id: string, value: string) => fireEvent.change(screen.getByTestId(id), { target: { value } });
+const admin = () =>
+  renderScreen(<Admin />, {
+    settings: fakeSettings({ role: "admin" }),
+    route: { screen: "admin" },
+    catalogs: CONFIG.catalogs,
+  });
+
+beforeEach(() => {
+  vi.mocked(api.adminConfig).mockReset().mockResolvedValue(CONFIG);
+  vi.mocked(api.adminSave).mockReset().mockResolvedValue(4);
+  vi.mocked(api.adminVersions).mockReset().mockResolvedValue([]);
+  vi.mocked(api.adminAudit).mockReset().mockResolvedValue([]);
+});
+afterEach(cleanup);
+
+describe("Admin", () => {
+  it("is only for admins", () => {
+    renderScreen(<Admin />, { settings: fakeSettings({ role: "supervisor" }), route: { screen: "admin" } });
+    expect(screen.queryByTestId("admin-screen")).toBeNull();
+    expect(screen.getByText("Only an admin may change the configuration.")).toBeTruthy();
+  });
+
+  it("adds a category and a resolution target and saves them onto the version read", async () => {
+    admin();
+    await screen.findByTestId("admin-group-billing");
+    expect(screen.getByTestId("admin-home").textContent).toContain("version 3");
+    expect((screen.getByTestId("admin-save") as HTMLButtonElement).disabled).toBe(true);
+
+    type("admin-add-category-billing-code", "billing.refund");
+    type("admin-add-category-billing-zh", "退款");
+    type("admin-add-category-billing-en", "Refunds");
+    fireEvent.click(screen.getByTestId("admin-add-category-billing-add"));
+    expect(screen.getByTestId("admin-entry-billing.refund")).toBeTruthy();
+    // A stray code is refused on the spot.
+    type("admin-add-category-billing-code", "refund");
+    type("admin-add-category-billing-zh", "退款");
+    type("admin-add-category-billing-en", "Refunds");
+    fireEvent.click(screen.getByTestId("admin-add-category-billing-add"));
+    expect(screen.getByTestId("admin-add-category-billing-problem").textContent).toContain("billing.example");
+
+    fireEvent.click(screen.getByTestId("tab-sla"));
+    type("admin-add-policy-name", "Fast resolution");
+    fireEvent.click(screen.getByTestId("admin-add-policy-add"));
+    type("admin-policy-0-resolution", "4");
+    type("admin-note", "refunds and a faster target");
+    expect(screen.getByTestId("admin-dirty").textContent).toBe("Unsaved changes.");
+    fireEvent.click(screen.getByTestId("admin-save"));
+
+    await screen.findByTestId("admin-saved");
+    expect(screen.getByTestId("admin-saved").textContent).toContain("version 4");
+    const edit = vi.mocked(api.adminSave).mock.calls[0]?.[0];
+    expect(edit?.base_version).toBe(3);
+    expect(edit?.note).toBe("refunds and a faster target");
+    expect(edit?.catalogs.categories[0]?.categories.map((c) => c.code)).toEqual(["billing.fee", "billing.refund"]);
+    expect(edit?.policies[0]?.resolution).toEqual({ seconds: 14400, calendar: "24x7" });
+  });
+
+  it("offers to load the current version when someone else saved first", async () => {
+    vi.mocked(api.adminSave).mockRejectedValue({ code: "config_conflict", message: "stale" });
+    admin();
+    await screen.findByTestId("admin-group-billing");
+    fireEvent.click(screen.getByTestId("admin-enabled-billing.fee"));
+    fireEvent.click(screen.getByTestId("admin-save"));
+    await screen.findByTestId("admin-reload");
+    expect(screen.getByText(/Someone changed the configuration/)).toBeTruthy();
+    fireEvent.click(screen.getByTestId("admin-reload"));
+    await waitFor(() => expect(vi.mocked(api.adminConfig).mock.calls.length).toBe(2));
+  });
+
+  it("lists the audit log by display name and filters it", async () => {
+    vi.mocked(api.adminAudit).mockResolvedValue([
+      {
+        seq: 2,
+        at: "2026-12-07T08:00:00Z",
+        actor: "admin.li",
+        device: null,
+        action: "config.put",
+        subject: "config",
+        before: '{"version":1}',
+        after: '{"version":2}',
+      },
+      {
+        seq: 1,
+        at: "2026-12-07T07:00:00Z",
+        actor: "server-admin",
+        device: null,
+        action: "user.add",
+        subject: "agent.wu",
+        before: "null",
+        after: '{"role":"agent"}',
+      },
+    ]);
+    admin();
+    await screen.findByTestId("admin-home");
+    fireEvent.click(screen.getByTestId("tab-audit"));
+    await screen.findByTestId("admin-audit");
+    expect(screen.getByTestId("admin-audit-2-actor").textContent).toBe("李管理");
+    expect(screen.getByText("Configuration saved")).toBeTruthy();
+    expect(screen.getByTestId("admin-audit-1-actor").textContent).toBe("Server command line");
+    expect(screen.getByTestId("admin-audit-2-change").textContent).toBe("version 1 → version 2");
+    expect(screen.getByTestId("admin-audit-1-change").textContent).toBe("role: Agent");
+    type("admin-audit-filter", "wu");
+    expect(screen.queryByTestId("admin-audit-2")).toBeNull();
+    expect(screen.getByTestId("admin-audit-1")).toBeTruthy();
+    expect(screen.getByTestId("admin-audit-count").textContent).toBe("Shown: 1");
+  });
+});
