@@ -2,7 +2,10 @@
 //! blocking thread (SQLite must never run on the async runtime) and returns
 //! the app's own error, which carries a stable code the UI translates.
 
-use redress_app::admin::{AdminConfig, AuditLine, ConfigEdit, DiffLine, VersionLine};
+use redress_app::admin::{
+    AccountEdit, AccountInput, AccountLine, AdminConfig, AuditLine, ConfigEdit, DiffLine,
+    SessionLine, VersionLine,
+};
 use redress_app::{
     App, AppError, ApprovalItem, BulkOutcome, CallbackItem, ComplaintView, DashboardView,
     DecidedItem, IdentityStatus, IntakeLookup, IntakeQuery, ReminderItem, SavedView, Settings,
@@ -336,4 +339,75 @@ pub async fn admin_audit_export(
         Ok(path.display().to_string())
     })
     .await
+}
+
+// Accounts on the server (admins only).
+
+#[tauri::command]
+pub async fn admin_accounts(sync: State<'_, Sync>) -> Result<Vec<AccountLine>, AppError> {
+    blocking_sync(&sync, |s| s.with_vault(|a, v| a.admin_accounts(v))).await
+}
+
+#[tauri::command]
+pub async fn admin_add_account(
+    sync: State<'_, Sync>,
+    input: AccountInput,
+) -> Result<AccountLine, AppError> {
+    blocking_sync(&sync, move |s| s.with_vault(|a, v| a.admin_add_account(v, input))).await
+}
+
+#[tauri::command]
+pub async fn admin_edit_account(
+    sync: State<'_, Sync>,
+    name: String,
+    edit: AccountEdit,
+) -> Result<AccountLine, AppError> {
+    blocking_sync(&sync, move |s| {
+        s.with_vault(|a, v| a.admin_edit_account(v, &name, edit))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn admin_reset_password(
+    sync: State<'_, Sync>,
+    name: String,
+    password: String,
+) -> Result<(), AppError> {
+    blocking_sync(&sync, move |s| {
+        s.with_vault(|a, v| a.admin_reset_password(v, &name, password))
+    })
+    .await
+}
+
+#[tauri::command]
+pub async fn admin_sessions(
+    sync: State<'_, Sync>,
+    name: String,
+) -> Result<Vec<SessionLine>, AppError> {
+    blocking_sync(&sync, move |s| s.with_vault(|a, v| a.admin_sessions(v, &name))).await
+}
+
+#[tauri::command]
+pub async fn admin_revoke_sessions(
+    sync: State<'_, Sync>,
+    name: String,
+    id: Option<String>,
+) -> Result<u32, AppError> {
+    blocking_sync(&sync, move |s| {
+        s.with_vault(|a, v| a.admin_revoke_sessions(v, &name, id))
+    })
+    .await
+}
+
+/// The "who must approve this?" check of the configuration screen, on the
+/// matrix as edited (saved or not): the rulebook's own routing.
+#[tauri::command]
+pub fn authority_route(
+    matrix: redress_domain::authority::AuthorityMatrix,
+    proposer: redress_domain::model::Role,
+    kind: redress_domain::model::RemedyKind,
+    amount_minor: i64,
+) -> redress_domain::authority::RouteExplanation {
+    matrix.explain(proposer, kind, amount_minor)
 }

@@ -15,6 +15,7 @@ use crate::session::TokenVault;
 use jiff::Timestamp;
 use redress_domain::ErrorCode;
 use redress_domain::RulesDocument;
+use redress_domain::authority::AuthorityMatrix;
 use redress_domain::catalog::Catalogs;
 use redress_domain::model::Role;
 use redress_domain::sla::SlaPolicy;
@@ -44,6 +45,7 @@ pub struct AdminConfig {
     pub version: Option<i64>,
     pub catalogs: Catalogs,
     pub policies: Vec<SlaPolicy>,
+    pub authority: AuthorityMatrix,
     /// The calendar ids a target may be measured on (`24x7` first).
     pub calendars: Vec<String>,
     /// The whole document as TOML, for export.
@@ -59,6 +61,7 @@ pub struct ConfigEdit {
     pub base_version: Option<i64>,
     pub catalogs: Catalogs,
     pub policies: Vec<SlaPolicy>,
+    pub authority: AuthorityMatrix,
     #[serde(default)]
     pub note: String,
 }
@@ -238,6 +241,7 @@ impl App {
             version: version.map(|v| v.version),
             catalogs: doc.catalogs.clone(),
             policies: doc.sla.policies.clone(),
+            authority: doc.authority.clone(),
             calendars,
             toml: config_toml(&doc)?,
         })
@@ -287,6 +291,7 @@ impl App {
         let (_, mut doc) = self.admin_document(vault, base)?;
         doc.catalogs = edit.catalogs;
         doc.sla.policies = edit.policies;
+        doc.authority = edit.authority;
         self.admin_put(vault, doc, edit.base_version, None, &edit.note)
     }
 
@@ -435,5 +440,174 @@ mod tests {
                 (DiffChange::Added, "d"),
             ]
         );
+    }
+}
+
+/// One account as the People tab lists it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AccountLine {
+    pub name: String,
+    /// `person` or `integration`.
+    pub kind: String,
+    pub role: Role,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub approval_limit_minor: Option<i64>,
+    pub disabled: bool,
+    pub created_at: Timestamp,
+    pub sessions: u32,
+}
+
+impl From<redress_protocol::admin::Account> for AccountLine {
+    fn from(a: redress_protocol::admin::Account) -> AccountLine {
+        AccountLine {
+            name: a.name.to_string(),
+            kind: a.kind,
+            role: a.role,
+            approval_limit_minor: a.approval_limit_minor,
+            disabled: a.disabled,
+            created_at: a.created_at,
+            sessions: a.sessions,
+        }
+    }
+}
+
+/// A person to add from the People tab.
+#[derive(Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AccountInput {
+    pub name: String,
+    pub role: Role,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub approval_limit_minor: Option<i64>,
+    pub password: String,
+}
+
+impl std::fmt::Debug for AccountInput {
+    // The password stays out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AccountInput")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A change of an account from the People tab.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct AccountEdit {
+    pub role: Role,
+    #[cfg_attr(feature = "ts", ts(type = "number | null"))]
+    pub approval_limit_minor: Option<i64>,
+    pub disabled: bool,
+}
+
+/// One live session of an account.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct SessionLine {
+    pub id: String,
+    pub device_name: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+impl App {
+    /// The server's client for account administration; accounts live on
+    /// the server, so a standalone console has none (`not_signed_in`).
+    fn accounts_server(&self, vault: &dyn TokenVault) -> AppResult<HttpTransport> {
+        self.admin_only()?;
+        self.admin_server(vault)?.ok_or_else(|| {
+            AppError::new(
+                ErrorCode::NotSignedIn,
+                "accounts live on the server; a standalone console has none",
+            )
+        })
+    }
+
+    /// Every account on the server.
+    pub fn admin_accounts(&self, vault: &dyn TokenVault) -> AppResult<Vec<AccountLine>> {
+        Ok(self
+            .accounts_server(vault)?
+            .admin_users()?
+            .into_iter()
+            .map(AccountLine::from)
+            .collect())
+    }
+
+    /// Adds a person who may sign in.
+    pub fn admin_add_account(
+        &self,
+        vault: &dyn TokenVault,
+        input: AccountInput,
+    ) -> AppResult<AccountLine> {
+        let http = self.accounts_server(vault)?;
+        let added = http.admin_add_user(&redress_protocol::admin::NewAccount {
+            name: redress_domain::ids::UserId::new(input.name.trim()),
+            role: input.role,
+            approval_limit_minor: input.approval_limit_minor,
+            password: input.password,
+        })?;
+        Ok(added.into())
+    }
+
+    /// Sets an account's role, personal limit and whether it is disabled.
+    pub fn admin_edit_account(
+        &self,
+        vault: &dyn TokenVault,
+        name: &str,
+        edit: AccountEdit,
+    ) -> AppResult<AccountLine> {
+        let http = self.accounts_server(vault)?;
+        let changed = http.admin_update_user(
+            name,
+            &redress_protocol::admin::AccountChange {
+                role: edit.role,
+                approval_limit_minor: edit.approval_limit_minor,
+                disabled: edit.disabled,
+            },
+        )?;
+        Ok(changed.into())
+    }
+
+    /// Gives a person a new password; every session of theirs ends.
+    pub fn admin_reset_password(
+        &self,
+        vault: &dyn TokenVault,
+        name: &str,
+        password: String,
+    ) -> AppResult<()> {
+        self.accounts_server(vault)?
+            .admin_reset_password(name, &redress_protocol::admin::PasswordReset { password })?;
+        Ok(())
+    }
+
+    /// An account's live sessions.
+    pub fn admin_sessions(&self, vault: &dyn TokenVault, name: &str) -> AppResult<Vec<SessionLine>> {
+        Ok(self
+            .accounts_server(vault)?
+            .admin_user_sessions(name)?
+            .into_iter()
+            .map(|s| SessionLine {
+                id: s.id,
+                device_name: s.device_name,
+                created_at: s.created_at,
+                expires_at: s.expires_at,
+            })
+            .collect())
+    }
+
+    /// Ends an account's sessions (only `id` when given); how many ended.
+    pub fn admin_revoke_sessions(
+        &self,
+        vault: &dyn TokenVault,
+        name: &str,
+        id: Option<String>,
+    ) -> AppResult<u32> {
+        Ok(self
+            .accounts_server(vault)?
+            .admin_revoke_sessions(name, &redress_protocol::admin::RevokeSessions { id })?
+            .revoked)
     }
 }

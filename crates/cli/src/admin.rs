@@ -8,12 +8,15 @@
 //! `config_conflict`) and the audit log live there. A standalone directory
 //! keeps one configuration of its own, without versions.
 
-use crate::client::open_app;
+use crate::client::{open_app, password_from_stdin};
 use crate::error::CliError;
 use clap::Subcommand;
 use jiff::Timestamp;
 use redress_app::NoVault;
-use redress_app::admin::{audit_csv, config_toml, parse_config_toml};
+use redress_app::admin::{
+    AccountEdit, AccountInput, AccountLine, audit_csv, config_toml, parse_config_toml,
+};
+use redress_domain::model::Role;
 use redress_domain::RulesDocument;
 use std::path::{Path, PathBuf};
 
@@ -22,6 +25,9 @@ pub enum AdminCommand {
     /// The site configuration.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// The server's accounts (admins only).
+    #[command(subcommand)]
+    User(UserCommand),
     /// The server's audit log of configuration and account changes, oldest
     /// first.
     Audit {
@@ -60,6 +66,170 @@ pub enum ConfigCommand {
     },
     /// Lists the server's configuration versions, newest first.
     Versions,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Lists every account: name, kind, role, personal limit, state,
+    /// live sessions.
+    List,
+    /// Adds a person; the password is read from standard input.
+    Add {
+        name: String,
+        /// agent, supervisor, manager or admin.
+        #[arg(long)]
+        role: String,
+        /// A personal approval limit in minor units (50000 is 500.00).
+        #[arg(long, value_name = "MINOR")]
+        approval_limit: Option<i64>,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Sets a person's role and personal approval limit (none: the role's).
+    Set {
+        name: String,
+        #[arg(long)]
+        role: String,
+        #[arg(long, value_name = "MINOR")]
+        approval_limit: Option<i64>,
+    },
+    /// Disables an account; every session of it ends.
+    Disable { name: String },
+    /// Enables a disabled account again.
+    Enable { name: String },
+    /// Sets a new password (from standard input); every session ends.
+    Passwd {
+        name: String,
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// Lists an account's live sessions.
+    Sessions { name: String },
+    /// Ends an account's sessions (only the one whose id starts with ID).
+    Revoke {
+        name: String,
+        #[arg(long)]
+        id: Option<String>,
+    },
+}
+
+fn role_of(name: &str) -> Result<Role, CliError> {
+    Role::parse(name).ok_or_else(|| CliError::BadInput {
+            code: "invalid_role",
+            message: format!("unknown role {name:?}; use agent, supervisor, manager or admin"),
+        })
+}
+
+fn account_line(a: &AccountLine) -> String {
+    let limit = a
+        .approval_limit_minor
+        .map_or_else(|| "-".to_owned(), |l| l.to_string());
+    let state = if a.disabled { "disabled" } else { "active" };
+    format!(
+        "{} {} {} limit {limit} {state} sessions {}",
+        a.name,
+        a.kind,
+        a.role.as_str(),
+        a.sessions
+    )
+}
+
+fn user_command(app: &redress_app::App, cmd: UserCommand) -> Result<String, CliError> {
+    let vault = &NoVault;
+    let find = |name: &str| -> Result<AccountLine, CliError> {
+        app.admin_accounts(vault)?
+            .into_iter()
+            .find(|a| a.name == name)
+            .ok_or_else(|| CliError::BadInput {
+                code: "unknown_user",
+                message: format!("no account is named {name}"),
+            })
+    };
+    match cmd {
+        UserCommand::List => Ok(app
+            .admin_accounts(vault)?
+            .iter()
+            .map(account_line)
+            .collect::<Vec<_>>()
+            .join("\n")),
+        UserCommand::Add {
+            name,
+            role,
+            approval_limit,
+            password_stdin,
+        } => {
+            let role = role_of(&role)?;
+            let password = password_from_stdin(password_stdin)?;
+            let added = app.admin_add_account(
+                vault,
+                AccountInput {
+                    name,
+                    role,
+                    approval_limit_minor: approval_limit,
+                    password,
+                },
+            )?;
+            Ok(format!("added {}", account_line(&added)))
+        }
+        UserCommand::Set {
+            name,
+            role,
+            approval_limit,
+        } => {
+            let role = role_of(&role)?;
+            let current = find(&name)?;
+            let changed = app.admin_edit_account(
+                vault,
+                &name,
+                AccountEdit {
+                    role,
+                    approval_limit_minor: approval_limit,
+                    disabled: current.disabled,
+                },
+            )?;
+            Ok(account_line(&changed))
+        }
+        UserCommand::Disable { name } => set_disabled(app, &find(&name)?, true),
+        UserCommand::Enable { name } => set_disabled(app, &find(&name)?, false),
+        UserCommand::Passwd {
+            name,
+            password_stdin,
+        } => {
+            let password = password_from_stdin(password_stdin)?;
+            app.admin_reset_password(vault, &name, password)?;
+            Ok(format!("set the password of {name}; their sessions ended"))
+        }
+        UserCommand::Sessions { name } => Ok(app
+            .admin_sessions(vault, &name)?
+            .iter()
+            .map(|s| {
+                // Device names come from clients: quoted.
+                format!("{} {:?} since {} until {}", s.id, s.device_name, s.created_at, s.expires_at)
+            })
+            .collect::<Vec<_>>()
+            .join("\n")),
+        UserCommand::Revoke { name, id } => {
+            let n = app.admin_revoke_sessions(vault, &name, id)?;
+            Ok(format!("ended {n} sessions of {name}"))
+        }
+    }
+}
+
+fn set_disabled(
+    app: &redress_app::App,
+    current: &AccountLine,
+    disabled: bool,
+) -> Result<String, CliError> {
+    let changed = app.admin_edit_account(
+        &NoVault,
+        &current.name,
+        AccountEdit {
+            role: current.role,
+            approval_limit_minor: current.approval_limit_minor,
+            disabled,
+        },
+    )?;
+    Ok(account_line(&changed))
 }
 
 fn needs_server(flag: &str) -> CliError {
@@ -154,6 +324,12 @@ pub fn run(cmd: AdminCommand, dir: &Path) -> Result<String, CliError> {
                 })
                 .collect();
             Ok(lines.join("\n"))
+        }
+        AdminCommand::User(cmd) => {
+            if !linked {
+                return Err(needs_server("admin user"));
+            }
+            user_command(&app, cmd)
         }
         AdminCommand::Audit { json, csv } => {
             if !linked {

@@ -73,8 +73,11 @@ fn rules_note(r: &RulesRefresh) -> Option<String> {
     }
 }
 
-pub fn login(args: LoginArgs, dir: &Path) -> Result<String, CliError> {
-    if !args.password_stdin {
+/// The password on the first line of standard input, when `--password-stdin`
+/// says it is there (the only way to pass one, so it stays out of the
+/// process list and the shell's history).
+pub fn password_from_stdin(password_stdin: bool) -> Result<String, CliError> {
+    if !password_stdin {
         return Err(CliError::BadInput {
             code: "password_required",
             message: "pass --password-stdin and the password on standard input".to_owned(),
@@ -95,6 +98,12 @@ pub fn login(args: LoginArgs, dir: &Path) -> Result<String, CliError> {
             message: "the password on standard input is empty".to_owned(),
         });
     }
+    Ok(password.to_owned())
+}
+
+pub fn login(args: LoginArgs, dir: &Path) -> Result<String, CliError> {
+    let password = password_from_stdin(args.password_stdin)?;
+    let password = password.as_str();
     let app = open_app(dir)?;
     let done = app.sign_in(
         &NoVault,
@@ -152,9 +161,6 @@ pub fn sync(dir: &Path) -> Result<String, CliError> {
     ))
 }
 
-fn role_name(role: Role) -> String {
-    serde_json::to_value(role)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| format!("{role:?}"))
+fn role_name(role: Role) -> &'static str {
+    role.as_str()
 }

@@ -641,3 +641,63 @@ fn an_admin_edits_the_server_configuration_and_the_audit_log_shows_it() {
             == 1
     );
 }
+
+/// `redressctl admin user` manages the server's accounts as the signed-in
+/// admin: a person added signs in with the password given, a role change
+/// and a disabling take effect, sessions are listed and ended, and every
+/// change is audited under the admin's name.
+#[test]
+fn an_admin_manages_accounts_from_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let server = TestServer::start_at(
+        &tmp.path().join("server.sqlite3"),
+        &[("ada", Role::Admin, None)],
+    );
+    let admin = tmp.path().join("admin");
+    login(&admin, &server, "ada").ok();
+
+    let added = ctl_in(
+        &admin,
+        &["admin", "user", "add", "wu", "--role", "agent", "--approval-limit", "2000", "--password-stdin"],
+        &format!("{PASSWORD}\n"),
+    )
+    .ok();
+    assert_eq!(added, "added wu person agent limit 2000 active sessions 0");
+    let bad = ctl(&admin, &["admin", "user", "add", "zhao", "--role", "boss", "--password-stdin"]);
+    assert_eq!(bad.code, 2, "{bad:?}");
+    assert!(bad.stderr.starts_with("error[invalid_role]: "), "{bad:?}");
+
+    let desk = tmp.path().join("desk");
+    login(&desk, &server, "wu").ok();
+    let sessions = ctl(&admin, &["admin", "user", "sessions", "wu"]).ok();
+    assert_eq!(sessions.lines().count(), 1, "{sessions}");
+    assert!(sessions.contains("\"redressctl\""), "{sessions}");
+
+    let set = ctl(&admin, &["admin", "user", "set", "wu", "--role", "supervisor"]).ok();
+    assert_eq!(set, "wu person supervisor limit - active sessions 1");
+    let list = ctl(&admin, &["admin", "user", "list"]).ok();
+    assert_eq!(
+        list,
+        "ada person admin limit - active sessions 1\nwu person supervisor limit - active sessions 1"
+    );
+    let ended = ctl(&admin, &["admin", "user", "revoke", "wu"]).ok();
+    assert_eq!(ended, "ended 1 sessions of wu");
+    let refused = ctl(&desk, &["sync"]);
+    assert_ne!(refused.code, 0, "wu's session ended: {refused:?}");
+    assert!(ctl(&admin, &["admin", "user", "disable", "wu"]).ok().contains("disabled"));
+    assert!(ctl(&admin, &["admin", "user", "enable", "wu"]).ok().contains("active"));
+    let unknown = ctl(&admin, &["admin", "user", "disable", "nobody"]);
+    assert!(unknown.stderr.starts_with("error[unknown_user]: "), "{unknown:?}");
+
+    let audit = ctl(&admin, &["admin", "audit", "--json"]).ok();
+    let actions: Vec<String> = audit
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .filter(|e| e["actor"] == "ada")
+        .map(|e| e["action"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        actions,
+        ["user.add", "user.update", "session.revoke", "user.update", "user.update"]
+    );
+}

@@ -73,7 +73,82 @@ impl Default for AuthorityMatrix {
     }
 }
 
+/// What the "who must approve this?" check answers for a remedy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct RouteExplanation {
+    /// Where the remedy goes; `None` when no role may approve the amount.
+    pub routing: Option<Routing>,
+    /// What the proposer's role may grant alone for this type.
+    pub grant_limit_minor: i64,
+    /// Every role that may decide it, lowest first (empty when none may).
+    pub deciding_roles: Vec<Role>,
+    /// The highest approve limit of any role for this type.
+    pub highest_limit_minor: i64,
+}
+
 impl AuthorityMatrix {
+    /// Whether this is the built-in matrix (left out of a rules document).
+    pub fn is_default(&self) -> bool {
+        *self == AuthorityMatrix::default()
+    }
+
+    /// Refuses negative amounts, a currency that is not three capital
+    /// letters, and two rules for the same role and remedy type.
+    pub fn check(&self) -> Result<(), DomainError> {
+        let mut problems = Vec::new();
+        let code = &self.currency.0;
+        if code.len() != 3 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
+            problems.push(crate::error::FieldError {
+                field: "authority.currency".to_owned(),
+                message: format!("{code:?} is not a currency code such as CNY"),
+            });
+        }
+        for (i, rule) in self.rules.iter().enumerate() {
+            if rule.grant_minor < 0 || rule.approve_minor < 0 {
+                problems.push(crate::error::FieldError {
+                    field: format!("authority.rules[{i}]"),
+                    message: "limits are not negative".to_owned(),
+                });
+            }
+            if self.rules[..i]
+                .iter()
+                .any(|r| r.role == rule.role && r.kind == rule.kind)
+            {
+                problems.push(crate::error::FieldError {
+                    field: format!("authority.rules[{i}]"),
+                    message: "another rule has the same role and remedy type".to_owned(),
+                });
+            }
+        }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(DomainError::ValidationFailed(problems))
+        }
+    }
+
+    /// Where a remedy of `kind` and `amount_minor`, proposed by someone in
+    /// `proposer` (without a personal limit, nothing granted before), goes,
+    /// and who may decide it: the same routing a proposal gets.
+    pub fn explain(&self, proposer: Role, kind: RemedyKind, amount_minor: i64) -> RouteExplanation {
+        let actor = Actor {
+            user: UserId::new("proposer"),
+            role: proposer,
+            approval_limit_minor: None,
+        };
+        RouteExplanation {
+            routing: self.route(&actor, kind, amount_minor).ok(),
+            grant_limit_minor: self.grant_limit(proposer, kind),
+            deciding_roles: self.deciding_roles(kind, amount_minor),
+            highest_limit_minor: Role::LADDER
+                .into_iter()
+                .map(|r| self.approve_limit(r, kind))
+                .max()
+                .unwrap_or(0),
+        }
+    }
+
     fn rule(&self, role: Role, kind: RemedyKind) -> Option<&AuthorityRule> {
         self.rules
             .iter()
@@ -185,6 +260,70 @@ impl AuthorityMatrix {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_check_explains_the_route_a_proposal_takes() {
+        let mut m = AuthorityMatrix::default();
+        // Refunds of vouchers: supervisors may approve up to ¥2,000.
+        m.rules.push(AuthorityRule {
+            role: Role::Supervisor,
+            kind: Some(RemedyKind::Voucher),
+            grant_minor: 50_000,
+            approve_minor: 200_000,
+        });
+        m.check().expect("a valid matrix");
+        let e = m.explain(Role::Agent, RemedyKind::Voucher, 150_000);
+        assert_eq!(
+            e.routing,
+            Some(Routing::NeedsApproval {
+                required_role: Role::Supervisor
+            })
+        );
+        assert_eq!(e.grant_limit_minor, 5_000);
+        assert_eq!(
+            e.deciding_roles,
+            [Role::Supervisor, Role::Manager, Role::Admin]
+        );
+        // The same amount as a refund goes to a manager.
+        let e = m.explain(Role::Agent, RemedyKind::Refund, 150_000);
+        assert_eq!(
+            e.routing,
+            Some(Routing::NeedsApproval {
+                required_role: Role::Manager
+            })
+        );
+        assert_eq!(e.deciding_roles, [Role::Manager, Role::Admin]);
+        // Within the proposer's own grant limit: approved on the spot.
+        let e = m.explain(Role::Supervisor, RemedyKind::Refund, 30_000);
+        assert_eq!(e.routing, Some(Routing::AutoApproved));
+        // Beyond every limit: nobody.
+        let e = m.explain(Role::Agent, RemedyKind::Refund, 9_000_000);
+        assert_eq!(e.routing, None);
+        assert!(e.deciding_roles.is_empty());
+        assert_eq!(e.highest_limit_minor, 5_000_000);
+
+        // The proposal itself routes the same way.
+        let agent = Actor::new("li", Role::Agent);
+        assert_eq!(
+            m.route(&agent, RemedyKind::Voucher, 150_000).expect("routes"),
+            m.explain(Role::Agent, RemedyKind::Voucher, 150_000)
+                .routing
+                .expect("a route")
+        );
+    }
+
+    #[test]
+    fn a_matrix_with_negative_or_repeated_rules_is_refused() {
+        let mut m = AuthorityMatrix::default();
+        m.rules[0].grant_minor = -1;
+        m.rules.push(m.rules[1].clone());
+        m.currency = Currency::new("yuan");
+        let Err(DomainError::ValidationFailed(fields)) = m.check() else {
+            panic!("refused");
+        };
+        let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
+        assert_eq!(names, ["authority.currency", "authority.rules[0]", "authority.rules[4]"]);
+    }
 
     #[test]
     fn deciding_roles_are_those_whose_approve_limit_covers_the_amount() {

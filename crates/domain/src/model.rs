@@ -227,6 +227,21 @@ pub enum Role {
 impl Role {
     /// Lowest to highest; approval routing walks this ladder.
     pub const LADDER: [Role; 4] = [Role::Agent, Role::Supervisor, Role::Manager, Role::Admin];
+
+    /// The role's wire and stored name (`supervisor`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Agent => "agent",
+            Role::Supervisor => "supervisor",
+            Role::Manager => "manager",
+            Role::Admin => "admin",
+        }
+    }
+
+    /// The role of a wire or typed name.
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::LADDER.into_iter().find(|r| r.as_str() == name)
+    }
 }
 
 /// Who is acting. Roles and limits come from the server's policy, never from the

@@ -175,6 +175,11 @@ pub struct RulesDocument {
     /// languages; left out of the JSON when empty, for the same reason.
     #[serde(default, skip_serializing_if = "Catalogs::is_empty")]
     pub catalogs: Catalogs,
+    /// What each role may grant alone and approve, per remedy type; the
+    /// built-in matrix when left out (and left out of the JSON when it is
+    /// the built-in one, for the same reason).
+    #[serde(default, skip_serializing_if = "AuthorityMatrix::is_default")]
+    pub authority: AuthorityMatrix,
 }
 
 fn site_calling_code() -> Option<String> {
@@ -189,6 +194,7 @@ impl Default for RulesDocument {
             default_calling_code: site_calling_code(),
             received_at: ReceivedAtPolicy::default(),
             catalogs: Catalogs::default(),
+            authority: AuthorityMatrix::default(),
         }
     }
 }
@@ -215,9 +221,11 @@ impl RulesDocument {
             default_calling_code: self.default_calling_code.clone(),
             received_at: self.received_at.clone(),
             catalogs: self.catalogs.clone(),
+            authority: self.authority.clone(),
             ..Rules::default()
         };
         self.catalogs.check()?;
+        self.authority.check()?;
         let mut unknown = Vec::new();
         for (index, policy) in self.sla.policies.iter().enumerate() {
             let targets = [

@@ -7,6 +7,7 @@ use crate::DeviceId;
 use crate::rules::{canonical_json, sha256_hex};
 use jiff::Timestamp;
 use redress_domain::ids::UserId;
+use redress_domain::model::Role;
 use redress_domain::rules::RulesDocument;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
@@ -136,6 +137,110 @@ pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     /// Whether entries after the last one remain.
     pub has_more: bool,
+}
+
+/// One account as `GET /admin/users` lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct Account {
+    #[cfg_attr(feature = "openapi", schema(value_type = String))]
+    pub name: UserId,
+    /// `person` or `integration`.
+    pub kind: String,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "supervisor"))]
+    pub role: Role,
+    /// Overrides the role's approval limit when set (minor units).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approval_limit_minor: Option<i64>,
+    pub disabled: bool,
+    pub created_at: Timestamp,
+    /// Sessions live now.
+    pub sessions: u32,
+}
+
+/// The body of `POST /admin/users`: a person who may sign in.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct NewAccount {
+    /// One line, at most 64 characters, no spaces.
+    #[cfg_attr(feature = "openapi", schema(value_type = String, max_length = 64))]
+    pub name: UserId,
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "agent"))]
+    pub role: Role,
+    #[serde(default)]
+    pub approval_limit_minor: Option<i64>,
+    /// 8 characters to 1024 bytes.
+    pub password: String,
+}
+
+impl std::fmt::Debug for NewAccount {
+    // The password stays out of logs.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NewAccount")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("approval_limit_minor", &self.approval_limit_minor)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The body of `PUT /admin/users/{name}`: what an account is now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct AccountChange {
+    #[cfg_attr(feature = "openapi", schema(value_type = String, example = "manager"))]
+    pub role: Role,
+    #[serde(default)]
+    pub approval_limit_minor: Option<i64>,
+    /// Disabling revokes every session at once.
+    pub disabled: bool,
+}
+
+/// The body of `POST /admin/users/{name}/password`.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct PasswordReset {
+    /// 8 characters to 1024 bytes; every session of the account ends.
+    pub password: String,
+}
+
+impl std::fmt::Debug for PasswordReset {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PasswordReset { .. }")
+    }
+}
+
+/// One live session of an account (the token is never kept; `id` is the
+/// start of its hash).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct AccountSession {
+    pub id: String,
+    pub device: DeviceId,
+    pub device_name: String,
+    pub created_at: Timestamp,
+    pub expires_at: Timestamp,
+}
+
+/// The body of `POST /admin/users/{name}/sessions/revoke`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(deny_unknown_fields)]
+pub struct RevokeSessions {
+    /// Only the session whose id starts with this; every session when left
+    /// out.
+    #[serde(default)]
+    pub id: Option<String>,
+}
+
+/// How many sessions a revocation ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+pub struct SessionsRevoked {
+    pub revoked: u32,
 }
 
 #[cfg(test)]

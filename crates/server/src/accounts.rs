@@ -17,6 +17,25 @@ use std::fmt;
 /// before any hashing (argon2 would take them, slowly).
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 
+/// The shortest password a new or reset one may be, in characters.
+pub const MIN_PASSWORD_CHARS: usize = 8;
+
+/// Refuses a password shorter than [`MIN_PASSWORD_CHARS`] or longer than
+/// [`MAX_PASSWORD_BYTES`], before it is hashed.
+pub fn check_password(password: &str) -> Result<(), StoreError> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(StoreError::InvalidUser(format!(
+            "a password has at least {MIN_PASSWORD_CHARS} characters"
+        )));
+    }
+    if password.len() > MAX_PASSWORD_BYTES {
+        return Err(StoreError::InvalidUser(format!(
+            "a password has at most {MAX_PASSWORD_BYTES} bytes"
+        )));
+    }
+    Ok(())
+}
+
 /// Whether an account is a person at a desktop or a system feeding
 /// complaints in through the intake API.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -261,6 +280,20 @@ pub trait AccountStore: Send + Sync {
     /// Enables a disabled user again (their old sessions stay revoked).
     fn enable_user(&self, name: &UserId) -> Result<(), StoreError>;
 
+    /// Every account, people and integrations, by name.
+    fn list_users(&self) -> Result<Vec<User>, StoreError>;
+
+    /// Gives a person another role and personal approval limit; pushes
+    /// are decided with them from the next request on. An integration is
+    /// refused ([`StoreError::InvalidUser`]), an unknown name is
+    /// [`StoreError::UnknownUser`], a negative limit is invalid.
+    fn set_role(
+        &self,
+        name: &UserId,
+        role: Role,
+        approval_limit_minor: Option<i64>,
+    ) -> Result<(), StoreError>;
+
     /// The sessions live at `now` (neither revoked nor expired), of `user`
     /// or of everyone, oldest first.
     fn list_sessions(
@@ -283,17 +316,12 @@ pub trait AccountStore: Send + Sync {
     fn purge_sessions(&self, before: Timestamp) -> Result<usize, StoreError>;
 }
 
-/// The role's name as stored and shown (`supervisor`).
+/// The role's name as stored and shown (`supervisor`): [`Role::as_str`].
 pub fn role_name(role: Role) -> &'static str {
-    match role {
-        Role::Agent => "agent",
-        Role::Supervisor => "supervisor",
-        Role::Manager => "manager",
-        Role::Admin => "admin",
-    }
+    role.as_str()
 }
 
-/// The role of a stored or typed name.
+/// The role of a stored or typed name: [`Role::parse`].
 pub fn parse_role(name: &str) -> Option<Role> {
-    Role::LADDER.into_iter().find(|r| role_name(*r) == name)
+    Role::parse(name)
 }

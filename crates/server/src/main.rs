@@ -21,8 +21,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-/// The shortest password `user add` accepts.
-const MIN_PASSWORD: usize = 8;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -751,10 +749,13 @@ fn read_password() -> Result<String, Failure> {
         .read_to_string(&mut input)
         .map_err(|e| Failure::input("password_unreadable", format!("standard input: {e}")))?;
     let password = input.lines().next().unwrap_or("").to_owned();
-    if password.chars().count() < MIN_PASSWORD {
+    if password.chars().count() < redress_server::MIN_PASSWORD_CHARS {
         return Err(Failure::input(
             "weak_password",
-            format!("a password has at least {MIN_PASSWORD} characters"),
+            format!(
+                "a password has at least {} characters",
+                redress_server::MIN_PASSWORD_CHARS
+            ),
         ));
     }
     if password.len() > redress_server::MAX_PASSWORD_BYTES {

@@ -255,6 +255,19 @@ impl AccountStore for AnyStore {
         self.accounts().enable_user(name)
     }
 
+    fn list_users(&self) -> Result<Vec<User>> {
+        self.accounts().list_users()
+    }
+
+    fn set_role(
+        &self,
+        name: &UserId,
+        role: redress_domain::model::Role,
+        approval_limit_minor: Option<i64>,
+    ) -> Result<()> {
+        self.accounts().set_role(name, role, approval_limit_minor)
+    }
+
     fn list_sessions(&self, user: Option<&UserId>, now: Timestamp) -> Result<Vec<SessionInfo>> {
         self.accounts().list_sessions(user, now)
     }

@@ -10,6 +10,7 @@ use crate::postgres::PgStore;
 use ::postgres::{GenericClient, Row};
 use jiff::Timestamp;
 use redress_domain::ids::UserId;
+use redress_domain::model::Role;
 use redress_protocol::DeviceId;
 use uuid::Uuid;
 
@@ -255,6 +256,44 @@ impl AccountStore for PgStore {
         if changed == 0 {
             return Err(StoreError::UnknownUser(name.clone()));
         }
+        Ok(())
+    }
+
+    fn list_users(&self) -> Result<Vec<User>> {
+        let mut conn = self.conn()?;
+        conn.query(
+            &format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"),
+            &[],
+        )?
+        .iter()
+        .map(|row| read_user(row, 0))
+        .collect()
+    }
+
+    fn set_role(&self, name: &UserId, role: Role, approval_limit_minor: Option<i64>) -> Result<()> {
+        if approval_limit_minor.is_some_and(|l| l < 0) {
+            return Err(StoreError::InvalidUser(
+                "an approval limit is not negative".to_owned(),
+            ));
+        }
+        let mut conn = self.conn()?;
+        let kind: Option<String> = conn
+            .query_opt("SELECT kind FROM users WHERE name = $1", &[&name.as_str()])?
+            .map(|r| r.try_get(0))
+            .transpose()?;
+        match kind.as_deref() {
+            None => return Err(StoreError::UnknownUser(name.clone())),
+            Some(k) if k != UserKind::Person.name() => {
+                return Err(StoreError::InvalidUser(format!(
+                    "{name} is an integration, which has no role to change"
+                )));
+            }
+            Some(_) => {}
+        }
+        conn.execute(
+            "UPDATE users SET role = $2, approval_limit_minor = $3 WHERE name = $1",
+            &[&name.as_str(), &role_name(role), &approval_limit_minor],
+        )?;
         Ok(())
     }
 

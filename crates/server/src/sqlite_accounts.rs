@@ -9,6 +9,7 @@ use crate::error::{StoreError, db};
 use crate::sqlite::SqliteStore;
 use jiff::Timestamp;
 use redress_domain::ids::UserId;
+use redress_domain::model::Role;
 use redress_protocol::DeviceId;
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
@@ -398,6 +399,49 @@ impl AccountStore for SqliteStore {
         if changed == 0 {
             return Err(StoreError::UnknownUser(name.clone()));
         }
+        Ok(())
+    }
+
+    fn list_users(&self) -> Result<Vec<User>> {
+        let conn = self.read()?;
+        let mut stmt = conn
+            .prepare(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"))
+            .map_err(db)?;
+        let rows = stmt
+            .query_map([], |r| UserRow::read(r, 0))
+            .map_err(db)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(db)?;
+        rows.into_iter().map(UserRow::into_user).collect()
+    }
+
+    fn set_role(&self, name: &UserId, role: Role, approval_limit_minor: Option<i64>) -> Result<()> {
+        if approval_limit_minor.is_some_and(|l| l < 0) {
+            return Err(StoreError::InvalidUser(
+                "an approval limit is not negative".to_owned(),
+            ));
+        }
+        let conn = self.lock();
+        let kind: Option<String> = conn
+            .query_row("SELECT kind FROM users WHERE name = ?1", [name.as_str()], |r| {
+                r.get(0)
+            })
+            .optional()
+            .map_err(db)?;
+        match kind.as_deref() {
+            None => return Err(StoreError::UnknownUser(name.clone())),
+            Some(k) if k != UserKind::Person.name() => {
+                return Err(StoreError::InvalidUser(format!(
+                    "{name} is an integration, which has no role to change"
+                )));
+            }
+            Some(_) => {}
+        }
+        conn.execute(
+            "UPDATE users SET role = ?2, approval_limit_minor = ?3 WHERE name = ?1",
+            params![name.as_str(), role_name(role), approval_limit_minor],
+        )
+        .map_err(db)?;
         Ok(())
     }
 

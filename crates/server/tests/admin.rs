@@ -178,3 +178,130 @@ fn a_new_version_is_announced_on_open_event_streams_at_once() {
     // What the stream announced is what the supervisor's desktop fetches.
     assert_eq!(sue.get("/rules").body["digest"], data["digest"]);
 }
+
+#[test]
+fn an_admin_manages_accounts_and_every_change_is_audited() {
+    let server = server();
+    let ada = server.person("ada", 1);
+    let sue = server.person("sue", 2);
+
+    // Not an admin: refused everywhere.
+    for reply in [
+        sue.get("/admin/users"),
+        sue.post(
+            "/admin/users",
+            &json!({"name": "wu", "role": "agent", "password": "long enough"}),
+        ),
+        sue.put(
+            "/admin/users/ann",
+            &json!({"role": "admin", "disabled": false}),
+        ),
+        sue.post("/admin/users/ann/password", &json!({"password": "long enough"})),
+        sue.get("/admin/users/ann/sessions"),
+        sue.post("/admin/users/ann/sessions/revoke", &json!({})),
+    ] {
+        assert_error(&reply, 403, "forbidden_role");
+    }
+
+    let listed = ada.get("/admin/users");
+    assert_eq!(listed.status, 200, "{}", listed.body);
+    let names: Vec<&str> = listed.body.as_array().expect("a list").iter()
+        .map(|a| a["name"].as_str().expect("a name")).collect();
+    assert_eq!(names, ["ada", "ann", "max", "sue"]);
+    let sue_row = &listed.body[3];
+    assert_eq!((sue_row["role"].as_str(), sue_row["sessions"].as_u64()), (Some("supervisor"), Some(1)));
+
+    // A new person signs in with the password the admin gave.
+    assert_error(
+        &ada.post("/admin/users", &json!({"name": "wu", "role": "agent", "password": "short"})),
+        400,
+        "invalid_user",
+    );
+    assert_error(
+        &ada.post("/admin/users", &json!({"name": "has space", "role": "agent", "password": "long enough"})),
+        400,
+        "invalid_user",
+    );
+    let added = ada.post(
+        "/admin/users",
+        &json!({"name": "wu", "role": "agent", "approval_limit_minor": 2000, "password": support::PASSWORD}),
+    );
+    assert_eq!(added.status, 200, "{}", added.body);
+    assert_error(
+        &ada.post("/admin/users", &json!({"name": "wu", "role": "agent", "password": "long enough"})),
+        409,
+        "user_exists",
+    );
+    let wu = server.person("wu", 3);
+    assert_eq!(wu.get("/rules").status, 200, "wu signed in");
+
+    // A promotion decides the next push; disabling ends the sessions.
+    let promoted = ada.put(
+        "/admin/users/sue",
+        &json!({"role": "manager", "approval_limit_minor": 900000, "disabled": false}),
+    );
+    assert_eq!(promoted.status, 200, "{}", promoted.body);
+    assert_eq!(promoted.body["role"], "manager");
+    assert_eq!(sue.get("/rules").status, 200, "a role change keeps the session");
+    let disabled = ada.put("/admin/users/sue", &json!({"role": "manager", "approval_limit_minor": 900000, "disabled": true}));
+    assert_eq!(disabled.body["disabled"], true);
+    assert_error(&sue.get("/rules"), 401, "unauthorized");
+    assert_error(
+        &ada.put("/admin/users/nobody", &json!({"role": "agent", "disabled": false})),
+        404,
+        "unknown_user",
+    );
+    // The last admin stays one.
+    assert_error(
+        &ada.put("/admin/users/ada", &json!({"role": "manager", "disabled": false})),
+        400,
+        "invalid_user",
+    );
+
+    // Sessions: listed, then revoked by the admin.
+    let sessions = ada.get("/admin/users/ann/sessions");
+    assert_eq!(sessions.status, 200, "{}", sessions.body);
+    let ann = server.person("ann", 4);
+    let sessions = ada.get("/admin/users/ann/sessions");
+    assert_eq!(sessions.body.as_array().map(Vec::len), Some(1));
+    let id = sessions.body[0]["id"].as_str().expect("an id").to_owned();
+    assert_error(
+        &ada.post("/admin/users/ann/sessions/revoke", &json!({"id": "not hex"})),
+        400,
+        "malformed_request",
+    );
+    let revoked = ada.post("/admin/users/ann/sessions/revoke", &json!({"id": &id[..6]}));
+    assert_eq!(revoked.body["revoked"], 1, "{}", revoked.body);
+    assert_error(&ann.get("/rules"), 401, "unauthorized");
+
+    // A password reset ends wu's session too.
+    let reset = ada.post("/admin/users/wu/password", &json!({"password": "another long one"}));
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    assert_error(&wu.get("/rules"), 401, "unauthorized");
+
+    // Every change is in the audit log, by the admin, from her device.
+    let audit: AuditPage =
+        serde_json::from_value(ada.get("/admin/audit").body).expect("the audit log");
+    let actions: Vec<(&str, &str)> = audit
+        .entries
+        .iter()
+        .filter(|e| e.actor.as_str() == "ada")
+        .map(|e| (e.action.as_str(), e.subject.as_str()))
+        .collect();
+    assert_eq!(
+        actions,
+        [
+            ("user.add", "wu"),
+            ("user.update", "sue"),
+            ("user.update", "sue"),
+            ("session.revoke", "ann"),
+            ("user.password", "wu"),
+        ]
+    );
+    let update = audit.entries.iter().find(|e| e.action == "user.update").expect("an update");
+    assert_eq!(update.before["role"], "supervisor");
+    assert_eq!(update.after["role"], "manager");
+    assert!(audit.entries.iter().all(|e| e.device == ada.device));
+    let text = serde_json::to_string(&audit).expect("JSON");
+    assert!(!text.contains("long enough") && !text.contains("argon2"), "no passwords in the log");
+}

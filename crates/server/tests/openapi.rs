@@ -13,7 +13,7 @@ use std::time::Duration;
 
 /// Every route of [`http::router`], by method and full path. A route added
 /// to the router belongs here and in the document.
-const ROUTES: [(&str, &str); 17] = [
+const ROUTES: [(&str, &str); 23] = [
     ("get", "/api/v1/health"),
     ("get", "/api/v1/meta"),
     ("get", "/api/v1/openapi.json"),
@@ -31,6 +31,12 @@ const ROUTES: [(&str, &str); 17] = [
     ("put", "/api/v1/admin/config"),
     ("get", "/api/v1/admin/config/versions"),
     ("get", "/api/v1/admin/audit"),
+    ("get", "/api/v1/admin/users"),
+    ("post", "/api/v1/admin/users"),
+    ("put", "/api/v1/admin/users/{name}"),
+    ("post", "/api/v1/admin/users/{name}/password"),
+    ("get", "/api/v1/admin/users/{name}/sessions"),
+    ("post", "/api/v1/admin/users/{name}/sessions/revoke"),
 ];
 
 const UPDATE: &str = "REDRESS_UPDATE_OPENAPI";
@@ -117,7 +123,9 @@ fn the_server_has_every_route_and_serves_the_committed_document() {
 
     for (method, path) in ROUTES {
         // Path parameters get a well-formed value.
-        let path = path.replace("{id}", "00000000-0000-0000-0000-000000000000");
+        let path = path
+            .replace("{id}", "00000000-0000-0000-0000-000000000000")
+            .replace("{name}", "ann");
         let url = format!("http://{addr}{path}");
         let response = match method {
             "get" => agent.get(&url).call(),

@@ -18,7 +18,8 @@
 use crate::endpoint::{EndpointError, ServerEndpoint, refused};
 use crate::{Transport, TransportError};
 use redress_protocol::admin::{
-    AuditPage, ConfigPut, ConfigResponse, ConfigVersion, ConfigVersions,
+    Account, AccountChange, AccountSession, AuditPage, ConfigPut, ConfigResponse, ConfigVersion,
+    ConfigVersions, NewAccount, PasswordReset, RevokeSessions, SessionsRevoked,
 };
 use redress_protocol::http::{ErrorBody, LoginRequest, LoginResponse, Meta, headers};
 use redress_protocol::{
@@ -322,6 +323,64 @@ impl HttpTransport {
         read_answer(self.note_epoch(request.call()))
     }
 
+    /// Asks `GET /admin/users`. Admins only.
+    pub fn admin_users(&self) -> Result<Vec<Account>, TransportError> {
+        self.endpoint()?;
+        read_answer(self.note_epoch(self.get("/admin/users").call()))
+    }
+
+    /// `POST /admin/users`: adds a person. Admins only.
+    pub fn admin_add_user(&self, new: &NewAccount) -> Result<Account, TransportError> {
+        self.endpoint()?;
+        read_answer(self.note_epoch(self.post("/admin/users").send_json(new)))
+    }
+
+    /// `PUT /admin/users/{name}`. Admins only.
+    pub fn admin_update_user(
+        &self,
+        name: &str,
+        change: &AccountChange,
+    ) -> Result<Account, TransportError> {
+        self.endpoint()?;
+        let answer = self
+            .agent
+            .put(format!("{}/admin/users/{}", self.base, path_segment(name)))
+            .header("Authorization", &self.authorization)
+            .header(headers::DEVICE, self.device.to_string())
+            .header(headers::PROTOCOL, PROTOCOL_VERSION.to_string())
+            .send_json(change);
+        read_answer(self.note_epoch(answer))
+    }
+
+    /// `POST /admin/users/{name}/password`. Admins only.
+    pub fn admin_reset_password(
+        &self,
+        name: &str,
+        reset: &PasswordReset,
+    ) -> Result<Account, TransportError> {
+        self.endpoint()?;
+        let path = format!("/admin/users/{}/password", path_segment(name));
+        read_answer(self.note_epoch(self.post(&path).send_json(reset)))
+    }
+
+    /// Asks `GET /admin/users/{name}/sessions`. Admins only.
+    pub fn admin_user_sessions(&self, name: &str) -> Result<Vec<AccountSession>, TransportError> {
+        self.endpoint()?;
+        let path = format!("/admin/users/{}/sessions", path_segment(name));
+        read_answer(self.note_epoch(self.get(&path).call()))
+    }
+
+    /// `POST /admin/users/{name}/sessions/revoke`. Admins only.
+    pub fn admin_revoke_sessions(
+        &self,
+        name: &str,
+        revoke: &RevokeSessions,
+    ) -> Result<SessionsRevoked, TransportError> {
+        self.endpoint()?;
+        let path = format!("/admin/users/{}/sessions/revoke", path_segment(name));
+        read_answer(self.note_epoch(self.post(&path).send_json(revoke)))
+    }
+
     /// Revokes this session on the server.
     pub fn logout(&self) -> Result<(), TransportError> {
         self.endpoint()?;
@@ -365,6 +424,21 @@ impl Transport for HttpTransport {
             .call();
         read_answer(self.note_epoch(answer))
     }
+}
+
+/// A user name as one URL path segment: every byte outside the unreserved
+/// set percent-encoded (user names have no spaces, but may have `/` or
+/// non-ASCII letters).
+fn path_segment(name: &str) -> String {
+    name.bytes().fold(String::new(), |mut out, b| {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            use std::fmt::Write as _;
+            let _ = write!(out, "%{b:02X}");
+        }
+        out
+    })
 }
 
 /// The `Redress-Server-Epoch` header of an answer, if it has a readable one.

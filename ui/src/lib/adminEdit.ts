@@ -2,6 +2,7 @@
 // edits (catalogs and SLA policies). Whether the result holds together
 // (codes, calendars) is Rust's to decide when it is saved; these only keep
 // the form's own bookkeeping right.
+import type { AuthorityMatrix } from "../bindings/AuthorityMatrix";
 import type { CatalogEntry } from "../bindings/CatalogEntry";
 import type { Catalogs } from "../bindings/Catalogs";
 import type { ClockTarget } from "../bindings/ClockTarget";
@@ -11,6 +12,7 @@ import type { SlaPolicy } from "../bindings/SlaPolicy";
 export interface Draft {
   catalogs: Catalogs;
   policies: SlaPolicy[];
+  authority: AuthorityMatrix;
 }
 
 /** The clocks a policy may set a target for, in the order shown. */

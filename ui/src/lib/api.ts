@@ -5,7 +5,15 @@ import { decodeDashboard, type DashboardData } from "./dashboardLines";
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import type { Opens } from "../bindings/Opens";
+import type { AccountEdit } from "../bindings/AccountEdit";
+import type { AccountInput } from "../bindings/AccountInput";
+import type { AccountLine } from "../bindings/AccountLine";
 import type { AdminConfig } from "../bindings/AdminConfig";
+import type { AuthorityMatrix } from "../bindings/AuthorityMatrix";
+import type { RemedyKind } from "../bindings/RemedyKind";
+import type { Role } from "../bindings/Role";
+import type { RouteExplanation } from "../bindings/RouteExplanation";
+import type { SessionLine } from "../bindings/SessionLine";
 import type { AuditLine } from "../bindings/AuditLine";
 import type { ConfigEdit } from "../bindings/ConfigEdit";
 import type { DiffLine } from "../bindings/DiffLine";
@@ -52,6 +60,14 @@ export const api = {
   adminDiff: (from: number, to: number) => invoke<DiffLine[]>("admin_diff", { from, to }),
   adminAudit: () => invoke<AuditLine[]>("admin_audit"),
   adminAuditExport: () => invoke<string>("admin_audit_export"),
+  adminAccounts: () => invoke<AccountLine[]>("admin_accounts"),
+  adminAddAccount: (input: AccountInput) => invoke<AccountLine>("admin_add_account", { input }),
+  adminEditAccount: (name: string, edit: AccountEdit) => invoke<AccountLine>("admin_edit_account", { name, edit }),
+  adminResetPassword: (name: string, password: string) => invoke<null>("admin_reset_password", { name, password }),
+  adminSessions: (name: string) => invoke<SessionLine[]>("admin_sessions", { name }),
+  adminRevokeSessions: (name: string, id: string | null) => invoke<number>("admin_revoke_sessions", { name, id }),
+  authorityRoute: (matrix: AuthorityMatrix, proposer: Role, kind: RemedyKind, amountMinor: number) =>
+    invoke<RouteExplanation>("authority_route", { matrix, proposer, kind, amountMinor }),
   recordComplaint: (input: ComplaintDraft) => invoke<string>("record_complaint", { input }),
   intakeLookup: (query: IntakeQuery) => invoke<IntakeLookup>("intake_lookup", { query }),
   team: () => invoke<TeamView>("team"),

@@ -19,3 +19,9 @@ export function parseAmount(text: string): number | null {
   const [whole, frac = ""] = t.split(".");
   return Number(whole) * 100 + Number(frac.padEnd(2, "0"));
 }
+
+/** Minor units as the amount a form shows ("500", "12.50"); "" for none. */
+export function amountText(minor: number | null): string {
+  if (minor === null) return "";
+  return minor % 100 === 0 ? String(minor / 100) : (minor / 100).toFixed(2);
+}

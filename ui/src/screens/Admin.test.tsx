@@ -23,6 +23,15 @@ const CONFIG: AdminConfig = {
     people: [{ user: "admin.li", name: "李管理" }],
   },
   policies: [],
+  authority: {
+    currency: "CNY",
+    rules: [
+      { role: "agent", kind: null, grant_minor: 5000, approve_minor: 0 },
+      { role: "supervisor", kind: null, grant_minor: 50000, approve_minor: 50000 },
+      { role: "manager", kind: null, grant_minor: 500000, approve_minor: 500000 },
+      { role: "admin", kind: null, grant_minor: 500000, approve_minor: 5000000 },
+    ],
+  },
   calendars: ["24x7", "office"],
   toml: 'default_calling_code = "86"\n',
 };
@@ -40,6 +49,29 @@ beforeEach(() => {
   vi.mocked(api.adminSave).mockReset().mockResolvedValue(4);
   vi.mocked(api.adminVersions).mockReset().mockResolvedValue([]);
   vi.mocked(api.adminAudit).mockReset().mockResolvedValue([]);
+  vi.mocked(api.adminAccounts).mockReset().mockResolvedValue([
+    {
+      name: "admin.li",
+      kind: "person",
+      role: "admin",
+      approval_limit_minor: null,
+      disabled: false,
+      created_at: "2026-12-01T00:00:00Z",
+      sessions: 1,
+    },
+    {
+      name: "agent.wu",
+      kind: "person",
+      role: "agent",
+      approval_limit_minor: 20000,
+      disabled: false,
+      created_at: "2026-12-01T00:00:00Z",
+      sessions: 2,
+    },
+  ]);
+  vi.mocked(api.adminEditAccount).mockReset().mockResolvedValue({} as never);
+  vi.mocked(api.adminAddAccount).mockReset().mockResolvedValue({} as never);
+  vi.mocked(api.adminSessions).mockReset().mockResolvedValue([]);
 });
 afterEach(cleanup);
 
@@ -133,5 +165,108 @@ describe("Admin", () => {
     expect(screen.queryByTestId("admin-audit-2")).toBeNull();
     expect(screen.getByTestId("admin-audit-1")).toBeTruthy();
     expect(screen.getByTestId("admin-audit-count").textContent).toBe("Shown: 1");
+  });
+});
+
+describe("Admin accounts", () => {
+  it("changes a role and a limit, and disables only after a confirmation", async () => {
+    admin();
+    await screen.findByTestId("admin-home");
+    fireEvent.click(screen.getByTestId("tab-people"));
+    await screen.findByTestId("admin-account-agent.wu");
+    // The site's display name, with the user name beside it.
+    expect(screen.getByTestId("admin-account-admin.li").textContent).toContain("李管理");
+    expect((screen.getByTestId("admin-account-agent.wu-limit") as HTMLInputElement).value).toBe("200");
+    expect(screen.queryByTestId("admin-account-agent.wu-save")).toBeNull();
+    fireEvent.change(screen.getByTestId("admin-account-agent.wu-role"), { target: { value: "supervisor" } });
+    type("admin-account-agent.wu-limit", "500");
+    fireEvent.click(screen.getByTestId("admin-account-agent.wu-save"));
+    await screen.findByTestId("admin-people-done");
+    expect(vi.mocked(api.adminEditAccount)).toHaveBeenCalledWith("agent.wu", {
+      role: "supervisor",
+      approval_limit_minor: 50000,
+      disabled: false,
+    });
+
+    fireEvent.click(screen.getByTestId("admin-account-agent.wu-disable"));
+    expect(vi.mocked(api.adminEditAccount)).toHaveBeenCalledTimes(1);
+    await screen.findByTestId("admin-disable-dialog");
+    fireEvent.click(screen.getByTestId("dialog-confirm"));
+    await waitFor(() => expect(vi.mocked(api.adminEditAccount)).toHaveBeenCalledTimes(2));
+    expect(vi.mocked(api.adminEditAccount).mock.calls[1]?.[1].disabled).toBe(true);
+  });
+
+  it("adds a person only with a password of eight characters", async () => {
+    admin();
+    await screen.findByTestId("admin-home");
+    fireEvent.click(screen.getByTestId("tab-people"));
+    await screen.findByTestId("admin-add-account");
+    type("admin-add-account-name", "agent.zhao");
+    type("admin-add-account-password", "short");
+    fireEvent.click(screen.getByTestId("admin-add-account-add"));
+    expect(screen.getByText("A password has at least 8 characters.")).toBeTruthy();
+    expect(vi.mocked(api.adminAddAccount)).not.toHaveBeenCalled();
+    type("admin-add-account-password", "long enough");
+    fireEvent.click(screen.getByTestId("admin-add-account-add"));
+    await screen.findByTestId("admin-people-done");
+    expect(vi.mocked(api.adminAddAccount)).toHaveBeenCalledWith({
+      name: "agent.zhao",
+      role: "agent",
+      approval_limit_minor: null,
+      password: "long enough",
+    });
+  });
+
+  it("says accounts live on the server on a standalone console", async () => {
+    vi.mocked(api.adminConfig).mockResolvedValue({ ...CONFIG, home: "local", version: null });
+    admin();
+    await screen.findByTestId("admin-home");
+    fireEvent.click(screen.getByTestId("tab-people"));
+    expect(screen.getByText(/Accounts live on the server/)).toBeTruthy();
+    expect(vi.mocked(api.adminAccounts)).not.toHaveBeenCalled();
+  });
+});
+
+describe("Admin authority", () => {
+  it("edits limits, adds a per-type rule, and asks Rust who must approve", async () => {
+    vi.mocked(api.authorityRoute)
+      .mockReset()
+      .mockResolvedValue({
+        routing: { route: "needs_approval", required_role: "manager" },
+        grant_limit_minor: 5000,
+        deciding_roles: ["manager", "admin"],
+        highest_limit_minor: 5000000,
+      });
+    admin();
+    await screen.findByTestId("admin-home");
+    fireEvent.click(screen.getByTestId("tab-authority"));
+    await screen.findByTestId("admin-route-answer");
+    await waitFor(() =>
+      expect(screen.getByTestId("admin-route-answer").textContent).toBe(
+        "Needs approval by a Manager. May decide: Manager, Administrator.",
+      ),
+    );
+    type("admin-route-amount", "2000");
+    await waitFor(() => expect(vi.mocked(api.authorityRoute).mock.calls.at(-1)?.[3]).toBe(200000));
+    expect(vi.mocked(api.authorityRoute).mock.calls.at(-1)?.[1]).toBe("agent");
+
+    type("admin-authority-agent-grant", "80");
+    fireEvent.change(screen.getByTestId("admin-authority-new-kind"), { target: { value: "fee_waiver" } });
+    fireEvent.click(screen.getByTestId("admin-authority-add"));
+    expect(screen.getByTestId("admin-authority-override-supervisor-fee_waiver")).toBeTruthy();
+    // The check follows the matrix as edited, before it is saved.
+    await waitFor(() =>
+      expect(vi.mocked(api.authorityRoute).mock.calls.at(-1)?.[0].rules[0]?.grant_minor).toBe(8000),
+    );
+    fireEvent.click(screen.getByTestId("admin-save"));
+    await screen.findByTestId("admin-saved");
+    const edit = vi.mocked(api.adminSave).mock.calls[0]?.[0];
+    expect(edit?.authority.rules[0]).toEqual({ role: "agent", kind: null, grant_minor: 8000, approve_minor: 0 });
+    expect(edit?.authority.rules.at(-1)).toEqual({
+      role: "supervisor",
+      kind: "fee_waiver",
+      grant_minor: 50000,
+      approve_minor: 50000,
+    });
   });
 });

@@ -36,11 +36,14 @@ import {
 import { api, toAppError } from "../lib/api";
 import { settingsChanged } from "../lib/changes";
 import { useShell } from "../lib/context";
+import { amountText } from "../lib/money";
 import { personName } from "../lib/names";
 import { formatDateTime } from "../lib/time";
 import { useLoad } from "../lib/useLoad";
+import { AuthorityEditor } from "./AdminAuthority";
+import { People } from "./AdminPeople";
 
-const TABS = ["catalogs", "sla", "versions", "audit", "transfer"] as const;
+const TABS = ["catalogs", "people", "sla", "authority", "versions", "audit", "transfer"] as const;
 type Tab = (typeof TABS)[number];
 
 const CLOCK_LABEL: Record<PolicyClock, Key> = {
@@ -85,8 +88,10 @@ export function Admin() {
       {config.error && <ErrorBanner error={config.error} onRetry={config.reload} />}
       {!base ? (
         config.loading && <Loading />
-      ) : tab === "catalogs" || tab === "sla" ? (
+      ) : tab === "catalogs" || tab === "sla" || tab === "authority" ? (
         <Editor base={base} tab={tab} reload={config.reload} />
+      ) : tab === "people" ? (
+        <People base={base} />
       ) : tab === "versions" ? (
         <Versions base={base} />
       ) : tab === "audit" ? (
@@ -99,9 +104,20 @@ export function Admin() {
 }
 
 /** The catalogs and SLA tabs share one draft and one save bar. */
-function Editor({ base, tab, reload }: { base: AdminConfig; tab: "catalogs" | "sla"; reload: () => void }) {
+function Editor({
+  base,
+  tab,
+  reload,
+}: {
+  base: AdminConfig;
+  tab: "catalogs" | "sla" | "authority";
+  reload: () => void;
+}) {
   const { t } = useI18n();
-  const start = useMemo<Draft>(() => ({ catalogs: base.catalogs, policies: base.policies }), [base]);
+  const start = useMemo<Draft>(
+    () => ({ catalogs: base.catalogs, policies: base.policies, authority: base.authority }),
+    [base],
+  );
   const [draft, setDraft] = useState<Draft>(start);
   const [note, setNote] = useState("");
   const [busy, setBusy] = useState(false);
@@ -125,7 +141,13 @@ function Editor({ base, tab, reload }: { base: AdminConfig; tab: "catalogs" | "s
     setFailure(undefined);
     setSaved(undefined);
     api
-      .adminSave({ base_version: base.version, catalogs: draft.catalogs, policies: draft.policies, note })
+      .adminSave({
+        base_version: base.version,
+        catalogs: draft.catalogs,
+        policies: draft.policies,
+        authority: draft.authority,
+        note,
+      })
       .then((v) => {
         setSaved(v === null ? t("admin.save.done_local") : t("admin.save.done_version", { v }));
         setNote("");
@@ -139,6 +161,8 @@ function Editor({ base, tab, reload }: { base: AdminConfig; tab: "catalogs" | "s
     <div style={{ display: "flex", flexDirection: "column", gap: 12 }}>
       {tab === "catalogs" ? (
         <CatalogsEditor catalogs={draft.catalogs} onChange={(catalogs) => setDraft({ ...draft, catalogs })} />
+      ) : tab === "authority" ? (
+        <AuthorityEditor matrix={draft.authority} onChange={(authority) => setDraft({ ...draft, authority })} />
       ) : (
         <SlaEditor
           policies={draft.policies}
@@ -722,8 +746,25 @@ function changeText(t: ReturnType<typeof useI18n>["t"], lang: Lang, e: AuditLine
     if (typeof after.note === "string" && after.note !== "") parts.push(after.note);
     return parts.join(" · ");
   }
-  if (e.action === "user.add" && typeof after.role === "string") {
-    return t("admin.audit.role", { role: t(`role.${after.role as Role}`) });
+  if ((e.action === "user.add" || e.action === "user.update") && typeof after.role === "string") {
+    const role = t("admin.audit.role", { role: t(`role.${after.role as Role}`) });
+    if (e.action === "user.add") return role;
+    const parts = [];
+    if (before.role !== after.role) parts.push(role);
+    if (before.approval_limit_minor !== after.approval_limit_minor) {
+      parts.push(
+        t("admin.audit.limit", {
+          amount: typeof after.approval_limit_minor === "number" ? amountText(after.approval_limit_minor) : "—",
+        }),
+      );
+    }
+    if (before.disabled !== after.disabled) {
+      parts.push(after.disabled ? t("admin.people.disabled") : t("admin.people.active"));
+    }
+    return parts.join(" · ");
+  }
+  if (e.action === "session.revoke" && typeof after.revoked === "number") {
+    return t("admin.audit.revoked", { n: after.revoked });
   }
   if (e.action.startsWith("user.")) return "";
   return `${e.before} → ${e.after}`;
@@ -735,6 +776,8 @@ const ACTION_LABEL: Record<string, Key> = {
   "user.disable": "admin.action.user.disable",
   "user.enable": "admin.action.user.enable",
   "user.password": "admin.action.user.password",
+  "user.update": "admin.action.user.update",
+  "session.revoke": "admin.action.session.revoke",
 };
 
 /** An audit entry's action in words, or its code when it is not known here. */

@@ -17,10 +17,10 @@ import { settingsChanged } from "../lib/changes";
 import { formatDateTime } from "../lib/time";
 import { useLoad } from "../lib/useLoad";
 import { useShell } from "../lib/context";
-import { parseAmount } from "../lib/money";
+import { amountText, parseAmount } from "../lib/money";
 import { ServerAccount } from "./ServerAccount";
+import { ROLES } from "../lib/roles";
 
-const ROLES: readonly Role[] = ["agent", "supervisor", "manager", "admin"];
 const NOTIFY_KINDS: readonly ReminderKind[] = [
   "progress_due",
   "sla_warning",
@@ -42,17 +42,12 @@ export interface SettingsForm {
 
 type FieldErrors = Partial<Record<"user" | "limit" | "summaryOver", Key>>;
 
-function limitText(minor: number | null): string {
-  if (minor === null) return "";
-  return minor % 100 === 0 ? String(minor / 100) : (minor / 100).toFixed(2);
-}
-
 export function toForm(s: SettingsData): SettingsForm {
   return {
     user: s.user,
     name: s.display_name,
     role: s.role,
-    limit: limitText(s.approval_limit_minor),
+    limit: amountText(s.approval_limit_minor),
     language: s.language,
     notify: {
       progress_due: s.notify.progress_due,

@@ -12,8 +12,8 @@ import { Options } from "../components/Options";
 import { ErrorBanner } from "../components/Status";
 import { I18nProvider, useI18n } from "../i18n";
 import { api, toAppError } from "../lib/api";
+import { ROLES } from "../lib/roles";
 
-const ROLES: readonly Role[] = ["agent", "supervisor", "manager", "admin"];
 
 export function WhoAmI({ defaults, onDone }: { defaults: Settings; onDone: (s: Settings) => void }) {
   // The language applies at once here too, before anything is stored.

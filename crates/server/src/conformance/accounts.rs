@@ -32,6 +32,7 @@ macro_rules! account_conformance_tests {
             sessions_expire_are_revoked_and_follow_their_user,
             passwords_change_users_come_back_and_sessions_are_listed_revoked_and_purged,
             an_integration_is_added_whole_or_not_at_all,
+            users_are_listed_and_change_role,
         );
     };
     (@cases $open:path; $($case:ident),* $(,)?) => {
@@ -447,4 +448,54 @@ pub fn an_integration_is_added_whole_or_not_at_all<G, S: Backend>(open: impl Fn(
         store.set_password(&crm, "$argon2id$x", now()),
         Err(StoreError::InvalidUser(_))
     ));
+}
+
+/// Every account is listed by name; a person's role and personal limit
+/// change (and show in the sessions that read the user), an integration's
+/// and an unknown name's do not, and a negative limit is refused.
+pub fn users_are_listed_and_change_role<G, S: Backend>(open: impl Fn() -> (G, S)) {
+    let (_guard, store) = open();
+    for (name, role) in [("sue", Role::Supervisor), ("ann", Role::Agent)] {
+        store.add_user(&user(name, role, None), now()).expect("add");
+    }
+    let crm = NewUser {
+        kind: UserKind::Integration,
+        ..user("crm", Role::Agent, None)
+    };
+    store.add_user(&crm, now()).expect("add the integration");
+    let names: Vec<String> = store
+        .list_users()
+        .expect("list")
+        .iter()
+        .map(|u| u.name.to_string())
+        .collect();
+    assert_eq!(names, ["ann", "crm", "sue"]);
+
+    let ann = UserId::new("ann");
+    store
+        .set_role(&ann, Role::Manager, Some(80_000))
+        .expect("promote");
+    let found = store.find_user(&ann).expect("find").expect("ann");
+    assert_eq!((found.role, found.approval_limit_minor), (Role::Manager, Some(80_000)));
+    store.set_role(&ann, Role::Agent, None).expect("back");
+    let found = store.find_user(&ann).expect("find").expect("ann");
+    assert_eq!((found.role, found.approval_limit_minor), (Role::Agent, None));
+
+    assert!(matches!(
+        store.set_role(&ann, Role::Agent, Some(-1)),
+        Err(StoreError::InvalidUser(_))
+    ));
+    assert!(matches!(
+        store.set_role(&UserId::new("crm"), Role::Admin, None),
+        Err(StoreError::InvalidUser(_))
+    ));
+    assert!(matches!(
+        store.set_role(&UserId::new("nobody"), Role::Admin, None),
+        Err(StoreError::UnknownUser(_))
+    ));
+    let crm = store
+        .find_user(&UserId::new("crm"))
+        .expect("find")
+        .expect("crm");
+    assert_eq!(crm.role, Role::Agent, "the integration kept its role");
 }

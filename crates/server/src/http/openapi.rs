@@ -7,7 +7,8 @@ use super::{Health, admin, intake, session, sync};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use redress_protocol::admin::{
-    AuditEntry, AuditPage, ConfigPut, ConfigResponse, ConfigVersion, ConfigVersions,
+    Account, AccountChange, AccountSession, AuditEntry, AuditPage, ConfigPut, ConfigResponse,
+    ConfigVersion, ConfigVersions, NewAccount, PasswordReset, RevokeSessions, SessionsRevoked,
 };
 use redress_protocol::http::{ErrorBody, LoginRequest, LoginResponse, Meta};
 use redress_protocol::intake::schema::{
@@ -87,6 +88,12 @@ pub(super) struct DeviceHeader {
         admin::config_versions,
         admin::put_config,
         admin::audit,
+        admin::users,
+        admin::add_user,
+        admin::update_user,
+        admin::reset_password,
+        admin::user_sessions,
+        admin::revoke_user_sessions,
     ),
     components(schemas(
         ErrorBody,
@@ -124,6 +131,13 @@ pub(super) struct DeviceHeader {
         ConfigPut,
         AuditEntry,
         AuditPage,
+        Account,
+        NewAccount,
+        AccountChange,
+        PasswordReset,
+        AccountSession,
+        RevokeSessions,
+        SessionsRevoked,
     )),
     modifiers(&BearerAuth),
     tags(
