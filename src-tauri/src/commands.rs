@@ -353,7 +353,10 @@ pub async fn admin_add_account(
     sync: State<'_, Sync>,
     input: AccountInput,
 ) -> Result<AccountLine, AppError> {
-    blocking_sync(&sync, move |s| s.with_vault(|a, v| a.admin_add_account(v, input))).await
+    blocking_sync(&sync, move |s| {
+        s.with_vault(|a, v| a.admin_add_account(v, input))
+    })
+    .await
 }
 
 #[tauri::command]
@@ -385,7 +388,10 @@ pub async fn admin_sessions(
     sync: State<'_, Sync>,
     name: String,
 ) -> Result<Vec<SessionLine>, AppError> {
-    blocking_sync(&sync, move |s| s.with_vault(|a, v| a.admin_sessions(v, &name))).await
+    blocking_sync(&sync, move |s| {
+        s.with_vault(|a, v| a.admin_sessions(v, &name))
+    })
+    .await
 }
 
 #[tauri::command]

@@ -584,7 +584,11 @@ impl App {
     }
 
     /// An account's live sessions.
-    pub fn admin_sessions(&self, vault: &dyn TokenVault, name: &str) -> AppResult<Vec<SessionLine>> {
+    pub fn admin_sessions(
+        &self,
+        vault: &dyn TokenVault,
+        name: &str,
+    ) -> AppResult<Vec<SessionLine>> {
         Ok(self
             .accounts_server(vault)?
             .admin_user_sessions(name)?

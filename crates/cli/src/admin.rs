@@ -16,8 +16,8 @@ use redress_app::NoVault;
 use redress_app::admin::{
     AccountEdit, AccountInput, AccountLine, audit_csv, config_toml, parse_config_toml,
 };
-use redress_domain::model::Role;
 use redress_domain::RulesDocument;
+use redress_domain::model::Role;
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Subcommand)]
@@ -115,9 +115,9 @@ pub enum UserCommand {
 
 fn role_of(name: &str) -> Result<Role, CliError> {
     Role::parse(name).ok_or_else(|| CliError::BadInput {
-            code: "invalid_role",
-            message: format!("unknown role {name:?}; use agent, supervisor, manager or admin"),
-        })
+        code: "invalid_role",
+        message: format!("unknown role {name:?}; use agent, supervisor, manager or admin"),
+    })
 }
 
 fn account_line(a: &AccountLine) -> String {
@@ -204,7 +204,10 @@ fn user_command(app: &redress_app::App, cmd: UserCommand) -> Result<String, CliE
             .iter()
             .map(|s| {
                 // Device names come from clients: quoted.
-                format!("{} {:?} since {} until {}", s.id, s.device_name, s.created_at, s.expires_at)
+                format!(
+                    "{} {:?} since {} until {}",
+                    s.id, s.device_name, s.created_at, s.expires_at
+                )
             })
             .collect::<Vec<_>>()
             .join("\n")),

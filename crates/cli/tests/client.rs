@@ -658,12 +658,33 @@ fn an_admin_manages_accounts_from_the_command_line() {
 
     let added = ctl_in(
         &admin,
-        &["admin", "user", "add", "wu", "--role", "agent", "--approval-limit", "2000", "--password-stdin"],
+        &[
+            "admin",
+            "user",
+            "add",
+            "wu",
+            "--role",
+            "agent",
+            "--approval-limit",
+            "2000",
+            "--password-stdin",
+        ],
         &format!("{PASSWORD}\n"),
     )
     .ok();
     assert_eq!(added, "added wu person agent limit 2000 active sessions 0");
-    let bad = ctl(&admin, &["admin", "user", "add", "zhao", "--role", "boss", "--password-stdin"]);
+    let bad = ctl(
+        &admin,
+        &[
+            "admin",
+            "user",
+            "add",
+            "zhao",
+            "--role",
+            "boss",
+            "--password-stdin",
+        ],
+    );
     assert_eq!(bad.code, 2, "{bad:?}");
     assert!(bad.stderr.starts_with("error[invalid_role]: "), "{bad:?}");
 
@@ -673,7 +694,11 @@ fn an_admin_manages_accounts_from_the_command_line() {
     assert_eq!(sessions.lines().count(), 1, "{sessions}");
     assert!(sessions.contains("\"redressctl\""), "{sessions}");
 
-    let set = ctl(&admin, &["admin", "user", "set", "wu", "--role", "supervisor"]).ok();
+    let set = ctl(
+        &admin,
+        &["admin", "user", "set", "wu", "--role", "supervisor"],
+    )
+    .ok();
     assert_eq!(set, "wu person supervisor limit - active sessions 1");
     let list = ctl(&admin, &["admin", "user", "list"]).ok();
     assert_eq!(
@@ -684,10 +709,21 @@ fn an_admin_manages_accounts_from_the_command_line() {
     assert_eq!(ended, "ended 1 sessions of wu");
     let refused = ctl(&desk, &["sync"]);
     assert_ne!(refused.code, 0, "wu's session ended: {refused:?}");
-    assert!(ctl(&admin, &["admin", "user", "disable", "wu"]).ok().contains("disabled"));
-    assert!(ctl(&admin, &["admin", "user", "enable", "wu"]).ok().contains("active"));
+    assert!(
+        ctl(&admin, &["admin", "user", "disable", "wu"])
+            .ok()
+            .contains("disabled")
+    );
+    assert!(
+        ctl(&admin, &["admin", "user", "enable", "wu"])
+            .ok()
+            .contains("active")
+    );
     let unknown = ctl(&admin, &["admin", "user", "disable", "nobody"]);
-    assert!(unknown.stderr.starts_with("error[unknown_user]: "), "{unknown:?}");
+    assert!(
+        unknown.stderr.starts_with("error[unknown_user]: "),
+        "{unknown:?}"
+    );
 
     let audit = ctl(&admin, &["admin", "audit", "--json"]).ok();
     let actions: Vec<String> = audit
@@ -698,6 +734,12 @@ fn an_admin_manages_accounts_from_the_command_line() {
         .collect();
     assert_eq!(
         actions,
-        ["user.add", "user.update", "session.revoke", "user.update", "user.update"]
+        [
+            "user.add",
+            "user.update",
+            "session.revoke",
+            "user.update",
+            "user.update"
+        ]
     );
 }

@@ -305,7 +305,8 @@ mod tests {
         // The proposal itself routes the same way.
         let agent = Actor::new("li", Role::Agent);
         assert_eq!(
-            m.route(&agent, RemedyKind::Voucher, 150_000).expect("routes"),
+            m.route(&agent, RemedyKind::Voucher, 150_000)
+                .expect("routes"),
             m.explain(Role::Agent, RemedyKind::Voucher, 150_000)
                 .routing
                 .expect("a route")
@@ -322,7 +323,14 @@ mod tests {
             panic!("refused");
         };
         let names: Vec<&str> = fields.iter().map(|f| f.field.as_str()).collect();
-        assert_eq!(names, ["authority.currency", "authority.rules[0]", "authority.rules[4]"]);
+        assert_eq!(
+            names,
+            [
+                "authority.currency",
+                "authority.rules[0]",
+                "authority.rules[4]"
+            ]
+        );
     }
 
     #[test]

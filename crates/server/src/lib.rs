@@ -39,8 +39,8 @@ pub mod testing;
 
 pub use self::postgres::{PgNotifier, PgStore, is_postgres_url};
 pub use accounts::{
-    AccountStore, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, NewIntegration, NewSession, NewUser, Session, SessionInfo,
-    TokenHash, User, UserKind, check_password, parse_role, role_name,
+    AccountStore, MAX_PASSWORD_BYTES, MIN_PASSWORD_CHARS, NewIntegration, NewSession, NewUser,
+    Session, SessionInfo, TokenHash, User, UserKind, check_password, parse_role, role_name,
 };
 pub use error::StoreError;
 pub use notify::{BroadcastHub, ChangeNotifier};

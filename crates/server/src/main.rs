@@ -21,7 +21,6 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
 
-
 #[derive(Debug, Parser)]
 #[command(
     name = "redress-server",

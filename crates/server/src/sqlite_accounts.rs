@@ -405,7 +405,9 @@ impl AccountStore for SqliteStore {
     fn list_users(&self) -> Result<Vec<User>> {
         let conn = self.read()?;
         let mut stmt = conn
-            .prepare(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"))
+            .prepare(&format!(
+                "SELECT {USER_COLUMNS} FROM users u ORDER BY u.name"
+            ))
             .map_err(db)?;
         let rows = stmt
             .query_map([], |r| UserRow::read(r, 0))
@@ -423,9 +425,11 @@ impl AccountStore for SqliteStore {
         }
         let conn = self.lock();
         let kind: Option<String> = conn
-            .query_row("SELECT kind FROM users WHERE name = ?1", [name.as_str()], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT kind FROM users WHERE name = ?1",
+                [name.as_str()],
+                |r| r.get(0),
+            )
             .optional()
             .map_err(db)?;
         match kind.as_deref() {

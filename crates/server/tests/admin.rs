@@ -196,7 +196,10 @@ fn an_admin_manages_accounts_and_every_change_is_audited() {
             "/admin/users/ann",
             &json!({"role": "admin", "disabled": false}),
         ),
-        sue.post("/admin/users/ann/password", &json!({"password": "long enough"})),
+        sue.post(
+            "/admin/users/ann/password",
+            &json!({"password": "long enough"}),
+        ),
         sue.get("/admin/users/ann/sessions"),
         sue.post("/admin/users/ann/sessions/revoke", &json!({})),
     ] {
@@ -205,20 +208,34 @@ fn an_admin_manages_accounts_and_every_change_is_audited() {
 
     let listed = ada.get("/admin/users");
     assert_eq!(listed.status, 200, "{}", listed.body);
-    let names: Vec<&str> = listed.body.as_array().expect("a list").iter()
-        .map(|a| a["name"].as_str().expect("a name")).collect();
+    let names: Vec<&str> = listed
+        .body
+        .as_array()
+        .expect("a list")
+        .iter()
+        .map(|a| a["name"].as_str().expect("a name"))
+        .collect();
     assert_eq!(names, ["ada", "ann", "max", "sue"]);
     let sue_row = &listed.body[3];
-    assert_eq!((sue_row["role"].as_str(), sue_row["sessions"].as_u64()), (Some("supervisor"), Some(1)));
+    assert_eq!(
+        (sue_row["role"].as_str(), sue_row["sessions"].as_u64()),
+        (Some("supervisor"), Some(1))
+    );
 
     // A new person signs in with the password the admin gave.
     assert_error(
-        &ada.post("/admin/users", &json!({"name": "wu", "role": "agent", "password": "short"})),
+        &ada.post(
+            "/admin/users",
+            &json!({"name": "wu", "role": "agent", "password": "short"}),
+        ),
         400,
         "invalid_user",
     );
     assert_error(
-        &ada.post("/admin/users", &json!({"name": "has space", "role": "agent", "password": "long enough"})),
+        &ada.post(
+            "/admin/users",
+            &json!({"name": "has space", "role": "agent", "password": "long enough"}),
+        ),
         400,
         "invalid_user",
     );
@@ -228,7 +245,10 @@ fn an_admin_manages_accounts_and_every_change_is_audited() {
     );
     assert_eq!(added.status, 200, "{}", added.body);
     assert_error(
-        &ada.post("/admin/users", &json!({"name": "wu", "role": "agent", "password": "long enough"})),
+        &ada.post(
+            "/admin/users",
+            &json!({"name": "wu", "role": "agent", "password": "long enough"}),
+        ),
         409,
         "user_exists",
     );
@@ -242,18 +262,31 @@ fn an_admin_manages_accounts_and_every_change_is_audited() {
     );
     assert_eq!(promoted.status, 200, "{}", promoted.body);
     assert_eq!(promoted.body["role"], "manager");
-    assert_eq!(sue.get("/rules").status, 200, "a role change keeps the session");
-    let disabled = ada.put("/admin/users/sue", &json!({"role": "manager", "approval_limit_minor": 900000, "disabled": true}));
+    assert_eq!(
+        sue.get("/rules").status,
+        200,
+        "a role change keeps the session"
+    );
+    let disabled = ada.put(
+        "/admin/users/sue",
+        &json!({"role": "manager", "approval_limit_minor": 900000, "disabled": true}),
+    );
     assert_eq!(disabled.body["disabled"], true);
     assert_error(&sue.get("/rules"), 401, "unauthorized");
     assert_error(
-        &ada.put("/admin/users/nobody", &json!({"role": "agent", "disabled": false})),
+        &ada.put(
+            "/admin/users/nobody",
+            &json!({"role": "agent", "disabled": false}),
+        ),
         404,
         "unknown_user",
     );
     // The last admin stays one.
     assert_error(
-        &ada.put("/admin/users/ada", &json!({"role": "manager", "disabled": false})),
+        &ada.put(
+            "/admin/users/ada",
+            &json!({"role": "manager", "disabled": false}),
+        ),
         400,
         "invalid_user",
     );
@@ -266,7 +299,10 @@ fn an_admin_manages_accounts_and_every_change_is_audited() {
     assert_eq!(sessions.body.as_array().map(Vec::len), Some(1));
     let id = sessions.body[0]["id"].as_str().expect("an id").to_owned();
     assert_error(
-        &ada.post("/admin/users/ann/sessions/revoke", &json!({"id": "not hex"})),
+        &ada.post(
+            "/admin/users/ann/sessions/revoke",
+            &json!({"id": "not hex"}),
+        ),
         400,
         "malformed_request",
     );
@@ -275,7 +311,10 @@ fn an_admin_manages_accounts_and_every_change_is_audited() {
     assert_error(&ann.get("/rules"), 401, "unauthorized");
 
     // A password reset ends wu's session too.
-    let reset = ada.post("/admin/users/wu/password", &json!({"password": "another long one"}));
+    let reset = ada.post(
+        "/admin/users/wu/password",
+        &json!({"password": "another long one"}),
+    );
     assert_eq!(reset.status, 200, "{}", reset.body);
     assert_error(&wu.get("/rules"), 401, "unauthorized");
 
@@ -298,10 +337,17 @@ fn an_admin_manages_accounts_and_every_change_is_audited() {
             ("user.password", "wu"),
         ]
     );
-    let update = audit.entries.iter().find(|e| e.action == "user.update").expect("an update");
+    let update = audit
+        .entries
+        .iter()
+        .find(|e| e.action == "user.update")
+        .expect("an update");
     assert_eq!(update.before["role"], "supervisor");
     assert_eq!(update.after["role"], "manager");
     assert!(audit.entries.iter().all(|e| e.device == ada.device));
     let text = serde_json::to_string(&audit).expect("JSON");
-    assert!(!text.contains("long enough") && !text.contains("argon2"), "no passwords in the log");
+    assert!(
+        !text.contains("long enough") && !text.contains("argon2"),
+        "no passwords in the log"
+    );
 }

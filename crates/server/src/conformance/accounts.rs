@@ -476,10 +476,16 @@ pub fn users_are_listed_and_change_role<G, S: Backend>(open: impl Fn() -> (G, S)
         .set_role(&ann, Role::Manager, Some(80_000))
         .expect("promote");
     let found = store.find_user(&ann).expect("find").expect("ann");
-    assert_eq!((found.role, found.approval_limit_minor), (Role::Manager, Some(80_000)));
+    assert_eq!(
+        (found.role, found.approval_limit_minor),
+        (Role::Manager, Some(80_000))
+    );
     store.set_role(&ann, Role::Agent, None).expect("back");
     let found = store.find_user(&ann).expect("find").expect("ann");
-    assert_eq!((found.role, found.approval_limit_minor), (Role::Agent, None));
+    assert_eq!(
+        (found.role, found.approval_limit_minor),
+        (Role::Agent, None)
+    );
 
     assert!(matches!(
         store.set_role(&ann, Role::Agent, Some(-1)),

@@ -17,9 +17,9 @@ use axum::extract::{FromRequestParts, Path, Query, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use jiff::Timestamp;
+use redress_domain::ids::UserId;
 use redress_domain::model::Role;
 use redress_protocol::ErrorCode;
-use redress_domain::ids::UserId;
 use redress_protocol::admin::{
     Account, AccountChange, AccountSession, AuditPage, ConfigPut, ConfigResponse, ConfigVersion,
     ConfigVersions, MAX_AUDIT_PAGE, NewAccount, PasswordReset, RevokeSessions, SessionsRevoked,
@@ -441,10 +441,7 @@ pub(super) async fn update_user(
                 .ok_or_else(|| crate::StoreError::UnknownUser(name.clone()))?;
             let stays_admin = change.role == Role::Admin && !change.disabled;
             let other_admins = users.iter().any(|u| {
-                u.name != name
-                    && u.role == Role::Admin
-                    && !u.disabled
-                    && u.kind == UserKind::Person
+                u.name != name && u.role == Role::Admin && !u.disabled && u.kind == UserKind::Person
             });
             if user.role == Role::Admin && !user.disabled && !stays_admin && !other_admins {
                 return Err(crate::StoreError::InvalidUser(format!(
@@ -452,7 +449,8 @@ pub(super) async fn update_user(
                 )));
             }
             let now = Timestamp::now();
-            if user.role != change.role || user.approval_limit_minor != change.approval_limit_minor {
+            if user.role != change.role || user.approval_limit_minor != change.approval_limit_minor
+            {
                 store.set_role(&name, change.role, change.approval_limit_minor)?;
             }
             if change.disabled && !user.disabled {
@@ -608,11 +606,9 @@ pub(super) async fn revoke_user_sessions(
     let body = ApiError::body(body)?;
     let revoke: RevokeSessions = serde_json::from_slice(&body)
         .map_err(|e| ApiError::malformed(format!("not a revocation: {e}")))?;
-    if revoke
-        .id
-        .as_deref()
-        .is_some_and(|id| id.is_empty() || id.len() > 16 || !id.chars().all(|c| c.is_ascii_hexdigit()))
-    {
+    if revoke.id.as_deref().is_some_and(|id| {
+        id.is_empty() || id.len() > 16 || !id.chars().all(|c| c.is_ascii_hexdigit())
+    }) {
         return Err(ApiError::malformed("a session id is 1 to 16 hex digits"));
     }
     let session = admin.0.session;

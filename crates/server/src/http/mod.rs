@@ -377,7 +377,10 @@ pub fn router(state: AppState) -> Router {
         .route("/admin/config/versions", get(admin::config_versions))
         .route("/admin/audit", get(admin::audit))
         .route("/admin/users", get(admin::users).post(admin::add_user))
-        .route("/admin/users/{name}", axum::routing::put(admin::update_user))
+        .route(
+            "/admin/users/{name}",
+            axum::routing::put(admin::update_user),
+        )
         .route("/admin/users/{name}/password", post(admin::reset_password))
         .route("/admin/users/{name}/sessions", get(admin::user_sessions))
         .route(
