@@ -18,6 +18,7 @@ use redress_domain::RulesDocument;
 use redress_domain::authority::AuthorityMatrix;
 use redress_domain::catalog::Catalogs;
 use redress_domain::model::Role;
+use redress_domain::rules::NotificationPolicy;
 use redress_domain::sla::SlaPolicy;
 use redress_protocol::admin::{AuditEntry, ConfigPut, MAX_AUDIT_PAGE};
 use redress_sync::HttpTransport;
@@ -46,6 +47,7 @@ pub struct AdminConfig {
     pub catalogs: Catalogs,
     pub policies: Vec<SlaPolicy>,
     pub authority: AuthorityMatrix,
+    pub notifications: NotificationPolicy,
     /// The calendar ids a target may be measured on (`24x7` first).
     pub calendars: Vec<String>,
     /// The whole document as TOML, for export.
@@ -62,6 +64,7 @@ pub struct ConfigEdit {
     pub catalogs: Catalogs,
     pub policies: Vec<SlaPolicy>,
     pub authority: AuthorityMatrix,
+    pub notifications: NotificationPolicy,
     #[serde(default)]
     pub note: String,
 }
@@ -242,6 +245,7 @@ impl App {
             catalogs: doc.catalogs.clone(),
             policies: doc.sla.policies.clone(),
             authority: doc.authority.clone(),
+            notifications: doc.notifications.clone(),
             calendars,
             toml: config_toml(&doc)?,
         })
@@ -292,6 +296,7 @@ impl App {
         doc.catalogs = edit.catalogs;
         doc.sla.policies = edit.policies;
         doc.authority = edit.authority;
+        doc.notifications = edit.notifications;
         self.admin_put(vault, doc, edit.base_version, None, &edit.note)
     }
 

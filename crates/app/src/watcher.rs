@@ -5,7 +5,11 @@
 //! reminder log (whose primary key is the reminder's stable key, so nothing is
 //! shown twice, not even across restarts), brings back snoozed reminders whose
 //! time came, and notifies: one toast each, or one summary when more than the
-//! configured number arrive at once. [`run_watcher`] sleeps until the next due
+//! configured number arrive at once. A reminder that falls due outside the
+//! user's working calendar (quiet hours, [`redress_domain::Rules::deliver_at`])
+//! waits in the log like a snoozed one and is shown at the next working
+//! instant, unless its complaint is critical or publicly exposed.
+//! [`run_watcher`] sleeps until the next due
 //! instant, waking at least every 30 seconds so a changed wall clock or a
 //! suspended laptop is noticed, and at once when a local change re-plans.
 
@@ -16,7 +20,7 @@ use crate::ports::{Notification, Opens};
 use crate::settings::Settings;
 use jiff::{SignedDuration, Timestamp};
 use redress_domain::complaint::{Alert, Complaint};
-use redress_domain::model::Role;
+use redress_domain::model::{Role, Severity};
 use redress_domain::planner::{Planner, Reminder, ReminderKind, Urgency, resolution};
 use std::sync::Arc;
 
@@ -64,13 +68,23 @@ impl App {
         let lang = settings.language;
         let fresh = self.store.write(|tx| {
             let mut fresh = Vec::new();
+            let rules = self.rules();
             for r in &mine {
-                let (number, customer) = match tx.reader().complaint(r.complaint)? {
-                    Some(s) => (s.complaint.number, s.complaint.customer.name),
-                    None => continue,
+                let Some(stored) = tx.reader().complaint(r.complaint)? else {
+                    continue;
                 };
-                let (title, body) = reminder_text(lang, &self.tz, r, &number, &customer);
+                let c = &stored.complaint;
+                let (title, body) = reminder_text(lang, &self.tz, r, &c.number, &c.customer.name);
                 if tx.record_reminder(r, now, &title, &body)? && settings.notify.wants(r.kind) {
+                    // Quiet hours: outside the user's working calendar the
+                    // reminder waits (as if snoozed) for the next working
+                    // instant, unless the complaint cannot wait.
+                    let urgent = c.severity == Severity::CRITICAL || c.public_exposure;
+                    let shown_at = rules.deliver_at(settings.user.as_str(), now, urgent);
+                    if shown_at > now {
+                        tx.snooze_reminder(&r.key, shown_at)?;
+                        continue;
+                    }
                     fresh.push(Notification::new(
                         lang,
                         (title, body),

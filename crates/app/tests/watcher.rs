@@ -364,3 +364,70 @@ fn the_tray_lists_breached_then_at_risk_complaints_and_each_opens_its_own() {
     assert!(risky.label.contains("客户10"), "{}", risky.label);
     assert_eq!(menu.entries.len(), TRAY_SECTION_LIMIT + 4);
 }
+
+/// Quiet hours: on a weekend, outside the site's quiet calendar, a progress
+/// update falling due is recorded but not shown until the next working
+/// instant (Monday 09:00 in Shanghai); a critical complaint's is shown at
+/// once.
+#[test]
+fn reminders_wait_for_working_hours_unless_the_complaint_is_critical() {
+    let dir = tempfile::tempdir().unwrap();
+    // Saturday 21 November 2026, 10:00 in Shanghai.
+    let clock = TestClock::at("2026-11-21T02:00:00Z");
+    let h = open(dir.path(), clock.clone());
+    let doc: redress_domain::RulesDocument = toml::from_str(
+        r#"
+[calendars.office]
+timezone = "Asia/Shanghai"
+hours.mon = [["09:00", "18:00"]]
+hours.tue = [["09:00", "18:00"]]
+hours.wed = [["09:00", "18:00"]]
+hours.thu = [["09:00", "18:00"]]
+hours.fri = [["09:00", "18:00"]]
+
+[notifications]
+quiet_calendar = "office"
+"#,
+    )
+    .unwrap();
+    h.app.put_site_config(&doc).unwrap();
+    let calm = h.app.record_complaint(upset(1)).unwrap();
+    let critical = h
+        .app
+        .record_complaint(ComplaintDraft {
+            severity: Severity::CRITICAL,
+            ..upset(2)
+        })
+        .unwrap();
+    h.toasts.take();
+
+    clock.advance_mins(31);
+    h.app.tick().unwrap();
+    let toasts = h.toasts.take();
+    assert!(
+        toasts.iter().any(|t| t.complaint() == Some(critical)),
+        "the critical complaint's reminder is shown on a Saturday: {toasts:?}"
+    );
+    assert!(
+        toasts.iter().all(|t| t.complaint() != Some(calm)),
+        "the other one waits: {toasts:?}"
+    );
+
+    // Sunday: still quiet.
+    clock.advance_mins(24 * 60);
+    h.app.tick().unwrap();
+    assert!(h.toasts.take().iter().all(|t| t.complaint() != Some(calm)));
+
+    // Monday 09:00 in Shanghai (01:00 UTC): what waited is shown.
+    clock.advance_mins(24 * 60 - 91);
+    assert_eq!(
+        h.app.now(),
+        "2026-11-23T01:00:00Z".parse::<jiff::Timestamp>().unwrap()
+    );
+    h.app.tick().unwrap();
+    let toasts = h.toasts.take();
+    assert!(
+        toasts.iter().any(|t| t.complaint() == Some(calm)),
+        "shown at the next working instant: {toasts:?}"
+    );
+}

@@ -78,6 +78,11 @@ pub struct Person {
     pub user: String,
     /// How colleagues know them (`李娜`).
     pub name: String,
+    /// The calendar of their working hours: outside it their reminders
+    /// wait (quiet hours). The site's quiet calendar when left out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub calendar: Option<String>,
 }
 
 /// Every catalog of the site.
@@ -325,6 +330,7 @@ mod tests {
             people: vec![Person {
                 user: "agent.li".to_owned(),
                 name: "李娜".to_owned(),
+                calendar: None,
             }],
             categories: vec![CatalogEntry {
                 categories: vec![dropout, old],
@@ -376,6 +382,7 @@ mod tests {
         c.people.push(Person {
             user: "agent.li".to_owned(),
             name: "又一个".to_owned(),
+            calendar: None,
         });
         let DomainError::ValidationFailed(fields) = c.check().expect_err("bad") else {
             panic!("validation_failed");

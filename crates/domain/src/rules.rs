@@ -105,6 +105,29 @@ pub struct Rules {
     pub received_at: ReceivedAtPolicy,
     /// Departments and complaint categories with their names.
     pub catalogs: Catalogs,
+    /// When reminders become desktop notifications (quiet hours).
+    pub notifications: NotificationPolicy,
+}
+
+/// When reminders become desktop notifications.
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields, default)]
+pub struct NotificationPolicy {
+    /// Quiet hours: a reminder that falls due outside this calendar's
+    /// working time (a night, a weekend, a holiday) is held and shown at
+    /// the next working instant, unless its complaint is critical or
+    /// publicly exposed. A person's own calendar (`catalogs.people`) takes
+    /// its place for them. Left out, reminders are shown at once.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub quiet_calendar: Option<String>,
+}
+
+impl NotificationPolicy {
+    fn is_default(&self) -> bool {
+        *self == NotificationPolicy::default()
+    }
 }
 
 impl Default for Rules {
@@ -118,6 +141,7 @@ impl Default for Rules {
             default_calling_code: Some("86".to_owned()),
             received_at: ReceivedAtPolicy::default(),
             catalogs: Catalogs::default(),
+            notifications: NotificationPolicy::default(),
         }
     }
 }
@@ -126,6 +150,37 @@ static ALWAYS: Calendar = Calendar::AlwaysOn;
 
 impl Rules {
     /// Looks up a calendar; unknown ids are an error, never a silent 24/7.
+    /// When a reminder for `recipient` that fell due at `due` is shown: at
+    /// once when `urgent` (a critical or publicly exposed complaint) or
+    /// when no quiet calendar applies to them (theirs, else the site's);
+    /// otherwise at the next working instant of that calendar, which is
+    /// `due` itself inside working time.
+    pub fn deliver_at(
+        &self,
+        recipient: &str,
+        due: jiff::Timestamp,
+        urgent: bool,
+    ) -> jiff::Timestamp {
+        if urgent {
+            return due;
+        }
+        let own = self
+            .catalogs
+            .people
+            .iter()
+            .find(|p| p.user == recipient)
+            .and_then(|p| p.calendar.as_ref());
+        let Some(id) = own.or(self.notifications.quiet_calendar.as_ref()) else {
+            return due;
+        };
+        // A calendar that is missing was refused when the rules were
+        // checked; should one be missing anyway, nothing is held back.
+        self.calendar(&CalendarId::new(id.clone()))
+            .ok()
+            .and_then(|cal| cal.resumes_at(due))
+            .unwrap_or(due)
+    }
+
     pub fn calendar(&self, id: &CalendarId) -> Result<&Calendar, DomainError> {
         if id.as_str() == ALWAYS_ON {
             return Ok(self.calendars.get(id).unwrap_or(&ALWAYS));
@@ -180,6 +235,9 @@ pub struct RulesDocument {
     /// the built-in one, for the same reason).
     #[serde(default, skip_serializing_if = "AuthorityMatrix::is_default")]
     pub authority: AuthorityMatrix,
+    /// Quiet hours; reminders are shown at once when left out.
+    #[serde(default, skip_serializing_if = "NotificationPolicy::is_default")]
+    pub notifications: NotificationPolicy,
 }
 
 fn site_calling_code() -> Option<String> {
@@ -195,6 +253,7 @@ impl Default for RulesDocument {
             received_at: ReceivedAtPolicy::default(),
             catalogs: Catalogs::default(),
             authority: AuthorityMatrix::default(),
+            notifications: NotificationPolicy::default(),
         }
     }
 }
@@ -222,6 +281,7 @@ impl RulesDocument {
             received_at: self.received_at.clone(),
             catalogs: self.catalogs.clone(),
             authority: self.authority.clone(),
+            notifications: self.notifications.clone(),
             ..Rules::default()
         };
         self.catalogs.check()?;
@@ -244,6 +304,29 @@ impl RulesDocument {
                         message: format!("no calendar {}", target.calendar),
                     });
                 }
+            }
+        }
+        let quiet = self
+            .notifications
+            .quiet_calendar
+            .iter()
+            .map(|c| ("notifications.quiet_calendar".to_owned(), c));
+        let personal = self
+            .catalogs
+            .people
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                p.calendar
+                    .as_ref()
+                    .map(|c| (format!("catalogs.people[{i}].calendar"), c))
+            });
+        for (field, calendar) in quiet.chain(personal) {
+            if rules.calendar(&CalendarId::new(calendar.clone())).is_err() {
+                unknown.push(FieldError {
+                    field,
+                    message: format!("no calendar {calendar}"),
+                });
             }
         }
         let window = &self.received_at;

@@ -2,6 +2,7 @@
 import type { AuthorityMatrix } from "./AuthorityMatrix";
 import type { Catalogs } from "./Catalogs";
 import type { ConfigHome } from "./ConfigHome";
+import type { NotificationPolicy } from "./NotificationPolicy";
 import type { SlaPolicy } from "./SlaPolicy";
 
 /**
@@ -12,7 +13,7 @@ export type AdminConfig = { home: ConfigHome,
  * The version this was read at: the base of the next save (`None`
  * standalone; 0 on a server that holds no version yet).
  */
-version: number | null, catalogs: Catalogs, policies: Array<SlaPolicy>, authority: AuthorityMatrix, 
+version: number | null, catalogs: Catalogs, policies: Array<SlaPolicy>, authority: AuthorityMatrix, notifications: NotificationPolicy, 
 /**
  * The calendar ids a target may be measured on (`24x7` first).
  */

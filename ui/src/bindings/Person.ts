@@ -12,4 +12,9 @@ user: string,
 /**
  * How colleagues know them (`李娜`).
  */
-name: string, };
+name: string, 
+/**
+ * The calendar of their working hours: outside it their reminders
+ * wait (quiet hours). The site's quiet calendar when left out.
+ */
+calendar?: string, };

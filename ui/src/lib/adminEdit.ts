@@ -6,6 +6,7 @@ import type { AuthorityMatrix } from "../bindings/AuthorityMatrix";
 import type { CatalogEntry } from "../bindings/CatalogEntry";
 import type { Catalogs } from "../bindings/Catalogs";
 import type { ClockTarget } from "../bindings/ClockTarget";
+import type { NotificationPolicy } from "../bindings/NotificationPolicy";
 import type { SlaPolicy } from "../bindings/SlaPolicy";
 
 /** What the screen edits. */
@@ -13,6 +14,7 @@ export interface Draft {
   catalogs: Catalogs;
   policies: SlaPolicy[];
   authority: AuthorityMatrix;
+  notifications: NotificationPolicy;
 }
 
 /** The clocks a policy may set a target for, in the order shown. */

@@ -32,6 +32,7 @@ const CONFIG: AdminConfig = {
       { role: "admin", kind: null, grant_minor: 500000, approve_minor: 5000000 },
     ],
   },
+  notifications: {},
   calendars: ["24x7", "office"],
   toml: 'default_calling_code = "86"\n',
 };
@@ -268,5 +269,25 @@ describe("Admin authority", () => {
       grant_minor: 50000,
       approve_minor: 50000,
     });
+  });
+});
+
+describe("Admin quiet hours", () => {
+  it("sets the site's working calendar and a person's own", async () => {
+    admin();
+    await screen.findByTestId("admin-home");
+    fireEvent.click(screen.getByTestId("tab-sla"));
+    const site = screen.getByTestId("admin-quiet-calendar") as HTMLSelectElement;
+    expect(site.value).toBe("");
+    // 24x7 never waits, so it is not offered.
+    expect([...site.options].map((o) => o.value)).toEqual(["", "office"]);
+    fireEvent.change(site, { target: { value: "office" } });
+    fireEvent.click(screen.getByTestId("tab-catalogs"));
+    fireEvent.change(screen.getByTestId("admin-person-admin.li-calendar"), { target: { value: "office" } });
+    fireEvent.click(screen.getByTestId("admin-save"));
+    await screen.findByTestId("admin-saved");
+    const edit = vi.mocked(api.adminSave).mock.calls[0]?.[0];
+    expect(edit?.notifications).toEqual({ quiet_calendar: "office" });
+    expect(edit?.catalogs.people[0]).toEqual({ user: "admin.li", name: "李管理", calendar: "office" });
   });
 });

@@ -115,7 +115,12 @@ function Editor({
 }) {
   const { t } = useI18n();
   const start = useMemo<Draft>(
-    () => ({ catalogs: base.catalogs, policies: base.policies, authority: base.authority }),
+    () => ({
+      catalogs: base.catalogs,
+      policies: base.policies,
+      authority: base.authority,
+      notifications: base.notifications,
+    }),
     [base],
   );
   const [draft, setDraft] = useState<Draft>(start);
@@ -146,6 +151,7 @@ function Editor({
         catalogs: draft.catalogs,
         policies: draft.policies,
         authority: draft.authority,
+        notifications: draft.notifications,
         note,
       })
       .then((v) => {
@@ -160,15 +166,26 @@ function Editor({
   return (
     <div style={{ display: "flex", flexDirection: "column", gap: 12 }}>
       {tab === "catalogs" ? (
-        <CatalogsEditor catalogs={draft.catalogs} onChange={(catalogs) => setDraft({ ...draft, catalogs })} />
+        <CatalogsEditor
+          catalogs={draft.catalogs}
+          calendars={base.calendars}
+          onChange={(catalogs) => setDraft({ ...draft, catalogs })}
+        />
       ) : tab === "authority" ? (
         <AuthorityEditor matrix={draft.authority} onChange={(authority) => setDraft({ ...draft, authority })} />
       ) : (
-        <SlaEditor
-          policies={draft.policies}
-          calendars={base.calendars}
-          onChange={(policies) => setDraft({ ...draft, policies })}
-        />
+        <>
+          <QuietHours
+            policy={draft.notifications}
+            calendars={base.calendars}
+            onChange={(notifications) => setDraft({ ...draft, notifications })}
+          />
+          <SlaEditor
+            policies={draft.policies}
+            calendars={base.calendars}
+            onChange={(policies) => setDraft({ ...draft, policies })}
+          />
+        </>
       )}
       <section className="panel" style={{ display: "flex", flexDirection: "column", gap: 8 }} data-testid="admin-savebar">
         <span className="muted" data-testid="admin-dirty">
@@ -345,7 +362,58 @@ function EntryTable({ children }: { children: ReactNode }) {
   );
 }
 
-function CatalogsEditor({ catalogs, onChange }: { catalogs: Draft["catalogs"]; onChange: (c: Draft["catalogs"]) => void }) {
+/** Which calendar's working time reminders wait for (none: never wait). */
+function QuietHours({
+  policy,
+  calendars,
+  onChange,
+}: {
+  policy: Draft["notifications"];
+  calendars: string[];
+  onChange: (p: Draft["notifications"]) => void;
+}) {
+  const { t } = useI18n();
+  return (
+    <section className="panel" data-testid="admin-quiet-hours" style={{ display: "flex", flexDirection: "column", gap: 6 }}>
+      <h2 style={{ margin: 0 }}>{t("admin.quiet.title")}</h2>
+      <p className="muted" style={{ margin: 0 }}>
+        {t("admin.quiet.hint")}
+      </p>
+      <label>
+        {t("admin.quiet.calendar")}{" "}
+        <select
+          data-testid="admin-quiet-calendar"
+          value={policy.quiet_calendar ?? ""}
+          onChange={(e) => {
+            const next = { ...policy };
+            if (e.target.value === "") delete next.quiet_calendar;
+            else next.quiet_calendar = e.target.value;
+            onChange(next);
+          }}
+        >
+          <option value="">{t("admin.quiet.none")}</option>
+          {calendars
+            .filter((c) => c !== "24x7")
+            .map((c) => (
+              <option key={c} value={c}>
+                {c}
+              </option>
+            ))}
+        </select>
+      </label>
+    </section>
+  );
+}
+
+function CatalogsEditor({
+  catalogs,
+  calendars,
+  onChange,
+}: {
+  catalogs: Draft["catalogs"];
+  calendars: string[];
+  onChange: (c: Draft["catalogs"]) => void;
+}) {
   const { t, lang } = useI18n();
   const [user, setUser] = useState("");
   const [name, setName] = useState("");
@@ -444,6 +512,7 @@ function CatalogsEditor({ catalogs, onChange }: { catalogs: Draft["catalogs"]; o
               <tr>
                 <th>{t("admin.people.user")}</th>
                 <th>{t("admin.people.name")}</th>
+                <th>{t("admin.quiet.person")}</th>
               </tr>
             </thead>
             <tbody>
@@ -461,6 +530,35 @@ function CatalogsEditor({ catalogs, onChange }: { catalogs: Draft["catalogs"]; o
                         })
                       }
                     />
+                  </td>
+                  <td>
+                    <select
+                      aria-label={t("admin.quiet.person")}
+                      data-testid={`admin-person-${p.user}-calendar`}
+                      value={p.calendar ?? ""}
+                      onChange={(e) => {
+                        const v = e.target.value;
+                        onChange({
+                          ...catalogs,
+                          people: catalogs.people.map((q) => {
+                            if (q.user !== p.user) return q;
+                            const next = { ...q };
+                            if (v === "") delete next.calendar;
+                            else next.calendar = v;
+                            return next;
+                          }),
+                        });
+                      }}
+                    >
+                      <option value="">{t("admin.quiet.site")}</option>
+                      {calendars
+                        .filter((c) => c !== "24x7")
+                        .map((c) => (
+                          <option key={c} value={c}>
+                            {c}
+                          </option>
+                        ))}
+                    </select>
                   </td>
                 </tr>
               ))}

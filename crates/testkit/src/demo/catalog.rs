@@ -141,6 +141,7 @@ pub fn demo_catalogs() -> Catalogs {
         .map(|(user, name)| Person {
             user: (*user).to_owned(),
             name: (*name).to_owned(),
+            calendar: None,
         })
         .collect();
     Catalogs {
