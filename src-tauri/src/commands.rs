@@ -417,3 +417,10 @@ pub fn authority_route(
 ) -> redress_domain::authority::RouteExplanation {
     matrix.explain(proposer, kind, amount_minor)
 }
+
+/// The days off and make-up working days of a pasted iCalendar file, for
+/// the configuration screen's calendar import.
+#[tauri::command]
+pub fn import_ical(text: String) -> Result<redress_app::admin::IcalDays, AppError> {
+    redress_app::admin::ical_days(&text)
+}

@@ -221,6 +221,7 @@ fn main() {
             commands::admin_sessions,
             commands::admin_revoke_sessions,
             commands::authority_route,
+            commands::import_ical,
             commands::sync_overview,
             commands::sign_in,
             commands::sign_out,

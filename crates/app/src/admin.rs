@@ -16,6 +16,7 @@ use jiff::Timestamp;
 use redress_domain::ErrorCode;
 use redress_domain::RulesDocument;
 use redress_domain::authority::AuthorityMatrix;
+use redress_domain::calendar::CalendarSpec;
 use redress_domain::catalog::Catalogs;
 use redress_domain::model::Role;
 use redress_domain::rules::NotificationPolicy;
@@ -23,6 +24,7 @@ use redress_domain::sla::SlaPolicy;
 use redress_protocol::admin::{AuditEntry, ConfigPut, MAX_AUDIT_PAGE};
 use redress_sync::HttpTransport;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// Where the configuration an admin edits lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -48,6 +50,8 @@ pub struct AdminConfig {
     pub policies: Vec<SlaPolicy>,
     pub authority: AuthorityMatrix,
     pub notifications: NotificationPolicy,
+    /// The business calendars by id, as written.
+    pub calendar_specs: BTreeMap<String, CalendarSpec>,
     /// The calendar ids a target may be measured on (`24x7` first).
     pub calendars: Vec<String>,
     /// The whole document as TOML, for export.
@@ -65,6 +69,7 @@ pub struct ConfigEdit {
     pub policies: Vec<SlaPolicy>,
     pub authority: AuthorityMatrix,
     pub notifications: NotificationPolicy,
+    pub calendars: BTreeMap<String, CalendarSpec>,
     #[serde(default)]
     pub note: String,
 }
@@ -246,6 +251,7 @@ impl App {
             policies: doc.sla.policies.clone(),
             authority: doc.authority.clone(),
             notifications: doc.notifications.clone(),
+            calendar_specs: doc.calendars.clone(),
             calendars,
             toml: config_toml(&doc)?,
         })
@@ -297,6 +303,7 @@ impl App {
         doc.sla.policies = edit.policies;
         doc.authority = edit.authority;
         doc.notifications = edit.notifications;
+        doc.calendars = edit.calendars;
         self.admin_put(vault, doc, edit.base_version, None, &edit.note)
     }
 
@@ -415,6 +422,105 @@ pub fn audit_csv(entries: &[AuditEntry]) -> AppResult<String> {
     String::from_utf8(bytes).map_err(|e| failed(&e))
 }
 
+/// What an iCalendar file says about days off and make-up working days.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct IcalDays {
+    /// Whole days off (`YYYY-MM-DD`), ascending.
+    pub holidays: Vec<String>,
+    /// Whole days worked although the weekday is off (调休, 补班), ascending.
+    pub working_days: Vec<String>,
+    /// Events that are not whole days, and so say nothing about one.
+    pub skipped: u32,
+}
+
+/// The most text an iCalendar import takes, and the most days it yields.
+pub const MAX_ICAL_BYTES: usize = 1 << 20;
+const MAX_ICAL_DAYS: usize = 5_000;
+
+/// Whether an event's summary marks a make-up working day rather than a
+/// day off: `补班`, `上班`, `调休上班` (Chinese holiday feeds) or "working
+/// day" / "workday".
+fn is_working_day(summary: &str) -> bool {
+    let lower = summary.to_lowercase();
+    summary.contains('班') || lower.contains("working day") || lower.contains("workday")
+}
+
+/// Reads whole-day events of an iCalendar file (RFC 5545) as holidays and
+/// make-up working days: each day from `DTSTART` up to (not including)
+/// `DTEND`, one day when there is no end. Events with a time of day are
+/// counted in `skipped`.
+pub fn ical_days(text: &str) -> AppResult<IcalDays> {
+    let invalid = |message: String| AppError::new(ErrorCode::ValidationFailed, message);
+    if text.len() > MAX_ICAL_BYTES {
+        return Err(invalid(format!(
+            "an iCalendar file to import has at most {} KiB",
+            MAX_ICAL_BYTES >> 10
+        )));
+    }
+    let unfolded = icalendar::parser::unfold(text);
+    let calendar = icalendar::parser::read_calendar(&unfolded).map_err(|e| {
+        invalid(format!(
+            "not an iCalendar file: {}",
+            e.lines().next().unwrap_or("")
+        ))
+    })?;
+    let mut holidays = std::collections::BTreeSet::new();
+    let mut working = std::collections::BTreeSet::new();
+    let mut skipped = 0u32;
+    let day = |value: &str| -> Option<jiff::civil::Date> {
+        let v = value.trim();
+        if v.len() != 8 || !v.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        format!("{}-{}-{}", &v[..4], &v[4..6], &v[6..]).parse().ok()
+    };
+    let events = calendar
+        .components
+        .iter()
+        .flat_map(|c| std::iter::once(c).chain(c.components.iter()))
+        .filter(|c| c.name.as_str().eq_ignore_ascii_case("VEVENT"));
+    for event in events {
+        let prop = |name: &str| {
+            event
+                .properties
+                .iter()
+                .find(|p| p.name.as_str().eq_ignore_ascii_case(name))
+                .map(|p| p.val.as_str().to_owned())
+        };
+        let Some(start) = prop("DTSTART").as_deref().and_then(day) else {
+            skipped += 1;
+            continue;
+        };
+        let end = prop("DTEND")
+            .as_deref()
+            .and_then(day)
+            .filter(|e| *e > start)
+            .unwrap_or_else(|| start.tomorrow().unwrap_or(start));
+        let work = is_working_day(&prop("SUMMARY").unwrap_or_default());
+        let mut d = start;
+        while d < end {
+            if work {
+                working.insert(d.to_string());
+            } else {
+                holidays.insert(d.to_string());
+            }
+            if holidays.len() + working.len() > MAX_ICAL_DAYS {
+                return Err(invalid(format!(
+                    "an iCalendar import yields at most {MAX_ICAL_DAYS} days"
+                )));
+            }
+            let Ok(next) = d.tomorrow() else { break };
+            d = next;
+        }
+    }
+    Ok(IcalDays {
+        holidays: holidays.into_iter().collect(),
+        working_days: working.into_iter().collect(),
+        skipped,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -429,6 +535,27 @@ mod tests {
             .expect_err("an unknown key");
         assert_eq!(e.code, ErrorCode::InvalidRules);
         assert!(e.message.starts_with("line 2"), "{}", e.message);
+    }
+
+    #[test]
+    fn an_ical_feed_gives_days_off_and_make_up_working_days() {
+        let ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\n\
+BEGIN:VEVENT\r\nUID:1\r\nDTSTART;VALUE=DATE:20261001\r\nDTEND;VALUE=DATE:20261004\r\nSUMMARY:国庆节\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:2\r\nDTSTART;VALUE=DATE:20260927\r\nSUMMARY:国庆节补班\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:3\r\nDTSTART:20261010T090000Z\r\nDTEND:20261010T100000Z\r\nSUMMARY:Meeting\r\nEND:VEVENT\r\n\
+BEGIN:VEVENT\r\nUID:4\r\nDTSTART;VALUE=DATE:20261225\r\nSUMMARY:Christmas\r\n Day\r\nEND:VEVENT\r\n\
+END:VCALENDAR\r\n";
+        let days = ical_days(ics).expect("an iCalendar file");
+        assert_eq!(
+            days.holidays,
+            ["2026-10-01", "2026-10-02", "2026-10-03", "2026-12-25"]
+        );
+        assert_eq!(days.working_days, ["2026-09-27"]);
+        assert_eq!(days.skipped, 1);
+        let e = ical_days("not a calendar").expect_err("refused");
+        assert_eq!(e.code, ErrorCode::ValidationFailed);
+        let e = ical_days(&"x".repeat(MAX_ICAL_BYTES + 1)).expect_err("too long");
+        assert!(e.message.contains("KiB"), "{}", e.message);
     }
 
     #[test]

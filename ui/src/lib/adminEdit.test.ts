@@ -61,3 +61,40 @@ describe("targets in hours", () => {
     expect(appliesToAll({ ...p, when: { ...p.when, kinds: ["emotion_driven"] } })).toBe(false);
   });
 });
+
+describe("calendar edits", () => {
+  it("reads and writes windows, dates and overrides", async () => {
+    const { parseWindows, windowsText, parseDates, parseOverrides, overridesText } = await import("./adminEdit");
+    expect(parseWindows("9:00-12:00, 13:30-18:00")).toEqual([
+      ["09:00", "12:00"],
+      ["13:30", "18:00"],
+    ]);
+    expect(parseWindows("09:00～18:00")).toBeNull();
+    expect(parseWindows("09:00~18:00；19:00-24:00")).toEqual([
+      ["09:00", "18:00"],
+      ["19:00", "24:00"],
+    ]);
+    expect(parseWindows("  ")).toEqual([]);
+    expect(parseWindows("nine to five")).toBeNull();
+    expect(windowsText([["09:00", "18:00"]])).toBe("09:00-18:00");
+    expect(parseDates("2026-10-02\n2026-10-01 2026-10-01")).toEqual(["2026-10-01", "2026-10-02"]);
+    expect(parseDates("10/01")).toBeNull();
+    const o = parseOverrides("2026-09-27 09:00-18:00\n2026-10-08");
+    expect(o).toEqual({ "2026-09-27": [["09:00", "18:00"]], "2026-10-08": [] });
+    expect(overridesText(o!)).toBe("2026-09-27 09:00-18:00\n2026-10-08");
+    expect(parseOverrides("Saturday 09:00-18:00")).toBeNull();
+  });
+
+  it("merges an iCalendar import without touching overrides already written", async () => {
+    const { mergeIcal, newCalendar } = await import("./adminEdit");
+    const cal = { ...newCalendar("Asia/Shanghai"), holidays: ["2026-10-01"], overrides: { "2026-10-11": [] } };
+    const m = mergeIcal(cal, {
+      holidays: ["2026-10-01", "2026-10-02"],
+      working_days: ["2026-09-27", "2026-10-11"],
+    });
+    expect(m.holidays).toBe(1);
+    expect(m.working).toBe(1);
+    expect(m.spec.holidays).toEqual(["2026-10-01", "2026-10-02"]);
+    expect(m.spec.overrides).toEqual({ "2026-09-27": [["09:00", "18:00"]], "2026-10-11": [] });
+  });
+});

@@ -3,6 +3,7 @@
 // (codes, calendars) is Rust's to decide when it is saved; these only keep
 // the form's own bookkeeping right.
 import type { AuthorityMatrix } from "../bindings/AuthorityMatrix";
+import type { CalendarSpec } from "../bindings/CalendarSpec";
 import type { CatalogEntry } from "../bindings/CatalogEntry";
 import type { Catalogs } from "../bindings/Catalogs";
 import type { ClockTarget } from "../bindings/ClockTarget";
@@ -15,6 +16,7 @@ export interface Draft {
   policies: SlaPolicy[];
   authority: AuthorityMatrix;
   notifications: NotificationPolicy;
+  calendars: Record<string, CalendarSpec>;
 }
 
 /** The clocks a policy may set a target for, in the order shown. */
@@ -120,4 +122,101 @@ export function appliesToAll(p: SlaPolicy): boolean {
     w.category_prefix === null &&
     w.public_exposure === null
   );
+}
+
+// ------------------------------------------------------------ calendars
+
+export type Window = [string, string];
+export const WEEKDAYS = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/** Windows as the form shows them: "09:00-12:00, 13:00-18:00"; "" when closed. */
+export function windowsText(ws: readonly Window[] | undefined): string {
+  return (ws ?? []).map(([a, b]) => `${a}-${b}`).join(", ");
+}
+
+/**
+ * Typed windows: comma-separated "start-end" pairs of times (an empty text
+ * is a closed day); null when the text is not such a list. Whether the
+ * times themselves are valid is Rust's to say when the configuration is
+ * saved.
+ */
+export function parseWindows(text: string): Window[] | null {
+  const t = text.trim();
+  if (t === "") return [];
+  const out: Window[] = [];
+  for (const part of t.split(/[,，;；]/)) {
+    const m = /^\s*(\d{1,2}:\d{2})\s*[-–~]\s*(\d{1,2}:\d{2})\s*$/.exec(part);
+    if (!m) return null;
+    out.push([m[1]!.padStart(5, "0"), m[2]!.padStart(5, "0")]);
+  }
+  return out;
+}
+
+/** Holidays as one date per line. */
+export function parseDates(text: string): string[] | null {
+  const dates = text
+    .split(/\s+/)
+    .map((d) => d.trim())
+    .filter((d) => d !== "");
+  return dates.every((d) => /^\d{4}-\d{2}-\d{2}$/.test(d)) ? [...new Set(dates)].sort() : null;
+}
+
+/** Overrides as lines "2026-09-27 09:00-18:00" (no windows: closed that day). */
+export function overridesText(o: Record<string, Window[] | undefined>): string {
+  return Object.entries(o)
+    .map(([date, ws]) => `${date} ${windowsText(ws)}`.trim())
+    .join("\n");
+}
+
+export function parseOverrides(text: string): Record<string, Window[]> | null {
+  const out: Record<string, Window[]> = {};
+  for (const line of text.split("\n")) {
+    const l = line.trim();
+    if (l === "") continue;
+    const m = /^(\d{4}-\d{2}-\d{2})\s*(.*)$/.exec(l);
+    if (!m) return null;
+    const ws = parseWindows(m[2]!);
+    if (ws === null) return null;
+    out[m[1]!] = ws;
+  }
+  return out;
+}
+
+/** A new calendar: Monday to Friday 09:00-18:00 in `timezone`. */
+export function newCalendar(timezone: string): CalendarSpec {
+  const day: Window[] = [["09:00", "18:00"]];
+  return {
+    timezone: timezone.trim(),
+    holidays: [],
+    hours: { mon: day, tue: day, wed: day, thu: day, fri: day },
+    overrides: {},
+  };
+}
+
+/**
+ * An iCalendar import merged into a calendar: its days off become holidays,
+ * its make-up working days overrides with the hours of the calendar's first
+ * working weekday. Overrides already written stay as they are. Returns the
+ * calendar and how many days were added of each.
+ */
+export function mergeIcal(
+  spec: CalendarSpec,
+  days: { holidays: string[]; working_days: string[] },
+): { spec: CalendarSpec; holidays: number; working: number } {
+  const holidays = [...new Set([...spec.holidays, ...days.holidays])].sort();
+  const hours = WEEKDAYS.map((d) => spec.hours[d]).find((ws) => ws && ws.length > 0) ?? [["09:00", "18:00"]];
+  const overrides = { ...spec.overrides };
+  let working = 0;
+  for (const d of days.working_days) {
+    if (overrides[d] === undefined) {
+      overrides[d] = hours;
+      working++;
+    }
+  }
+  return {
+    spec: { ...spec, holidays, overrides },
+    holidays: holidays.length - spec.holidays.length,
+    working,
+  };
 }

@@ -10,6 +10,7 @@ import type { AccountInput } from "../bindings/AccountInput";
 import type { AccountLine } from "../bindings/AccountLine";
 import type { AdminConfig } from "../bindings/AdminConfig";
 import type { AuthorityMatrix } from "../bindings/AuthorityMatrix";
+import type { IcalDays } from "../bindings/IcalDays";
 import type { RemedyKind } from "../bindings/RemedyKind";
 import type { Role } from "../bindings/Role";
 import type { RouteExplanation } from "../bindings/RouteExplanation";
@@ -66,6 +67,7 @@ export const api = {
   adminResetPassword: (name: string, password: string) => invoke<null>("admin_reset_password", { name, password }),
   adminSessions: (name: string) => invoke<SessionLine[]>("admin_sessions", { name }),
   adminRevokeSessions: (name: string, id: string | null) => invoke<number>("admin_revoke_sessions", { name, id }),
+  importIcal: (text: string) => invoke<IcalDays>("import_ical", { text }),
   authorityRoute: (matrix: AuthorityMatrix, proposer: Role, kind: RemedyKind, amountMinor: number) =>
     invoke<RouteExplanation>("authority_route", { matrix, proposer, kind, amountMinor }),
   recordComplaint: (input: ComplaintDraft) => invoke<string>("record_complaint", { input }),

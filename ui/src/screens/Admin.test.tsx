@@ -33,6 +33,14 @@ const CONFIG: AdminConfig = {
     ],
   },
   notifications: {},
+  calendar_specs: {
+    office: {
+      timezone: "Asia/Shanghai",
+      holidays: [],
+      hours: { mon: [["09:00", "18:00"]] },
+      overrides: {},
+    },
+  },
   calendars: ["24x7", "office"],
   toml: 'default_calling_code = "86"\n',
 };
@@ -289,5 +297,50 @@ describe("Admin quiet hours", () => {
     const edit = vi.mocked(api.adminSave).mock.calls[0]?.[0];
     expect(edit?.notifications).toEqual({ quiet_calendar: "office" });
     expect(edit?.catalogs.people[0]).toEqual({ user: "admin.li", name: "李管理", calendar: "office" });
+  });
+});
+
+describe("Admin calendars", () => {
+  it("edits a weekday, imports holidays from iCalendar and adds a calendar", async () => {
+    vi.mocked(api.importIcal)
+      .mockReset()
+      .mockResolvedValue({ holidays: ["2026-10-01", "2026-10-02"], working_days: ["2026-09-27"], skipped: 1 });
+    admin();
+    await screen.findByTestId("admin-home");
+    fireEvent.click(screen.getByTestId("tab-calendars"));
+    await screen.findByTestId("admin-calendar-office");
+    type("admin-calendar-office-sat", "10:00-16:00");
+    type("admin-calendar-office-tue", "nine to five");
+    expect(screen.getByText(/Not in this field's format yet/)).toBeTruthy();
+    type("admin-calendar-office-tue", "09:00-12:00, 13:00-18:00");
+
+    fireEvent.click(screen.getByTestId("admin-calendar-office-import"));
+    type("admin-ical-text", "BEGIN:VCALENDAR");
+    fireEvent.click(screen.getByTestId("dialog-confirm"));
+    await screen.findByTestId("admin-ical-done");
+    expect(screen.getByTestId("admin-ical-done").textContent).toContain("2 holidays and 1 make-up working days");
+    expect((screen.getByTestId("admin-calendar-office-holidays") as HTMLTextAreaElement).value).toBe(
+      "2026-10-01\n2026-10-02",
+    );
+
+    type("admin-add-calendar-id", "night");
+    type("admin-add-calendar-timezone", "Asia/Shanghai");
+    fireEvent.click(screen.getByTestId("admin-add-calendar-add"));
+    expect(screen.getByTestId("admin-calendar-night")).toBeTruthy();
+    // The new calendar can be picked on the SLA tab before it is saved.
+    fireEvent.click(screen.getByTestId("tab-sla"));
+    const quiet = screen.getByTestId("admin-quiet-calendar") as HTMLSelectElement;
+    expect([...quiet.options].map((o) => o.value)).toEqual(["", "office", "night"]);
+
+    fireEvent.click(screen.getByTestId("admin-save"));
+    await screen.findByTestId("admin-saved");
+    const edit = vi.mocked(api.adminSave).mock.calls[0]?.[0];
+    expect(edit?.calendars.office?.hours.sat).toEqual([["10:00", "16:00"]]);
+    expect(edit?.calendars.office?.hours.tue).toEqual([
+      ["09:00", "12:00"],
+      ["13:00", "18:00"],
+    ]);
+    expect(edit?.calendars.office?.overrides).toEqual({ "2026-09-27": [["09:00", "18:00"]] });
+    expect(edit?.calendars.night?.timezone).toBe("Asia/Shanghai");
   });
 });

@@ -41,9 +41,10 @@ import { personName } from "../lib/names";
 import { formatDateTime } from "../lib/time";
 import { useLoad } from "../lib/useLoad";
 import { AuthorityEditor } from "./AdminAuthority";
+import { CalendarsEditor } from "./AdminCalendars";
 import { People } from "./AdminPeople";
 
-const TABS = ["catalogs", "people", "sla", "authority", "versions", "audit", "transfer"] as const;
+const TABS = ["catalogs", "people", "sla", "calendars", "authority", "versions", "audit", "transfer"] as const;
 type Tab = (typeof TABS)[number];
 
 const CLOCK_LABEL: Record<PolicyClock, Key> = {
@@ -88,7 +89,7 @@ export function Admin() {
       {config.error && <ErrorBanner error={config.error} onRetry={config.reload} />}
       {!base ? (
         config.loading && <Loading />
-      ) : tab === "catalogs" || tab === "sla" || tab === "authority" ? (
+      ) : tab === "catalogs" || tab === "sla" || tab === "authority" || tab === "calendars" ? (
         <Editor base={base} tab={tab} reload={config.reload} />
       ) : tab === "people" ? (
         <People base={base} />
@@ -110,7 +111,7 @@ function Editor({
   reload,
 }: {
   base: AdminConfig;
-  tab: "catalogs" | "sla" | "authority";
+  tab: "catalogs" | "sla" | "authority" | "calendars";
   reload: () => void;
 }) {
   const { t } = useI18n();
@@ -120,6 +121,7 @@ function Editor({
       policies: base.policies,
       authority: base.authority,
       notifications: base.notifications,
+      calendars: base.calendar_specs,
     }),
     [base],
   );
@@ -129,6 +131,8 @@ function Editor({
   const [failure, setFailure] = useState<AppError>();
   const [saved, setSaved] = useState<string>();
   const dirty = !sameDraft(draft, start);
+  // Calendars added in this draft can be picked before it is saved.
+  const calendarIds = ["24x7", ...Object.keys(draft.calendars)];
 
   // A new version (this console's save, another admin's) replaces an
   // unchanged draft; a draft with changes stays, and saving it answers
@@ -152,6 +156,7 @@ function Editor({
         policies: draft.policies,
         authority: draft.authority,
         notifications: draft.notifications,
+        calendars: draft.calendars,
         note,
       })
       .then((v) => {
@@ -168,21 +173,23 @@ function Editor({
       {tab === "catalogs" ? (
         <CatalogsEditor
           catalogs={draft.catalogs}
-          calendars={base.calendars}
+          calendars={calendarIds}
           onChange={(catalogs) => setDraft({ ...draft, catalogs })}
         />
       ) : tab === "authority" ? (
         <AuthorityEditor matrix={draft.authority} onChange={(authority) => setDraft({ ...draft, authority })} />
+      ) : tab === "calendars" ? (
+        <CalendarsEditor calendars={draft.calendars} onChange={(calendars) => setDraft({ ...draft, calendars })} />
       ) : (
         <>
           <QuietHours
             policy={draft.notifications}
-            calendars={base.calendars}
+            calendars={calendarIds}
             onChange={(notifications) => setDraft({ ...draft, notifications })}
           />
           <SlaEditor
             policies={draft.policies}
-            calendars={base.calendars}
+            calendars={calendarIds}
             onChange={(policies) => setDraft({ ...draft, policies })}
           />
         </>

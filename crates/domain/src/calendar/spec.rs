@@ -29,6 +29,7 @@ pub type WindowSpec = [String; 2];
 /// "2026-09-27" = [["09:00", "18:00"]]
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct CalendarSpec {
     /// IANA time zone name, e.g. `"Europe/Berlin"`.
@@ -46,6 +47,7 @@ pub struct CalendarSpec {
 
 /// Opening windows per weekday; `None` (or an empty list) means closed.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct WeekSpec {
     #[serde(
@@ -53,42 +55,49 @@ pub struct WeekSpec {
         skip_serializing_if = "Option::is_none",
         deserialize_with = "day_windows"
     )]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub mon: Option<Vec<WindowSpec>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "day_windows"
     )]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub tue: Option<Vec<WindowSpec>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "day_windows"
     )]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub wed: Option<Vec<WindowSpec>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "day_windows"
     )]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub thu: Option<Vec<WindowSpec>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "day_windows"
     )]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub fri: Option<Vec<WindowSpec>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "day_windows"
     )]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub sat: Option<Vec<WindowSpec>>,
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "day_windows"
     )]
+    #[cfg_attr(feature = "ts", ts(optional))]
     pub sun: Option<Vec<WindowSpec>>,
 }
 
