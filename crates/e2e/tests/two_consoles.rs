@@ -413,4 +413,36 @@ fn an_admin_configures_the_center_and_every_console_follows() {
         "the accounts added on the server's command line are there too"
     );
     shot(aw, "admin-audit.png");
+
+    // The same screen in English: the authority check and a calendar.
+    aw.click("[data-testid=nav-settings]").expect("settings");
+    aw.set_value("[data-testid=set-language]", "en")
+        .expect("language");
+    aw.wait_until(
+        "the console speaks English",
+        "return document.documentElement.lang === 'en'",
+        json!([]),
+        SHORT,
+    )
+    .expect("English");
+    aw.click("[data-testid=nav-admin]").expect("configuration");
+    aw.click("[data-testid=tab-authority]").expect("authority tab");
+    aw.type_into("[data-testid=admin-route-amount]", "1200")
+        .expect("amount");
+    aw.wait_until(
+        "the check answers",
+        "return document.querySelector('[data-testid=admin-route-answer]')?.textContent.includes('Manager')",
+        json!([]),
+        SHORT,
+    )
+    .expect("a refund of 1,200 proposed by an agent needs a manager");
+    shot(aw, "admin-authority-en.png");
+    aw.click("[data-testid=tab-calendars]").expect("calendars tab");
+    aw.type_into("[data-testid=admin-add-calendar-id]", "office")
+        .expect("id");
+    aw.click("[data-testid=admin-add-calendar-add]")
+        .expect("add calendar");
+    aw.wait("[data-testid=admin-calendar-office]", SHORT)
+        .expect("the new calendar");
+    shot(aw, "admin-calendars-en.png");
 }

@@ -156,7 +156,7 @@ export function CalendarsEditor({
             <span className="muted" style={{ fontSize: 12 }}>
               {t("admin.calendar.windows_hint")}
             </span>
-            <label>
+            <label style={{ display: "flex", flexDirection: "column", gap: 4, maxWidth: 520 }}>
               {t("admin.calendar.holidays")}
               <Parsed
                 key={spec.holidays.join()}
@@ -168,7 +168,7 @@ export function CalendarsEditor({
                 onChange={(holidays) => set(key, { ...spec, holidays })}
               />
             </label>
-            <label>
+            <label style={{ display: "flex", flexDirection: "column", gap: 4, maxWidth: 520 }}>
               {t("admin.calendar.overrides")}
               <Parsed
                 key={Object.keys(spec.overrides).join()}
