@@ -11,6 +11,7 @@
 //! catalogs existed).
 
 use crate::error::{DomainError, FieldError};
+use crate::model::{Channel, InvalidReason, RemedyKind};
 use crate::text;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -98,6 +99,20 @@ pub struct Catalogs {
     /// The display names of the people who work here.
     #[serde(default)]
     pub people: Vec<Person>,
+    /// The channels complaints arrive by, named by the site (codes are the
+    /// wire names: `phone`, `online_chat`, ...). Left out: every channel,
+    /// named by the console.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<CatalogEntry>>", optional))]
+    pub channels: Vec<CatalogEntry>,
+    /// The remedy types in use (`refund`, `voucher`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<CatalogEntry>>", optional))]
+    pub remedy_kinds: Vec<CatalogEntry>,
+    /// The reasons a complaint may be judged not valid (`duplicate`, ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "ts", ts(as = "Option<Vec<CatalogEntry>>", optional))]
+    pub invalid_reasons: Vec<CatalogEntry>,
 }
 
 /// Which catalog a code is looked up in.
@@ -105,6 +120,9 @@ pub struct Catalogs {
 pub enum CatalogKind {
     Department,
     Category,
+    Channel,
+    RemedyKind,
+    InvalidReason,
 }
 
 impl CatalogKind {
@@ -112,13 +130,32 @@ impl CatalogKind {
         match self {
             CatalogKind::Department => "department",
             CatalogKind::Category => "category",
+            CatalogKind::Channel => "channel",
+            CatalogKind::RemedyKind => "kind",
+            CatalogKind::InvalidReason => "reason",
         }
     }
 }
 
 impl Catalogs {
     pub fn is_empty(&self) -> bool {
-        self.departments.is_empty() && self.categories.is_empty() && self.people.is_empty()
+        self.departments.is_empty()
+            && self.categories.is_empty()
+            && self.people.is_empty()
+            && self.channels.is_empty()
+            && self.remedy_kinds.is_empty()
+            && self.invalid_reasons.is_empty()
+    }
+
+    /// A flat catalog (departments and the enumerations).
+    fn flat(&self, kind: CatalogKind) -> &[CatalogEntry] {
+        match kind {
+            CatalogKind::Department => &self.departments,
+            CatalogKind::Category => &self.categories,
+            CatalogKind::Channel => &self.channels,
+            CatalogKind::RemedyKind => &self.remedy_kinds,
+            CatalogKind::InvalidReason => &self.invalid_reasons,
+        }
     }
 
     /// Every level-2 category.
@@ -130,12 +167,12 @@ impl Catalogs {
     /// included).
     pub fn entry(&self, kind: CatalogKind, code: &str) -> Option<&CatalogEntry> {
         match kind {
-            CatalogKind::Department => self.departments.iter().find(|e| e.code == code),
             CatalogKind::Category => self
                 .categories
                 .iter()
                 .flat_map(|g| std::iter::once(g).chain(g.categories.iter()))
                 .find(|e| e.code == code),
+            flat => self.flat(flat).iter().find(|e| e.code == code),
         }
     }
 
@@ -144,13 +181,6 @@ impl Catalogs {
     /// code while that catalog is empty. The error names the field.
     pub fn check_pick(&self, kind: CatalogKind, code: &str) -> Result<(), DomainError> {
         let (empty, usable) = match kind {
-            CatalogKind::Department => (
-                self.departments.is_empty(),
-                self.departments
-                    .iter()
-                    .find(|e| e.code == code)
-                    .map(|e| e.enabled),
-            ),
             CatalogKind::Category => (
                 self.categories.is_empty(),
                 self.categories.iter().find_map(|g| {
@@ -160,6 +190,13 @@ impl Catalogs {
                         .map(|e| e.enabled && g.enabled)
                 }),
             ),
+            flat => {
+                let list = self.flat(flat);
+                (
+                    list.is_empty(),
+                    list.iter().find(|e| e.code == code).map(|e| e.enabled),
+                )
+            }
         };
         match (empty, usable) {
             (true, _) | (false, Some(true)) => Ok(()),
@@ -242,6 +279,32 @@ impl Catalogs {
                 });
             }
             check_name(&format!("{at}.name"), &p.name, &mut errors);
+        }
+        let channels: Vec<&str> = Channel::ALL.iter().map(|c| c.as_str()).collect();
+        let kinds: Vec<&str> = RemedyKind::ALL.iter().map(|k| k.as_str()).collect();
+        let reasons: Vec<&str> = InvalidReason::ALL.iter().map(|r| r.as_str()).collect();
+        for (name, list, known) in [
+            ("channels", &self.channels, &channels),
+            ("remedy_kinds", &self.remedy_kinds, &kinds),
+            ("invalid_reasons", &self.invalid_reasons, &reasons),
+        ] {
+            let mut seen = BTreeSet::new();
+            for (i, e) in list.iter().enumerate() {
+                let at = format!("catalogs.{name}[{i}]");
+                check_entry(&at, e, &mut seen, &mut errors);
+                if !known.contains(&e.code.as_str()) {
+                    errors.push(FieldError {
+                        field: format!("{at}.code"),
+                        message: format!("{} is not one of {}", e.code, known.join(", ")),
+                    });
+                }
+                if !e.categories.is_empty() {
+                    errors.push(FieldError {
+                        field: format!("{at}.categories"),
+                        message: "only complaint categories have sub-entries".to_owned(),
+                    });
+                }
+            }
         }
         if errors.is_empty() {
             Ok(())
@@ -336,6 +399,7 @@ mod tests {
                 categories: vec![dropout, old],
                 ..entry("broadband", "宽带", "Broadband")
             }],
+            ..Catalogs::default()
         }
     }
 
@@ -426,5 +490,38 @@ mod tests {
             serde_json::from_value::<Catalogs>(json).expect("back"),
             read
         );
+    }
+
+    #[test]
+    fn enumerated_catalogs_name_known_codes_and_limit_new_picks() {
+        let mut c = Catalogs {
+            channels: vec![entry("phone", "客服热线", "Hotline")],
+            remedy_kinds: vec![entry("refund", "退款", "Refund"), {
+                let mut e = entry("voucher", "代金券", "Voucher");
+                e.enabled = false;
+                e
+            }],
+            ..Catalogs::default()
+        };
+        c.check().expect("known codes");
+        assert!(c.check_pick(CatalogKind::Channel, "phone").is_ok());
+        assert!(
+            c.check_pick(CatalogKind::Channel, "email").is_err(),
+            "not listed"
+        );
+        assert!(
+            c.check_pick(CatalogKind::RemedyKind, "voucher").is_err(),
+            "not in use"
+        );
+        assert!(
+            c.check_pick(CatalogKind::InvalidReason, "duplicate")
+                .is_ok(),
+            "no catalog: any"
+        );
+        c.invalid_reasons.push(entry("fax", "传真", "Fax"));
+        let DomainError::ValidationFailed(fields) = c.check().expect_err("unknown code") else {
+            panic!("validation_failed");
+        };
+        assert_eq!(fields[0].field, "catalogs.invalid_reasons[0].code");
     }
 }

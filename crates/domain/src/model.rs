@@ -29,6 +29,19 @@ impl Channel {
         Channel::Letter,
         Channel::WalkIn,
     ];
+
+    /// The wire name (`online_chat`), as catalogs and filters write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Phone => "phone",
+            Channel::OnlineChat => "online_chat",
+            Channel::App => "app",
+            Channel::Email => "email",
+            Channel::SocialMedia => "social_media",
+            Channel::Letter => "letter",
+            Channel::WalkIn => "walk_in",
+        }
+    }
 }
 
 /// What the complaint is against.
@@ -153,6 +166,27 @@ pub enum InvalidReason {
     Other,
 }
 
+impl InvalidReason {
+    pub const ALL: [InvalidReason; 5] = [
+        InvalidReason::Misunderstanding,
+        InvalidReason::OutsidePolicy,
+        InvalidReason::Duplicate,
+        InvalidReason::NotOurService,
+        InvalidReason::Other,
+    ];
+
+    /// The wire name (`outside_policy`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InvalidReason::Misunderstanding => "misunderstanding",
+            InvalidReason::OutsidePolicy => "outside_policy",
+            InvalidReason::Duplicate => "duplicate",
+            InvalidReason::NotOurService => "not_our_service",
+            InvalidReason::Other => "other",
+        }
+    }
+}
+
 /// Remedy types (提出處理方案).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -181,6 +215,21 @@ impl RemedyKind {
         RemedyKind::ServiceUpgrade,
         RemedyKind::ApologyOnly,
     ];
+
+    /// The wire name (`fee_waiver`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RemedyKind::Refund => "refund",
+            RemedyKind::Replacement => "replacement",
+            RemedyKind::Repair => "repair",
+            RemedyKind::Discount => "discount",
+            RemedyKind::CompensationPayment => "compensation_payment",
+            RemedyKind::FeeWaiver => "fee_waiver",
+            RemedyKind::Voucher => "voucher",
+            RemedyKind::ServiceUpgrade => "service_upgrade",
+            RemedyKind::ApologyOnly => "apology_only",
+        }
+    }
 }
 
 /// ISO 4217 code, upper case, e.g. `CNY`.
@@ -376,4 +425,40 @@ pub struct Profile {
     pub channel: Channel,
     pub category: CategoryCode,
     pub public_exposure: bool,
+}
+
+#[cfg(test)]
+mod wire_names {
+    use super::*;
+
+    /// `as_str` is the serde name, so catalogs, filters and the wire agree.
+    #[test]
+    fn wire_names_are_the_serde_names() {
+        let serde_name = |v: serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+        for c in Channel::ALL {
+            assert_eq!(
+                serde_name(serde_json::to_value(c).expect("json")),
+                c.as_str()
+            );
+        }
+        for k in RemedyKind::ALL {
+            assert_eq!(
+                serde_name(serde_json::to_value(k).expect("json")),
+                k.as_str()
+            );
+        }
+        for r in InvalidReason::ALL {
+            assert_eq!(
+                serde_name(serde_json::to_value(r).expect("json")),
+                r.as_str()
+            );
+        }
+        for r in Role::LADDER {
+            assert_eq!(
+                serde_name(serde_json::to_value(r).expect("json")),
+                r.as_str()
+            );
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+        }
+    }
 }

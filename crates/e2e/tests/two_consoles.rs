@@ -426,7 +426,8 @@ fn an_admin_configures_the_center_and_every_console_follows() {
     )
     .expect("English");
     aw.click("[data-testid=nav-admin]").expect("configuration");
-    aw.click("[data-testid=tab-authority]").expect("authority tab");
+    aw.click("[data-testid=tab-authority]")
+        .expect("authority tab");
     aw.type_into("[data-testid=admin-route-amount]", "1200")
         .expect("amount");
     aw.wait_until(
@@ -437,7 +438,8 @@ fn an_admin_configures_the_center_and_every_console_follows() {
     )
     .expect("a refund of 1,200 proposed by an agent needs a manager");
     shot(aw, "admin-authority-en.png");
-    aw.click("[data-testid=tab-calendars]").expect("calendars tab");
+    aw.click("[data-testid=tab-calendars]")
+        .expect("calendars tab");
     aw.type_into("[data-testid=admin-add-calendar-id]", "office")
         .expect("id");
     aw.click("[data-testid=admin-add-calendar-add]")

@@ -13,4 +13,18 @@ categories: Array<CatalogEntry>,
 /**
  * The display names of the people who work here.
  */
-people: Array<Person>, };
+people: Array<Person>, 
+/**
+ * The channels complaints arrive by, named by the site (codes are the
+ * wire names: `phone`, `online_chat`, ...). Left out: every channel,
+ * named by the console.
+ */
+channels?: Array<CatalogEntry>, 
+/**
+ * The remedy types in use (`refund`, `voucher`, ...).
+ */
+remedy_kinds?: Array<CatalogEntry>, 
+/**
+ * The reasons a complaint may be judged not valid (`duplicate`, ...).
+ */
+invalid_reasons?: Array<CatalogEntry>, };

@@ -24,3 +24,21 @@ describe("names", () => {
     expect(categoryPath({ departments: [], categories: [], people: [] }, "broadband.dropout", "en")).toBe("broadband.dropout");
   });
 });
+
+describe("enumerated catalogs", () => {
+  it("offers the site's enabled entries in its order, or every code without a catalog", async () => {
+    const { enumChoices } = await import("./names");
+    const all = ["phone", "email", "app"] as const;
+    const empty = { departments: [], categories: [], people: [] };
+    expect(enumChoices(empty, "channels", all)).toEqual(["phone", "email", "app"]);
+    const site = {
+      ...empty,
+      channels: [
+        { code: "app", names: { zh_cn: "手机 App", en: "App" }, enabled: true, categories: [] },
+        { code: "email", names: { zh_cn: "邮件", en: "Email" }, enabled: false, categories: [] },
+        { code: "phone", names: { zh_cn: "热线", en: "Hotline" }, enabled: true, categories: [] },
+      ],
+    };
+    expect(enumChoices(site, "channels", all)).toEqual(["app", "phone"]);
+  });
+});

@@ -4,6 +4,9 @@
 // as it is.
 import type { CatalogEntry } from "../bindings/CatalogEntry";
 import type { Catalogs } from "../bindings/Catalogs";
+import type { Channel } from "../bindings/Channel";
+import type { InvalidReason } from "../bindings/InvalidReason";
+import type { RemedyKind } from "../bindings/RemedyKind";
 import { useI18n, type Lang } from "../i18n";
 import { useShell } from "./context";
 
@@ -43,14 +46,41 @@ export function personName(catalogs: Catalogs, user: string): string {
   return catalogs.people.find((p) => p.user === user)?.name ?? user;
 }
 
+/** The enumerations a site may name and limit (channels, remedy types, invalid reasons). */
+export type EnumCatalog = "channels" | "remedy_kinds" | "invalid_reasons";
+
+/** The site's entry for an enumerated code, if it names it. */
+function enumEntry(catalogs: Catalogs, list: EnumCatalog, code: string): CatalogEntry | undefined {
+  return (catalogs[list] ?? []).find((e) => e.code === code);
+}
+
+/**
+ * The codes to offer for new work: the site's enabled entries, in its
+ * order, when it lists them; else every code. The rulebook refuses the
+ * others, so this only spares the user a refusal.
+ */
+export function enumChoices<T extends string>(catalogs: Catalogs, list: EnumCatalog, all: readonly T[]): T[] {
+  const entries = catalogs[list] ?? [];
+  if (entries.length === 0) return [...all];
+  return entries.filter((e) => e.enabled && (all as readonly string[]).includes(e.code)).map((e) => e.code as T);
+}
+
 /** Names in the current language, for screens. */
 export function useNames() {
   const { catalogs } = useShell();
-  const { lang } = useI18n();
+  const { lang, t } = useI18n();
+  const named = (list: EnumCatalog, code: string, console: string) => {
+    const e = enumEntry(catalogs, list, code);
+    return e ? entryName(e, lang) : console;
+  };
   return {
     catalogs,
     department: (code: string) => catalogName(catalogs, "department", code, lang),
     category: (code: string) => categoryPath(catalogs, code, lang),
     person: (user: string) => personName(catalogs, user),
+    /** A channel, remedy type or invalid reason by the site's name, else the console's. */
+    channel: (code: Channel) => named("channels", code, t(`channel.${code}`)),
+    remedy: (code: RemedyKind) => named("remedy_kinds", code, t(`remedy.${code}`)),
+    invalid: (code: InvalidReason) => named("invalid_reasons", code, t(`invalid.${code}`)),
   };
 }

@@ -344,3 +344,23 @@ describe("Admin calendars", () => {
     expect(edit?.calendars.night?.timezone).toBe("Asia/Shanghai");
   });
 });
+
+describe("Admin enumerated catalogs", () => {
+  it("names the channels for the site and takes one out of use", async () => {
+    admin();
+    await screen.findByTestId("admin-enum-channels");
+    fireEvent.click(screen.getByTestId("admin-enum-channels-name"));
+    const row = screen.getByTestId("admin-entry-walk_in");
+    const inputs = row.querySelectorAll("input");
+    expect((inputs[0] as HTMLInputElement).value).toBe("到店");
+    expect((inputs[1] as HTMLInputElement).value).toBe("Walk-in");
+    fireEvent.change(inputs[0]!, { target: { value: "营业厅" } });
+    fireEvent.click(screen.getByTestId("admin-enabled-email"));
+    fireEvent.click(screen.getByTestId("admin-save"));
+    await screen.findByTestId("admin-saved");
+    const channels = vi.mocked(api.adminSave).mock.calls[0]?.[0].catalogs.channels ?? [];
+    expect(channels).toHaveLength(7);
+    expect(channels.find((c) => c.code === "walk_in")?.names.zh_cn).toBe("营业厅");
+    expect(channels.find((c) => c.code === "email")?.enabled).toBe(false);
+  });
+});

@@ -15,7 +15,7 @@ import type { SlaPolicy } from "../bindings/SlaPolicy";
 import { Tabs } from "../components/Bits";
 import { Dialog } from "../components/Dialog";
 import { EmptyState, ErrorBanner, ListBody, Loading, Notice, ScreenTitle } from "../components/Status";
-import { useI18n, type Key, type Lang } from "../i18n";
+import { translate, useI18n, type Key, type Lang } from "../i18n";
 import {
   POLICY_CLOCKS,
   addCategory,
@@ -37,7 +37,9 @@ import { api, toAppError } from "../lib/api";
 import { settingsChanged } from "../lib/changes";
 import { useShell } from "../lib/context";
 import { amountText } from "../lib/money";
-import { personName } from "../lib/names";
+import { personName, type EnumCatalog as EnumCatalogName } from "../lib/names";
+import { INVALID_REASONS, REMEDY_KINDS } from "./complaint/choices";
+import { CHANNELS } from "./complaint/newComplaintForm";
 import { formatDateTime } from "../lib/time";
 import { useLoad } from "../lib/useLoad";
 import { AuthorityEditor } from "./AdminAuthority";
@@ -412,6 +414,66 @@ function QuietHours({
   );
 }
 
+/**
+ * A catalog of one of the console's enumerations (channels, remedy types,
+ * invalid reasons): without entries the console names every code and offers
+ * them all; with entries the site names them, may add an external code, and
+ * takes codes out of use for new work.
+ */
+function EnumCatalog<C extends string>({
+  list,
+  title,
+  codes,
+  label,
+  catalogs,
+  onChange,
+}: {
+  list: EnumCatalogName;
+  title: string;
+  codes: readonly C[];
+  label: (c: C) => Key;
+  catalogs: Draft["catalogs"];
+  onChange: (c: Draft["catalogs"]) => void;
+}) {
+  const { t } = useI18n();
+  const entries = catalogs[list] ?? [];
+  const set = (next: CatalogEntry[]) => onChange({ ...catalogs, [list]: next });
+  return (
+    <section className="panel" data-testid={`admin-enum-${list}`}>
+      <h2 style={{ marginTop: 0 }}>{title}</h2>
+      {entries.length === 0 ? (
+        <div style={{ display: "flex", gap: 8, alignItems: "center" }}>
+          <span className="muted">{t("admin.enum.console")}</span>
+          <button
+            type="button"
+            data-testid={`admin-enum-${list}-name`}
+            onClick={() =>
+              set(codes.map((c) => newEntry(c, translate("zh-CN", label(c)), translate("en", label(c)))))
+            }
+          >
+            {t("admin.enum.name_them")}
+          </button>
+        </div>
+      ) : (
+        <>
+          <EntryTable>
+            {entries.map((e) => (
+              <EntryRow
+                key={e.code}
+                entry={e}
+                onChange={(next) => set(entries.map((x) => (x.code === e.code ? next : x)))}
+              />
+            ))}
+          </EntryTable>
+          <button type="button" data-testid={`admin-enum-${list}-reset`} onClick={() => set([])}>
+            {t("admin.enum.reset")}
+          </button>
+        </>
+      )}
+    </section>
+  );
+}
+
 function CatalogsEditor({
   catalogs,
   calendars,
@@ -509,6 +571,30 @@ function CatalogsEditor({
           }}
         />
       </section>
+      <EnumCatalog
+        list="channels"
+        title={t("admin.enum.channels")}
+        codes={CHANNELS}
+        label={(c) => `channel.${c}` as Key}
+        catalogs={catalogs}
+        onChange={onChange}
+      />
+      <EnumCatalog
+        list="remedy_kinds"
+        title={t("admin.enum.remedy_kinds")}
+        codes={REMEDY_KINDS}
+        label={(c) => `remedy.${c}` as Key}
+        catalogs={catalogs}
+        onChange={onChange}
+      />
+      <EnumCatalog
+        list="invalid_reasons"
+        title={t("admin.enum.invalid_reasons")}
+        codes={INVALID_REASONS}
+        label={(c) => `invalid.${c}` as Key}
+        catalogs={catalogs}
+        onChange={onChange}
+      />
       <section className="panel" data-testid="admin-people">
         <h2 style={{ marginTop: 0 }}>{t("admin.people")}</h2>
         {catalogs.people.length === 0 ? (

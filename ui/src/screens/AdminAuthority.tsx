@@ -13,18 +13,8 @@ import { useI18n } from "../i18n";
 import { api } from "../lib/api";
 import { amountText, formatMoney, parseAmount } from "../lib/money";
 import { ROLES } from "../lib/roles";
+import { REMEDY_KINDS } from "./complaint/choices";
 
-export const REMEDY_KINDS: readonly RemedyKind[] = [
-  "refund",
-  "replacement",
-  "repair",
-  "discount",
-  "compensation_payment",
-  "fee_waiver",
-  "voucher",
-  "service_upgrade",
-  "apology_only",
-];
 
 /** An amount field that keeps what is typed until it is an amount. */
 function AmountInput({

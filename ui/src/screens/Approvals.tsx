@@ -6,6 +6,7 @@
 // approval clock and the earlier decisions on the complaint. "Decided" lists
 // the decisions of the last seven days with who, when and why.
 import { useNames } from "../lib/names";
+import type { RemedyKind } from "../bindings/RemedyKind";
 import { useState } from "react";
 import type { Approval } from "../bindings/Approval";
 import type { ApprovalItem } from "../bindings/ApprovalItem";
@@ -144,7 +145,7 @@ function ToDecide() {
           <p style={{ margin: 0 }}>
             {t("approvals.summary", {
               customer: deciding.item.customer_name,
-              kind: t(`remedy.${deciding.item.approval.kind}`),
+              kind: names.remedy(deciding.item.approval.kind),
               amount: formatMoney(deciding.item.approval.amount, lang),
               by: names.person(deciding.item.approval.requested_by),
             })}
@@ -164,7 +165,7 @@ function ToDecide() {
             {deciding.item.remedy.tier && (
               <>
                 <dt>{t("approvals.tier")}</dt>
-                <dd>{tierText(deciding.item, t, lang)}</dd>
+                <dd>{tierText(deciding.item, t, lang, names.remedy)}</dd>
               </>
             )}
             <dt>{t("approvals.col.waiting")}</dt>
@@ -204,12 +205,12 @@ function ToDecide() {
 type T = ReturnType<typeof useI18n>["t"];
 type Lang = ReturnType<typeof useI18n>["lang"];
 
-function tierText(item: ApprovalItem, t: T, lang: Lang): string {
+function tierText(item: ApprovalItem, t: T, lang: Lang, remedy: (k: RemedyKind) => string): string {
   const tier = item.remedy.tier;
   if (!tier) return "";
   return t("complaint.remedy.tier", {
     amount: formatMoney({ amount_minor: tier.extra_minor, currency: item.remedy.amount.currency }, lang),
-    kind: t(`remedy.${tier.extra_kind}`),
+    kind: remedy(tier.extra_kind),
     condition: tier.condition,
   });
 }
@@ -265,19 +266,19 @@ function QueueTable({
                 <div className="muted" style={{ fontSize: 12 }} data-testid="approval-earlier">
                   {t("approvals.earlier_short", {
                     n: item.earlier.length,
-                    last: decisionLine(item.earlier[0], t, lang, names.person),
+                    last: decisionLine(item.earlier[0], t, lang, names),
                   })}
                 </div>
               )}
             </td>
             <td style={{ maxWidth: 260 }}>
-              {t(`remedy.${item.approval.kind}`)}
+              {names.remedy(item.approval.kind)}
               <div className="muted" style={{ fontSize: 12 }}>
                 {t("approvals.revision", { n: item.approval.remedy_revision })}
               </div>
               {item.remedy.tier && (
                 <div className="muted" style={{ fontSize: 12 }} data-testid="approval-tier">
-                  {tierText(item, t, lang)}
+                  {tierText(item, t, lang, names.remedy)}
                 </div>
               )}
               {item.remedy.note.trim() !== "" && (
@@ -368,11 +369,16 @@ function BriefTags({ brief }: { brief: ComplaintBrief }) {
 }
 
 /** "Rejected by sup.zhang, 3 Dec 10:05: reason" */
-function decisionLine(a: Approval, t: T, lang: Lang, person: (user: string) => string): string {
+function decisionLine(
+  a: Approval,
+  t: T,
+  lang: Lang,
+  names: { person: (user: string) => string; remedy: (k: RemedyKind) => string },
+): string {
   const line = t(a.state === "approved" ? "approvals.earlier.approved" : "approvals.earlier.rejected", {
-    by: a.decided_by ? person(a.decided_by) : "?",
+    by: a.decided_by ? names.person(a.decided_by) : "?",
     at: formatDateTime(a.decided_at ?? null, lang),
-    kind: t(`remedy.${a.kind}`),
+    kind: names.remedy(a.kind),
     amount: formatMoney(a.amount, lang),
   });
   return a.reason ? `${line}: ${a.reason}` : line;
@@ -387,7 +393,7 @@ function Earlier({ list }: { list: Approval[] }) {
       <strong style={{ fontSize: 13 }}>{t("approvals.earlier.title")}</strong>
       <ul style={{ margin: "4px 0 0", paddingLeft: 18 }}>
         {list.map((a) => (
-          <li key={a.id}>{decisionLine(a, t, lang, names.person)}</li>
+          <li key={a.id}>{decisionLine(a, t, lang, names)}</li>
         ))}
       </ul>
     </div>
@@ -436,7 +442,7 @@ function Decided() {
                   <div>{d.customer_name}</div>
                 </td>
                 <td style={{ maxWidth: 260 }}>
-                  {t(`remedy.${d.approval.kind}`)}
+                  {names.remedy(d.approval.kind)}
                   {d.note.trim() !== "" && (
                     <div className="clamp-2 muted" style={{ fontSize: 12 }} title={d.note}>
                       “{d.note}”

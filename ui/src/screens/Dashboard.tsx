@@ -417,7 +417,7 @@ export function Dashboard() {
       severity: (
         <SeverityTag level={row.severity} />
       ),
-      channel: t(`channel.${row.channel}`),
+      channel: names.channel(row.channel),
       owner: (
         <>
           <div style={{ overflow: "hidden", textOverflow: "ellipsis" }}>
@@ -442,7 +442,7 @@ export function Dashboard() {
           return [
             row.customer_name,
             t(`kind.${row.kind}`),
-            t(`channel.${row.channel}`),
+            names.channel(row.channel),
             formatDateTime(row.received_ms, lang),
           ].join(" · ");
         case "owner":

@@ -1,7 +1,7 @@
 // Recording a complaint. The form checks what it can before calling Rust and
 // shows every problem next to its field; the Rust side's own field errors are
 // shown the same way. Nothing typed is lost when recording fails.
-import { entryName, useNames } from "../lib/names";
+import { entryName, enumChoices, useNames } from "../lib/names";
 import { useEffect, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import type { AppError } from "../bindings/AppError";
 import { Options } from "../components/Options";
@@ -192,7 +192,7 @@ export function NewComplaint() {
               onChange={(e) => set("channel", "channel")(e.target.value as NewComplaintForm["channel"])}
               {...attrs("channel")}
             >
-              <Options values={CHANNELS} label={(c) => t(`channel.${c}`)} />
+              <Options values={enumChoices(names.catalogs, "channels", CHANNELS)} label={names.channel} />
             </select>,
           )}
         </div>

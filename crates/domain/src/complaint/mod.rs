@@ -292,6 +292,22 @@ impl Complaint {
     }
 
     fn apply(&mut self, cmd: &Command, cx: &mut Ctx<'_>) -> Result<(), DomainError> {
+        // New work picks from the site's catalogs of remedy types and
+        // invalid reasons when it keeps them (history keeps any code).
+        let catalogs = &cx.rules.catalogs;
+        match cmd {
+            Command::ProposeRemedy { kind, .. } => {
+                catalogs.check_pick(crate::catalog::CatalogKind::RemedyKind, kind.as_str())?;
+            }
+            Command::Judge {
+                valid: false,
+                reason: Some(reason),
+                ..
+            } => {
+                catalogs.check_pick(crate::catalog::CatalogKind::InvalidReason, reason.as_str())?;
+            }
+            _ => {}
+        }
         match cmd {
             Command::Judge {
                 valid,

@@ -221,6 +221,12 @@ fn validate(
     {
         errors.append(&mut refused);
     }
+    if let Err(DomainError::ValidationFailed(mut refused)) = rules
+        .catalogs
+        .check_pick(CatalogKind::Channel, draft.channel.as_str())
+    {
+        errors.append(&mut refused);
+    }
     let phone = normalize_phone(&draft.customer.phone, calling_code);
     if phone.is_none() {
         errors.push(FieldError {

@@ -144,12 +144,29 @@ pub fn demo_catalogs() -> Catalogs {
             calendar: None,
         })
         .collect();
+    let channels = CHANNELS
+        .iter()
+        .map(|(code, zh, en)| CatalogEntry::new(code, zh, en))
+        .collect();
     Catalogs {
         departments,
         categories,
         people,
+        channels,
+        ..Catalogs::default()
     }
 }
+
+/// The demo's names of the channels complaints arrive by.
+const CHANNELS: &[(&str, &str, &str)] = &[
+    ("phone", "客服热线", "Service hotline"),
+    ("online_chat", "在线客服", "Online chat"),
+    ("app", "手机 App", "Mobile app"),
+    ("email", "电子邮件", "Email"),
+    ("social_media", "社交媒体", "Social media"),
+    ("letter", "信函", "Letter"),
+    ("walk_in", "营业厅", "Service hall"),
+];
 
 /// The display names of everyone in the demo.
 const PEOPLE: &[(&str, &str)] = &[

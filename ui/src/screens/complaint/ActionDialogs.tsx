@@ -1,7 +1,7 @@
 // One dialog per closed-loop step. Each keeps what was typed in its own state,
 // so a refused command (shown inside the dialog) loses nothing, and asks the
 // Rust side to run the command; the complaint screen reloads on success.
-import { useNames } from "../../lib/names";
+import { enumChoices, useNames } from "../../lib/names";
 import { useState, type ReactNode } from "react";
 import type { CallbackScale } from "../../bindings/CallbackScale";
 import type { ClockView } from "../../bindings/ClockView";
@@ -51,6 +51,7 @@ export type OpenAction =
 
 function JudgeDialog(props: Common) {
   const { t } = useI18n();
+  const names = useNames();
   const runner = useCommandDialog(props);
   const [valid, setValid] = useState<"" | "yes" | "no">("");
   const [reason, setReason] = useState<InvalidReason | "">("");
@@ -77,8 +78,8 @@ function JudgeDialog(props: Common) {
         <ChoiceField
           label={t("complaint.f.invalid_reason")}
           value={reason}
-          values={INVALID_REASONS}
-          optionLabel={(r) => t(`invalid.${r}`)}
+          values={enumChoices(names.catalogs, "invalid_reasons", INVALID_REASONS)}
+          optionLabel={names.invalid}
           onChange={setReason}
           invalid={flagged(runner.error, "reason")}
           testId="f-reason"
@@ -237,6 +238,7 @@ function amountOf(text: string): { empty: boolean; minor: number | null } {
 
 function ProposeRemedyDialog(props: Common) {
   const { t, lang } = useI18n();
+  const names = useNames();
   const runner = useCommandDialog(props);
   // Fixed when the dialog opens, so a retry cannot propose the remedy twice.
   const [remedyId] = useState(newId);
@@ -285,8 +287,8 @@ function ProposeRemedyDialog(props: Common) {
       <ChoiceField
         label={t("complaint.f.remedy_kind")}
         value={kind}
-        values={REMEDY_KINDS}
-        optionLabel={(k) => t(`remedy.${k}`)}
+        values={enumChoices(names.catalogs, "remedy_kinds", REMEDY_KINDS)}
+        optionLabel={names.remedy}
         onChange={setKind}
         invalid={flagged(runner.error, "kind")}
         testId="f-kind"
@@ -328,8 +330,8 @@ function ProposeRemedyDialog(props: Common) {
           <ChoiceField
             label={t("complaint.f.tier_kind")}
             value={extraKind}
-            values={REMEDY_KINDS.filter((k) => k !== "apology_only")}
-            optionLabel={(k) => t(`remedy.${k}`)}
+            values={enumChoices(names.catalogs, "remedy_kinds", REMEDY_KINDS).filter((k) => k !== "apology_only")}
+            optionLabel={names.remedy}
             onChange={setExtraKind}
             invalid={flagged(runner.error, "tier.extra_kind")}
             testId="f-tier-kind"
@@ -355,6 +357,7 @@ function ProposeRemedyDialog(props: Common) {
 
 function ReviseDialog({ remedy, index, ...props }: Common & { remedy: Remedy; index: number }) {
   const { t, lang } = useI18n();
+  const names = useNames();
   const runner = useCommandDialog(props);
   const [amount, setAmount] = useState((remedy.amount.amount_minor / 100).toFixed(2));
   const [note, setNote] = useState("");
@@ -362,7 +365,7 @@ function ReviseDialog({ remedy, index, ...props }: Common & { remedy: Remedy; in
   return (
     <CommandDialog
       runner={runner}
-      title={t("complaint.dialog.revise", { n: index + 1, kind: t(`remedy.${remedy.kind}`) })}
+      title={t("complaint.dialog.revise", { n: index + 1, kind: names.remedy(remedy.kind) })}
       missing={[a.minor === null && "complaint.f.new_amount"]}
       command={
         a.minor === null
@@ -424,10 +427,11 @@ function NoteStepDialog({
 
 function ImplementDialog({ remedy, index, ...props }: Common & { remedy: Remedy; index: number }) {
   const { t } = useI18n();
+  const names = useNames();
   return (
     <NoteStepDialog
       {...props}
-      title={t("complaint.dialog.implement", { n: index + 1, kind: t(`remedy.${remedy.kind}`) })}
+      title={t("complaint.dialog.implement", { n: index + 1, kind: names.remedy(remedy.kind) })}
       toCommand={(note) => ({ name: "mark_implemented", args: { remedy_id: remedy.id, note } })}
     />
   );

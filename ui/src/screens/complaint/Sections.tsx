@@ -115,7 +115,7 @@ export function Facts({
         <Fact label={t("complaint.severity")} testId="detail-severity">
           {severityLabel(t, c.severity, true)}
         </Fact>
-        <Fact label={t("complaint.channel")}>{t(`channel.${c.channel}`)}</Fact>
+        <Fact label={t("complaint.channel")}>{names.channel(c.channel)}</Fact>
         <Fact label={t("complaint.subject")}>
           {t("complaint.subject_value", { kind: t(`subject.${c.subject.kind}`), reference: c.subject.reference })}
         </Fact>
@@ -294,7 +294,7 @@ export function Handling({ complaint: c }: { complaint: Complaint }) {
             ? t("complaint.validity.none")
             : v.valid
               ? t("complaint.validity.valid")
-              : t("complaint.validity.invalid", { reason: v.reason ? t(`invalid.${v.reason}`) : t("common.none") })}
+              : t("complaint.validity.invalid", { reason: v.reason ? names.invalid(v.reason) : t("common.none") })}
           {v && (
             <span className="muted">
               {" "}
@@ -388,7 +388,7 @@ export function Remedies({
             <tr key={r.id} data-testid={`remedy-${i}`} data-state={r.state}>
               <td>#{i + 1}</td>
               <td>
-                {t(`remedy.${r.kind}`)}
+                {names.remedy(r.kind)}
                 {r.round < c.reopen_count && <span className="tag">{t("complaint.remedy.earlier_round")}</span>}
                 {r.note && <div className="muted">{r.note}</div>}
               </td>
@@ -398,7 +398,7 @@ export function Remedies({
                   <div className="muted">
                     {t("complaint.remedy.tier", {
                       amount: formatMoney({ amount_minor: r.tier.extra_minor, currency: r.amount.currency }, lang),
-                      kind: t(`remedy.${r.tier.extra_kind}`),
+                      kind: names.remedy(r.tier.extra_kind),
                       condition: r.tier.condition,
                     })}
                   </div>
@@ -469,7 +469,7 @@ export function Approvals({ complaint: c }: { complaint: Complaint }) {
           {c.approvals.map((a) => (
             <tr key={a.id} data-testid="approval" data-state={a.state}>
               <td>
-                #{approvalRemedyNo(c, a.id)} {t(`remedy.${a.kind}`)}
+                #{approvalRemedyNo(c, a.id)} {names.remedy(a.kind)}
               </td>
               <td>{a.remedy_revision}</td>
               <td>{formatMoney(a.amount, lang)}</td>

@@ -36,7 +36,7 @@ function money(minor: number, currency: string, lang: Lang): string {
 
 /** One timeline event as a sentence in the user's language. */
 /** What names departments and people (the site catalog, in the current language). */
-type Names = { department: (code: string) => string; person: (user: string) => string };
+type Names = Pick<ReturnType<typeof useNames>, "department" | "person" | "remedy" | "invalid">;
 
 export function describeEvent(t: T, lang: Lang, ev: TimelineEvent, c: Complaint, names: Names): Described {
   const currency = c.remedies[0]?.amount.currency ?? CURRENCY;
@@ -58,7 +58,7 @@ export function describeEvent(t: T, lang: Lang, ev: TimelineEvent, c: Complaint,
         text: ev.valid
           ? t("complaint.ev.judged_valid")
           : t("complaint.ev.judged_invalid", {
-              reason: ev.reason ? t(`invalid.${ev.reason}`) : t("common.none"),
+              reason: ev.reason ? names.invalid(ev.reason) : t("common.none"),
             }),
         ...note(ev.note),
       };
@@ -86,7 +86,7 @@ export function describeEvent(t: T, lang: Lang, ev: TimelineEvent, c: Complaint,
         text: t("complaint.ev.with_routing", {
           event: t("complaint.ev.remedy_proposed", {
             n: remedyNo(c, ev.remedy),
-            kind: t(`remedy.${ev.kind}`),
+            kind: names.remedy(ev.kind),
             total: money(ev.total_minor, currency, lang),
           }),
           routing: routingText(t, ev.routing),
