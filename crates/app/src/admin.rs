@@ -19,7 +19,7 @@ use redress_domain::authority::AuthorityMatrix;
 use redress_domain::calendar::CalendarSpec;
 use redress_domain::catalog::Catalogs;
 use redress_domain::model::Role;
-use redress_domain::rules::NotificationPolicy;
+use redress_domain::rules::{CallbackPolicy, NotificationPolicy, RepeatPolicy};
 use redress_domain::sla::SlaPolicy;
 use redress_protocol::admin::{AuditEntry, ConfigPut, MAX_AUDIT_PAGE};
 use redress_sync::HttpTransport;
@@ -50,6 +50,8 @@ pub struct AdminConfig {
     pub policies: Vec<SlaPolicy>,
     pub authority: AuthorityMatrix,
     pub notifications: NotificationPolicy,
+    pub callbacks: CallbackPolicy,
+    pub repeats: RepeatPolicy,
     /// The business calendars by id, as written.
     pub calendar_specs: BTreeMap<String, CalendarSpec>,
     /// The calendar ids a target may be measured on (`24x7` first).
@@ -69,6 +71,8 @@ pub struct ConfigEdit {
     pub policies: Vec<SlaPolicy>,
     pub authority: AuthorityMatrix,
     pub notifications: NotificationPolicy,
+    pub callbacks: CallbackPolicy,
+    pub repeats: RepeatPolicy,
     pub calendars: BTreeMap<String, CalendarSpec>,
     #[serde(default)]
     pub note: String,
@@ -251,6 +255,8 @@ impl App {
             policies: doc.sla.policies.clone(),
             authority: doc.authority.clone(),
             notifications: doc.notifications.clone(),
+            callbacks: doc.callbacks.clone(),
+            repeats: doc.repeats.clone(),
             calendar_specs: doc.calendars.clone(),
             calendars,
             toml: config_toml(&doc)?,
@@ -304,6 +310,8 @@ impl App {
         doc.authority = edit.authority;
         doc.notifications = edit.notifications;
         doc.calendars = edit.calendars;
+        doc.callbacks = edit.callbacks;
+        doc.repeats = edit.repeats;
         self.admin_put(vault, doc, edit.base_version, None, &edit.note)
     }
 

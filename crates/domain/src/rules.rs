@@ -16,6 +16,8 @@ pub const ALWAYS_ON: &str = "24x7";
 /// Follow-up callbacks (回訪). How soon after resolution the call is due is an
 /// SLA target (`SlaTargets::callback`, default 24 h), so it can differ by policy.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields, default)]
 pub struct CallbackPolicy {
     /// After an unreachable attempt, try again this much later (default 2 h).
     pub retry_delay_secs: i64,
@@ -35,6 +37,8 @@ impl Default for CallbackPolicy {
 
 /// Repeat complaints: same customer, same category, within a window.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields, default)]
 pub struct RepeatPolicy {
     /// Look-back window in days (default 30).
     pub window_days: i64,
@@ -238,6 +242,24 @@ pub struct RulesDocument {
     /// Quiet hours; reminders are shown at once when left out.
     #[serde(default, skip_serializing_if = "NotificationPolicy::is_default")]
     pub notifications: NotificationPolicy,
+    /// Callback retries (the callback's own due time is an SLA target).
+    #[serde(default, skip_serializing_if = "CallbackPolicy::is_default")]
+    pub callbacks: CallbackPolicy,
+    /// The window repeat complaints are counted in, and when they escalate.
+    #[serde(default, skip_serializing_if = "RepeatPolicy::is_default")]
+    pub repeats: RepeatPolicy,
+}
+
+impl CallbackPolicy {
+    fn is_default(&self) -> bool {
+        *self == CallbackPolicy::default()
+    }
+}
+
+impl RepeatPolicy {
+    fn is_default(&self) -> bool {
+        *self == RepeatPolicy::default()
+    }
 }
 
 fn site_calling_code() -> Option<String> {
@@ -254,6 +276,8 @@ impl Default for RulesDocument {
             catalogs: Catalogs::default(),
             authority: AuthorityMatrix::default(),
             notifications: NotificationPolicy::default(),
+            callbacks: CallbackPolicy::default(),
+            repeats: RepeatPolicy::default(),
         }
     }
 }
@@ -282,7 +306,8 @@ impl RulesDocument {
             catalogs: self.catalogs.clone(),
             authority: self.authority.clone(),
             notifications: self.notifications.clone(),
-            ..Rules::default()
+            callbacks: self.callbacks.clone(),
+            repeats: self.repeats.clone(),
         };
         self.catalogs.check()?;
         self.authority.check()?;
@@ -295,6 +320,14 @@ impl RulesDocument {
                 ("approval", &policy.approval),
                 ("callback", &policy.callback),
             ];
+            if let Some(warn) = &policy.warn_at_permille
+                && warn.iter().any(|w| *w == 0 || *w >= 1000)
+            {
+                unknown.push(FieldError {
+                    field: format!("sla.policies[{index}].warn_at_permille"),
+                    message: "warnings are between 1 and 999 thousandths of the target".to_owned(),
+                });
+            }
             for (clock, target) in targets {
                 if let Some(target) = target
                     && rules.calendar(&target.calendar).is_err()
@@ -329,6 +362,36 @@ impl RulesDocument {
                 });
             }
         }
+        let mut out_of = |field: &str, ok: bool, message: &str| {
+            if !ok {
+                unknown.push(FieldError {
+                    field: field.to_owned(),
+                    message: message.to_owned(),
+                });
+            }
+        };
+        let c = &self.callbacks;
+        out_of(
+            "callbacks.retry_delay_secs",
+            (60..=7 * 86_400).contains(&c.retry_delay_secs),
+            "between a minute and a week",
+        );
+        out_of(
+            "callbacks.max_attempts",
+            (1..=10).contains(&c.max_attempts),
+            "between 1 and 10",
+        );
+        let r = &self.repeats;
+        out_of(
+            "repeats.window_days",
+            (1..=366).contains(&r.window_days),
+            "between 1 and 366 days",
+        );
+        out_of(
+            "repeats.escalate_at",
+            (2..=100).contains(&r.escalate_at),
+            "between the 2nd and the 100th complaint",
+        );
         let window = &self.received_at;
         if window.max_age_days < 0 {
             unknown.push(FieldError {

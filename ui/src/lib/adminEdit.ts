@@ -4,6 +4,8 @@
 // the form's own bookkeeping right.
 import type { AuthorityMatrix } from "../bindings/AuthorityMatrix";
 import type { CalendarSpec } from "../bindings/CalendarSpec";
+import type { CallbackPolicy } from "../bindings/CallbackPolicy";
+import type { RepeatPolicy } from "../bindings/RepeatPolicy";
 import type { CatalogEntry } from "../bindings/CatalogEntry";
 import type { Catalogs } from "../bindings/Catalogs";
 import type { ClockTarget } from "../bindings/ClockTarget";
@@ -17,6 +19,8 @@ export interface Draft {
   authority: AuthorityMatrix;
   notifications: NotificationPolicy;
   calendars: Record<string, CalendarSpec>;
+  callbacks: CallbackPolicy;
+  repeats: RepeatPolicy;
 }
 
 /** The clocks a policy may set a target for, in the order shown. */

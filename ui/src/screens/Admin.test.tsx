@@ -33,6 +33,8 @@ const CONFIG: AdminConfig = {
     ],
   },
   notifications: {},
+  callbacks: { retry_delay_secs: 7200, max_attempts: 3 },
+  repeats: { window_days: 30, escalate_at: 3 },
   calendar_specs: {
     office: {
       timezone: "Asia/Shanghai",
@@ -362,5 +364,49 @@ describe("Admin enumerated catalogs", () => {
     expect(channels).toHaveLength(7);
     expect(channels.find((c) => c.code === "walk_in")?.names.zh_cn).toBe("营业厅");
     expect(channels.find((c) => c.code === "email")?.enabled).toBe(false);
+  });
+});
+
+describe("Admin policy matches", () => {
+  it("limits a policy to some complaints, sets its warnings, and the callback and repeat settings", async () => {
+    admin();
+    await screen.findByTestId("admin-home");
+    fireEvent.click(screen.getByTestId("tab-sla"));
+    type("admin-add-policy-name", "Angry customers");
+    fireEvent.click(screen.getByTestId("admin-add-policy-add"));
+    fireEvent.click(screen.getByTestId("admin-policy-0-kind-emotion_driven"));
+    fireEvent.click(screen.getByTestId("admin-policy-0-severity-4"));
+    fireEvent.click(screen.getByTestId("admin-policy-0-channel-social_media"));
+    fireEvent.change(screen.getByTestId("admin-policy-0-category"), { target: { value: "billing" } });
+    fireEvent.change(screen.getByTestId("admin-policy-0-public"), { target: { value: "true" } });
+    type("admin-policy-0-warn", "90, 50");
+    type("admin-policy-0-first_response", "0.5");
+    expect(screen.getByTestId("admin-policy-0").textContent).toContain("some complaints");
+    type("admin-callback-retry", "1.5");
+    type("admin-repeat-window", "60");
+    fireEvent.click(screen.getByTestId("admin-save"));
+    await screen.findByTestId("admin-saved");
+    const edit = vi.mocked(api.adminSave).mock.calls[0]?.[0];
+    const p = edit?.policies[0];
+    expect(p?.when).toEqual({
+      kinds: ["emotion_driven"],
+      severities: [4],
+      channels: ["social_media"],
+      category_prefix: "billing",
+      public_exposure: true,
+    });
+    expect(p?.warn_at_permille).toEqual([500, 900]);
+    expect(p?.first_response).toEqual({ seconds: 1800, calendar: "24x7" });
+    expect(edit?.callbacks).toEqual({ retry_delay_secs: 5400, max_attempts: 3 });
+    expect(edit?.repeats).toEqual({ window_days: 60, escalate_at: 3 });
+  });
+
+  it("reads warning percentages", async () => {
+    const { parsePercents } = await import("./AdminPolicy");
+    expect(parsePercents("")).toBeNull();
+    expect(parsePercents("75")).toEqual([750]);
+    expect(parsePercents("90，50 90")).toEqual([500, 900]);
+    expect(parsePercents("100")).toBeUndefined();
+    expect(parsePercents("half")).toBeUndefined();
   });
 });

@@ -43,6 +43,7 @@ import { CHANNELS } from "./complaint/newComplaintForm";
 import { formatDateTime } from "../lib/time";
 import { useLoad } from "../lib/useLoad";
 import { AuthorityEditor } from "./AdminAuthority";
+import { CallbacksAndRepeats, PolicyMatchEditor } from "./AdminPolicy";
 import { CalendarsEditor } from "./AdminCalendars";
 import { People } from "./AdminPeople";
 
@@ -123,6 +124,8 @@ function Editor({
       policies: base.policies,
       authority: base.authority,
       notifications: base.notifications,
+      callbacks: base.callbacks,
+      repeats: base.repeats,
       calendars: base.calendar_specs,
     }),
     [base],
@@ -159,6 +162,8 @@ function Editor({
         authority: draft.authority,
         notifications: draft.notifications,
         calendars: draft.calendars,
+        callbacks: draft.callbacks,
+        repeats: draft.repeats,
         note,
       })
       .then((v) => {
@@ -193,6 +198,11 @@ function Editor({
             policies={draft.policies}
             calendars={calendarIds}
             onChange={(policies) => setDraft({ ...draft, policies })}
+          />
+          <CallbacksAndRepeats
+            callbacks={draft.callbacks}
+            repeats={draft.repeats}
+            onChange={(callbacks, repeats) => setDraft({ ...draft, callbacks, repeats })}
           />
         </>
       )}
@@ -721,9 +731,10 @@ function SlaEditor({
               {t("admin.sla.remove")}
             </button>
           </div>
-          <p className="muted">
+          <p className="muted" style={{ marginBottom: 0 }}>
             {t("admin.sla.when")}: {appliesToAll(p) ? t("admin.sla.when.all") : t("admin.sla.when.some")}
           </p>
+          <PolicyMatchEditor policy={p} index={i} onChange={(next) => update(i, next)} />
           <div style={{ display: "grid", gridTemplateColumns: "auto 120px 160px", gap: "6px 10px", alignItems: "center" }}>
             {POLICY_CLOCKS.map((clock) => {
               const key = `${i}.${clock}`;
