@@ -406,10 +406,21 @@ impl App {
         let (workload, (mut people, mut departments)) = self.store.read(|r| {
             Ok::<_, AppError>((r.workload(now, day_end)?, r.people_and_departments()?))
         })?;
-        if !people.contains(&me) {
-            people.push(me);
-            people.sort();
+        // The current user and everyone the site's catalog names can be
+        // picked, beside those who own complaints in the store.
+        let named = self
+            .rules()
+            .catalogs
+            .people
+            .iter()
+            .map(|p| UserId::new(p.user.clone()))
+            .collect::<Vec<_>>();
+        for user in std::iter::once(me).chain(named) {
+            if !people.contains(&user) {
+                people.push(user);
+            }
         }
+        people.sort();
         // The catalog's departments that may be picked, beside those the
         // store's complaints already name.
         for known in self

@@ -249,7 +249,8 @@ pub struct ClockView {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct TeamView {
     pub workload: Vec<Workload>,
-    /// Everyone who owns a complaint in the store, and the current user.
+    /// Everyone who owns a complaint in the store, the people the site's
+    /// catalog names, and the current user.
     pub people: Vec<UserId>,
     /// Every department named in the store, and the site's known ones.
     pub departments: Vec<DeptId>,

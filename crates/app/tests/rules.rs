@@ -251,7 +251,8 @@ fn catalogued() -> RulesDocument {
                 "categories": [
                     { "code": "logistics.late", "names": { "zh_cn": "延误", "en": "Late delivery" } }
                 ]
-            }]
+            }],
+            "people": [{ "user": "agent.new", "name": "新同事" }]
         }
     }))
     .unwrap()
@@ -282,6 +283,9 @@ fn the_site_catalogs_decide_what_may_be_picked_and_name_it() {
     // disabled one is refused.
     let team = h.app.team().unwrap();
     assert!(team.departments.contains(&DeptId::new("logistics")));
+    // Someone the site names but who owns nothing yet can be assigned.
+    assert!(team.people.contains(&UserId::new("agent.new")));
+    assert!(team.people.contains(&UserId::new("sup")));
     assert!(!team.departments.contains(&DeptId::new("couriers")));
     h.app
         .execute(
