@@ -159,7 +159,7 @@ pub fn demo_catalogs() -> Catalogs {
 
 /// The demo's names of the channels complaints arrive by.
 const CHANNELS: &[(&str, &str, &str)] = &[
-    ("phone", "客服热线", "Service hotline"),
+    ("phone", "客服热线", "Hotline"),
     ("online_chat", "在线客服", "Online chat"),
     ("app", "手机 App", "Mobile app"),
     ("email", "电子邮件", "Email"),
