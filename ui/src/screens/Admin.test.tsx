@@ -218,6 +218,7 @@ describe("Admin accounts", () => {
     expect(screen.getByText("A password has at least 8 characters.")).toBeTruthy();
     expect(vi.mocked(api.adminAddAccount)).not.toHaveBeenCalled();
     type("admin-add-account-password", "long enough");
+    type("admin-add-account-display", "赵敏");
     fireEvent.click(screen.getByTestId("admin-add-account-add"));
     await screen.findByTestId("admin-people-done");
     expect(vi.mocked(api.adminAddAccount)).toHaveBeenCalledWith({
@@ -226,6 +227,10 @@ describe("Admin accounts", () => {
       approval_limit_minor: null,
       password: "long enough",
     });
+    // The display name goes into the people catalog, on the version read.
+    const edit = vi.mocked(api.adminSave).mock.calls[0]?.[0];
+    expect(edit?.base_version).toBe(3);
+    expect(edit?.catalogs.people.at(-1)).toEqual({ user: "agent.zhao", name: "赵敏" });
   });
 
   it("says accounts live on the server on a standalone console", async () => {

@@ -108,7 +108,12 @@ export function People({ base }: { base: AdminConfig }) {
         </table>
       </ListBody>
       <AddAccount
-        onAdd={(input) => run(api.adminAddAccount(input), t("admin.people.added", { name: input.name.trim() }))}
+        onAdd={(input, displayName) =>
+          run(
+            api.adminAddAccount(input).then(() => (displayName ? nameInCatalog(input.name, displayName) : undefined)),
+            t("admin.people.added", { name: displayName || input.name.trim() }),
+          )
+        }
       />
       {pending && (
         <Confirm
@@ -121,6 +126,27 @@ export function People({ base }: { base: AdminConfig }) {
       )}
     </div>
   );
+}
+
+/**
+ * Gives a new account its display name in the site's people catalog, as a
+ * new configuration version on top of the current one (unless the catalog
+ * names the user already).
+ */
+async function nameInCatalog(user: string, name: string): Promise<void> {
+  const c = await api.adminConfig();
+  if (c.catalogs.people.some((p) => p.user === user)) return;
+  await api.adminSave({
+    base_version: c.version,
+    catalogs: { ...c.catalogs, people: [...c.catalogs.people, { user, name }] },
+    policies: c.policies,
+    authority: c.authority,
+    notifications: c.notifications,
+    calendars: c.calendar_specs,
+    callbacks: c.callbacks,
+    repeats: c.repeats,
+    note: `display name of ${user}`,
+  });
 }
 
 function AccountRow({
@@ -310,9 +336,10 @@ function Sessions({ name }: { name: string }) {
   );
 }
 
-function AddAccount({ onAdd }: { onAdd: (input: AccountInput) => Promise<boolean> }) {
+function AddAccount({ onAdd }: { onAdd: (input: AccountInput, displayName: string) => Promise<boolean> }) {
   const { t } = useI18n();
   const [name, setName] = useState("");
+  const [display, setDisplay] = useState("");
   const [role, setRole] = useState<Role>("agent");
   const [limit, setLimit] = useState("");
   const [password, setPassword] = useState("");
@@ -337,6 +364,13 @@ function AddAccount({ onAdd }: { onAdd: (input: AccountInput) => Promise<boolean
           spellCheck={false}
           value={name}
           onChange={(e) => setName(e.target.value)}
+        />
+        <input
+          aria-label={t("admin.people.name")}
+          placeholder={t("admin.people.name")}
+          data-testid="admin-add-account-display"
+          value={display}
+          onChange={(e) => setDisplay(e.target.value)}
         />
         <select aria-label={t("settings.role")} data-testid="admin-add-account-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
           <Options values={ROLES} label={(r) => t(`role.${r}`)} />
@@ -364,9 +398,10 @@ function AddAccount({ onAdd }: { onAdd: (input: AccountInput) => Promise<boolean
           onClick={() => {
             setTried(true);
             if (problem) return;
-            void onAdd({ name: name.trim(), role, approval_limit_minor: parsed, password }).then((ok) => {
+            void onAdd({ name: name.trim(), role, approval_limit_minor: parsed, password }, display.trim()).then((ok) => {
               if (!ok) return;
               setName("");
+              setDisplay("");
               setLimit("");
               setPassword("");
               setTried(false);
