@@ -409,4 +409,34 @@ fn a_complaint_goes_round_the_closed_loop() {
     .expect("reassigned");
     wd.wait("[data-testid=team-owner][data-owner=\"sup.zhang\"]", SHORT)
         .expect("the team panel follows");
+
+    // An admin configures this standalone console on the same screens: a
+    // new category, saved into the console's own configuration, is offered
+    // by the new-complaint form at once.
+    act_as(wd, "admin.li", "Li Admin", "admin");
+    wd.click("[data-testid=nav-admin]").expect("configuration");
+    wd.wait("[data-testid=admin-home][data-home=local]", SHORT)
+        .expect("the console's own configuration");
+    for (field, value) in [("code", "mobile"), ("zh", "移动业务"), ("en", "Mobile")] {
+        wd.type_into(&format!("[data-testid=admin-add-group-{field}]"), value)
+            .expect("group");
+    }
+    wd.click("[data-testid=admin-add-group-add]").expect("add group");
+    for (field, value) in [("code", "mobile.signal"), ("zh", "信号差"), ("en", "Poor signal")] {
+        wd.type_into(
+            &format!("[data-testid=admin-add-category-mobile-{field}]"),
+            value,
+        )
+        .expect("category");
+    }
+    wd.click("[data-testid=admin-add-category-mobile-add]")
+        .expect("add category");
+    wd.click("[data-testid=admin-save]").expect("save");
+    wd.wait("[data-testid=admin-saved]", SHORT)
+        .expect("saved locally");
+    wd.click("[data-testid=tab-versions]").expect("versions");
+    wd.wait("[data-testid=admin-versions-local]", SHORT)
+        .expect("a standalone console has no versions");
+    wd.click("[data-testid=nav-new]").expect("new complaint");
+    choose(wd, "[data-testid=nc-category]", "mobile.signal");
 }

@@ -80,7 +80,7 @@ export function Admin() {
     <div data-testid="admin-screen">
       <ScreenTitle title={t("admin.title")} />
       {base && (
-        <p className="muted" data-testid="admin-home" style={{ marginTop: -6 }}>
+        <p className="muted" data-testid="admin-home" data-home={base.home} style={{ marginTop: -6 }}>
           {base.home === "local"
             ? t("admin.home.local")
             : base.version
@@ -836,7 +836,7 @@ function Versions({ base }: { base: AdminConfig }) {
   const [failure, setFailure] = useState<AppError>();
   if (base.home === "local") {
     return (
-      <div className="panel">
+      <div className="panel" data-testid="admin-versions-local">
         <p className="muted" style={{ margin: 0 }}>
           {t("admin.versions.local")}
         </p>
