@@ -9,7 +9,8 @@ import type { Workload } from "./Workload";
  */
 export type TeamView = { workload: Array<Workload>, 
 /**
- * Everyone who owns a complaint in the store, and the current user.
+ * Everyone who owns a complaint in the store, the people the site's
+ * catalog names, and the current user.
  */
 people: Array<UserId>, 
 /**
