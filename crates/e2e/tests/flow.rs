@@ -421,8 +421,13 @@ fn a_complaint_goes_round_the_closed_loop() {
         wd.type_into(&format!("[data-testid=admin-add-group-{field}]"), value)
             .expect("group");
     }
-    wd.click("[data-testid=admin-add-group-add]").expect("add group");
-    for (field, value) in [("code", "mobile.signal"), ("zh", "信号差"), ("en", "Poor signal")] {
+    wd.click("[data-testid=admin-add-group-add]")
+        .expect("add group");
+    for (field, value) in [
+        ("code", "mobile.signal"),
+        ("zh", "信号差"),
+        ("en", "Poor signal"),
+    ] {
         wd.type_into(
             &format!("[data-testid=admin-add-category-mobile-{field}]"),
             value,
