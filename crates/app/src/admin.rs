@@ -76,6 +76,11 @@ pub struct ConfigEdit {
     pub calendars: BTreeMap<String, CalendarSpec>,
     #[serde(default)]
     pub note: String,
+    /// From when the new version decides; now when left out (on a
+    /// standalone console, always now).
+    #[serde(default)]
+    #[cfg_attr(feature = "ts", ts(optional))]
+    pub effective_from: Option<Timestamp>,
 }
 
 /// One version in the list of versions.
@@ -312,7 +317,13 @@ impl App {
         doc.calendars = edit.calendars;
         doc.callbacks = edit.callbacks;
         doc.repeats = edit.repeats;
-        self.admin_put(vault, doc, edit.base_version, None, &edit.note)
+        self.admin_put(
+            vault,
+            doc,
+            edit.base_version,
+            edit.effective_from,
+            &edit.note,
+        )
     }
 
     /// Imports a whole configuration from TOML (as exported).

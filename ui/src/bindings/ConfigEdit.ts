@@ -14,4 +14,9 @@ export type ConfigEdit = {
 /**
  * [`AdminConfig::version`] as read.
  */
-base_version: number | null, catalogs: Catalogs, policies: Array<SlaPolicy>, authority: AuthorityMatrix, notifications: NotificationPolicy, callbacks: CallbackPolicy, repeats: RepeatPolicy, calendars: { [key in string]: CalendarSpec }, note: string, };
+base_version: number | null, catalogs: Catalogs, policies: Array<SlaPolicy>, authority: AuthorityMatrix, notifications: NotificationPolicy, callbacks: CallbackPolicy, repeats: RepeatPolicy, calendars: { [key in string]: CalendarSpec }, note: string, 
+/**
+ * From when the new version decides; now when left out (on a
+ * standalone console, always now).
+ */
+effective_from?: string, };

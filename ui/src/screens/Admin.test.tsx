@@ -415,3 +415,24 @@ describe("Admin policy matches", () => {
     expect(parsePercents("half")).toBeUndefined();
   });
 });
+
+describe("Admin scheduled versions", () => {
+  it("sends the instant a version comes into force, and says so", async () => {
+    admin();
+    await screen.findByTestId("admin-group-billing");
+    fireEvent.click(screen.getByTestId("admin-enabled-billing.fee"));
+    type("admin-effective", "2026-12-14T08:00");
+    fireEvent.click(screen.getByTestId("admin-save"));
+    await screen.findByTestId("admin-saved");
+    const edit = vi.mocked(api.adminSave).mock.calls[0]?.[0];
+    expect(edit?.effective_from).toBe(new Date("2026-12-14T08:00").toISOString());
+    expect(screen.getByTestId("admin-saved").textContent).toContain("comes into force");
+  });
+
+  it("has no effective-from on a standalone console", async () => {
+    vi.mocked(api.adminConfig).mockResolvedValue({ ...CONFIG, home: "local", version: null });
+    admin();
+    await screen.findByTestId("admin-group-billing");
+    expect(screen.queryByTestId("admin-effective")).toBeNull();
+  });
+});

@@ -117,7 +117,7 @@ function Editor({
   tab: "catalogs" | "sla" | "authority" | "calendars";
   reload: () => void;
 }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const start = useMemo<Draft>(
     () => ({
       catalogs: base.catalogs,
@@ -132,6 +132,8 @@ function Editor({
   );
   const [draft, setDraft] = useState<Draft>(start);
   const [note, setNote] = useState("");
+  // A local date and time (datetime-local); empty: in force at once.
+  const [from, setFrom] = useState("");
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<AppError>();
   const [saved, setSaved] = useState<string>();
@@ -165,10 +167,18 @@ function Editor({
         callbacks: draft.callbacks,
         repeats: draft.repeats,
         note,
+        ...(from === "" ? {} : { effective_from: new Date(from).toISOString() }),
       })
       .then((v) => {
-        setSaved(v === null ? t("admin.save.done_local") : t("admin.save.done_version", { v }));
+        setSaved(
+          v === null
+            ? t("admin.save.done_local")
+            : from === ""
+              ? t("admin.save.done_version", { v })
+              : t("admin.save.done_scheduled", { v, at: formatDateTime(new Date(from).toISOString(), lang) }),
+        );
         setNote("");
+        setFrom("");
         reload();
       })
       .catch((e: unknown) => setFailure(toAppError(e)))
@@ -214,6 +224,20 @@ function Editor({
           {t("admin.save.note")}
           <input data-testid="admin-note" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} />
         </label>
+        {base.home === "server" && (
+          <label>
+            {t("admin.save.from")}{" "}
+            <input
+              type="datetime-local"
+              data-testid="admin-effective"
+              value={from}
+              onChange={(e) => setFrom(e.target.value)}
+            />
+            <span className="muted" style={{ fontSize: 12, display: "block" }}>
+              {t("admin.save.from_hint")}
+            </span>
+          </label>
+        )}
         <div style={{ display: "flex", gap: 8 }}>
           <button type="button" className="primary" data-testid="admin-save" disabled={!dirty || busy} onClick={save}>
             {busy ? t("admin.save.working") : t("admin.save")}
