@@ -21,7 +21,7 @@ use redress_domain::catalog::Catalogs;
 use redress_domain::model::Role;
 use redress_domain::rules::{CallbackPolicy, NotificationPolicy, RepeatPolicy};
 use redress_domain::sla::SlaPolicy;
-use redress_protocol::admin::{AuditEntry, ConfigPut, MAX_AUDIT_PAGE};
+use redress_protocol::admin::{AUDIT_CSV_HEADER, AuditEntry, ConfigPut, MAX_AUDIT_PAGE};
 use redress_sync::HttpTransport;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -419,23 +419,9 @@ impl App {
 pub fn audit_csv(entries: &[AuditEntry]) -> AppResult<String> {
     let failed = |e: &dyn std::fmt::Display| AppError::internal(format!("CSV: {e}"));
     let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
-        "seq", "at", "actor", "device", "action", "subject", "before", "after", "hash",
-    ])
-    .map_err(|e| failed(&e))?;
+    out.write_record(AUDIT_CSV_HEADER).map_err(|e| failed(&e))?;
     for e in entries {
-        out.write_record([
-            e.seq.to_string(),
-            e.at.to_string(),
-            e.actor.to_string(),
-            e.device.map(|d| d.to_string()).unwrap_or_default(),
-            e.action.clone(),
-            e.subject.clone(),
-            e.before.to_string(),
-            e.after.to_string(),
-            e.hash.clone(),
-        ])
-        .map_err(|e| failed(&e))?;
+        out.write_record(e.csv_record()).map_err(|e| failed(&e))?;
     }
     let bytes = out.into_inner().map_err(|e| failed(&e))?;
     String::from_utf8(bytes).map_err(|e| failed(&e))

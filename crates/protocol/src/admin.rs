@@ -110,7 +110,39 @@ pub struct AuditEntry {
     pub hash: String,
 }
 
+/// The columns of the audit log as CSV ([`AuditEntry::csv_record`]), the
+/// same from `redress-server audit export` and the console.
+pub const AUDIT_CSV_HEADER: [&str; 10] = [
+    "seq",
+    "at",
+    "actor",
+    "device",
+    "action",
+    "subject",
+    "before",
+    "after",
+    "prev_hash",
+    "hash",
+];
+
 impl AuditEntry {
+    /// The entry as one CSV row under [`AUDIT_CSV_HEADER`]; `before` and
+    /// `after` as compact JSON.
+    pub fn csv_record(&self) -> [String; 10] {
+        [
+            self.seq.to_string(),
+            self.at.to_string(),
+            self.actor.to_string(),
+            self.device.map(|d| d.to_string()).unwrap_or_default(),
+            self.action.clone(),
+            self.subject.clone(),
+            self.before.to_string(),
+            self.after.to_string(),
+            self.prev_hash.clone(),
+            self.hash.clone(),
+        ]
+    }
+
     /// The SHA-256 over the canonical JSON of every field but `hash`: an
     /// entry edited after the fact, or one removed or inserted, no longer
     /// matches the hashes that follow it.

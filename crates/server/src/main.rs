@@ -412,35 +412,6 @@ impl From<redress_server::backup::BackupError> for Failure {
     }
 }
 
-/// The columns of `audit export`.
-const AUDIT_CSV_HEADER: [&str; 10] = [
-    "seq",
-    "at",
-    "actor",
-    "device",
-    "action",
-    "subject",
-    "before",
-    "after",
-    "prev_hash",
-    "hash",
-];
-
-fn audit_csv_row(e: &redress_protocol::admin::AuditEntry) -> [String; 10] {
-    [
-        e.seq.to_string(),
-        e.at.to_string(),
-        e.actor.to_string(),
-        e.device.map(|d| d.to_string()).unwrap_or_default(),
-        e.action.clone(),
-        e.subject.clone(),
-        e.before.to_string(),
-        e.after.to_string(),
-        e.prev_hash.clone(),
-        e.hash.clone(),
-    ]
-}
-
 /// Records an account change made on the server's command line.
 fn audit_account(
     store: &AnyStore,
@@ -603,14 +574,15 @@ fn run(cli: Cli) -> Result<(), Failure> {
             let store = open(&db)?;
             let mut out = csv::Writer::from_writer(std::io::stdout().lock());
             let write_err = |e: csv::Error| Failure::runtime("write_failed", e.to_string());
-            out.write_record(AUDIT_CSV_HEADER).map_err(write_err)?;
+            out.write_record(redress_protocol::admin::AUDIT_CSV_HEADER)
+                .map_err(write_err)?;
             let mut after = 0;
             loop {
                 let page = store.audit_page(after, 1000)?;
                 let Some(last) = page.last() else { break };
                 after = last.seq;
                 for e in &page {
-                    out.write_record(audit_csv_row(e)).map_err(write_err)?;
+                    out.write_record(e.csv_record()).map_err(write_err)?;
                 }
             }
             out.flush()
